@@ -1,0 +1,629 @@
+/**
+ * A development program as an event-sourced aggregate: `decide(command, state, clock)` returns the
+ * events a command causes (or the rule it breaks) and `evolve(state, event)` folds one event into
+ * the state. Time-driven rules are the `advance-clock` command, so a timer in the workflow and a
+ * migrated program's past dates go through the same code.
+ */
+import { addDays, daysBetween, workingDaysInclusive, type CivilDate } from './dates.js';
+import type { PolicySettings } from './policy.js';
+import {
+  checkEnrollment,
+  checkMilestones,
+  checkProgramLength,
+  earliestReclassificationDate,
+  latestCompletionDate,
+  minimumPeriodExtensionDays,
+  projectQualification,
+  violation,
+  workingTestPeriodEndDate,
+  type Enrollment,
+  type Leave,
+  type LeaveKind,
+  type Milestone,
+  type QualificationProjection,
+  type RuleViolation,
+} from './rules.js';
+import type { TargetClass } from './target-classes.js';
+
+export type Role = 'hr' | 'supervisor' | 'program-manager' | 'das' | 'trainee' | 'auditor' | 'system';
+
+/** Who did something. `id` is a staff identifier, never a name. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };
+
+export type ProgramStatus = 'active' | 'awaiting-minimum' | 'reclassified' | 'expired' | 'ended';
+export type MilestoneStatus = 'pending' | 'overdue' | 'signed-off';
+export type ServiceRatingValue = 'satisfactory' | 'unsatisfactory';
+export type EndReason = 'unsatisfactory-service' | 'withdrawn';
+
+// --- Events --------------------------------------------------------------------------------
+
+interface EventPayloads {
+  enrolled: {
+    enrollment: Enrollment;
+    /** The class and policy as they stood at enrollment: they govern this program from then on. */
+    targetClass: TargetClass;
+    policy: PolicySettings;
+    earliestReclassificationDate: CivilDate;
+    latestCompletionDate: CivilDate;
+    workingTestPeriodEndsOn: CivilDate;
+  };
+  'schedule-approved': { dasApprovalRef: string; approvedOn: CivilDate; plannedEndDate: CivilDate; milestones: Milestone[] };
+  'qualification-shortfall-projected': { projection: QualificationProjection };
+  'schedule-amended': {
+    dasApprovalRef: string;
+    approvedOn: CivilDate;
+    plannedEndDate: CivilDate;
+    milestones: Milestone[];
+    previousPlannedEndDate: CivilDate;
+  };
+  'milestone-signed-off': { milestoneId: string; signedOn: CivilDate; comments?: string };
+  'milestone-overdue': { milestoneId: string; dueDate: CivilDate; on: CivilDate };
+  'service-rated': { rating: ServiceRatingValue; ratedOn: CivilDate; comments?: string };
+  'service-rating-overdue': { workingTestPeriodEndsOn: CivilDate; on: CivilDate };
+  'leave-recorded': Leave & { workingDays: number; extendsMinimumByDays: number; earliestReclassificationDate: CivilDate };
+  withdrawn: { effectiveOn: CivilDate; reason: string };
+  'minimum-period-reached': { on: CivilDate };
+  'cap-warning-issued': { daysBefore: number; daysRemaining: number; latestCompletionDate: CivilDate; on: CivilDate };
+  'eligible-for-reclassification': { on: CivilDate; qualification: QualificationProjection };
+  'reclassification-notice-issued': { noticeId: string; effectiveOn: CivilDate; targetClassCode: string; dasApprovalRef: string };
+  'program-expired-at-maximum': { on: CivilDate; latestCompletionDate: CivilDate; openMilestones: string[] };
+  'program-ended': { on: CivilDate; reason: EndReason };
+}
+
+export type EventType = keyof EventPayloads;
+
+/** An event as `decide` produces it, before it has an id and a place in the stream. */
+export type EventDraft = { [T in EventType]: { type: T; data: EventPayloads[T]; actor: Actor; reason?: string } }[EventType];
+
+/** A recorded domain event: the audit trail. `id` is `${programId}/${version}`, so it is deterministic. */
+export type ProgramEvent = EventDraft & {
+  id: string;
+  programId: string;
+  version: number;
+  occurredAt: string;
+  schemaVersion: 1;
+};
+
+export type EventOf<T extends EventType> = Extract<ProgramEvent, { type: T }>;
+
+// --- State ---------------------------------------------------------------------------------
+
+export interface MilestoneState extends Milestone {
+  status: MilestoneStatus;
+  signedOffBy?: string;
+  signedOffOn?: CivilDate;
+}
+
+export interface ProgramState {
+  programId: string;
+  version: number;
+  status: ProgramStatus;
+  enrollment: Enrollment;
+  targetClass: TargetClass;
+  policy: PolicySettings;
+  schedule: { dasApprovalRef: string; approvedOn: CivilDate; plannedEndDate: CivilDate; approvalRefs: string[] };
+  milestones: MilestoneState[];
+  appointmentDate: CivilDate;
+  earliestReclassificationDate: CivilDate;
+  latestCompletionDate: CivilDate;
+  workingTestPeriodEndsOn: CivilDate;
+  leaves: Leave[];
+  serviceRating: { rating: ServiceRatingValue; ratedOn: CivilDate; ratedBy: string } | null;
+  serviceRatingOverdue: boolean;
+  minimumPeriodReachedOn: CivilDate | null;
+  /** Smallest cap-warning threshold issued so far (warnings go 90, then 30). */
+  lastCapWarningDays: number | null;
+  reclassification: { effectiveOn: CivilDate; noticeId: string } | null;
+  ended: { on: CivilDate; reason: EndReason | 'expired' } | null;
+}
+
+// --- Commands ------------------------------------------------------------------------------
+
+export interface SignOffMilestone {
+  type: 'sign-off-milestone';
+  milestoneId: string;
+  signedOn: CivilDate;
+  comments?: string;
+}
+export interface AmendSchedule {
+  type: 'amend-schedule';
+  dasApprovalRef: string;
+  approvedOn: CivilDate;
+  plannedEndDate?: CivilDate;
+  milestones?: Milestone[];
+  reason?: string;
+}
+export interface RateService {
+  type: 'rate-service';
+  rating: ServiceRatingValue;
+  ratedOn: CivilDate;
+  comments?: string;
+}
+export interface RecordLeave {
+  type: 'record-leave';
+  from: CivilDate;
+  to: CivilDate;
+  kind: LeaveKind;
+}
+export interface Withdraw {
+  type: 'withdraw';
+  effectiveOn: CivilDate;
+  reason: string;
+}
+export interface AdvanceClock {
+  type: 'advance-clock';
+}
+
+export type ProgramCommand = SignOffMilestone | AmendSchedule | RateService | RecordLeave | Withdraw | AdvanceClock;
+
+export type Decision = { ok: true; events: EventDraft[] } | { ok: false; violations: RuleViolation[] };
+
+const accept = (events: EventDraft[]): Decision => ({ ok: true, events });
+const reject = (...violations: RuleViolation[]): Decision => ({ ok: false, violations });
+
+export const isTerminal = (status: ProgramStatus): boolean =>
+  status === 'reclassified' || status === 'expired' || status === 'ended';
+
+// --- Enrollment ----------------------------------------------------------------------------
+
+/** The events that open a program, or the rules the enrollment breaks. */
+export function decideEnrollment(
+  enrollment: Enrollment,
+  targetClass: TargetClass | undefined,
+  policy: PolicySettings,
+  actor: Actor,
+): Decision {
+  const problems = checkEnrollment(enrollment, targetClass, policy);
+  if (problems.length > 0 || !targetClass) return reject(...problems);
+  const { appointmentDate, schedule } = enrollment;
+  const events: EventDraft[] = [
+    {
+      type: 'enrolled',
+      actor,
+      data: {
+        enrollment,
+        targetClass,
+        policy,
+        earliestReclassificationDate: earliestReclassificationDate(appointmentDate, [], policy),
+        latestCompletionDate: latestCompletionDate(appointmentDate),
+        workingTestPeriodEndsOn: workingTestPeriodEndDate(appointmentDate, policy),
+      },
+    },
+    { type: 'schedule-approved', actor, data: { ...schedule } },
+  ];
+  const projection = projectQualification(enrollment, targetClass, schedule.plannedEndDate, policy);
+  if (projection.meetsTargetClass === false) {
+    events.push({ type: 'qualification-shortfall-projected', actor: SYSTEM_ACTOR, data: { projection } });
+  }
+  return accept(events);
+}
+
+// --- decide ----------------------------------------------------------------------------------
+
+export interface Clock {
+  /** Today's civil date in America/New_York. */
+  today: CivilDate;
+}
+
+/**
+ * Decides a command, folds its events in, then applies every time-driven rule whose date has come,
+ * so that a sign-off that completes a program past its first anniversary reclassifies at once.
+ */
+export function execute(
+  state: ProgramState,
+  command: ProgramCommand,
+  actor: Actor,
+  clock: Clock,
+): { ok: true; events: EventDraft[]; state: ProgramState } | { ok: false; violations: RuleViolation[] } {
+  const decision = decide(command, state, actor, clock);
+  if (!decision.ok) return decision;
+  const afterCommand = applyDrafts(state, decision.events);
+  const timed = command.type === 'advance-clock' ? [] : advance(afterCommand, clock.today);
+  return { ok: true, events: [...decision.events, ...timed], state: applyDrafts(afterCommand, timed) };
+}
+
+export function decide(command: ProgramCommand, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  if (command.type === 'advance-clock') return accept(advance(state, clock.today));
+  if (isTerminal(state.status)) {
+    return reject(violation('program-closed', 'programId', `The program is ${state.status}; it accepts no further changes.`));
+  }
+  switch (command.type) {
+    case 'sign-off-milestone':
+      return decideSignOff(command, state, actor, clock);
+    case 'amend-schedule':
+      return decideAmendment(command, state, actor, clock);
+    case 'rate-service':
+      return decideRating(command, state, actor, clock);
+    case 'record-leave':
+      return decideLeave(command, state, actor);
+    case 'withdraw':
+      return decideWithdrawal(command, state, actor);
+  }
+}
+
+function checkServiceDate(date: CivilDate, field: string, state: ProgramState, clock: Clock): RuleViolation[] {
+  if (date < state.appointmentDate) {
+    return [violation('date-before-appointment', field, `${date} is before the appointment date ${state.appointmentDate}.`)];
+  }
+  if (date > clock.today) return [violation('date-in-future', field, `${date} is after today (${clock.today}).`)];
+  return [];
+}
+
+/** Supervisors and program managers act only on the programs assigned to them. */
+function checkAssigned(state: ProgramState, actor: Actor): RuleViolation[] {
+  const { supervisorId, programManagerId } = state.enrollment;
+  if (actor.id === supervisorId || actor.id === programManagerId) return [];
+  return [violation('not-assigned-to-program', 'actor', 'Only the program\'s supervisor or program manager may do this.')];
+}
+
+function decideSignOff(command: SignOffMilestone, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const milestone = state.milestones.find((m) => m.id === command.milestoneId);
+  if (!milestone) {
+    return reject(violation('unknown-milestone', 'milestoneId', `The schedule has no milestone "${command.milestoneId}".`));
+  }
+  const problems = [...checkAssigned(state, actor), ...checkServiceDate(command.signedOn, 'signedOn', state, clock)];
+  if (problems.length > 0) return reject(...problems);
+  if (milestone.status === 'signed-off') return accept([]); // the same sign-off again changes nothing
+  const data: EventPayloads['milestone-signed-off'] = { milestoneId: milestone.id, signedOn: command.signedOn };
+  if (command.comments !== undefined) data.comments = command.comments;
+  return accept([{ type: 'milestone-signed-off', actor, data }]);
+}
+
+function decideRating(command: RateService, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const problems = [...checkAssigned(state, actor), ...checkServiceDate(command.ratedOn, 'ratedOn', state, clock)];
+  if (problems.length > 0) return reject(...problems);
+  const current = state.serviceRating;
+  if (current && current.rating === command.rating && current.ratedOn === command.ratedOn && current.ratedBy === actor.id) {
+    return accept([]); // a repeated submission of the same rating
+  }
+  const data: EventPayloads['service-rated'] = { rating: command.rating, ratedOn: command.ratedOn };
+  if (command.comments !== undefined) data.comments = command.comments;
+  const rated: EventDraft = { type: 'service-rated', actor, data };
+  if (command.rating === 'unsatisfactory') {
+    // Removal after fair trial (C.G.S. 5-230) ends the program; HR may instead record remediation
+    // and a DAS-approved amendment before rating.
+    return accept([rated, { type: 'program-ended', actor, data: { on: clock.today, reason: 'unsatisfactory-service' } }]);
+  }
+  return accept([rated]);
+}
+
+function decideAmendment(command: AmendSchedule, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const plannedEndDate = command.plannedEndDate ?? state.schedule.plannedEndDate;
+  const milestones = command.milestones ?? state.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate }));
+  const problems: RuleViolation[] = [];
+  if (command.approvedOn > clock.today) {
+    problems.push(violation('date-in-future', 'approvedOn', `${command.approvedOn} is after today (${clock.today}).`));
+  }
+  if (command.approvedOn < state.schedule.approvedOn) {
+    problems.push(
+      violation(
+        'amendment-approved-before-current-schedule',
+        'approvedOn',
+        `The amendment is dated ${command.approvedOn}, before the schedule it amends (approved ${state.schedule.approvedOn}).`,
+      ),
+    );
+  }
+  problems.push(...checkProgramLength(state.appointmentDate, plannedEndDate, 'plannedEndDate'));
+  problems.push(...checkMilestones(state.appointmentDate, plannedEndDate, milestones, 'milestones'));
+  for (const signed of state.milestones.filter((m) => m.status === 'signed-off')) {
+    if (!milestones.some((m) => m.id === signed.id)) {
+      problems.push(
+        violation('signed-off-milestone-removed', 'milestones', `Milestone "${signed.id}" is signed off and cannot be removed.`),
+      );
+    }
+  }
+  if (state.schedule.approvalRefs.includes(command.dasApprovalRef)) {
+    const unchanged =
+      plannedEndDate === state.schedule.plannedEndDate &&
+      JSON.stringify(milestones) === JSON.stringify(state.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
+    if (unchanged && command.dasApprovalRef === state.schedule.dasApprovalRef) return accept([]); // a retried amendment
+    problems.push(
+      violation('das-approval-ref-reused', 'dasApprovalRef', `DAS approval ${command.dasApprovalRef} was already applied to this program.`),
+    );
+  }
+  if (command.plannedEndDate === undefined && command.milestones === undefined) {
+    problems.push(violation('amendment-changes-nothing', 'plannedEndDate', 'An amendment must change the planned end date or the milestones.'));
+  }
+  if (problems.length > 0) return reject(...problems);
+  const amended: EventDraft = {
+    type: 'schedule-amended',
+    actor,
+    data: {
+      dasApprovalRef: command.dasApprovalRef,
+      approvedOn: command.approvedOn,
+      plannedEndDate,
+      milestones,
+      previousPlannedEndDate: state.schedule.plannedEndDate,
+    },
+  };
+  if (command.reason !== undefined) amended.reason = command.reason;
+  return accept([amended]);
+}
+
+function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): Decision {
+  const leave: Leave = { from: command.from, to: command.to, kind: command.kind };
+  if (leave.from > leave.to) return reject(violation('leave-dates-reversed', 'to', `The leave ends (${leave.to}) before it starts (${leave.from}).`));
+  if (leave.from < state.appointmentDate || leave.to > state.latestCompletionDate) {
+    return reject(
+      violation(
+        'leave-outside-program',
+        leave.from < state.appointmentDate ? 'from' : 'to',
+        `Leave must fall within the program (${state.appointmentDate} to ${state.latestCompletionDate}).`,
+      ),
+    );
+  }
+  const same = state.leaves.find((l) => l.from === leave.from && l.to === leave.to && l.kind === leave.kind);
+  if (same) return accept([]); // recorded already
+  const overlapping = state.leaves.find((l) => l.from <= leave.to && leave.from <= l.to);
+  if (overlapping) {
+    return reject(violation('leave-overlaps', 'from', `The leave overlaps leave already recorded (${overlapping.from} to ${overlapping.to}).`));
+  }
+  const leaves = [...state.leaves, leave];
+  return accept([
+    {
+      type: 'leave-recorded',
+      actor,
+      data: {
+        ...leave,
+        workingDays: workingDaysInclusive(leave.from, leave.to),
+        extendsMinimumByDays: minimumPeriodExtensionDays(leave, state.policy),
+        earliestReclassificationDate: earliestReclassificationDate(state.appointmentDate, leaves, state.policy),
+      },
+    },
+  ]);
+}
+
+function decideWithdrawal(command: Withdraw, state: ProgramState, actor: Actor): Decision {
+  if (command.effectiveOn < state.appointmentDate || command.effectiveOn > state.latestCompletionDate) {
+    return reject(
+      violation(
+        'withdrawal-outside-program',
+        'effectiveOn',
+        `The withdrawal must take effect within the program (${state.appointmentDate} to ${state.latestCompletionDate}).`,
+      ),
+    );
+  }
+  return accept([
+    { type: 'withdrawn', actor, data: { effectiveOn: command.effectiveOn, reason: command.reason } },
+    { type: 'program-ended', actor, data: { on: command.effectiveOn, reason: 'withdrawn' } },
+  ]);
+}
+
+// --- Time-driven rules ----------------------------------------------------------------------
+
+export function allRequirementsMet(state: ProgramState): boolean {
+  return state.milestones.every((m) => m.status === 'signed-off') && state.serviceRating?.rating === 'satisfactory';
+}
+
+export function qualificationOn(state: ProgramState, date: CivilDate): QualificationProjection {
+  return projectQualification(state.enrollment, state.targetClass, date, state.policy);
+}
+
+/**
+ * Every rule whose date has come by `today`, in order. A migrated program gets all of its past
+ * dates at once; a live program gets the one its timer woke it for.
+ */
+export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
+  if (isTerminal(state.status) || today < state.appointmentDate) return [];
+  const actor = SYSTEM_ACTOR;
+  const events: EventDraft[] = [];
+  for (const milestone of state.milestones) {
+    if (milestone.status === 'pending' && today > milestone.dueDate) {
+      events.push({ type: 'milestone-overdue', actor, data: { milestoneId: milestone.id, dueDate: milestone.dueDate, on: today } });
+    }
+  }
+  if (!state.serviceRating && !state.serviceRatingOverdue && today > state.workingTestPeriodEndsOn) {
+    events.push({ type: 'service-rating-overdue', actor, data: { workingTestPeriodEndsOn: state.workingTestPeriodEndsOn, on: today } });
+  }
+  if (!state.minimumPeriodReachedOn && today >= state.earliestReclassificationDate) {
+    events.push({ type: 'minimum-period-reached', actor, data: { on: today } });
+  }
+  if (today >= state.earliestReclassificationDate && allRequirementsMet(state)) {
+    const qualification = qualificationOn(state, today);
+    if (qualification.meetsTargetClass !== false) {
+      const noticeId = reclassificationNoticeId(state.programId);
+      events.push(
+        { type: 'eligible-for-reclassification', actor, data: { on: today, qualification } },
+        {
+          type: 'reclassification-notice-issued',
+          actor,
+          data: { noticeId, effectiveOn: today, targetClassCode: state.targetClass.code, dasApprovalRef: state.schedule.dasApprovalRef },
+        },
+      );
+      return events;
+    }
+  }
+  if (today >= state.latestCompletionDate) {
+    events.push({
+      type: 'program-expired-at-maximum',
+      actor,
+      data: {
+        on: today,
+        latestCompletionDate: state.latestCompletionDate,
+        openMilestones: state.milestones.filter((m) => m.status !== 'signed-off').map((m) => m.id),
+      },
+    });
+    return events;
+  }
+  const dueWarning = dueCapWarning(state, today);
+  if (dueWarning !== null) {
+    events.push({
+      type: 'cap-warning-issued',
+      actor,
+      data: {
+        daysBefore: dueWarning,
+        daysRemaining: daysBetween(today, state.latestCompletionDate),
+        latestCompletionDate: state.latestCompletionDate,
+        on: today,
+      },
+    });
+  }
+  return events;
+}
+
+
+/** The most urgent cap warning whose window has opened and that has not been issued. */
+function dueCapWarning(state: ProgramState, today: CivilDate): number | null {
+  const thresholds = [...state.policy.capWarningDays].sort((a, b) => a - b); // most urgent first
+  for (const days of thresholds) {
+    if (state.lastCapWarningDays !== null && days >= state.lastCapWarningDays) return null;
+    if (today >= addDays(state.latestCompletionDate, -days)) return days;
+  }
+  return null;
+}
+
+/** The next date after `today` on which `advance` may have something to do; null once closed. */
+export function nextCheckDate(state: ProgramState, today: CivilDate): CivilDate | null {
+  if (isTerminal(state.status)) return null;
+  const candidates: CivilDate[] = [state.appointmentDate, state.latestCompletionDate];
+  for (const m of state.milestones) if (m.status === 'pending') candidates.push(addDays(m.dueDate, 1));
+  if (!state.serviceRating && !state.serviceRatingOverdue) candidates.push(addDays(state.workingTestPeriodEndsOn, 1));
+  if (!state.minimumPeriodReachedOn) candidates.push(state.earliestReclassificationDate);
+  if (allRequirementsMet(state)) {
+    const qualifiesOn = qualificationOn(state, state.latestCompletionDate).qualifiesOn;
+    if (qualifiesOn) candidates.push(qualifiesOn);
+  }
+  for (const days of state.policy.capWarningDays) {
+    if (state.lastCapWarningDays === null || days < state.lastCapWarningDays) candidates.push(addDays(state.latestCompletionDate, -days));
+  }
+  const future = candidates.filter((d) => d > today);
+  return future.length > 0 ? future.reduce((a, b) => (a < b ? a : b)) : null;
+}
+
+export const reclassificationNoticeId = (programId: string): string => `${programId}/reclassification`;
+
+// --- evolve ----------------------------------------------------------------------------------
+
+/** The state a program's first event creates. */
+function initialState(programId: string, event: EventOf<'enrolled'> | (EventDraft & { type: 'enrolled' })): ProgramState {
+  const { enrollment, targetClass, policy } = event.data;
+  return {
+    programId,
+    version: 0,
+    status: 'active',
+    enrollment,
+    targetClass,
+    policy,
+    schedule: { dasApprovalRef: '', approvedOn: enrollment.schedule.approvedOn, plannedEndDate: enrollment.schedule.plannedEndDate, approvalRefs: [] },
+    milestones: [],
+    appointmentDate: enrollment.appointmentDate,
+    earliestReclassificationDate: event.data.earliestReclassificationDate,
+    latestCompletionDate: event.data.latestCompletionDate,
+    workingTestPeriodEndsOn: event.data.workingTestPeriodEndsOn,
+    leaves: [],
+    serviceRating: null,
+    serviceRatingOverdue: false,
+    minimumPeriodReachedOn: null,
+    lastCapWarningDays: null,
+    reclassification: null,
+    ended: null,
+  };
+}
+
+function withStatus(state: ProgramState): ProgramState {
+  if (isTerminal(state.status)) return state;
+  const status: ProgramStatus = allRequirementsMet(state) && !state.minimumPeriodReachedOn ? 'awaiting-minimum' : 'active';
+  return status === state.status ? state : { ...state, status };
+}
+
+function setMilestones(state: ProgramState, milestones: readonly Milestone[]): MilestoneState[] {
+  return milestones.map((m) => {
+    const existing = state.milestones.find((e) => e.id === m.id);
+    if (existing?.status === 'signed-off') return { ...existing, title: m.title, dueDate: m.dueDate };
+    // An amended due date starts the overdue clock again; `advance` marks it overdue if it still is.
+    return { ...m, status: existing?.status === 'overdue' && existing.dueDate === m.dueDate ? 'overdue' : 'pending' };
+  });
+}
+
+/** Folds one event into the state. Pure; never rejects (events are facts). */
+export function evolve(state: ProgramState | null, event: EventDraft & { version?: number; programId?: string }): ProgramState {
+  if (event.type === 'enrolled') return initialState(event.programId ?? state?.programId ?? '', event);
+  if (!state) throw new Error(`a program's first event must be "enrolled", not "${event.type}"`);
+  const next = applyEvent(state, event);
+  return withStatus(event.version === undefined ? next : { ...next, version: event.version });
+}
+
+function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
+  switch (event.type) {
+    case 'enrolled':
+      return state;
+    case 'schedule-approved':
+    case 'schedule-amended':
+      return {
+        ...state,
+        schedule: {
+          dasApprovalRef: event.data.dasApprovalRef,
+          approvedOn: event.data.approvedOn,
+          plannedEndDate: event.data.plannedEndDate,
+          approvalRefs: [...state.schedule.approvalRefs, event.data.dasApprovalRef],
+        },
+        milestones: setMilestones(state, event.data.milestones),
+      };
+    case 'qualification-shortfall-projected':
+      return state;
+    case 'milestone-signed-off':
+      return {
+        ...state,
+        milestones: state.milestones.map((m) =>
+          m.id === event.data.milestoneId ? { ...m, status: 'signed-off', signedOffBy: event.actor.id, signedOffOn: event.data.signedOn } : m,
+        ),
+      };
+    case 'milestone-overdue':
+      return {
+        ...state,
+        milestones: state.milestones.map((m) => (m.id === event.data.milestoneId && m.status === 'pending' ? { ...m, status: 'overdue' } : m)),
+      };
+    case 'service-rated':
+      return { ...state, serviceRating: { rating: event.data.rating, ratedOn: event.data.ratedOn, ratedBy: event.actor.id } };
+    case 'service-rating-overdue':
+      return { ...state, serviceRatingOverdue: true };
+    case 'leave-recorded': {
+      const { from, to, kind, earliestReclassificationDate: earliest } = event.data;
+      // Leave recorded after the fact can move the minimum back past a date already reached.
+      const stillReached = state.minimumPeriodReachedOn !== null && state.minimumPeriodReachedOn >= earliest;
+      return {
+        ...state,
+        leaves: [...state.leaves, { from, to, kind }],
+        earliestReclassificationDate: earliest,
+        minimumPeriodReachedOn: stillReached ? state.minimumPeriodReachedOn : null,
+      };
+    }
+    case 'withdrawn':
+      return state;
+    case 'minimum-period-reached':
+      return { ...state, minimumPeriodReachedOn: event.data.on };
+    case 'cap-warning-issued':
+      return { ...state, lastCapWarningDays: event.data.daysBefore };
+    case 'eligible-for-reclassification':
+      return state;
+    case 'reclassification-notice-issued':
+      return { ...state, status: 'reclassified', reclassification: { effectiveOn: event.data.effectiveOn, noticeId: event.data.noticeId } };
+    case 'program-expired-at-maximum':
+      return { ...state, status: 'expired', ended: { on: event.data.on, reason: 'expired' } };
+    case 'program-ended':
+      return { ...state, status: 'ended', ended: { on: event.data.on, reason: event.data.reason } };
+  }
+}
+
+/** Folds drafts into a state without stamping them: used to look ahead within one decision. */
+export function applyDrafts(state: ProgramState, drafts: readonly EventDraft[]): ProgramState {
+  return drafts.reduce<ProgramState>((s, e) => evolve(s, e), state);
+}
+
+/** Gives drafts their ids and versions, continuing the program's stream. */
+export function stamp(programId: string, fromVersion: number, drafts: readonly EventDraft[], occurredAt: string): ProgramEvent[] {
+  return drafts.map((draft, index) => {
+    const version = fromVersion + index + 1;
+    return { ...draft, id: `${programId}/${version}`, programId, version, occurredAt, schemaVersion: 1 } as ProgramEvent;
+  });
+}
+
+/** Rebuilds a program from its events. */
+export function replay(events: readonly ProgramEvent[]): ProgramState | null {
+  return events.reduce<ProgramState | null>((state, event) => evolve(state, event), null);
+}

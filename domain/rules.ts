@@ -1,0 +1,271 @@
+/**
+ * The program rules of DOMAIN.md as pure functions. No I/O, no clock: callers pass "today".
+ */
+import { addDays, addMonths, anniversary, daysBetween, minDate, workingDaysInclusive, type CivilDate } from './dates.js';
+import type { PolicySettings } from './policy.js';
+import type { Degree, TargetClass } from './target-classes.js';
+
+/** Stable codes for every rule a request can break; the API uses them as its error `code`. */
+export type RuleCode =
+  | 'below-minimum-length'
+  | 'exceeds-statutory-maximum'
+  | 'not-full-time'
+  | 'unknown-target-class'
+  | 'schedule-approved-after-appointment'
+  | 'schedule-approved-in-future'
+  | 'milestone-outside-program'
+  | 'duplicate-milestone-id'
+  | 'unknown-milestone'
+  | 'not-assigned-to-program'
+  | 'date-before-appointment'
+  | 'date-in-future'
+  | 'program-closed'
+  | 'amendment-approved-before-current-schedule'
+  | 'amendment-changes-nothing'
+  | 'das-approval-ref-reused'
+  | 'signed-off-milestone-removed'
+  | 'leave-dates-reversed'
+  | 'leave-outside-program'
+  | 'leave-overlaps'
+  | 'withdrawal-outside-program'
+  | 'special-experience-exceeds-general';
+
+export interface RuleViolation {
+  code: RuleCode;
+  /** Dotted path of the offending field in the request, e.g. `schedule.milestones[2].dueDate`. */
+  field: string;
+  message: string;
+}
+
+export const violation = (code: RuleCode, field: string, message: string): RuleViolation => ({ code, field, message });
+
+// --- Program window (C.G.S. 5-234 and the class specification) -----------------------------
+
+/** First anniversary of the appointment: no reclassification before it (1-year minimum). */
+export function baseEarliestReclassificationDate(appointmentDate: CivilDate): CivilDate {
+  return anniversary(appointmentDate, 1);
+}
+
+/** The day before the third anniversary: service in the trainee class never reaches 3 years. */
+export function latestCompletionDate(appointmentDate: CivilDate): CivilDate {
+  return addDays(anniversary(appointmentDate, 3), -1);
+}
+
+/**
+ * Earliest reclassification date after unpaid leave: each unpaid leave of more than the policy's
+ * threshold of working days pushes it back by its length in calendar days, both ends included
+ * (DAS General Letter 31), never past the statutory cap.
+ */
+export function earliestReclassificationDate(
+  appointmentDate: CivilDate,
+  leaves: readonly Leave[],
+  policy: PolicySettings,
+): CivilDate {
+  const extension = leaves.reduce((days, leave) => days + minimumPeriodExtensionDays(leave, policy), 0);
+  return minDate(addDays(baseEarliestReclassificationDate(appointmentDate), extension), latestCompletionDate(appointmentDate));
+}
+
+export type LeaveKind = 'unpaid' | 'sick' | 'workers-comp' | 'other';
+
+export interface Leave {
+  from: CivilDate;
+  to: CivilDate;
+  kind: LeaveKind;
+}
+
+export function minimumPeriodExtensionDays(leave: Leave, policy: PolicySettings): number {
+  if (!policy.unpaidLeaveExtendsMinimumPeriod || leave.kind !== 'unpaid') return 0;
+  if (workingDaysInclusive(leave.from, leave.to) <= policy.unpaidLeaveThresholdWorkingDays) return 0;
+  return daysBetween(leave.from, leave.to) + 1;
+}
+
+/** Last day of the trainee's working test period (C.G.S. 5-230); a service rating is due by then. */
+export function workingTestPeriodEndDate(appointmentDate: CivilDate, policy: PolicySettings): CivilDate {
+  return addDays(addMonths(appointmentDate, policy.workingTestPeriodMonths), -1);
+}
+
+// --- Schedule ------------------------------------------------------------------------------
+
+export interface Milestone {
+  id: string;
+  title: string;
+  dueDate: CivilDate;
+}
+
+export interface Schedule {
+  dasApprovalRef: string;
+  approvedOn: CivilDate;
+  plannedEndDate: CivilDate;
+  milestones: Milestone[];
+}
+
+/** Program length: at least one year and at most three calendar years (rule 2). */
+export function checkProgramLength(appointmentDate: CivilDate, plannedEndDate: CivilDate, field: string): RuleViolation[] {
+  const earliest = baseEarliestReclassificationDate(appointmentDate);
+  const latest = latestCompletionDate(appointmentDate);
+  if (plannedEndDate < earliest) {
+    return [
+      violation(
+        'below-minimum-length',
+        field,
+        `The planned end date ${plannedEndDate} is less than one year after the appointment date ${appointmentDate}; the earliest allowed is ${earliest}.`,
+      ),
+    ];
+  }
+  if (plannedEndDate > latest) {
+    return [
+      violation(
+        'exceeds-statutory-maximum',
+        field,
+        `The planned end date ${plannedEndDate} exceeds the three-year maximum of C.G.S. 5-234; the latest allowed is ${latest}.`,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** Every milestone falls between the appointment and the planned end, with unique ids (rule 3). */
+export function checkMilestones(
+  appointmentDate: CivilDate,
+  plannedEndDate: CivilDate,
+  milestones: readonly Milestone[],
+  field: string,
+): RuleViolation[] {
+  const problems: RuleViolation[] = [];
+  const seen = new Set<string>();
+  milestones.forEach((milestone, index) => {
+    if (seen.has(milestone.id)) {
+      problems.push(violation('duplicate-milestone-id', `${field}[${index}].id`, `Milestone id "${milestone.id}" appears more than once.`));
+    }
+    seen.add(milestone.id);
+    if (milestone.dueDate < appointmentDate || milestone.dueDate > plannedEndDate) {
+      problems.push(
+        violation(
+          'milestone-outside-program',
+          `${field}[${index}].dueDate`,
+          `Milestone "${milestone.id}" is due ${milestone.dueDate}, outside the program (${appointmentDate} to ${plannedEndDate}).`,
+        ),
+      );
+    }
+  });
+  return problems;
+}
+
+// --- Enrollment ----------------------------------------------------------------------------
+
+export interface Enrollment {
+  trainee: { employeeId: string; name: string; email: string };
+  agency: string;
+  functionalRole: string;
+  targetClassCode: string;
+  supervisorId: string;
+  programManagerId: string;
+  appointmentDate: CivilDate;
+  hoursPerWeek: number;
+  schedule: Schedule;
+  priorExperience: { generalYears: number; specialYears: number };
+  education: { semesterHours: number; degrees: Degree[] };
+}
+
+/** All the rules an enrollment must meet, each violation naming its field. */
+export function checkEnrollment(
+  enrollment: Enrollment,
+  targetClass: TargetClass | undefined,
+  policy: PolicySettings,
+): RuleViolation[] {
+  const problems: RuleViolation[] = [];
+  if (!targetClass) {
+    problems.push(
+      violation('unknown-target-class', 'targetClassCode', `"${enrollment.targetClassCode}" is not an approved designated target class.`),
+    );
+  }
+  if (enrollment.hoursPerWeek !== policy.requiredHoursPerWeek) {
+    problems.push(
+      violation(
+        'not-full-time',
+        'hoursPerWeek',
+        `Leadership Associates must work a full-time ${policy.requiredHoursPerWeek}-hour week; ${enrollment.hoursPerWeek} was given.`,
+      ),
+    );
+  }
+  if (enrollment.priorExperience.specialYears > enrollment.priorExperience.generalYears) {
+    problems.push(
+      violation(
+        'special-experience-exceeds-general',
+        'priorExperience.specialYears',
+        'Special experience is part of the general experience, so it cannot exceed it.',
+      ),
+    );
+  }
+  const { schedule, appointmentDate } = enrollment;
+  if (schedule.approvedOn > appointmentDate) {
+    problems.push(
+      violation(
+        'schedule-approved-after-appointment',
+        'schedule.approvedOn',
+        `DAS must approve the schedule on or before the appointment date ${appointmentDate}; it was approved ${schedule.approvedOn}.`,
+      ),
+    );
+  }
+  problems.push(...checkProgramLength(appointmentDate, schedule.plannedEndDate, 'schedule.plannedEndDate'));
+  problems.push(...checkMilestones(appointmentDate, schedule.plannedEndDate, schedule.milestones, 'schedule.milestones'));
+  return problems;
+}
+
+// --- Qualification for the target class (rule 7) -------------------------------------------
+
+export interface QualificationProjection {
+  /** The date the projection is for. */
+  asOf: CivilDate;
+  /** null when the target class's minimum qualifications are not known. */
+  meetsTargetClass: boolean | null;
+  shortfallYears: number;
+  generalYears: number;
+  specialYears: number;
+  /** When program time alone will close the gap, the first date it does; null if it never will. */
+  qualifiesOn: CivilDate | null;
+}
+
+const DAYS_PER_YEAR = 365.25;
+const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** Years that education stands for, by the target class's own substitution values. */
+export function educationYears(education: Enrollment['education'], targetClass: TargetClass): number {
+  const rules = targetClass.minimumQualifications?.substitutions;
+  if (!rules) return 0;
+  const hasDegree = education.degrees.length > 0; // a graduate or law degree implies a Bachelor's
+  const college = hasDegree
+    ? rules.maxCollegeYears
+    : Math.min(Math.floor(education.semesterHours / rules.semesterHoursPerHalfYear) * 0.5, rules.maxCollegeYears);
+  const additional = education.degrees.reduce((years, degree) => years + (rules.additionalYearsForDegree[degree] ?? 0), 0);
+  return college + additional;
+}
+
+export function projectQualification(
+  enrollment: Pick<Enrollment, 'appointmentDate' | 'priorExperience' | 'education'>,
+  targetClass: TargetClass,
+  asOf: CivilDate,
+  policy: PolicySettings,
+): QualificationProjection {
+  const required = targetClass.minimumQualifications;
+  const programDays = policy.programTimeCountsAsGeneralExperience
+    ? Math.max(0, daysBetween(enrollment.appointmentDate, asOf))
+    : 0;
+  const baseGeneral = enrollment.priorExperience.generalYears + educationYears(enrollment.education, targetClass);
+  const generalYears = round2(baseGeneral + programDays / DAYS_PER_YEAR);
+  const specialYears = enrollment.priorExperience.specialYears;
+  if (!required) {
+    return { asOf, meetsTargetClass: null, shortfallYears: 0, generalYears, specialYears, qualifiesOn: null };
+  }
+  const generalGap = Math.max(0, required.generalYears - (baseGeneral + programDays / DAYS_PER_YEAR));
+  const specialGap = Math.max(0, required.specialYears - specialYears);
+  const shortfallYears = round2(Math.max(generalGap, specialGap));
+  let qualifiesOn: CivilDate | null = null;
+  if (specialGap === 0 && policy.programTimeCountsAsGeneralExperience) {
+    const daysNeeded = Math.max(0, Math.ceil((required.generalYears - baseGeneral) * DAYS_PER_YEAR));
+    qualifiesOn = addDays(enrollment.appointmentDate, daysNeeded);
+  } else if (specialGap === 0 && generalGap === 0) {
+    qualifiesOn = enrollment.appointmentDate;
+  }
+  return { asOf, meetsTargetClass: generalGap === 0 && specialGap === 0, shortfallYears, generalYears, specialYears, qualifiesOn };
+}
