@@ -1,0 +1,186 @@
+/**
+ * The typed client of development programs: validates shapes at the edge, asks the domain for the
+ * rule's verdict, and talks to Temporal. The CLI (and later the API) are thin layers over it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+import { defaultPolicy, type PolicySettings } from '../domain/policy.js';
+import { decideEnrollment, type Actor } from '../domain/program.js';
+import type { RuleViolation } from '../domain/rules.js';
+import {
+  amendmentSchema,
+  describeIssues,
+  enrollmentSchema,
+  leaveSchema,
+  serviceRatingSchema,
+  signOffSchema,
+  withdrawalSchema,
+} from '../domain/schemas.js';
+import { findTargetClass } from '../domain/target-classes.js';
+import type { ProgramView } from '../domain/view.js';
+import {
+  DEFAULT_TASK_QUEUE,
+  amendScheduleUpdate,
+  programQuery,
+  rateServiceUpdate,
+  recordLeaveUpdate,
+  signOffMilestoneUpdate,
+  withdrawUpdate,
+  workflowIdFor,
+  type DevelopmentProgramInput,
+} from '../workflows/definitions.js';
+
+/** Input that does not fit the schema (the API's 400). */
+export class InvalidInputError extends Error {
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(`invalid input: ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** Well-formed input that breaks a program rule (the API's 422); `code` names the rule. */
+export class RuleViolationError extends Error {
+  readonly code: string;
+  constructor(readonly violations: RuleViolation[], options?: { cause?: unknown }) {
+    super(violations.map((v) => `${v.field}: ${v.message} [${v.code}]`).join(' '), options);
+    this.name = 'RuleViolationError';
+    this.code = violations[0]?.code ?? 'rule-violation';
+  }
+}
+
+/** The program does not exist (or is already enrolled, for `conflict`). */
+export class ProgramNotFoundError extends Error {
+  constructor(readonly programId: string) {
+    super(`no program ${programId}`);
+    this.name = 'ProgramNotFoundError';
+  }
+}
+
+export class ProgramConflictError extends Error {
+  constructor(readonly programId: string) {
+    super(`program ${programId} already exists`);
+    this.name = 'ProgramConflictError';
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/** An opaque program id; from an idempotency key, the same key always gives the same id. */
+export function newProgramId(idempotencyKey?: string): string {
+  if (idempotencyKey === undefined) return `p-${randomUUID()}`;
+  return `p-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+}
+
+export interface ProgramClientOptions {
+  client: Client;
+  taskQueue?: string;
+  policy?: PolicySettings;
+}
+
+export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, policy = defaultPolicy }: ProgramClientOptions) {
+  const handleFor = (programId: string) => client.workflow.getHandle(workflowIdFor(programId));
+
+  /** Runs an Update and turns a rule's rejection into a RuleViolationError with its cause kept. */
+  async function update<A>(programId: string, run: () => Promise<A>): Promise<A> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const [violations] = error.cause.details ?? [];
+        if (Array.isArray(violations)) throw new RuleViolationError(violations as RuleViolation[], { cause: error });
+      }
+      if (isNotFound(error)) throw new ProgramNotFoundError(programId);
+      if (error instanceof Error && /already completed/i.test(error.message)) {
+        throw new RuleViolationError(
+          [{ code: 'program-closed', field: 'programId', message: 'The program has closed; it accepts no further changes.' }],
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  return {
+    /** Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow. */
+    async enroll(
+      body: unknown,
+      enrolledBy: Actor,
+      options: { programId?: string; idempotencyKey?: string; continueAsNewAfterHistoryEvents?: number } = {},
+    ) {
+      const enrollment = parse(enrollmentSchema, body);
+      const targetClass = findTargetClass(enrollment.targetClassCode);
+      const verdict = decideEnrollment(enrollment, targetClass, policy, enrolledBy);
+      if (!verdict.ok || !targetClass) throw new RuleViolationError(verdict.ok ? [] : verdict.violations);
+      const programId = options.programId ?? newProgramId(options.idempotencyKey);
+      const input: DevelopmentProgramInput = { programId, enrollment, targetClass, policy, enrolledBy };
+      if (options.continueAsNewAfterHistoryEvents !== undefined) {
+        input.continueAsNewAfterHistoryEvents = options.continueAsNewAfterHistoryEvents;
+      }
+      try {
+        await client.workflow.start('developmentProgram', {
+          taskQueue,
+          workflowId: workflowIdFor(programId),
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
+        // The same key again: the program it created is the answer.
+      }
+      return { programId };
+    },
+
+    async show(programId: string): Promise<ProgramView> {
+      try {
+        return await handleFor(programId).query(programQuery);
+      } catch (error) {
+        if (isNotFound(error)) throw new ProgramNotFoundError(programId);
+        throw error;
+      }
+    },
+
+    signOff(programId: string, milestoneId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = { ...parse(signOffSchema, body), milestoneId };
+      return update(programId, () => handleFor(programId).executeUpdate(signOffMilestoneUpdate, { args: [{ actor, command }] }));
+    },
+
+    amend(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = parse(amendmentSchema, body);
+      return update(programId, () => handleFor(programId).executeUpdate(amendScheduleUpdate, { args: [{ actor, command }] }));
+    },
+
+    rate(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = parse(serviceRatingSchema, body);
+      return update(programId, () => handleFor(programId).executeUpdate(rateServiceUpdate, { args: [{ actor, command }] }));
+    },
+
+    recordLeave(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = parse(leaveSchema, body);
+      return update(programId, () => handleFor(programId).executeUpdate(recordLeaveUpdate, { args: [{ actor, command }] }));
+    },
+
+    withdraw(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = parse(withdrawalSchema, body);
+      return update(programId, () => handleFor(programId).executeUpdate(withdrawUpdate, { args: [{ actor, command }] }));
+    },
+
+    handle: handleFor,
+  };
+}
+
+export type ProgramClient = ReturnType<typeof createProgramClient>;
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'WorkflowNotFoundError' || /not found/i.test(error.message));
+}

@@ -1,0 +1,119 @@
+/**
+ * zod schemas for everything that crosses an edge (CLI, API, activity inputs, environment).
+ * Never imported by workflow code: schemas built at module level are held once per cached
+ * workflow and have exhausted workers' memory (sdk-typescript issue 2227). Workflows import the
+ * plain types from rules.ts and program.ts; the assertions below keep the two in step.
+ */
+import { z } from 'zod';
+import { isCivilDate } from './dates.js';
+import type { Actor, AmendSchedule, RateService, RecordLeave, SignOffMilestone, Withdraw } from './program.js';
+import type { Enrollment } from './rules.js';
+
+export const civilDate = z
+  .string()
+  .refine(isCivilDate, { message: 'must be a calendar date written YYYY-MM-DD' })
+  .describe('A civil date in America/New_York, YYYY-MM-DD');
+
+const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, ".", "_", ":" or "-"');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const milestoneSchema = z.strictObject({
+  id,
+  title: text(200),
+  dueDate: civilDate,
+});
+
+export const scheduleSchema = z.strictObject({
+  dasApprovalRef: text(64).describe('DAS approval reference of the development program and its time schedule'),
+  approvedOn: civilDate,
+  plannedEndDate: civilDate,
+  milestones: z.array(milestoneSchema).min(1).max(100),
+});
+
+export const enrollmentSchema = z.strictObject({
+  trainee: z.strictObject({
+    employeeId: id,
+    name: text(200),
+    email: z.email(),
+  }),
+  agency: text(100),
+  functionalRole: text(200),
+  targetClassCode: text(32),
+  supervisorId: id,
+  programManagerId: id,
+  appointmentDate: civilDate,
+  hoursPerWeek: z.number().positive().max(80),
+  schedule: scheduleSchema,
+  priorExperience: z.strictObject({
+    generalYears: z.number().min(0).max(60),
+    specialYears: z.number().min(0).max(60),
+  }),
+  education: z.strictObject({
+    semesterHours: z.number().int().min(0).max(1000),
+    degrees: z.array(z.enum(['bachelor', 'master', 'law'])).max(3),
+  }),
+});
+
+export const signOffSchema = z.strictObject({
+  signedOn: civilDate,
+  comments: z.string().max(2000).optional(),
+});
+
+export const amendmentSchema = z
+  .strictObject({
+    dasApprovalRef: text(64),
+    approvedOn: civilDate,
+    plannedEndDate: civilDate.optional(),
+    milestones: z.array(milestoneSchema).min(1).max(100).optional(),
+    reason: z.string().max(2000).optional(),
+  })
+  .refine((a) => a.plannedEndDate !== undefined || a.milestones !== undefined, {
+    message: 'an amendment carries a new plannedEndDate, new milestones, or both',
+    path: ['plannedEndDate'],
+  });
+
+export const serviceRatingSchema = z.strictObject({
+  rating: z.enum(['satisfactory', 'unsatisfactory']),
+  ratedOn: civilDate,
+  comments: z.string().max(2000).optional(),
+});
+
+export const leaveSchema = z.strictObject({
+  from: civilDate,
+  to: civilDate,
+  kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']),
+});
+
+export const withdrawalSchema = z.strictObject({
+  effectiveOn: civilDate,
+  reason: text(2000),
+});
+
+export const actorSchema = z.strictObject({
+  id,
+  role: z.enum(['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor', 'system']),
+});
+
+export type EnrollmentInput = z.infer<typeof enrollmentSchema>;
+
+// Compile-time checks that each schema produces exactly what the domain accepts.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const assertTrue = <T extends true>(): T | undefined => undefined;
+assertTrue<Same<EnrollmentInput, Enrollment>>();
+assertTrue<Same<z.infer<typeof actorSchema>, Actor>>();
+assertTrue<Same<z.infer<typeof signOffSchema>, Omit<SignOffMilestone, 'type' | 'milestoneId'>>>();
+assertTrue<Same<z.infer<typeof serviceRatingSchema>, Omit<RateService, 'type'>>>();
+assertTrue<Same<z.infer<typeof leaveSchema>, Omit<RecordLeave, 'type'>>>();
+assertTrue<Same<z.infer<typeof withdrawalSchema>, Omit<Withdraw, 'type'>>>();
+assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>();
+
+/** Zod issues as `{ path: 'a.b[0]', message }`, the shape the API contract names. */
+export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.reduce<string>(
+      (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
+      '',
+    ),
+    message: issue.message,
+  }));
+}

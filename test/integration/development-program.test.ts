@@ -1,0 +1,315 @@
+/**
+ * The development-program workflow on Temporal's time-skipping server and a real PostgreSQL:
+ * years of program time pass in seconds.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RuleViolationError } from '../../client/programs.js';
+import { addDays, addMonths, anniversary, startOfDayInNewYork } from '../../domain/dates.js';
+import { createProgramWorker } from '../../worker/worker.js';
+import { workflowIdFor, type ProgramOutcome } from '../../workflows/definitions.js';
+import {
+  das,
+  enrollmentFixture,
+  hr,
+  issuedNotices,
+  openTestDatabase,
+  programClient,
+  recordedEvents,
+  saveHistoryIfRecording,
+  serverToday,
+  skipTo,
+  supervisor,
+  uniqueTaskQueue,
+  waitForRecorded,
+  workflowBundle,
+  startTimeSkippingServer,
+} from './harness.js';
+
+let env: TestWorkflowEnvironment;
+let db: pg.Pool;
+
+beforeAll(async () => {
+  [env, db] = await Promise.all([startTimeSkippingServer(), openTestDatabase()]);
+});
+
+afterAll(async () => {
+  await db?.end();
+  await env?.teardown();
+});
+
+async function newWorker(taskQueue: string): Promise<Worker> {
+  return createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });
+}
+
+/** A fresh task queue, worker and client for one test. */
+async function setup() {
+  const taskQueue = uniqueTaskQueue();
+  return { taskQueue, worker: await newWorker(taskQueue), programs: programClient(env.client, taskQueue) };
+}
+
+const resultOf = (programId: string): Promise<ProgramOutcome> =>
+  env.client.workflow.getHandle(workflowIdFor(programId)).result();
+
+async function signOffAll(programs: ReturnType<typeof programClient>, programId: string, on: string) {
+  for (const milestoneId of ['m1', 'm2', 'm3']) {
+    await programs.signOff(programId, milestoneId, { signedOn: on }, supervisor);
+  }
+}
+
+describe('a development program on the time-skipping server', () => {
+  it('(a) reclassifies on the first anniversary, not a day earlier, with exactly one notice', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const anniversaryDate = anniversary(appointment, 1);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+
+    await worker.runUntil(async () => {
+      const sixMonths = addMonths(appointment, 6);
+      await skipTo(env, sixMonths);
+      await signOffAll(programs, programId, sixMonths);
+      const rated = await programs.rate(programId, { rating: 'satisfactory', ratedOn: sixMonths }, supervisor);
+      expect(rated.status).toBe('awaiting-minimum');
+
+      await skipTo(env, addDays(anniversaryDate, -1), 23);
+      const dayBefore = await programs.show(programId);
+      expect(dayBefore.status).toBe('awaiting-minimum');
+      expect(dayBefore.reclassification).toBeNull();
+
+      const outcome = await resultOf(programId);
+      expect(outcome.status).toBe('reclassified');
+      expect(outcome.reclassification?.effectiveOn).toBe(anniversaryDate);
+      await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'a-reclassified-on-anniversary');
+    });
+
+    const events = await recordedEvents(db, programId);
+    const issued = events.filter((e) => e.type === 'reclassification-notice-issued');
+    expect(issued).toHaveLength(1);
+    expect(issued[0]?.occurred_at.getTime()).toBe(startOfDayInNewYork(anniversaryDate));
+    const notices = (await issuedNotices(db, programId)).filter((n) => n.kind === 'reclassification');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.issued_on).toBe(anniversaryDate);
+    expect(notices[0]?.body).toContain('without competitive examination');
+    expect(notices[0]?.body).toContain('No additional working test period');
+    expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+  });
+
+  it('(b) warns at 90 and 30 days and expires on the day before the third anniversary when work is incomplete', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    const latest = addDays(anniversary(appointment, 3), -1);
+
+    const outcome = await worker.runUntil(resultOf(programId));
+    expect(outcome.status).toBe('expired');
+    expect(outcome.ended).toEqual({ on: latest, reason: 'expired' });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'b-expired-at-cap');
+
+    const events = await recordedEvents(db, programId);
+    const warnings = events.filter((e) => e.type === 'cap-warning-issued');
+    expect(warnings.map((w) => [w.data.daysBefore, w.data.on])).toEqual([
+      [90, addDays(latest, -90)],
+      [30, addDays(latest, -30)],
+    ]);
+    expect(warnings.map((w) => w.occurred_at.getTime())).toEqual([
+      startOfDayInNewYork(addDays(latest, -90)),
+      startOfDayInNewYork(addDays(latest, -30)),
+    ]);
+    const expired = events.filter((e) => e.type === 'program-expired-at-maximum');
+    expect(expired).toHaveLength(1);
+    expect(expired[0]?.occurred_at.getTime()).toBe(startOfDayInNewYork(latest));
+    expect(events.filter((e) => e.type === 'milestone-overdue').map((e) => e.data.milestoneId)).toEqual(['m1', 'm2', 'm3']);
+    expect(events.some((e) => e.type === 'reclassification-notice-issued')).toBe(false);
+    const kinds = (await issuedNotices(db, programId)).map((n) => n.notice_id.replace(`${programId}/`, ''));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['cap-warning-90', 'cap-warning-30', 'program-expired', 'minimum-period-reached']),
+    );
+    expect(kinds).not.toContain('reclassification');
+  });
+
+  it('(c) rejects an amendment past the cap or below one year and leaves no trace in history', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    const handle = env.client.workflow.getHandle(workflowIdFor(programId));
+
+    await worker.runUntil(async () => {
+      await skipTo(env, addDays(appointment, 10));
+      const before = await programs.show(programId);
+      const historyBefore = (await handle.fetchHistory()).events?.length ?? 0;
+
+      const pastCap = programs.amend(
+        programId,
+        { dasApprovalRef: 'DAS-2026-0200', approvedOn: addDays(appointment, 10), plannedEndDate: anniversary(appointment, 3) },
+        das,
+      );
+      await expect(pastCap).rejects.toBeInstanceOf(RuleViolationError);
+      await expect(pastCap).rejects.toMatchObject({ code: 'exceeds-statutory-maximum', violations: [{ field: 'plannedEndDate' }] });
+
+      const belowMinimum = programs.amend(
+        programId,
+        { dasApprovalRef: 'DAS-2026-0201', approvedOn: addDays(appointment, 10), plannedEndDate: addMonths(appointment, 11) },
+        das,
+      );
+      await expect(belowMinimum).rejects.toMatchObject({ code: 'below-minimum-length' });
+
+      const historyAfter = (await handle.fetchHistory()).events ?? [];
+      expect(historyAfter.length).toBe(historyBefore);
+      expect(historyAfter.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
+      expect(await programs.show(programId)).toEqual(before);
+
+      // A lawful amendment still goes through afterwards.
+      const amended = await programs.amend(
+        programId,
+        { dasApprovalRef: 'DAS-2026-0202', approvedOn: addDays(appointment, 10), plannedEndDate: addMonths(appointment, 24) },
+        das,
+      );
+      expect(amended.schedule.plannedEndDate).toBe(addMonths(appointment, 24));
+      const events = await waitForRecorded(db, programId, amended.version);
+      expect(events.filter((e) => e.type === 'schedule-amended').map((e) => e.data.dasApprovalRef)).toEqual(['DAS-2026-0202']);
+      await programs.withdraw(programId, { effectiveOn: addDays(appointment, 10), reason: 'test complete' }, hr);
+      await resultOf(programId);
+    });
+  });
+
+  it('(d) records one event when the same milestone is signed off twice', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+
+    await worker.runUntil(async () => {
+      await skipTo(env, addDays(appointment, 30));
+      const first = await programs.signOff(programId, 'm1', { signedOn: addDays(appointment, 30) }, supervisor);
+      const second = await programs.signOff(programId, 'm1', { signedOn: addDays(appointment, 30), comments: 'again' }, supervisor);
+      expect(second.version).toBe(first.version);
+      expect(second.milestones.find((m) => m.id === 'm1')).toMatchObject({ status: 'signed-off', signedOffBy: supervisor.id });
+      await waitForRecorded(db, programId, second.version);
+      await programs.withdraw(programId, { effectiveOn: addDays(appointment, 30), reason: 'test complete' }, hr);
+      await resultOf(programId);
+    });
+    const signOffs = (await recordedEvents(db, programId)).filter((e) => e.type === 'milestone-signed-off');
+    expect(signOffs).toHaveLength(1);
+  });
+
+  it('(e) counts a 29 February appointment to 28 February in common years', async () => {
+    const { worker, programs } = await setup();
+    const { programId } = await programs.enroll(
+      enrollmentFixture('2024-02-29', {
+        schedule: {
+          dasApprovalRef: 'DAS-2024-0029',
+          approvedOn: '2024-02-15',
+          plannedEndDate: '2027-02-27',
+          milestones: [{ id: 'm1', title: 'Rotation', dueDate: '2024-08-29' }],
+        },
+      }),
+      hr,
+    );
+    const outcome = await worker.runUntil(async () => {
+      const view = await programs.show(programId);
+      expect(view.earliestReclassificationDate).toBe('2025-02-28');
+      expect(view.latestCompletionDate).toBe('2027-02-27');
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'expired', ended: { on: '2027-02-27', reason: 'expired' } });
+    const expired = (await recordedEvents(db, programId)).find((e) => e.type === 'program-expired-at-maximum');
+    expect(expired?.occurred_at.toISOString()).toBe('2027-02-27T05:00:00.000Z'); // midnight EST
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'e-leap-day-appointment');
+  });
+
+  it('(f) ends the program with a notice on an unsatisfactory service rating', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    const ratedOn = addMonths(appointment, 5);
+    const outcome = await worker.runUntil(async () => {
+      await skipTo(env, ratedOn);
+      const view = await programs.rate(programId, { rating: 'unsatisfactory', ratedOn, comments: 'after fair trial' }, supervisor);
+      expect(view.status).toBe('ended');
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'ended', ended: { on: ratedOn, reason: 'unsatisfactory-service' } });
+    const ended = (await issuedNotices(db, programId)).filter((n) => n.kind === 'program-ended');
+    expect(ended).toHaveLength(1);
+    expect(ended[0]?.body).toContain('unsatisfactory service rating');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'f-unsatisfactory-rating');
+  });
+
+  it('(g) reclassifies a migrated program appointed 13 months ago at once when everything is signed off', async () => {
+    const { worker, programs } = await setup();
+    const today = await serverToday(env);
+    const appointment = addMonths(today, -13);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment, { priorExperience: { generalYears: 6, specialYears: 3 } }), hr);
+
+    const outcome = await worker.runUntil(async () => {
+      const migrated = await programs.show(programId);
+      expect(migrated.status).toBe('active');
+      expect(migrated.milestones.map((m) => m.status)).toEqual(['overdue', 'overdue', 'pending']);
+      await signOffAll(programs, programId, addDays(today, -1));
+      const view = await programs.rate(programId, { rating: 'satisfactory', ratedOn: addMonths(appointment, 6) }, supervisor);
+      expect(view.status).toBe('reclassified');
+      expect(view.reclassification?.effectiveOn).toBe(today);
+      return resultOf(programId);
+    });
+    expect(outcome.status).toBe('reclassified');
+    const types = (await recordedEvents(db, programId)).map((e) => e.type);
+    expect(types.filter((t) => t === 'minimum-period-reached')).toHaveLength(1);
+    expect(types.indexOf('minimum-period-reached')).toBeLessThan(types.indexOf('milestone-signed-off'));
+    expect(types.filter((t) => t === 'reclassification-notice-issued')).toHaveLength(1);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'g-migrated-reclassified-at-once');
+  });
+
+  it('(h) resumes with nothing lost when the worker is restarted mid-program', async () => {
+    const { taskQueue, worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+
+    await worker.runUntil(async () => {
+      await skipTo(env, addMonths(appointment, 2));
+      await programs.signOff(programId, 'm1', { signedOn: addMonths(appointment, 2) }, supervisor);
+    });
+    // No worker for two months of program time: timers fire into the void and wait.
+    await skipTo(env, addMonths(appointment, 4));
+
+    const restarted = await newWorker(taskQueue);
+    const outcome = await restarted.runUntil(async () => {
+      const resumed = await programs.show(programId);
+      expect(resumed.milestones.find((m) => m.id === 'm1')?.status).toBe('signed-off');
+      const on = addMonths(appointment, 4);
+      await programs.signOff(programId, 'm2', { signedOn: on }, supervisor);
+      await programs.signOff(programId, 'm3', { signedOn: on }, supervisor);
+      await programs.rate(programId, { rating: 'satisfactory', ratedOn: on }, supervisor);
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: anniversary(appointment, 1) } });
+    const events = await recordedEvents(db, programId);
+    expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'milestone-signed-off').map((e) => e.data.milestoneId)).toEqual(['m1', 'm2', 'm3']);
+    expect((await issuedNotices(db, programId)).filter((n) => n.kind === 'reclassification')).toHaveLength(1);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'h-worker-restarted');
+  });
+
+  it('continues as new without losing state or pending work', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr, { continueAsNewAfterHistoryEvents: 12 });
+    const handle = env.client.workflow.getHandle(workflowIdFor(programId));
+    const firstRunId = (await handle.describe()).runId;
+
+    const outcome = await worker.runUntil(async () => {
+      for (const [milestoneId, month] of [['m1', 2], ['m2', 3], ['m3', 4]] as const) {
+        await skipTo(env, addMonths(appointment, month));
+        await programs.signOff(programId, milestoneId, { signedOn: addMonths(appointment, month) }, supervisor);
+      }
+      const view = await programs.rate(programId, { rating: 'satisfactory', ratedOn: addMonths(appointment, 4) }, supervisor);
+      expect(view.milestones.every((m) => m.status === 'signed-off')).toBe(true);
+      return resultOf(programId);
+    });
+    expect((await handle.describe()).runId).not.toBe(firstRunId);
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: anniversary(appointment, 1) } });
+    const events = await recordedEvents(db, programId);
+    expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'milestone-signed-off')).toHaveLength(3);
+  });
+});

@@ -1,0 +1,25 @@
+/** The worker process: applies migrations, then runs workflows and activities until stopped. */
+import { NativeConnection } from '@temporalio/worker';
+import pg from 'pg';
+import { migrate } from '../db/migrate.js';
+import { loadConfig } from './config.js';
+import { createProgramWorker } from './worker.js';
+
+const config = loadConfig();
+await migrate(config.DATABASE_URL);
+const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const worker = await createProgramWorker({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  db,
+  ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+});
+console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+try {
+  await worker.run();
+} finally {
+  await connection.close();
+  await db.end();
+}

@@ -1,0 +1,26 @@
+/** Builds the development-program worker over its dependencies; used by main.ts and the tests. */
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities/index.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface ProgramWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  db: Pool;
+  /** A prebuilt bundle (production); without one the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createProgramWorker({ connection, namespace, taskQueue, db, workflowBundle }: ProgramWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: namespace ?? 'default',
+    taskQueue,
+    activities: createActivities({ db }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+  });
+}

@@ -1,0 +1,193 @@
+/**
+ * One durable workflow per trainee: appointment → milestones on the DAS-approved schedule →
+ * reclassification (or the 3-year cap). Rules live in domain/; this file wires messages and timers
+ * to them and records what they decide.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { civilDateInNewYork, startOfDayInNewYork } from '../domain/dates.js';
+import { noticeFor, type Notice } from '../domain/notices.js';
+import {
+  decide,
+  decideEnrollment,
+  evolve,
+  execute,
+  isTerminal,
+  nextCheckDate,
+  stamp,
+  type Actor,
+  type EventDraft,
+  type ProgramCommand,
+  type ProgramEvent,
+  type ProgramState,
+  type AmendSchedule,
+  type RateService,
+  type RecordLeave,
+  type SignOffMilestone,
+  type Withdraw,
+} from '../domain/program.js';
+import type { RuleViolation } from '../domain/rules.js';
+import { programView, type ProgramView } from '../domain/view.js';
+import {
+  amendScheduleUpdate,
+  programQuery,
+  rateServiceUpdate,
+  recordLeaveUpdate,
+  searchAttributes,
+  signOffMilestoneUpdate,
+  withdrawUpdate,
+  type DevelopmentProgramInput,
+  type ProgramOutcome,
+  type Request,
+} from './definitions.js';
+
+// Recording must never give up: a database outage delays the audit trail, it does not lose it.
+const { recordEvents, issueNotices } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'event-conflict'] },
+});
+
+/** A rule's verdict as a failure the caller can read: `type` is the rule code, details list every violation. */
+function ruleFailure(violations: RuleViolation[]): ApplicationFailure {
+  const first = violations[0];
+  return ApplicationFailure.create({
+    type: first?.code ?? 'rule-violation',
+    message: violations.map((v) => `${v.field}: ${v.message}`).join(' '),
+    nonRetryable: true,
+    details: [violations],
+  });
+}
+
+const today = (): string => civilDateInNewYork(Date.now());
+
+export async function developmentProgram(input: DevelopmentProgramInput): Promise<ProgramOutcome> {
+  let state: ProgramState;
+  let unrecordedEvents: ProgramEvent[] = [];
+  let unissuedNotices: Notice[] = [];
+
+  /** Stamps drafts, folds them into the state and queues them and their notices for recording. */
+  const commit = (drafts: readonly EventDraft[], from: ProgramState | null): ProgramState => {
+    let next = from;
+    for (const event of stamp(input.programId, from?.version ?? 0, drafts, new Date().toISOString())) {
+      next = evolve(next, event);
+      unrecordedEvents.push(event);
+      const notice = noticeFor(event, next);
+      if (notice) unissuedNotices.push(notice);
+    }
+    if (!next) throw new Error('no events to start the program from');
+    return next;
+  };
+
+  if (input.carriedOver) {
+    ({ state, unrecordedEvents, unissuedNotices } = input.carriedOver);
+  } else {
+    const opened = decideEnrollment(input.enrollment, input.targetClass, input.policy, input.enrolledBy);
+    if (!opened.ok) throw ruleFailure(opened.violations);
+    state = commit(opened.events, null);
+  }
+
+  const publishSearchAttributes = (): void => {
+    upsertSearchAttributes([
+      { key: searchAttributes.status, value: state.status },
+      { key: searchAttributes.targetClass, value: state.targetClass.code },
+      { key: searchAttributes.agency, value: state.enrollment.agency },
+      { key: searchAttributes.earliestReclassification, value: new Date(startOfDayInNewYork(state.earliestReclassificationDate)) },
+      { key: searchAttributes.latestCompletion, value: new Date(startOfDayInNewYork(state.latestCompletionDate)) },
+    ]);
+  };
+  publishSearchAttributes();
+
+  const run = (command: ProgramCommand, actor: Actor): void => {
+    const result = execute(state, command, actor, { today: today() });
+    if (!result.ok) throw ruleFailure(result.violations);
+    if (result.events.length === 0) return; // a repeated request: accepted, nothing new happens
+    const before = state;
+    state = commit(result.events, state);
+    if (
+      before.status !== state.status ||
+      before.earliestReclassificationDate !== state.earliestReclassificationDate
+    ) {
+      publishSearchAttributes();
+    }
+  };
+
+  /** An Update's handler and its validator, which rejects a rule-breaking request before it enters history. */
+  const commandHandlers = <C extends Exclude<ProgramCommand, { type: 'advance-clock' }>>(type: C['type']) => {
+    const toCommand = (request: Request<C>): C => ({ ...request.command, type }) as C;
+    return [
+      (request: Request<C>): ProgramView => {
+        run(toCommand(request), request.actor);
+        return programView(state);
+      },
+      {
+        validator: (request: Request<C>): void => {
+          const decision = decide(toCommand(request), state, request.actor, { today: today() });
+          if (!decision.ok) throw ruleFailure(decision.violations);
+        },
+      },
+    ] as const;
+  };
+  setHandler(signOffMilestoneUpdate, ...commandHandlers<SignOffMilestone>('sign-off-milestone'));
+  setHandler(amendScheduleUpdate, ...commandHandlers<AmendSchedule>('amend-schedule'));
+  setHandler(rateServiceUpdate, ...commandHandlers<RateService>('rate-service'));
+  setHandler(recordLeaveUpdate, ...commandHandlers<RecordLeave>('record-leave'));
+  setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
+  setHandler(programQuery, () => programView(state));
+
+  const shouldContinueAsNew = (): boolean =>
+    workflowInfo().continueAsNewSuggested ||
+    (input.continueAsNewAfterHistoryEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterHistoryEvents);
+
+  // Events are recorded in order and notices after the events that caused them.
+  const flush = async (): Promise<void> => {
+    while (unrecordedEvents.length > 0 || unissuedNotices.length > 0) {
+      const events = unrecordedEvents.slice();
+      const notices = unissuedNotices.slice();
+      if (events.length > 0) await recordEvents(events);
+      unrecordedEvents = unrecordedEvents.slice(events.length);
+      if (notices.length > 0) await issueNotices(notices);
+      unissuedNotices = unissuedNotices.slice(notices.length);
+    }
+  };
+
+  for (;;) {
+    run({ type: 'advance-clock' }, { id: 'system', role: 'system' });
+    await flush();
+    if (isTerminal(state.status)) break;
+    if (shouldContinueAsNew()) {
+      await condition(allHandlersFinished);
+      if (unrecordedEvents.length === 0 && unissuedNotices.length === 0) {
+        return continueAsNew<typeof developmentProgram>({
+          ...input,
+          carriedOver: { state, unrecordedEvents, unissuedNotices },
+        });
+      }
+      continue;
+    }
+    const next = nextCheckDate(state, today());
+    const wakeIn = next === null ? undefined : Math.max(startOfDayInNewYork(next) - Date.now(), 1);
+    const versionBefore = state.version;
+    // Sleep until the next date a rule may fire, or until a message changes the program.
+    if (wakeIn === undefined) await condition(() => state.version !== versionBefore || shouldContinueAsNew());
+    else await condition(() => state.version !== versionBefore || shouldContinueAsNew(), wakeIn);
+  }
+
+  await condition(allHandlersFinished);
+  await flush();
+  return {
+    programId: input.programId,
+    status: state.status,
+    reclassification: state.reclassification,
+    ended: state.ended,
+    lastVersion: state.version,
+  };
+}
