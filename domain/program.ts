@@ -4,7 +4,7 @@
  * the state. Time-driven rules are the `advance-clock` command, so a timer in the workflow and a
  * migrated program's past dates go through the same code.
  */
-import { addDays, daysBetween, workingDaysInclusive, type CivilDate } from './dates.js';
+import { addDays, daysBetween, minDate, workingDaysInclusive, type CivilDate } from './dates.js';
 import type { PolicySettings } from './policy.js';
 import {
   checkEnrollment,
@@ -423,16 +423,19 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   if (!state.minimumPeriodReachedOn && today >= state.earliestReclassificationDate) {
     events.push({ type: 'minimum-period-reached', actor, data: { on: today } });
   }
-  if (today >= state.earliestReclassificationDate && allRequirementsMet(state)) {
-    const qualification = qualificationOn(state, today);
+  // A clock that catches up late (a worker down over the cap, a migrated program) judges
+  // eligibility no later than the last day the trainee class may be held.
+  const asOf = minDate(today, state.latestCompletionDate);
+  if (asOf >= state.earliestReclassificationDate && allRequirementsMet(state)) {
+    const qualification = qualificationOn(state, asOf);
     if (qualification.meetsTargetClass !== false) {
       const noticeId = reclassificationNoticeId(state.programId);
       events.push(
-        { type: 'eligible-for-reclassification', actor, data: { on: today, qualification } },
+        { type: 'eligible-for-reclassification', actor, data: { on: asOf, qualification } },
         {
           type: 'reclassification-notice-issued',
           actor,
-          data: { noticeId, effectiveOn: today, targetClassCode: state.targetClass.code, dasApprovalRef: state.schedule.dasApprovalRef },
+          data: { noticeId, effectiveOn: asOf, targetClassCode: state.targetClass.code, dasApprovalRef: state.schedule.dasApprovalRef },
         },
       );
       return events;
@@ -443,7 +446,8 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
       type: 'program-expired-at-maximum',
       actor,
       data: {
-        on: today,
+        // The cap is a date in law: a clock that catches up late still ends the program on it.
+        on: state.latestCompletionDate,
         latestCompletionDate: state.latestCompletionDate,
         openMilestones: state.milestones.filter((m) => m.status !== 'signed-off').map((m) => m.id),
       },
@@ -542,7 +546,10 @@ function setMilestones(state: ProgramState, milestones: readonly Milestone[]): M
 
 /** Folds one event into the state. Pure; never rejects (events are facts). */
 export function evolve(state: ProgramState | null, event: EventDraft & { version?: number; programId?: string }): ProgramState {
-  if (event.type === 'enrolled') return initialState(event.programId ?? state?.programId ?? '', event);
+  if (event.type === 'enrolled') {
+    const opened = initialState(event.programId ?? state?.programId ?? '', event);
+    return event.version === undefined ? opened : { ...opened, version: event.version };
+  }
   if (!state) throw new Error(`a program's first event must be "enrolled", not "${event.type}"`);
   const next = applyEvent(state, event);
   return withStatus(event.version === undefined ? next : { ...next, version: event.version });

@@ -226,8 +226,15 @@ export interface QualificationProjection {
   qualifiesOn: CivilDate | null;
 }
 
-const DAYS_PER_YEAR = 365.25;
-const round2 = (n: number): number => Math.round(n * 100) / 100;
+const round2 = (n: number): number => Math.round(n * 100) / 100 + 0; // + 0 turns -0 into 0
+
+/** Whole calendar months from `from` to `to` (a month from 31 January ends on 28/29 February). */
+export function wholeMonthsBetween(from: CivilDate, to: CivilDate): number {
+  if (to < from) return 0;
+  let months = (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7));
+  while (months > 0 && addMonths(from, months) > to) months--;
+  return months;
+}
 
 /** Years that education stands for, by the target class's own substitution values. */
 export function educationYears(education: Enrollment['education'], targetClass: TargetClass): number {
@@ -241,6 +248,11 @@ export function educationYears(education: Enrollment['education'], targetClass: 
   return college + additional;
 }
 
+/**
+ * Whether the trainee meets the target class's minimum qualifications on `asOf`. Program time is
+ * counted in whole calendar months, as experience is on State applications, so a year of the program
+ * is exactly one year of experience.
+ */
 export function projectQualification(
   enrollment: Pick<Enrollment, 'appointmentDate' | 'priorExperience' | 'education'>,
   targetClass: TargetClass,
@@ -248,24 +260,28 @@ export function projectQualification(
   policy: PolicySettings,
 ): QualificationProjection {
   const required = targetClass.minimumQualifications;
-  const programDays = policy.programTimeCountsAsGeneralExperience
-    ? Math.max(0, daysBetween(enrollment.appointmentDate, asOf))
-    : 0;
+  const programMonths = policy.programTimeCountsAsGeneralExperience ? wholeMonthsBetween(enrollment.appointmentDate, asOf) : 0;
   const baseGeneral = enrollment.priorExperience.generalYears + educationYears(enrollment.education, targetClass);
-  const generalYears = round2(baseGeneral + programDays / DAYS_PER_YEAR);
+  const generalYears = round2(baseGeneral + programMonths / 12);
   const specialYears = enrollment.priorExperience.specialYears;
   if (!required) {
     return { asOf, meetsTargetClass: null, shortfallYears: 0, generalYears, specialYears, qualifiesOn: null };
   }
-  const generalGap = Math.max(0, required.generalYears - (baseGeneral + programDays / DAYS_PER_YEAR));
-  const specialGap = Math.max(0, required.specialYears - specialYears);
-  const shortfallYears = round2(Math.max(generalGap, specialGap));
+  // Months of program time still needed for the general experience (never fractional months).
+  const monthsNeeded = Math.max(0, Math.ceil((required.generalYears - baseGeneral) * 12 - 1e-9));
+  const generalGapYears = Math.max(0, monthsNeeded - programMonths) / 12;
+  const specialGapYears = Math.max(0, required.specialYears - specialYears);
+  const meets = generalGapYears === 0 && specialGapYears === 0;
   let qualifiesOn: CivilDate | null = null;
-  if (specialGap === 0 && policy.programTimeCountsAsGeneralExperience) {
-    const daysNeeded = Math.max(0, Math.ceil((required.generalYears - baseGeneral) * DAYS_PER_YEAR));
-    qualifiesOn = addDays(enrollment.appointmentDate, daysNeeded);
-  } else if (specialGap === 0 && generalGap === 0) {
-    qualifiesOn = enrollment.appointmentDate;
+  if (specialGapYears === 0 && (policy.programTimeCountsAsGeneralExperience || monthsNeeded === 0)) {
+    qualifiesOn = addMonths(enrollment.appointmentDate, monthsNeeded);
   }
-  return { asOf, meetsTargetClass: generalGap === 0 && specialGap === 0, shortfallYears, generalYears, specialYears, qualifiesOn };
+  return {
+    asOf,
+    meetsTargetClass: meets,
+    shortfallYears: round2(Math.max(generalGapYears, specialGapYears)),
+    generalYears,
+    specialYears,
+    qualifiesOn,
+  };
 }

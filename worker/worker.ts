@@ -13,14 +13,17 @@ export interface ProgramWorkerOptions {
   db: Pool;
   /** A prebuilt bundle (production); without one the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
+  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
 }
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, workflowBundle }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, workflowBundle, tuning }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: namespace ?? 'default',
     taskQueue,
     activities: createActivities({ db }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    ...tuning,
   });
 }

@@ -240,7 +240,7 @@ describe('days in America/New_York', () => {
         [`${year}-03-01`, `${year}-03-16`],
         [`${year}-10-25`, `${year}-11-09`],
       ] as const) {
-        for (let date = from; date <= to; date = addDays(date, 1)) {
+        for (let date: string = from; date <= to; date = addDays(date, 1)) {
           const start = startOfDayInNewYork(date);
           expect(inNewYork(start), date).toEqual({ date, time: '00:00:00' });
           expect(civilDateInNewYork(start - 1), date).toBe(addDays(date, -1));

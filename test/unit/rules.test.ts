@@ -276,17 +276,15 @@ describe('projectQualification for Agency Labor Relations Specialist (5257MP: 8 
       shortfallYears: 1,
       generalYears: 7,
       specialYears: 2,
-      // 2 years still needed at 365.25 days a year: ceil(730.5) = 731 days after the appointment,
-      // the day after the second anniversary (the two years to 2027-03-03 hold no 29 February).
-      qualifiesOn: '2027-03-04',
+      // 2 years still needed, counted in whole calendar months: the second anniversary.
+      qualifiesOn: '2027-03-03',
     });
-    expect(addDays(APPOINTED, 731)).toBe('2027-03-04');
   });
 
   it('finds the trainee qualified on the projected date and not the day before', () => {
     const t = trainee(2, 2, { semesterHours: 0, degrees: ['bachelor'] });
-    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-03', defaultPolicy).meetsTargetClass).toBe(false);
-    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-04', defaultPolicy).meetsTargetClass).toBe(true);
+    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-02', defaultPolicy)).toMatchObject({ meetsTargetClass: false, shortfallYears: 0.08 });
+    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-03', defaultPolicy)).toMatchObject({ meetsTargetClass: true, shortfallYears: 0 });
   });
 
   it('counts program time as general experience by default, and not when the agency says so', () => {
