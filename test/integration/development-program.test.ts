@@ -193,6 +193,7 @@ describe('a development program on the time-skipping server', () => {
       await programs.withdraw(programId, { effectiveOn: addDays(appointment, 10), reason: 'test complete' }, hr);
       await resultOf(programId);
     });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'c-amendments-then-withdrawal');
   });
 
   it('(d) records one event when the same milestone is signed off twice', async () => {
@@ -210,6 +211,7 @@ describe('a development program on the time-skipping server', () => {
       await programs.withdraw(programId, { effectiveOn: addDays(appointment, 30), reason: 'test complete' }, hr);
       await resultOf(programId);
     });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'd-repeated-sign-off');
     const signOffs = (await recordedEvents(db, programId)).filter((e) => e.type === 'milestone-signed-off');
     expect(signOffs).toHaveLength(1);
   });
@@ -345,6 +347,7 @@ describe('a development program on the time-skipping server', () => {
       return resultOf(programId);
     });
     expect((await handle.describe()).runId).not.toBe(firstRunId);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'continued-as-new-last-run');
     expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: anniversary(appointment, 1) } });
     const events = await recordedEvents(db, programId);
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));

@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -145,11 +144,13 @@ export async function waitForRecorded(db: pg.Pool, programId: string, version: n
   throw new Error(`program ${programId} did not record ${version} events`);
 }
 
+export const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
+
 /** With RECORD_HISTORIES=1, saves a finished workflow's history for the replay test. */
 export async function saveHistoryIfRecording(client: Client, workflowId: string, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const dir = fileURLToPath(new URL('../histories/', import.meta.url));
-  await mkdir(dir, { recursive: true });
-  await writeFile(`${dir}${name}.json`, historyToJSON(history));
+  await mkdir(historiesDir, { recursive: true });
+  // Binary protobuf, as Temporal stores it: exact, and free of JSON-mapping differences.
+  await writeFile(`${historiesDir}${name}.binpb`, proto.temporal.api.history.v1.History.encode(history).finish());
 }
