@@ -24,6 +24,7 @@ import {
   supervisor,
   uniqueTaskQueue,
   waitForRecorded,
+  waitUntilIdle,
   workflowBundle,
   startTimeSkippingServer,
 } from './harness.js';
@@ -52,16 +53,6 @@ async function setup() {
 
 const resultOf = (programId: string): Promise<ProgramOutcome> =>
   env.client.workflow.getHandle(workflowIdFor(programId)).result();
-
-async function waitUntilIdle(programId: string): Promise<void> {
-  const handle = env.client.workflow.getHandle(workflowIdFor(programId));
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const { raw } = await handle.describe();
-    if ((raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('the workflow did not become idle');
-}
 
 /** A date-driven event fires at the start of its day in New York (timers land a few ms late). */
 function expectStartOfDay(instant: Date | undefined, date: string): void {
@@ -307,7 +298,7 @@ describe('a development program on the time-skipping server', () => {
       const signed = await programs.signOff(programId, 'm1', { signedOn: addMonths(appointment, 2) }, supervisor);
       await waitForRecorded(db, programId, signed.version);
       // The time-skipping server holds its clock while a task is outstanding; stop when idle.
-      await waitUntilIdle(programId);
+      await waitUntilIdle(env.client, programId);
     });
     // No worker for two months of program time: timers fire into the void and wait.
     await skipTo(env, addMonths(appointment, 4));

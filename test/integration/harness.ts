@@ -15,7 +15,7 @@ import { migrate } from '../../db/migrate.js';
 import { addDays, addMonths, civilDateInNewYork, startOfDayInNewYork, type CivilDate } from '../../domain/dates.js';
 import type { Actor } from '../../domain/program.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
-import { searchAttributes } from '../../workflows/definitions.js';
+import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
 import { workflowsPath } from '../../worker/worker.js';
 
 const tools = fileURLToPath(new URL('../../.tools/bin/', import.meta.url));
@@ -145,6 +145,17 @@ export async function waitForRecorded(db: pg.Pool, programId: string, version: n
 }
 
 export const historiesDir = fileURLToPath(new URL('../histories/', import.meta.url));
+
+/** Waits until the program's workflow has no task or activity outstanding. */
+export async function waitUntilIdle(client: Client, programId: string): Promise<void> {
+  const handle = client.workflow.getHandle(workflowIdFor(programId));
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { raw } = await handle.describe();
+    if ((raw.pendingActivities?.length ?? 0) === 0 && !raw.pendingWorkflowTask) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`program ${programId} did not become idle`);
+}
 
 /** With RECORD_HISTORIES=1, saves a finished workflow's history for the replay test. */
 export async function saveHistoryIfRecording(client: Client, workflowId: string, name: string): Promise<void> {

@@ -1,0 +1,159 @@
+/**
+ * Update and search-attribute semantics on the real Temporal dev server (the CLI's
+ * `server start-dev`), and the command line end to end.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT, runCli } from '../../client/cli.js';
+import { RuleViolationError, type ProgramClient } from '../../client/programs.js';
+import { addDays, addMonths, civilDateInNewYork } from '../../domain/dates.js';
+import { createProgramWorker } from '../../worker/worker.js';
+import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
+import {
+  das,
+  enrollmentFixture,
+  hr,
+  openTestDatabase,
+  programClient,
+  recordedEvents,
+  supervisor,
+  temporalCliPath,
+  uniqueTaskQueue,
+  waitForRecorded,
+  waitUntilIdle,
+  workflowBundle,
+} from './harness.js';
+
+let env: TestWorkflowEnvironment;
+let db: pg.Pool;
+let worker: Worker;
+let programs: ProgramClient;
+let running: Promise<void>;
+const today = civilDateInNewYork(Date.now());
+
+beforeAll(async () => {
+  const typeNames = { KEYWORD: 'KEYWORD', DATETIME: 'DATETIME' } as const;
+  [env, db] = await Promise.all([
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCliPath },
+        searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
+        extraArgs: ['--headless', '--log-level', 'error'],
+      },
+    }),
+    openTestDatabase(),
+  ]);
+  const taskQueue = uniqueTaskQueue();
+  worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });
+  running = worker.run();
+  programs = programClient(env.client, taskQueue);
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await db?.end();
+  await env?.teardown();
+});
+
+describe('on the Temporal dev server', () => {
+  it('answers a rejected Update with the rule and writes nothing to history', async () => {
+    const { programId } = await programs.enroll(enrollmentFixture(today), hr);
+    const handle = env.client.workflow.getHandle(workflowIdFor(programId));
+    await waitForRecorded(db, programId, 2);
+    await waitUntilIdle(env.client, programId);
+    const before = (await handle.fetchHistory()).events?.length;
+
+    const rejection = programs.signOff(programId, 'no-such-milestone', { signedOn: today }, supervisor);
+    await expect(rejection).rejects.toBeInstanceOf(RuleViolationError);
+    await expect(rejection).rejects.toMatchObject({ code: 'unknown-milestone', violations: [{ field: 'milestoneId' }] });
+    await expect(
+      programs.amend(programId, { dasApprovalRef: 'DAS-X-1', approvedOn: today, plannedEndDate: addMonths(today, 40) }, das),
+    ).rejects.toMatchObject({ code: 'exceeds-statutory-maximum' });
+
+    expect((await handle.fetchHistory()).events?.length).toBe(before);
+    await programs.withdraw(programId, { effectiveOn: today, reason: 'test complete' }, hr);
+  });
+
+  it('publishes status, target class, agency and the key dates as search attributes, with no personal data', async () => {
+    const agency = `AGENCY-${Date.now()}`;
+    const { programId } = await programs.enroll(enrollmentFixture(today, { agency }), hr);
+    await programs.show(programId);
+    const query = `Agency = '${agency}' AND ProgramStatus = 'active' AND TargetClassCode = '5257MP'`;
+    let found: string[] = [];
+    for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+      found = [];
+      for await (const execution of env.client.workflow.list({ query })) found.push(execution.workflowId);
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(found).toEqual([workflowIdFor(programId)]);
+
+    const description = await env.client.workflow.getHandle(workflowIdFor(programId)).describe();
+    const attributes = JSON.stringify(description.typedSearchAttributes);
+    expect(attributes).not.toContain('Jordan');
+    expect(attributes).not.toContain('example.gov');
+    expect(description.workflowId).not.toContain('E');
+    expect(description.typedSearchAttributes.get(searchAttributes.latestCompletion)?.toISOString().slice(0, 10)).toBe(
+      addDays(addMonths(today, 36), -1),
+    );
+    await programs.withdraw(programId, { effectiveOn: today, reason: 'test complete' }, hr);
+  });
+
+  it('gives the same program for the same idempotency key, and refuses a part-time enrollment without starting anything', async () => {
+    const key = `import-${Date.now()}`;
+    const first = await programs.enroll(enrollmentFixture(today), hr, { idempotencyKey: key });
+    const again = await programs.enroll(enrollmentFixture(today), hr, { idempotencyKey: key });
+    expect(again.programId).toBe(first.programId);
+    const events = await waitForRecorded(db, first.programId, 2);
+    expect(events.filter((e) => e.type === 'enrolled')).toHaveLength(1);
+
+    const partTime = programs.enroll(enrollmentFixture(today, { hoursPerWeek: 35 }), hr, { programId: `pt-${key}` });
+    await expect(partTime).rejects.toMatchObject({ code: 'not-full-time', violations: [{ field: 'hoursPerWeek' }] });
+    await expect(env.client.workflow.getHandle(workflowIdFor(`pt-${key}`)).describe()).rejects.toThrow();
+    await programs.withdraw(first.programId, { effectiveOn: today, reason: 'test complete' }, hr);
+  });
+});
+
+describe('the command line', () => {
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, programs, db, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('enrolls from a file, signs off, shows, lists events, and exits with codes scripts can rely on', async () => {
+    const file = `${process.env.TMPDIR ?? '/tmp'}/enrollment-${Date.now()}.json`;
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(file, JSON.stringify(enrollmentFixture(today)));
+
+    const enrolled = await run('enroll', file, '--as', hr.id, '--json');
+    expect(enrolled.code).toBe(EXIT.ok);
+    const { programId } = JSON.parse(enrolled.out) as { programId: string };
+
+    const signed = await run('sign-off', programId, 'm1', '--on', today, '--as', supervisor.id);
+    expect(signed.code).toBe(EXIT.ok);
+    expect(signed.out).toMatch(/m1\s+\S+\s+signed-off/);
+
+    const stranger = await run('sign-off', programId, 'm2', '--on', today, '--as', 'sup-9999');
+    expect(stranger).toMatchObject({ code: EXIT.rule });
+    expect(stranger.err).toContain('not-assigned-to-program');
+
+    const badRating = await run('rate', programId, '--rating', 'great', '--on', today, '--as', supervisor.id, '--json');
+    expect(badRating.code).toBe(EXIT.invalid);
+    expect(JSON.parse(badRating.err)).toMatchObject({ error: { code: 'invalid-input', issues: [{ path: 'rating' }] } });
+
+    expect((await run('show', 'p-does-not-exist')).code).toBe(EXIT.notFound);
+    expect((await run('sign-off', programId)).code).toBe(EXIT.invalid);
+
+    await waitForRecorded(db, programId, 3);
+    const events = await run('events', programId);
+    expect(events.code).toBe(EXIT.ok);
+    expect(events.out.split('\n').map((l) => l.trim().split(/\s+/).at(-1))).toEqual(['enrolled', 'schedule-approved', 'milestone-signed-off']);
+    expect((await recordedEvents(db, programId)).map((e) => e.actor_id)).toEqual([hr.id, hr.id, supervisor.id]);
+
+    expect((await run('withdraw', programId, '--on', today, '--reason', 'test complete', '--as', hr.id)).code).toBe(EXIT.ok);
+  });
+});
