@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { historiesDir, quietLogger, workflowBundle } from './harness.js';
+import { historiesDir, workflowBundle } from './harness.js';
 
 const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.binpb')).sort();
 

@@ -3,7 +3,7 @@
  * events (or this rejection). "Given" histories are stamped and replayed exactly as the workflow does.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, type CivilDate } from '../../domain/dates.js';
+import { addMonths, type CivilDate } from '../../domain/dates.js';
 import { defaultPolicy } from '../../domain/policy.js';
 import {
   decideEnrollment,
