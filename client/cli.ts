@@ -6,8 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import cliProgress from 'cli-progress';
 import pg from 'pg';
-import type { Actor, Role } from '../domain/program.js';
+import { z } from 'zod';
+import { API_ROLES, mintToken, type ApiRole } from '../api/auth.js';
+import { MAX_IMPORT_ROWS, errorResponse, importResponse, type ImportRowResult } from '../api/schemas.js';
+import { splitCsv } from '../api/import.js';
+import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilter } from '../db/queries.js';
+import type { Actor, ProgramStatus, Role } from '../domain/program.js';
 import type { ProgramView } from '../domain/view.js';
 import { loadConfig } from '../worker/config.js';
 import {
@@ -31,6 +37,11 @@ const USAGE = `usage: npm run cli -- <command> [options]
   amend <programId> <amendment.json> --as <das-id>
   leave <programId> --from <date> --to <date> --kind unpaid|sick|workers-comp|other --as <hr-id>
   withdraw <programId> --on <date> --reason <text> --as <hr-id>
+  list [--status <status>] [--agency <code>] [--target-class <code>] [--cap-before <date>] [--limit <n>] [--cursor <c>]
+  import <file.csv|file.json> (--as <hr-id> | --token <jwt>) [--chunk-size <rows>]
+      through the HTTP API (API_URL); a progress bar on stderr; safe to run again after a failure
+  token --sub <id> --role <role> [--role <role> …] [--ttl 8h]
+      a signed API token for local use (AUTH_JWT_SECRET); roles: ${API_ROLES.join(', ')}
 
 Every command takes --json for machine-readable output. Dates are YYYY-MM-DD (America/New_York).`;
 
@@ -39,6 +50,14 @@ class UsageError extends Error {}
 interface Output {
   out: (line: string) => void;
   err: (line: string) => void;
+}
+
+/** What the commands over the HTTP API need (import) and what signs tokens (token, import --as). */
+export interface ApiContext {
+  apiUrl?: string;
+  authSecret?: string;
+  /** Where the import's progress bar goes; none when absent (tests) or when it is not a terminal. */
+  progress?: NodeJS.WritableStream;
 }
 
 const options = {
@@ -51,6 +70,17 @@ const options = {
   kind: { type: 'string' },
   reason: { type: 'string' },
   'idempotency-key': { type: 'string' },
+  status: { type: 'string' },
+  agency: { type: 'string' },
+  'target-class': { type: 'string' },
+  'cap-before': { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  token: { type: 'string' },
+  'chunk-size': { type: 'string' },
+  sub: { type: 'string' },
+  role: { type: 'string', multiple: true },
+  ttl: { type: 'string', default: '8h' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -97,12 +127,17 @@ function actor(values: { as?: string | undefined }, role: Role): Actor {
   return { id: values.as, role };
 }
 
+function configured(value: string | undefined, variable: string): string {
+  if (value === undefined) throw new UsageError(`${variable} is not configured`);
+  return value;
+}
+
 function need(value: string | undefined, flag: string): string {
   if (value === undefined) throw new UsageError(`--${flag} is required`);
   return value;
 }
 
-export async function runCli(argv: string[], programs: ProgramClient, db: pg.Pool | null, io: Output): Promise<number> {
+export async function runCli(argv: string[], programs: ProgramClient, db: pg.Pool | null, io: Output, api: ApiContext = {}): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -176,11 +211,193 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
         showProgram(await programs.withdraw(programId(), body, actor(values, 'hr')));
         return EXIT.ok;
       }
+      case 'list': {
+        if (!db) throw new Error('list needs the database');
+        const page = await createQueries(db).listPrograms(listFilter(values));
+        print(page, formatProgramTable(page.items, page.nextCursor));
+        return EXIT.ok;
+      }
+      case 'token': {
+        const sub = need(values.sub, 'sub');
+        const roles = (values.role ?? []).map(apiRole);
+        if (roles.length === 0) throw new UsageError('--role is required (once per role)');
+        const secret = configured(api.authSecret, 'AUTH_JWT_SECRET');
+        let token: string;
+        try {
+          token = await mintToken(secret, { sub, roles, ttl: values.ttl });
+        } catch {
+          throw new UsageError('--ttl must be a time span such as 30m, 8h or 2d');
+        }
+        print({ token, sub, roles }, token);
+        return EXIT.ok;
+      }
+      case 'import': {
+        const file = args[0];
+        if (!file) throw new UsageError('import needs the path of a .csv or .json file');
+        return await importFile(file, values, api, io, print);
+      }
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
     return report(error, io, values.json);
+  }
+}
+
+const STATUSES: readonly ProgramStatus[] = ['active', 'awaiting-minimum', 'reclassified', 'expired', 'ended'];
+
+function apiRole(value: string): ApiRole {
+  const role = API_ROLES.find((r) => r === value);
+  if (!role) throw new UsageError(`"${value}" is not a role; one of ${API_ROLES.join(', ')}`);
+  return role;
+}
+
+function listFilter(values: { status?: string; agency?: string; 'target-class'?: string; 'cap-before'?: string; limit?: string; cursor?: string }): ProgramListFilter {
+  const filter: ProgramListFilter = {};
+  if (values.status !== undefined) {
+    const status = STATUSES.find((s) => s === values.status);
+    if (!status) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
+    filter.status = status;
+  }
+  if (values.agency !== undefined) filter.agency = values.agency;
+  if (values['target-class'] !== undefined) filter.targetClass = values['target-class'];
+  if (values['cap-before'] !== undefined) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values['cap-before'])) throw new UsageError('--cap-before must be a date written YYYY-MM-DD');
+    filter.capBefore = values['cap-before'];
+  }
+  if (values.limit !== undefined) {
+    const limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    filter.limit = limit;
+  }
+  if (values.cursor !== undefined) filter.cursor = values.cursor;
+  return filter;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function formatProgramTable(programs: ProgramView[], nextCursor: string | null): string {
+  if (programs.length === 0) return 'no programs';
+  const rows = programs.map((p) => [
+    p.programId,
+    p.status,
+    p.agency,
+    p.targetClassCode,
+    p.appointmentDate,
+    p.earliestReclassificationDate,
+    p.latestCompletionDate,
+    `${p.milestones.filter((m) => m.status === 'signed-off').length}/${p.milestones.length}`,
+  ]);
+  const shown = table(['program', 'status', 'agency', 'class', 'appointed', 'earliest', 'latest', 'signed'], rows);
+  return nextCursor ? `${shown}\n\nmore: --cursor ${nextCursor}` : shown;
+}
+
+/** The API's answer to an import request, or its error, checked before use. */
+const importAnswer = z.union([importResponse, errorResponse]);
+
+async function importFile(
+  file: string,
+  values: { as?: string; token?: string; 'chunk-size'?: string; json: boolean },
+  api: ApiContext,
+  io: Output,
+  print: (result: unknown, human: string) => void,
+): Promise<number> {
+  const chunkSize = values['chunk-size'] === undefined ? 25 : Number(values['chunk-size']);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_IMPORT_ROWS) {
+    throw new UsageError(`--chunk-size must be a whole number from 1 to ${MAX_IMPORT_ROWS}`);
+  }
+  const apiUrl = configured(api.apiUrl, 'API_URL');
+  const token = values.token ?? (values.as ? await mintToken(configured(api.authSecret, 'AUTH_JWT_SECRET'), { sub: values.as, roles: ['hr'], ttl: '1h' }) : undefined);
+  if (!token) throw new UsageError('import needs --as <hr-id> (a local token is signed with AUTH_JWT_SECRET) or --token <jwt>');
+
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read ${file}`);
+  }
+  const chunks: { body: string; contentType: string; rows: number }[] = [];
+  if (file.toLowerCase().endsWith('.json')) {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(text);
+    } catch {
+      throw new UsageError(`${file} is not valid JSON`);
+    }
+    if (!Array.isArray(rows)) throw new UsageError(`${file} must hold a JSON array of enrollments`);
+    for (let start = 0; start < rows.length; start += chunkSize) {
+      const slice = rows.slice(start, start + chunkSize);
+      chunks.push({ body: JSON.stringify(slice), contentType: 'application/json', rows: slice.length });
+    }
+  } else {
+    for (const chunk of splitCsv(text, chunkSize)) chunks.push({ body: chunk.text, contentType: 'text/csv', rows: chunk.rows });
+  }
+  const total = chunks.reduce((sum, c) => sum + c.rows, 0);
+  if (total === 0) throw new UsageError(`${file} has no rows to import`);
+
+  const bar = api.progress
+    ? new cliProgress.SingleBar(
+        { stream: api.progress, format: 'importing [{bar}] {value}/{total} rows | {created} created, {problems} with problems', hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(total, 0, { created: 0, problems: 0 });
+  const results: ImportRowResult[] = [];
+  try {
+    for (const chunk of chunks) {
+      const response = await fetch(new URL('/v1/programs/import', apiUrl), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': chunk.contentType },
+        body: chunk.body,
+      });
+      const answer = importAnswer.safeParse(await response.json().catch(() => null));
+      if (!answer.success) throw new Error(`the API answered ${response.status} with a body that is not an import result`);
+      if ('error' in answer.data) throw new ApiAnswerError(response.status, answer.data.error);
+      // Row numbers in the answer count from the chunk's first row.
+      const offset = results.length;
+      results.push(...answer.data.results.map((r) => ({ ...r, row: r.row + offset })));
+      bar?.update(results.length, {
+        created: results.filter((r) => r.status === 'created').length,
+        problems: results.filter((r) => r.status !== 'created' && r.status !== 'already-enrolled').length,
+      });
+    }
+  } finally {
+    bar?.stop();
+  }
+  const summary = {
+    rows: results.length,
+    created: results.filter((r) => r.status === 'created').length,
+    alreadyEnrolled: results.filter((r) => r.status === 'already-enrolled').length,
+    invalid: results.filter((r) => r.status === 'invalid').length,
+    rejected: results.filter((r) => r.status === 'rejected').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+  };
+  const rows = results.map((r) => [
+    String(r.row),
+    r.status,
+    r.programId ?? '',
+    r.error ? [r.error.code, ...(r.error.issues ?? []).map((i) => `${i.path || '(row)'}: ${i.message}`)].join('; ') : '',
+  ]);
+  const human = `${table(['row', 'status', 'program', 'problem'], rows)}\n\n${summary.created} created, ${summary.alreadyEnrolled} already enrolled, ${summary.invalid} invalid, ${summary.rejected} rejected, ${summary.failed} failed`;
+  print({ results, summary }, human);
+  if (summary.failed > 0) return EXIT.failure;
+  if (summary.invalid > 0) return EXIT.invalid;
+  if (summary.rejected > 0) return EXIT.rule;
+  return EXIT.ok;
+}
+
+/** An error answer of the HTTP API. */
+class ApiAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { code: string; message: string; issues?: { path: string; message: string }[] | undefined },
+  ) {
+    super(body.message);
+    this.name = 'ApiAnswerError';
   }
 }
 
@@ -198,15 +415,28 @@ function report(error: unknown, io: Output, json: boolean): number {
   }
   if (error instanceof ProgramNotFoundError) return emit(EXIT.notFound, { code: 'not-found', message: error.message }, error.message);
   if (error instanceof ProgramConflictError) return emit(EXIT.rule, { code: 'conflict', message: error.message }, error.message);
+  if (error instanceof InvalidCursorError) return emit(EXIT.invalid, { code: 'invalid-cursor', message: error.message }, error.message);
+  if (error instanceof ApiAnswerError) {
+    const code = error.status === 400 || error.status === 413 || error.status === 415 ? EXIT.invalid : error.status === 404 ? EXIT.notFound : error.status === 422 ? EXIT.rule : EXIT.failure;
+    const issues = (error.body.issues ?? []).map((i) => `  ${i.path || '(body)'}: ${i.message}`);
+    return emit(code, error.body, [`the API refused (${error.status} ${error.body.code}): ${error.body.message}`, ...issues].join('\n'));
+  }
   return emit(EXIT.failure, { code: 'failure', message: (error as Error).message }, `failed: ${(error as Error).message}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Lazy: `token`, `list` and `import` do not talk to Temporal, and need not wait for it.
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
   const programs = createProgramClient({ client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE });
-  const code = await runCli(process.argv.slice(2), programs, db, { out: (l) => console.log(l), err: (l) => console.error(l) });
+  const code = await runCli(
+    process.argv.slice(2),
+    programs,
+    db,
+    { out: (l) => console.log(l), err: (l) => console.error(l) },
+    { apiUrl: config.API_URL, authSecret: config.AUTH_JWT_SECRET, ...(process.stderr.isTTY ? { progress: process.stderr } : {}) },
+  );
   await Promise.all([connection.close(), db.end()]);
   process.exitCode = code;
 }

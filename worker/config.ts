@@ -2,16 +2,40 @@
 import { z } from 'zod';
 import { describeIssues } from '../domain/schemas.js';
 
-const configSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('development-programs'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
-    .default('postgres://lap:lap@127.0.0.1:5432/lap'),
-  WORKFLOW_BUNDLE_PATH: z.string().optional(),
-});
+/**
+ * Signs and checks the API's tokens on a developer's machine only: with NODE_ENV=production an
+ * unset AUTH_JWT_SECRET is refused rather than falling back to this published value.
+ */
+export const DEVELOPMENT_JWT_SECRET = 'local-development-only-secret-never-use-in-production';
+
+const configSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('development-programs'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+      .default('postgres://lap:lap@127.0.0.1:5432/lap'),
+    WORKFLOW_BUNDLE_PATH: z.string().optional(),
+    NODE_ENV: z.string().optional(),
+    API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+    API_HOST: z.string().min(1).default('127.0.0.1'),
+    /** Where the CLI finds the API (import goes over HTTP); defaults to API_HOST and API_PORT. */
+    API_URL: z.url({ protocol: /^https?$/ }).optional(),
+    // 32 characters at least: HS256 wants a key as long as its hash (RFC 7518, section 3.2).
+    AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit key)').optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.AUTH_JWT_SECRET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  })
+  .transform(({ AUTH_JWT_SECRET, API_URL, ...rest }) => ({
+    ...rest,
+    AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    API_URL: API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`,
+  }));
 
 export type Config = z.infer<typeof configSchema>;
 

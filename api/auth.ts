@@ -1,0 +1,107 @@
+/**
+ * Bearer tokens (HS256 JWTs, shared/API.md) and who may do what. The person acting always comes from
+ * the token (`sub`), never from a request body; their role is the one that authorizes the action.
+ */
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { Actor, Role } from '../domain/program.js';
+import { actorSchema } from '../domain/schemas.js';
+import type { ProgramView } from '../domain/view.js';
+import { unauthorized } from './errors.js';
+
+/** The roles a token may carry (`system` is the engine's own and never comes from outside). */
+export const API_ROLES = ['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor'] as const satisfies readonly Role[];
+export type ApiRole = (typeof API_ROLES)[number];
+
+export interface Principal {
+  /** The token's `sub`: a staff or employee id. */
+  id: string;
+  roles: readonly ApiRole[];
+}
+
+const claimsSchema = z.object({
+  // The subject becomes the actor of recorded events, so it has the same shape as every actor id.
+  sub: actorSchema.shape.id,
+  roles: z.array(z.string()).max(20),
+});
+
+const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
+
+/** Checks a bearer token; any failure is a 401 that does not say more than needed. */
+export async function authenticate(authorization: string | undefined, secret: string): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  if (!match?.[1]) throw unauthorized('missing-token', 'A bearer token is required (Authorization: Bearer <JWT>).');
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(match[1], keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw unauthorized('token-expired', 'The bearer token has expired.');
+    throw unauthorized('invalid-token', 'The bearer token is not valid.');
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub and roles.');
+  // Roles this API does not know give no rights; they do not make the token invalid.
+  const roles = API_ROLES.filter((role) => claims.data.roles.includes(role));
+  return { id: claims.data.sub, roles };
+}
+
+export interface MintOptions {
+  sub: string;
+  roles: readonly ApiRole[];
+  /** A jose time span such as `8h`, `30m` or `2d`. */
+  ttl: string;
+}
+
+/** A signed token for local use and tests (`npm run cli -- token`). */
+export function mintToken(secret: string, { sub, roles, ttl }: MintOptions): Promise<string> {
+  return new SignJWT({ roles: [...roles] })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(keyOf(secret));
+}
+
+// --- What each role may see and do ----------------------------------------------------------------
+
+/** Roles that see every program. */
+const SEE_ALL: readonly ApiRole[] = ['hr', 'das', 'auditor'];
+/** Roles that see and act on the programs they supervise or manage. */
+export const ASSIGNED_ROLES: readonly ApiRole[] = ['supervisor', 'program-manager'];
+
+export const holdsAny = (principal: Principal, roles: readonly ApiRole[]): boolean => principal.roles.some((r) => roles.includes(r));
+
+export const isAssignedTo = (principal: Principal, program: Pick<ProgramView, 'supervisorId' | 'programManagerId'>): boolean =>
+  principal.id === program.supervisorId || principal.id === program.programManagerId;
+
+/** Whether the principal may read this program (GET program, events, notices). */
+export function maySee(principal: Principal, program: ProgramView): boolean {
+  if (holdsAny(principal, SEE_ALL)) return true;
+  if (holdsAny(principal, ASSIGNED_ROLES) && isAssignedTo(principal, program)) return true;
+  return principal.roles.includes('trainee') && principal.id === program.traineeEmployeeId;
+}
+
+/** Whether the principal may list programs, and which: every program, or those assigned to them. */
+export function listingScope(principal: Principal): { assignedTo?: string } | null {
+  if (holdsAny(principal, SEE_ALL)) return {};
+  if (holdsAny(principal, ASSIGNED_ROLES)) return { assignedTo: principal.id };
+  return null;
+}
+
+/** The actor of a command: the token's subject, in the first of its roles that allows the command. */
+export function actorFor(principal: Principal, allowed: readonly ApiRole[]): Actor | null {
+  const role = principal.roles.find((r) => allowed.includes(r));
+  return role ? { id: principal.id, role } : null;
+}
+
+/**
+ * The actor of a command on a program that only its supervisor or program manager may give. A
+ * principal holding both roles acts in the one the program names them in.
+ */
+export function assignedActorFor(principal: Principal, program: Pick<ProgramView, 'supervisorId' | 'programManagerId'>): Actor | null {
+  if (principal.id === program.supervisorId && principal.roles.includes('supervisor')) return { id: principal.id, role: 'supervisor' };
+  if (principal.id === program.programManagerId && principal.roles.includes('program-manager')) {
+    return { id: principal.id, role: 'program-manager' };
+  }
+  return isAssignedTo(principal, program) ? actorFor(principal, ASSIGNED_ROLES) : null;
+}

@@ -1,0 +1,143 @@
+/**
+ * Every error the API answers with, in the contract's shape
+ * `{"error": {"code", "message", "issues": [{"path", "message"}]}}`. Anything a client sent gets a
+ * 4xx; only a failure of ours (or of Temporal or PostgreSQL) is a 5xx, and never with a stack.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { InvalidInputError, ProgramConflictError, ProgramNotFoundError, RuleViolationError } from '../client/programs.js';
+import { InvalidCursorError } from '../db/queries.js';
+import { describeIssues } from '../domain/schemas.js';
+import type { ErrorBody } from './schemas.js';
+
+type Issue = { path: string; message: string; code?: string };
+
+/** An answer decided by the API itself: authentication, authorization, visibility, conflicts. */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly issues?: Issue[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const unauthorized = (code: 'missing-token' | 'invalid-token' | 'token-expired', message: string): ApiError =>
+  new ApiError(401, code, message);
+export const forbidden = (): ApiError => new ApiError(403, 'forbidden', 'Your roles do not allow this action on this resource.');
+export const notFound = (what: string): ApiError => new ApiError(404, 'not-found', `No ${what} with that id is visible to you.`);
+
+/** Input that does not fit a schema; raised by the validator compiler below. */
+export class RequestValidationError extends Error {
+  constructor(readonly issues: Issue[]) {
+    super('The request does not fit the schema.');
+    this.name = 'RequestValidationError';
+  }
+}
+
+/**
+ * Zod issues as the contract's issues. An unknown field is reported at its own path (zod reports it
+ * on the object that holds it), so the client sees `status`, not the whole body.
+ */
+export function issuesOf(error: z.ZodError): Issue[] {
+  const described = describeIssues(error);
+  return error.issues.flatMap((issue, index) => {
+    const { path } = described[index] ?? { path: '' };
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a field of this request' }));
+    }
+    return [{ path, message: issue.message }];
+  });
+}
+
+/**
+ * Codes of rules about the program's state rather than the request: a closed program accepts
+ * nothing, which the contract calls a conflicting state (409).
+ */
+const STATE_CONFLICT_CODES = new Set(['program-closed']);
+
+export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorBody; headers?: Record<string, string> } {
+  if (error instanceof ApiError) {
+    const body: ErrorBody = { code: error.code, message: error.message };
+    if (error.issues) body.issues = error.issues;
+    return error.statusCode === 401
+      ? { statusCode: 401, body, headers: { 'www-authenticate': 'Bearer' } }
+      : { statusCode: error.statusCode, body };
+  }
+  if (error instanceof RequestValidationError) {
+    return { statusCode: 400, body: { code: 'invalid-input', message: error.message, issues: error.issues } };
+  }
+  if (error instanceof InvalidInputError) {
+    return { statusCode: 400, body: { code: 'invalid-input', message: 'The request does not fit the schema.', issues: error.issues } };
+  }
+  if (error instanceof InvalidCursorError) {
+    return { statusCode: 400, body: { code: 'invalid-cursor', message: error.message, issues: [{ path: 'cursor', message: error.message }] } };
+  }
+  if (error instanceof RuleViolationError) {
+    const issues = error.violations.map((v) => ({ path: v.field, message: v.message, code: v.code }));
+    const first = error.violations[0];
+    const message = first ? first.message : 'The request breaks a program rule.';
+    const statusCode = STATE_CONFLICT_CODES.has(error.code) ? 409 : 422;
+    return { statusCode, body: { code: error.code, message, issues } };
+  }
+  if (error instanceof ProgramNotFoundError) return errorBodyFor(notFound('program'));
+  if (error instanceof ProgramConflictError) {
+    return { statusCode: 409, body: { code: 'conflict', message: 'A program with that id already exists.' } };
+  }
+  if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return { statusCode: error.statusCode, body: fastifyClientError(error) };
+  }
+  if (isUnavailable(error)) {
+    return { statusCode: 503, body: { code: 'service-unavailable', message: 'A service the API depends on is not answering; try again later.' } };
+  }
+  return { statusCode: 500, body: { code: 'internal-error', message: 'The server could not complete the request.' } };
+}
+
+/** Temporal or PostgreSQL out of reach: the client may retry, so 503 rather than 500. */
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  return error.name === 'ServiceError' || code === 'ECONNREFUSED' || code === '57P01' || /\bUNAVAILABLE\b|ECONNREFUSED/.test(error.message);
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
+}
+
+/** Fastify's own client errors (body parsing, size, media type) under stable codes of ours. */
+function fastifyClientError(error: FastifyError): ErrorBody {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload-too-large', message: 'The request body is larger than this endpoint accepts.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { code: 'unsupported-media-type', message: 'This endpoint does not accept that Content-Type.' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { code: 'invalid-input', message: 'The JSON body is empty.', issues: [{ path: '', message: 'a JSON body is required' }] };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'malformed-body', message: 'The request body is not well-formed.' };
+    default:
+      // JSON syntax errors and forbidden prototype keys arrive here with a 400 and a plain message.
+      if (error instanceof SyntaxError || /JSON/.test(error.message)) return { code: 'malformed-body', message: 'The request body is not valid JSON.' };
+      return { code: 'bad-request', message: 'The request could not be read.' };
+  }
+}
+
+/** Installs the error and not-found handlers: the only places the API turns errors into replies. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const { statusCode, body, headers } = errorBodyFor(error);
+    if (statusCode >= 500) {
+      // The name and the route say what failed; messages and bodies may carry personal data.
+      request.log.error({ errorName: error instanceof Error ? error.name : typeof error, route: request.routeOptions.url }, 'request failed');
+    }
+    if (headers) reply.headers(headers);
+    return reply.code(statusCode).type('application/json; charset=utf-8').send({ error: body });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: { code: 'not-found', message: 'No such endpoint.' } }),
+  );
+}

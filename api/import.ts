@@ -1,0 +1,267 @@
+/**
+ * Bulk enrollment: CSV or a JSON array in, one result per row out. Each row is enrolled under a
+ * program id derived from the trainee, the appointment date and the target class, so running the
+ * same file again after a partial failure finds the rows already enrolled instead of enrolling them
+ * twice. A bad row is reported and the others go on.
+ */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import {
+  InvalidInputError,
+  ProgramConflictError,
+  RuleViolationError,
+  newProgramId,
+  type ProgramClient,
+} from '../client/programs.js';
+import type { Actor } from '../domain/program.js';
+import { enrollmentSchema } from '../domain/schemas.js';
+import { ApiError, errorBodyFor, issuesOf } from './errors.js';
+import { MAX_IMPORT_ROWS, type ImportRowResult } from './schemas.js';
+
+// --- The CSV format ---------------------------------------------------------------------------
+
+type ColumnKind = 'text' | 'number' | 'degrees' | 'milestones';
+
+/** The CSV columns: the enrollment's named fields, flattened with dots. Order does not matter. */
+export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description: string }[] = [
+  { name: 'trainee.employeeId', kind: 'text', description: 'employee id' },
+  { name: 'trainee.name', kind: 'text', description: 'full name' },
+  { name: 'trainee.email', kind: 'text', description: 'e-mail address' },
+  { name: 'agency', kind: 'text', description: 'agency code, e.g. OPM' },
+  { name: 'functionalRole', kind: 'text', description: 'functional role title' },
+  { name: 'targetClassCode', kind: 'text', description: 'approved target class, e.g. 5257MP' },
+  { name: 'supervisorId', kind: 'text', description: 'staff id of the supervisor' },
+  { name: 'programManagerId', kind: 'text', description: 'staff id of the program manager' },
+  { name: 'appointmentDate', kind: 'text', description: 'YYYY-MM-DD' },
+  { name: 'hoursPerWeek', kind: 'number', description: '40' },
+  { name: 'schedule.dasApprovalRef', kind: 'text', description: 'DAS approval reference' },
+  { name: 'schedule.approvedOn', kind: 'text', description: 'YYYY-MM-DD' },
+  { name: 'schedule.plannedEndDate', kind: 'text', description: 'YYYY-MM-DD' },
+  { name: 'schedule.milestones', kind: 'milestones', description: '`id|title|dueDate` entries separated by `;`' },
+  { name: 'priorExperience.generalYears', kind: 'number', description: 'years' },
+  { name: 'priorExperience.specialYears', kind: 'number', description: 'years' },
+  { name: 'education.semesterHours', kind: 'number', description: 'semester hours of college' },
+  { name: 'education.degrees', kind: 'degrees', description: '`bachelor`, `master`, `law`, separated by `;`; empty for none' },
+];
+
+const columnByName = new Map(CSV_COLUMNS.map((c) => [c.name, c]));
+
+/** The CSV format as the OpenAPI document and the README describe it. */
+export const CSV_FORMAT_DESCRIPTION = [
+  'CSV (RFC 4180, UTF-8, comma-separated, a header row naming the columns in any order). Columns:',
+  '',
+  ...CSV_COLUMNS.map((c) => `- \`${c.name}\`: ${c.description}`),
+  '',
+  'A milestone is `id|title|dueDate`; several are separated by `;` (a title may contain `|` but not `;`).',
+  'Quote a field that contains a comma or a line break. Empty lines are skipped.',
+].join('\n');
+
+/** A row of the input: its 1-based number and either the value to enroll or why it could not be read. */
+export type ImportRow = { row: number; value: unknown } | { row: number; unreadable: string };
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+function cellValue(kind: ColumnKind, cell: string): unknown {
+  if (kind === 'degrees') return cell === '' ? [] : cell.split(';').map((d) => d.trim());
+  if (cell === '') return undefined; // reported by the schema as a missing field
+  if (kind === 'number') return NUMBER.test(cell) ? Number(cell) : cell;
+  if (kind === 'milestones') {
+    return cell.split(';').map((entry) => {
+      const parts = entry.split('|').map((p) => p.trim());
+      if (parts.length < 3) return { id: parts[0], title: parts[1] };
+      return { id: parts[0], title: parts.slice(1, -1).join('|'), dueDate: parts.at(-1) };
+    });
+  }
+  return cell;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const child = node[key];
+    if (typeof child === 'object' && child !== null) node = child as Record<string, unknown>;
+    else node = node[key] = {};
+  }
+  const last = keys.at(-1);
+  if (last !== undefined && value !== undefined) node[last] = value;
+}
+
+const parsedRecords = z.array(z.object({ record: z.array(z.string()), raw: z.string(), info: z.object({ records: z.number() }) }));
+
+interface CsvRecord {
+  /** 1-based index among the records, the header included. */
+  index: number;
+  fields: string[] | null;
+  raw: string;
+  problem?: string;
+}
+
+/** Reads every record, keeping a record the parser cannot read (a stray quote) as a problem. */
+function readCsvRecords(text: string): CsvRecord[] {
+  const unreadable = new Map<number, CsvRecord>();
+  let parsed;
+  try {
+    parsed = parseCsv(text, {
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    raw: true,
+    info: true,
+    skip_records_with_error: true,
+    on_skip: (error, raw) => {
+      if (!error) return undefined;
+      const index = (typeof error.records === 'number' ? error.records : unreadable.size) + 1;
+      // A broken quote can make the parser report the same record more than once, each time with
+      // more of the text after it: keep the first reason and the longest text.
+      const known = unreadable.get(index);
+      unreadable.set(index, { index, fields: null, raw: raw ?? known?.raw ?? '', problem: known?.problem ?? csvProblem(error.code) });
+      return undefined;
+    },
+  });
+  } catch {
+    throw new ApiError(400, 'invalid-csv', 'The body is not CSV this server can read.');
+  }
+  // csv-parse's sync typings do not follow the `raw` and `info` options; check the shape instead.
+  const records: CsvRecord[] = parsedRecords.parse(parsed).map((r) => ({ index: r.info.records, fields: r.record, raw: r.raw }));
+  return [...records, ...unreadable.values()].sort((a, b) => a.index - b.index);
+}
+
+function csvProblem(code: string): string {
+  switch (code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is not closed; the rest of the file after it cannot be read';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return 'a quote inside a field must be doubled, or the field quoted';
+    default:
+      return 'the row is not well-formed CSV';
+  }
+}
+
+function headerProblem(header: string[]): ApiError | null {
+  const issues: { path: string; message: string }[] = [];
+  const seen = new Set<string>();
+  header.forEach((name, index) => {
+    if (!columnByName.has(name)) issues.push({ path: `header[${index}]`, message: `"${name}" is not a column of the import format` });
+    if (seen.has(name)) issues.push({ path: `header[${index}]`, message: `"${name}" appears more than once` });
+    seen.add(name);
+  });
+  for (const column of CSV_COLUMNS) {
+    if (!seen.has(column.name)) issues.push({ path: 'header', message: `the column "${column.name}" is missing` });
+  }
+  return issues.length > 0 ? new ApiError(400, 'invalid-csv-header', 'The CSV header does not name the import columns.', issues) : null;
+}
+
+/** The rows of a CSV import. A bad header rejects the whole file (400): no row could be right. */
+export function rowsFromCsv(text: string): ImportRow[] {
+  const [header, ...records] = readCsvRecords(text);
+  if (!header?.fields) throw new ApiError(400, 'invalid-csv-header', 'The CSV has no header row.', [{ path: 'header', message: 'a header row naming the columns is required' }]);
+  const problem = headerProblem(header.fields);
+  if (problem) throw problem;
+  const columns = header.fields;
+  return records.map((record, position): ImportRow => {
+    const row = position + 1;
+    if (!record.fields) return { row, unreadable: record.problem ?? 'the row is not well-formed CSV' };
+    if (record.fields.length !== columns.length) {
+      return { row, unreadable: `the row has ${record.fields.length} fields; the header has ${columns.length}` };
+    }
+    const value: Record<string, unknown> = {};
+    record.fields.forEach((cell, index) => {
+      const column = columnByName.get(columns[index] ?? '');
+      if (column) setPath(value, column.name, cellValue(column.kind, cell));
+    });
+    return { row, value };
+  });
+}
+
+/** The rows of a JSON import: an array of enrollments. */
+export function rowsFromJson(body: unknown): ImportRow[] {
+  if (!Array.isArray(body)) {
+    throw new ApiError(400, 'invalid-input', 'A JSON import is an array of enrollments.', [{ path: '', message: 'expected an array' }]);
+  }
+  return body.map((value: unknown, index) => ({ row: index + 1, value }));
+}
+
+export function checkRowCount(rows: readonly ImportRow[]): void {
+  if (rows.length === 0) throw new ApiError(400, 'invalid-input', 'The import has no rows.', [{ path: '', message: 'at least one row is required' }]);
+  if (rows.length > MAX_IMPORT_ROWS) {
+    throw new ApiError(400, 'too-many-rows', `One import takes at most ${MAX_IMPORT_ROWS} rows; send the rest in another request.`, [
+      { path: '', message: `${rows.length} rows given` },
+    ]);
+  }
+}
+
+/**
+ * Splits a CSV file into texts of at most `rowsPerChunk` rows, each with the header, so a client
+ * can send a large file in several requests (and show progress). Records are cut where the parser
+ * sees them end, so a quoted line break never splits a row.
+ */
+export function splitCsv(text: string, rowsPerChunk: number): { text: string; rows: number }[] {
+  const [header, ...records] = readCsvRecords(text);
+  if (!header) return [];
+  const chunks: { text: string; rows: number }[] = [];
+  for (let start = 0; start < records.length; start += rowsPerChunk) {
+    const slice = records.slice(start, start + rowsPerChunk);
+    const body = slice.map((r) => (r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`)).join('');
+    chunks.push({ text: `${header.raw.endsWith('\n') ? header.raw : `${header.raw}\n`}${body}`, rows: slice.length });
+  }
+  return chunks;
+}
+
+// --- Enrolling the rows -----------------------------------------------------------------------------
+
+/** The program a row enrolls: the same trainee, appointment and target class give the same id. */
+export function importProgramId(enrollment: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string }): string {
+  return newProgramId(`import:${enrollment.trainee.employeeId}:${enrollment.appointmentDate}:${enrollment.targetClassCode}`);
+}
+
+/** Rows enrolled side by side: enough to hide Temporal's round trips, few enough for two cores. */
+const CONCURRENT_ROWS = 4;
+
+export async function enrollRows(rows: readonly ImportRow[], programs: ProgramClient, actor: Actor): Promise<ImportRowResult[]> {
+  const results: ImportRowResult[] = new Array<ImportRowResult>(rows.length);
+  let next = 0;
+  const work = async (): Promise<void> => {
+    while (next < rows.length) {
+      const index = next++;
+      const row = rows[index];
+      if (row) results[index] = await enrollRow(row, programs, actor);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_ROWS, rows.length) }, work));
+  return results;
+}
+
+async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor): Promise<ImportRowResult> {
+  if ('unreadable' in row) {
+    return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
+  }
+  const parsed = enrollmentSchema.safeParse(row.value);
+  if (!parsed.success) {
+    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: 'The row does not fit the enrollment schema.', issues: issuesOf(parsed.error) } };
+  }
+  const programId = importProgramId(parsed.data);
+  try {
+    await programs.enroll(parsed.data, actor, { programId });
+    return { row: row.row, status: 'created', programId };
+  } catch (error) {
+    if (error instanceof ProgramConflictError) return { row: row.row, status: 'already-enrolled', programId };
+    const { body } = errorBodyFor(error);
+    if (error instanceof RuleViolationError) return { row: row.row, status: 'rejected', error: body };
+    if (error instanceof InvalidInputError) return { row: row.row, status: 'invalid', error: body };
+    return { row: row.row, status: 'failed', error: body };
+  }
+}
+
+export function summarize(results: readonly ImportRowResult[]) {
+  const count = (status: ImportRowResult['status']): number => results.filter((r) => r.status === status).length;
+  return {
+    rows: results.length,
+    created: count('created'),
+    alreadyEnrolled: count('already-enrolled'),
+    invalid: count('invalid'),
+    rejected: count('rejected'),
+    failed: count('failed'),
+  };
+}

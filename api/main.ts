@@ -1,0 +1,27 @@
+/** The API process: `npm run api`. Configuration from the environment (worker/config.ts), parsed once. */
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { createProgramClient } from '../client/programs.js';
+import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../worker/config.js';
+import { buildApiServer } from './server.js';
+
+const config = loadConfig();
+const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+// Lazy: the API starts (and says so on /v1/health) even while Temporal is still coming up.
+const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+
+const app = await buildApiServer({ programs, db, temporal, authSecret: config.AUTH_JWT_SECRET, logger: { level: 'info' } });
+if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+  app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
+}
+
+const stop = async (): Promise<void> => {
+  await app.close();
+  await Promise.all([connection.close(), db.end()]);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
+
+await app.listen({ port: config.API_PORT, host: config.API_HOST });

@@ -1,0 +1,237 @@
+/**
+ * The API's schemas. Request bodies are the domain's own (domain/schemas.ts: one schema for the
+ * type, the validation and the document); this module adds what only the HTTP edge has: responses,
+ * query strings, path parameters, and the component names of the OpenAPI document.
+ */
+import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '../db/queries.js';
+import type { NoticeRecord, StoredEvent } from '../db/queries.js';
+import {
+  amendmentSchema,
+  civilDate,
+  enrollmentSchema,
+  leaveSchema,
+  serviceRatingSchema,
+  signOffSchema,
+  withdrawalSchema,
+} from '../domain/schemas.js';
+import type { TargetClass } from '../domain/target-classes.js';
+import type { ProgramView } from '../domain/view.js';
+
+/** Most rows one import request may carry; the CLI sends larger files in chunks. */
+export const MAX_IMPORT_ROWS = 500;
+
+// Component names in the OpenAPI document. fastify-type-provider-zod names request-side copies
+// `<name>Input`, so `Enrollment` appears as `EnrollmentInput`.
+export const enrollmentBody = enrollmentSchema.meta({ id: 'Enrollment', description: 'One trainee to enroll (the named fields of the contract).' });
+export const signOffBody = signOffSchema.meta({ id: 'SignOff' });
+export const amendmentBody = amendmentSchema.meta({
+  id: 'ScheduleAmendment',
+  description: 'A DAS-approved change of the planned end date, the milestones, or both.',
+});
+export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
+export const leaveBody = leaveSchema.meta({ id: 'Leave' });
+export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
+
+// --- Responses -------------------------------------------------------------------------------
+
+const date = z.iso.date();
+const timestamp = z.iso.datetime({ offset: true });
+
+const issueSchema = z.object({
+  path: z.string().describe('The offending field, e.g. `schedule.milestones[2].dueDate`; empty for the whole body'),
+  message: z.string(),
+  code: z.string().optional().describe('The rule broken, for rule violations'),
+});
+
+export const errorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().describe('kebab-case: `invalid-input`, a rule code such as `exceeds-statutory-maximum`, `unauthorized`, `forbidden`, `not-found`, `conflict`, …'),
+      message: z.string(),
+      issues: z.array(issueSchema).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export type ErrorBody = z.infer<typeof errorResponse>['error'];
+
+const qualificationSchema = z.object({
+  asOf: date,
+  meetsTargetClass: z.boolean().nullable().describe('null when the target class states no minimum qualifications'),
+  shortfallYears: z.number(),
+  generalYears: z.number(),
+  specialYears: z.number(),
+  qualifiesOn: date.nullable(),
+});
+
+export const programResponse = z
+  .object({
+    programId: z.string(),
+    status: z.enum(['active', 'awaiting-minimum', 'reclassified', 'expired', 'ended']),
+    agency: z.string(),
+    functionalRole: z.string(),
+    traineeEmployeeId: z.string(),
+    appointmentDate: date,
+    earliestReclassificationDate: date,
+    latestCompletionDate: date,
+    workingTestPeriodEndsOn: date,
+    targetClassCode: z.string(),
+    supervisorId: z.string(),
+    programManagerId: z.string(),
+    schedule: z.object({ dasApprovalRef: z.string(), approvedOn: date, plannedEndDate: date }),
+    milestones: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        dueDate: date,
+        status: z.enum(['pending', 'overdue', 'signed-off']),
+        signedOffBy: z.string().optional(),
+        signedOffOn: date.optional(),
+      }),
+    ),
+    serviceRating: z.object({ rating: z.enum(['satisfactory', 'unsatisfactory']), ratedOn: date, ratedBy: z.string() }).nullable(),
+    leaves: z.array(z.object({ from: date, to: date, kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']) })),
+    qualification: qualificationSchema.describe('Projected at the planned end date, or at the effective date once reclassified'),
+    reclassification: z.object({ effectiveOn: date, noticeId: z.string() }).nullable(),
+    ended: z.object({ on: date, reason: z.enum(['unsatisfactory-service', 'withdrawn', 'expired']) }).nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Program' });
+
+export const programPageResponse = z
+  .object({
+    items: z.array(programResponse),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  })
+  .meta({ id: 'ProgramPage' });
+
+export const targetClassResponse = z
+  .object({
+    code: z.string(),
+    title: z.string(),
+    payPlan: z.literal('MP'),
+    salaryGroup: z.string().nullable(),
+    annualSalary: z.object({ min: z.number(), max: z.number() }).nullable(),
+    minimumQualifications: z
+      .object({
+        generalYears: z.number(),
+        specialYears: z.number(),
+        generalExperience: z.string(),
+        specialExperience: z.string(),
+        substitutions: z.object({
+          semesterHoursPerHalfYear: z.number(),
+          maxCollegeYears: z.number(),
+          additionalYearsForDegree: z.object({ bachelor: z.number().optional(), master: z.number().optional(), law: z.number().optional() }),
+        }),
+      })
+      .nullable(),
+    source: z.string(),
+  })
+  .meta({ id: 'TargetClass' });
+
+export const targetClassListResponse = z.object({ items: z.array(targetClassResponse) });
+
+export const eventResponse = z
+  .object({
+    id: z.string().describe('`<programId>/<version>`'),
+    version: z.number().int(),
+    type: z.string(),
+    at: timestamp,
+    actor: z.object({ id: z.string(), role: z.string() }),
+    reason: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'Event' });
+
+export const eventListResponse = z.object({ items: z.array(eventResponse).describe('Oldest first') });
+
+export const noticeResponse = z
+  .object({
+    noticeId: z.string(),
+    programId: z.string(),
+    kind: z.string(),
+    eventId: z.string(),
+    issuedOn: date,
+    recipients: z.array(z.object({ role: z.string(), ref: z.string() })),
+    subject: z.string(),
+    body: z.string(),
+  })
+  .meta({ id: 'Notice' });
+
+export const noticeListResponse = z.object({ items: z.array(noticeResponse) });
+
+export const healthResponse = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    checks: z.object({ api: z.literal('ok'), temporal: z.enum(['ok', 'unavailable']), postgres: z.enum(['ok', 'unavailable']) }),
+  })
+  .meta({ id: 'Health' });
+
+export const importRowResult = z
+  .object({
+    row: z.number().int().describe('1-based: the data row of the CSV (the header is not counted) or the index in the JSON array plus one'),
+    status: z
+      .enum(['created', 'already-enrolled', 'invalid', 'rejected', 'failed'])
+      .describe('`invalid`: the row does not fit the schema (as a 400); `rejected`: it breaks a program rule (as a 422); `failed`: the server could not act on it now; retry'),
+    programId: z.string().optional(),
+    error: errorResponse.shape.error.optional(),
+  })
+  .meta({ id: 'ImportRowResult' });
+
+export type ImportRowResult = z.infer<typeof importRowResult>;
+
+export const importResponse = z
+  .object({
+    results: z.array(importRowResult),
+    summary: z.object({
+      rows: z.number().int(),
+      created: z.number().int(),
+      alreadyEnrolled: z.number().int(),
+      invalid: z.number().int(),
+      rejected: z.number().int(),
+      failed: z.number().int(),
+    }),
+  })
+  .meta({ id: 'ImportResult' });
+
+// --- Requests beyond the bodies ----------------------------------------------------------------
+
+// Program ids are opaque (`p-<hex>`); the pattern only keeps odd characters out of the log lookups.
+const programId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'is not a program id');
+
+export const programParams = z.strictObject({ programId });
+export const milestoneParams = z.strictObject({
+  programId,
+  milestoneId: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'is not a milestone id'),
+});
+export const noticeParams = z.strictObject({
+  noticeId: z.string().min(1).max(300).describe('URL-encoded: notice ids contain `/`, sent as `%2F`'),
+});
+
+export const listProgramsQuery = z.strictObject({
+  status: z.enum(['active', 'awaiting-minimum', 'reclassified', 'expired', 'ended']).optional(),
+  agency: z.string().min(1).max(100).optional(),
+  targetClass: z.string().min(1).max(32).optional().describe('Target class code, e.g. 5257MP'),
+  capBefore: civilDate.optional().describe('Only programs whose latest completion date is before this date'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Page size, 1 to ${MAX_PAGE_SIZE}; 50 when absent`),
+  cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page'),
+});
+
+export const enrollmentHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional()
+    .describe('The same key again gives the same program, not a second one'),
+});
+
+// The response schemas must describe exactly what the domain and the read model produce.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const assertTrue = <T extends true>(): T | undefined => undefined;
+assertTrue<Same<z.infer<typeof programResponse>, ProgramView>>();
+assertTrue<Same<z.infer<typeof targetClassResponse>, TargetClass>>();
+assertTrue<Same<z.infer<typeof eventResponse>, StoredEvent>>();
+assertTrue<Same<z.infer<typeof noticeResponse>, NoticeRecord>>();

@@ -1,0 +1,575 @@
+/**
+ * The HTTP API of shared/API.md. Commands go to Temporal through the typed client (the caller gets
+ * the rule's verdict at once); reads come from the PostgreSQL read model. Authentication runs before
+ * the body is even read, authorization before the body is validated, so a stranger learns nothing
+ * from the shape of the answer.
+ */
+import fastifyAccepts from '@fastify/accepts';
+import fastifySwagger from '@fastify/swagger';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import {
+  createJsonSchemaTransform,
+  createJsonSchemaTransformObject,
+  serializerCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { ProgramNotFoundError, type ProgramClient } from '../client/programs.js';
+import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
+import type { Actor } from '../domain/program.js';
+import { targetClasses } from '../domain/target-classes.js';
+import type { ProgramView } from '../domain/view.js';
+import {
+  API_ROLES,
+  ASSIGNED_ROLES,
+  actorFor,
+  assignedActorFor,
+  authenticate,
+  holdsAny,
+  listingScope,
+  maySee,
+  type ApiRole,
+  type Principal,
+} from './auth.js';
+import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
+import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
+import { renderNoticePdf } from './notice-pdf.js';
+import {
+  MAX_IMPORT_ROWS,
+  amendmentBody,
+  enrollmentBody,
+  enrollmentHeaders,
+  errorResponse,
+  eventListResponse,
+  healthResponse,
+  importResponse,
+  leaveBody,
+  listProgramsQuery,
+  milestoneParams,
+  noticeListResponse,
+  noticeParams,
+  noticeResponse,
+  programPageResponse,
+  programParams,
+  programResponse,
+  serviceRatingBody,
+  signOffBody,
+  targetClassListResponse,
+  withdrawalBody,
+} from './schemas.js';
+
+/** Who may call a route; checked in `onRequest`, before the body is read. */
+type Access =
+  | { kind: 'public' }
+  | { kind: 'roles'; roles: readonly ApiRole[] }
+  /** A command on one program: roles that may act on every program, and whether its own supervisor or program manager may. */
+  | { kind: 'program-command'; everywhere: readonly ApiRole[]; assigned: boolean };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+    actor: Actor | null;
+  }
+}
+
+/** An enrollment with 100 milestones is about 30 KB; nothing else comes close. */
+const BODY_LIMIT = 128 * 1024;
+const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
+const HEALTH_TIMEOUT_MS = 2_000;
+
+export interface ApiServerOptions {
+  programs: ProgramClient;
+  db: Pool;
+  /** For the health check; commands go through `programs`. */
+  temporal: Client;
+  authSecret: string;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
+  Object.fromEntries(codes.map((code) => [code, errorResponse]));
+
+const programIdOf = z.object({ programId: z.string() });
+
+/** The validator for every route: the domain's zod schemas, with issues in the contract's shape. */
+const validatorCompiler =
+  ({ schema }: { schema: z.ZodType }) =>
+  (data: unknown): { value: unknown } | { error: Error } => {
+    const result = schema.safeParse(data);
+    return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
+  };
+
+export async function buildApiServer({ programs, db, temporal, authSecret, logger = false }: ApiServerOptions): Promise<FastifyInstance> {
+  const queries = createQueries(db);
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT,
+    // Notice ids carry the program id and the notice's key (`p-…/milestone-overdue/m1/7`).
+    routerOptions: { maxParamLength: 300 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('actor', null);
+  installErrorHandling(app);
+  await app.register(fastifyAccepts);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Leadership Associate development programs',
+        version: '1.0.0',
+        description: [
+          'Enrollment, milestones, schedule amendments, service ratings, leave and withdrawal of State of Connecticut',
+          'Leadership Associate development programs, and the notices they produce. Dates are `YYYY-MM-DD` civil dates',
+          'in America/New_York.',
+          '',
+          'Every error is `{"error": {"code", "message", "issues": [{"path", "message"}]}}`: 400 for input that does not fit',
+          'the schema (unknown fields included), 401 without a valid token, 403 when the roles do not allow the action,',
+          '404 for a program that does not exist or is not visible to the caller, 409 for a conflicting state (a closed',
+          'program, an id already taken), 422 for a program rule, with `code` naming the rule.',
+        ].join('\n'),
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'HS256, signed with AUTH_JWT_SECRET; claims `sub`, `roles` (hr, supervisor, program-manager, das, trainee, auditor), `exp`.',
+          },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+      tags: [
+        { name: 'programs', description: 'Development programs and the commands on them' },
+        { name: 'notices', description: 'Notices the programs issue' },
+        { name: 'reference', description: 'Catalogue and service' },
+      ],
+    },
+    transform: createJsonSchemaTransform({}),
+    transformObject: (documentObject) => finishDocument(createJsonSchemaTransformObject({})(documentObject)),
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access || access.kind === 'public') return;
+    const principal = await authenticate(request.headers.authorization, authSecret);
+    request.principal = principal;
+    if (access.kind === 'roles') {
+      if (!holdsAny(principal, access.roles)) throw forbidden();
+      return;
+    }
+    request.actor = actorFor(principal, access.everywhere);
+    if (request.actor) return;
+    if (access.assigned && holdsAny(principal, ASSIGNED_ROLES)) {
+      // Whose program this is comes from the workflow itself, not the read model, which may lag.
+      const params = programIdOf.safeParse(request.params);
+      const program = params.success ? await currentProgram(params.data.programId) : null;
+      request.actor = program ? assignedActorFor(principal, program) : null;
+      if (request.actor) return;
+    }
+    // Someone else's program, or one that does not exist: the same answer, so nothing leaks.
+    throw forbidden();
+  });
+
+  async function currentProgram(programId: string): Promise<ProgramView | null> {
+    try {
+      return await programs.show(programId);
+    } catch (error) {
+      if (error instanceof ProgramNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * The program as the read model has it; a program enrolled a moment ago and not yet projected is
+   * read from its workflow, so a client can read what it has just written.
+   */
+  async function visibleProgram(request: FastifyRequest, programId: string): Promise<ProgramView> {
+    const program = (await queries.getProgram(programId)) ?? (await currentProgram(programId));
+    if (!program || !maySee(principalOf(request), program)) throw notFound('program');
+    return program;
+  }
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const anyRole = { access: { kind: 'roles', roles: API_ROLES } } as const;
+  const readers = anyRole; // which program a reader may see is decided per program
+
+  api.get(
+    '/v1/health',
+    {
+      schema: { tags: ['reference'], summary: 'Whether the API, Temporal and PostgreSQL answer', security: [], response: { 200: healthResponse, 503: healthResponse } },
+      config: { access: { kind: 'public' } },
+    },
+    async (_request, reply) => {
+      const [temporalUp, postgresUp] = await Promise.all([
+        answers(() => temporal.workflowService.getSystemInfo({})),
+        answers(() => db.query('SELECT 1')),
+      ]);
+      const ok = temporalUp && postgresUp;
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : 'unavailable',
+        checks: { api: 'ok', temporal: temporalUp ? 'ok' : 'unavailable', postgres: postgresUp ? 'ok' : 'unavailable' },
+      });
+    },
+  );
+
+  api.get('/v1/openapi.json', { schema: { hide: true }, config: { access: { kind: 'public' } } }, () => app.swagger());
+
+  api.get(
+    '/v1/target-classes',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'The approved designated target classes',
+        response: { 200: targetClassListResponse, ...errors(401, 403) },
+      },
+      config: anyRole,
+    },
+    () => ({ items: [...targetClasses] }),
+  );
+
+  api.post(
+    '/v1/programs',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Enroll one trainee (hr)',
+        description:
+          'Starts the program. An appointment date in the past is allowed: every rule whose date has passed applies at once. ' +
+          'With an `Idempotency-Key`, the same key again answers with the program it created; a different enrollment under the same key is a 409.',
+        headers: enrollmentHeaders,
+        body: enrollmentBody,
+        response: { 201: programResponse, ...errors(400, 401, 403, 409, 413, 415, 422) },
+      },
+      config: { access: { kind: 'roles', roles: ['hr'] } },
+    },
+    async (request, reply) => {
+      const idempotencyKey = request.headers['idempotency-key'];
+      const { programId } = await programs.enroll(request.body, actorOf(request), idempotencyKey ? { idempotencyKey } : {});
+      const program = await programs.show(programId);
+      if (idempotencyKey && !sameEnrollment(program, request.body)) {
+        throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [
+          { path: 'Idempotency-Key', message: 'already used for another trainee, appointment date or target class' },
+        ]);
+      }
+      return reply.code(201).header('location', `/v1/programs/${programId}`).send(program);
+    },
+  );
+
+  await app.register(async (scope) => {
+    // CSV is accepted here and nowhere else.
+    scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/programs/import',
+      {
+        bodyLimit: IMPORT_BODY_LIMIT,
+        schema: {
+          tags: ['programs'],
+          summary: 'Enroll many trainees from CSV or a JSON array (hr)',
+          description: [
+            `One result per row, in order; a bad row is reported and the others are enrolled. At most ${MAX_IMPORT_ROWS} rows per request.`,
+            'Each row is enrolled under a program id derived from `trainee.employeeId`, `appointmentDate` and `targetClassCode`,',
+            'so running the same file again reports the rows already enrolled (`already-enrolled`) instead of enrolling them twice.',
+            '',
+            CSV_FORMAT_DESCRIPTION,
+          ].join('\n'),
+          response: { 200: importResponse, ...errors(400, 401, 403, 413, 415) },
+        },
+        config: { access: { kind: 'roles', roles: ['hr'] } },
+      },
+      async (request) => {
+        const rows = typeof request.body === 'string' ? rowsFromCsv(request.body) : rowsFromJson(request.body);
+        checkRowCount(rows);
+        const results = await enrollRows(rows, programs, actorOf(request));
+        return { results, summary: summarize(results) };
+      },
+    );
+  });
+
+  api.get(
+    '/v1/programs',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'List programs: every program for hr, das and auditors; their own for supervisors and program managers',
+        description: `Ordered by latest completion date. Pages of \`limit\` (at most ${MAX_PAGE_SIZE}); follow \`nextCursor\`.`,
+        querystring: listProgramsQuery,
+        response: { 200: programPageResponse, ...errors(400, 401, 403) },
+      },
+      config: { access: { kind: 'roles', roles: ['hr', 'das', 'auditor', 'supervisor', 'program-manager'] } },
+    },
+    async (request) => {
+      const scope = listingScope(principalOf(request));
+      if (!scope) throw forbidden();
+      return queries.listPrograms({ ...request.query, ...scope });
+    },
+  );
+
+  api.get(
+    '/v1/programs/:programId',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'One program',
+        params: programParams,
+        response: { 200: programResponse, ...errors(400, 401, 403, 404) },
+      },
+      config: readers,
+    },
+    (request) => visibleProgram(request, request.params.programId),
+  );
+
+  const assignedOnly = { access: { kind: 'program-command', everywhere: [], assigned: true } } as const;
+  const commandErrors = errors(400, 401, 403, 404, 409, 413, 415, 422);
+
+  api.post(
+    '/v1/programs/:programId/milestones/:milestoneId/sign-off',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "Sign off a milestone (the program's supervisor or program manager)",
+        description: 'Signing off a milestone already signed off answers 200 and records nothing new.',
+        params: milestoneParams,
+        body: signOffBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: assignedOnly,
+    },
+    (request) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/schedule-amendments',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Amend the schedule (das)',
+        description: '422 `exceeds-statutory-maximum` past the three-year cap, `below-minimum-length` under one year.',
+        params: programParams,
+        body: amendmentBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['das'], assigned: false } },
+    },
+    (request) => programs.amend(request.params.programId, request.body, actorOf(request)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/service-ratings',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "Rate service (the program's supervisor or program manager)",
+        description: 'An unsatisfactory rating ends the program (C.G.S. 5-230).',
+        params: programParams,
+        body: serviceRatingBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: assignedOnly,
+    },
+    (request) => programs.rate(request.params.programId, request.body, actorOf(request)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/leaves',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Record leave (hr)',
+        params: programParams,
+        body: leaveBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request) => programs.recordLeave(request.params.programId, request.body, actorOf(request)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/withdrawal',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'End the program (hr)',
+        params: programParams,
+        body: withdrawalBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request) => programs.withdraw(request.params.programId, request.body, actorOf(request)),
+  );
+
+  api.get(
+    '/v1/programs/:programId/events',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "The program's domain events, oldest first",
+        params: programParams,
+        response: { 200: eventListResponse, ...errors(400, 401, 403, 404) },
+      },
+      config: readers,
+    },
+    async (request) => {
+      await visibleProgram(request, request.params.programId);
+      return { items: await queries.programEvents(request.params.programId) };
+    },
+  );
+
+  api.get(
+    '/v1/programs/:programId/notices',
+    {
+      schema: {
+        tags: ['notices'],
+        summary: 'Notices issued for the program',
+        params: programParams,
+        response: { 200: noticeListResponse, ...errors(400, 401, 403, 404) },
+      },
+      config: readers,
+    },
+    async (request) => {
+      await visibleProgram(request, request.params.programId);
+      return { items: await queries.programNotices(request.params.programId) };
+    },
+  );
+
+  api.get(
+    '/v1/notices/:noticeId',
+    {
+      schema: {
+        tags: ['notices'],
+        summary: 'One notice; `Accept: application/pdf` gives it as a PDF',
+        params: noticeParams,
+        response: {
+          200: {
+            description: 'The notice',
+            content: {
+              'application/json': { schema: noticeResponse },
+              'application/pdf': { schema: z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', contentMediaType: 'application/pdf' }) },
+            },
+          },
+          ...errors(400, 401, 403, 404, 406),
+        },
+      },
+      config: readers,
+    },
+    async (request, reply) => {
+      const notice = await queries.getNotice(request.params.noticeId);
+      if (!notice) throw notFound('notice');
+      await visibleProgram(request, notice.programId).catch((error: unknown) => {
+        throw error instanceof ApiError && error.statusCode === 404 ? notFound('notice') : error;
+      });
+      const type = request.accepts().type(['application/json', 'application/pdf']);
+      if (type === false) throw new ApiError(406, 'not-acceptable', 'A notice is served as application/json or application/pdf.');
+      if (type === 'application/pdf') {
+        return reply.type('application/pdf').header('content-disposition', 'inline; filename="notice.pdf"').send(await renderNoticePdf(notice));
+      }
+      return reply.type('application/json; charset=utf-8').send(notice);
+    },
+  );
+
+  await app.ready();
+  return app;
+}
+
+function principalOf(request: FastifyRequest): Principal {
+  // Set by the onRequest hook on every route that is not public.
+  if (!request.principal) throw new Error('route reached without authentication');
+  return request.principal;
+}
+
+function actorOf(request: FastifyRequest): Actor {
+  if (request.actor) return request.actor;
+  const actor = actorFor(principalOf(request), API_ROLES);
+  if (!actor) throw forbidden();
+  return actor;
+}
+
+/** An idempotency key replayed for another trainee, appointment or class is a client's mistake. */
+function sameEnrollment(program: ProgramView, body: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string }): boolean {
+  return (
+    program.traineeEmployeeId === body.trainee.employeeId &&
+    program.appointmentDate === body.appointmentDate &&
+    program.targetClassCode === body.targetClassCode
+  );
+}
+
+async function answers(probe: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([probe().then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const RESPONSE_DESCRIPTIONS: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  400: 'The input does not fit the schema (unknown fields included); `issues` name the fields',
+  401: 'No valid bearer token',
+  403: 'The roles in the token do not allow this action on this resource',
+  404: 'No such resource, or not visible to the caller',
+  406: 'None of the media types in Accept can be served',
+  409: 'A conflicting state: a closed program, an id or idempotency key already used',
+  413: 'The body is larger than the endpoint accepts',
+  415: 'The Content-Type is not accepted here',
+  422: 'A program rule is broken; `code` names the rule',
+  503: 'A service the API depends on is not answering',
+};
+
+const openApiPaths = z.record(z.string(), z.record(z.string(), z.looseObject({ responses: z.record(z.string(), z.looseObject({ description: z.string().optional() })).optional() })));
+
+/**
+ * Touches the generated document up: the import's body (two media types that fastify cannot
+ * validate with one schema, so the handler reads the rows itself), response descriptions, and no
+ * component that nothing refers to (the type provider emits a request-side copy of every schema).
+ */
+function finishDocument<D extends { paths?: unknown; components?: { schemas?: Record<string, unknown> } }>(document: D): D {
+  const parsed = openApiPaths.safeParse(document.paths);
+  if (!parsed.success) return document;
+  const paths = parsed.data;
+  for (const operation of Object.values(paths).flatMap((item) => Object.values(item))) {
+    for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      if (response.description === 'Default Response') response.description = RESPONSE_DESCRIPTIONS[status] ?? 'Response';
+    }
+  }
+  const importOperation = paths['/v1/programs/import']?.post;
+  if (importOperation) {
+    importOperation.requestBody = {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { type: 'array', minItems: 1, maxItems: MAX_IMPORT_ROWS, items: { $ref: '#/components/schemas/EnrollmentInput' } },
+        },
+        'text/csv': { schema: { type: 'string', description: CSV_FORMAT_DESCRIPTION } },
+      },
+    };
+  }
+  const schemas = document.components?.schemas ?? {};
+  const used = new Set<string>();
+  const pending = [JSON.stringify(paths)];
+  for (let text = pending.pop(); text !== undefined; text = pending.pop()) {
+    for (const [, name] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      if (name && !used.has(name)) {
+        used.add(name);
+        pending.push(JSON.stringify(schemas[name] ?? null));
+      }
+    }
+  }
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, paths, components: { ...document.components, schemas: kept } };
+}
