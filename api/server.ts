@@ -112,6 +112,8 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
     // Notice ids carry the program id and the notice's key (`p-…/milestone-overdue/m1/7`).
     routerOptions: { maxParamLength: 300 },
   });
+  // JSON only (CSV on the import route below): a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
@@ -184,6 +186,22 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
     } catch (error) {
       if (error instanceof ProgramNotFoundError) return null;
       throw error;
+    }
+  }
+
+  /**
+   * Runs a command. Temporal answers an Update to a finished workflow as "not found", which the
+   * client passes on as ProgramNotFoundError; a program that exists but has closed is a conflict.
+   */
+  async function command(programId: string, run: () => Promise<ProgramView>): Promise<ProgramView> {
+    try {
+      return await run();
+    } catch (error) {
+      if (!(error instanceof ProgramNotFoundError)) throw error;
+      const program = await currentProgram(programId);
+      if (!program) throw error;
+      const message = `The program is ${program.status}; it accepts no further changes.`;
+      throw new ApiError(409, 'program-closed', message, [{ path: 'programId', message, code: 'program-closed' }]);
     }
   }
 
@@ -342,7 +360,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       },
       config: assignedOnly,
     },
-    (request) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request)),
+    (request) => command(request.params.programId, () => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request))),
   );
 
   api.post(
@@ -358,7 +376,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       },
       config: { access: { kind: 'program-command', everywhere: ['das'], assigned: false } },
     },
-    (request) => programs.amend(request.params.programId, request.body, actorOf(request)),
+    (request) => command(request.params.programId, () => programs.amend(request.params.programId, request.body, actorOf(request))),
   );
 
   api.post(
@@ -374,7 +392,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       },
       config: assignedOnly,
     },
-    (request) => programs.rate(request.params.programId, request.body, actorOf(request)),
+    (request) => command(request.params.programId, () => programs.rate(request.params.programId, request.body, actorOf(request))),
   );
 
   api.post(
@@ -389,7 +407,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request) => programs.recordLeave(request.params.programId, request.body, actorOf(request)),
+    (request) => command(request.params.programId, () => programs.recordLeave(request.params.programId, request.body, actorOf(request))),
   );
 
   api.post(
@@ -404,7 +422,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request) => programs.withdraw(request.params.programId, request.body, actorOf(request)),
+    (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
   );
 
   api.get(

@@ -1,0 +1,379 @@
+/**
+ * The HTTP API end to end: the real server on an ephemeral port, the Temporal dev server, the
+ * worker, PostgreSQL and the read-model projector. Every response is checked against the OpenAPI
+ * document the server serves (see harness.ts).
+ */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, addMonths } from '../../domain/dates.js';
+import type { EnrollmentInput } from '../../domain/schemas.js';
+import { enrollmentFixture } from '../integration/harness.js';
+import { eventually, startApiStack, today, uniqueId, type ApiResponse, type ApiStack } from './harness.js';
+
+let stack: ApiStack;
+let hrToken: string;
+let dasToken: string;
+const supervisorId = uniqueId('sup');
+const managerId = uniqueId('pm');
+const agency = uniqueId('AG');
+let supervisorToken: string;
+
+beforeAll(async () => {
+  stack = await startApiStack();
+  [hrToken, dasToken, supervisorToken] = await Promise.all([
+    stack.token('hr-0001', 'hr'),
+    stack.token('das-0001', 'das'),
+    stack.token(supervisorId, 'supervisor'),
+  ]);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const enrollment = (appointmentDate: string, overrides: Partial<EnrollmentInput> = {}): EnrollmentInput =>
+  enrollmentFixture(appointmentDate, { agency, supervisorId, programManagerId: managerId, ...overrides });
+
+interface ProgramBody {
+  programId: string;
+  status: string;
+  version: number;
+  milestones: { id: string; status: string; signedOffBy?: string }[];
+  reclassification: { effectiveOn: string; noticeId: string } | null;
+}
+
+const program = (response: ApiResponse): ProgramBody => response.body as ProgramBody;
+const error = (response: ApiResponse) => (response.body as { error: { code: string; message: string; issues?: { path: string; message: string; code?: string }[] } }).error;
+
+async function enroll(body: EnrollmentInput): Promise<ProgramBody> {
+  const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+  expect(response.status).toBe(201);
+  return program(response);
+}
+
+async function eventTypes(programId: string): Promise<string[]> {
+  const response = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken });
+  expect(response.status).toBe(200);
+  return (response.body as { items: { type: string }[] }).items.map((e) => e.type);
+}
+
+describe('the service endpoints', () => {
+  it('serves an OpenAPI 3.1 document that validates against the OpenAPI schema', async () => {
+    const response = await stack.call('GET', '/v1/openapi.json');
+    expect(response.status).toBe(200);
+    const validator = new Validator();
+    const result = await validator.validate({ ...stack.openapi });
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(Object.keys(stack.openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/programs', '/v1/programs/import', '/v1/programs/{programId}/milestones/{milestoneId}/sign-off', '/v1/notices/{noticeId}']),
+    );
+  });
+
+  it('answers health with 200 when the API, Temporal and PostgreSQL answer, without a token', async () => {
+    const response = await stack.call('GET', '/v1/health');
+    expect(response).toMatchObject({ status: 200, body: { status: 'ok', checks: { api: 'ok', temporal: 'ok', postgres: 'ok' } } });
+  });
+
+  it('lists the approved target classes with their minimum qualifications', async () => {
+    const response = await stack.call('GET', '/v1/target-classes', { token: await stack.token('E000001', 'trainee') });
+    expect(response.status).toBe(200);
+    const items = (response.body as { items: { code: string; payPlan: string; salaryGroup: string | null }[] }).items;
+    expect(items.find((c) => c.code === '5257MP')).toMatchObject({ payPlan: 'MP', salaryGroup: 'MP 63' });
+  });
+});
+
+describe('a program driven through the API', () => {
+  it('goes from enrollment to reclassification when the first anniversary has passed', async () => {
+    const appointed = addMonths(today(), -13);
+    const created = await enroll(enrollment(appointed));
+    expect(created.status).toBe('active');
+    // Migrated in after its due dates: the milestones are already overdue.
+    expect(created.milestones.map((m) => m.status)).toEqual(['overdue', 'overdue', 'overdue']);
+
+    let current = created;
+    for (const milestone of created.milestones) {
+      const signed = await stack.call('POST', `/v1/programs/${created.programId}/milestones/${milestone.id}/sign-off`, {
+        token: supervisorToken,
+        body: { signedOn: today(), comments: 'Reviewed with the program manager.' },
+      });
+      expect(signed.status).toBe(200);
+      current = program(signed);
+      expect(current.milestones.find((m) => m.id === milestone.id)).toMatchObject({ status: 'signed-off', signedOffBy: supervisorId });
+    }
+    expect(current.status).toBe('active'); // the service rating is still missing
+
+    const rated = await stack.call('POST', `/v1/programs/${created.programId}/service-ratings`, {
+      token: await stack.token(managerId, 'program-manager'),
+      body: { rating: 'satisfactory', ratedOn: today() },
+    });
+    expect(rated.status).toBe(200);
+    expect(program(rated)).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: today() } });
+    const noticeId = program(rated).reclassification?.noticeId ?? '';
+
+    // The event log, the notices and the read model follow.
+    const types = await eventually(() => eventTypes(created.programId), (t) => t.includes('reclassification-notice-issued'), 'the reclassification event');
+    expect(types.slice(0, 2)).toEqual(['enrolled', 'schedule-approved']);
+    expect(types.filter((t) => t === 'milestone-signed-off')).toHaveLength(3);
+    const events = await stack.call('GET', `/v1/programs/${created.programId}/events`, { token: hrToken });
+    const signOffs = (events.body as { items: { type: string; actor: { id: string; role: string } }[] }).items.filter((e) => e.type === 'milestone-signed-off');
+    expect(signOffs.map((e) => e.actor)).toEqual(Array(3).fill({ id: supervisorId, role: 'supervisor' }));
+
+    const notices = await eventually(
+      () => stack.call('GET', `/v1/programs/${created.programId}/notices`, { token: hrToken }),
+      (r) => (r.body as { items: { noticeId: string }[] }).items.some((n) => n.noticeId === noticeId),
+      'the reclassification notice',
+    );
+    expect((notices.body as { items: { kind: string }[] }).items.map((n) => n.kind)).toContain('reclassification');
+
+    const notice = await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, { token: hrToken });
+    expect(notice.status).toBe(200);
+    expect(notice.body).toMatchObject({ noticeId, kind: 'reclassification', programId: created.programId });
+    expect((notice.body as { body: string }).body).toContain('No additional working test period is required.');
+    const pdf = await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, { token: hrToken, headers: { accept: 'application/pdf' } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.text.startsWith('%PDF-')).toBe(true);
+    expect((await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, { token: hrToken, headers: { accept: 'image/png' } })).status).toBe(406);
+
+    const listed = await eventually(
+      () => stack.call('GET', `/v1/programs?agency=${agency}&status=reclassified`, { token: hrToken }),
+      (r) => (r.body as { items: { programId: string }[] }).items.some((p) => p.programId === created.programId),
+      'the read model to show the reclassification',
+    );
+    expect(listed.status).toBe(200);
+    const read = await stack.call('GET', `/v1/programs/${created.programId}`, { token: supervisorToken });
+    expect(program(read)).toMatchObject({ status: 'reclassified', reclassification: { noticeId } });
+
+    // A closed program takes no further command: a conflicting state.
+    const late = await stack.call('POST', `/v1/programs/${created.programId}/leaves`, {
+      token: hrToken,
+      body: { from: today(), to: today(), kind: 'sick' },
+    });
+    expect(late.status).toBe(409);
+    expect(error(late).code).toBe('program-closed');
+  });
+
+  it('reads a program it has just enrolled, before the read model has it', async () => {
+    const created = await enroll(enrollment(today()));
+    const read = await stack.call('GET', `/v1/programs/${created.programId}`, { token: hrToken });
+    expect(read.status).toBe(200);
+    expect(program(read).programId).toBe(created.programId);
+    expect(read.headers.get('content-type')).toContain('application/json');
+  });
+});
+
+describe('input', () => {
+  it('rejects extra fields such as status or supervisorId in a sign-off with 400, and changes nothing', async () => {
+    const created = await enroll(enrollment(today()));
+    const before = await stack.programs.show(created.programId);
+    for (const extra of [{ status: 'signed-off' }, { supervisorId: 'sup-intruder' }, { signedOffBy: 'sup-intruder' }]) {
+      const response = await stack.call('POST', `/v1/programs/${created.programId}/milestones/m1/sign-off`, {
+        token: supervisorToken,
+        body: { signedOn: today(), ...extra },
+      });
+      expect(response.status).toBe(400);
+      expect(error(response)).toMatchObject({ code: 'invalid-input', issues: [{ path: Object.keys(extra)[0] }] });
+    }
+    const after = await stack.programs.show(created.programId);
+    expect(after.version).toBe(before.version);
+    expect(after.milestones.find((m) => m.id === 'm1')?.status).toBe('pending');
+    expect(await eventTypes(created.programId)).not.toContain('milestone-signed-off');
+  });
+
+  it('names the field of a schema error, and the rule of a rule violation with 422', async () => {
+    const bad = await stack.call('POST', '/v1/programs', {
+      token: hrToken,
+      body: { ...enrollment(today()), trainee: { employeeId: 'E1', name: 'A', email: 'not-an-email' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(error(bad).issues).toEqual([expect.objectContaining({ path: 'trainee.email' })]);
+
+    const base = enrollment(today());
+    const tooLong = await stack.call('POST', '/v1/programs', {
+      token: hrToken,
+      body: { ...base, schedule: { ...base.schedule, plannedEndDate: addMonths(today(), 37) } },
+    });
+    expect(tooLong.status).toBe(422);
+    expect(error(tooLong)).toMatchObject({ code: 'exceeds-statutory-maximum', issues: [{ path: 'schedule.plannedEndDate', code: 'exceeds-statutory-maximum' }] });
+
+    const created = await enroll(enrollment(today()));
+    const pastCap = await stack.call('POST', `/v1/programs/${created.programId}/schedule-amendments`, {
+      token: dasToken,
+      body: { dasApprovalRef: 'DAS-AMEND-1', approvedOn: today(), plannedEndDate: addMonths(today(), 40) },
+    });
+    expect(pastCap.status).toBe(422);
+    expect(error(pastCap).code).toBe('exceeds-statutory-maximum');
+    const tooShort = await stack.call('POST', `/v1/programs/${created.programId}/schedule-amendments`, {
+      token: dasToken,
+      body: { dasApprovalRef: 'DAS-AMEND-2', approvedOn: today(), plannedEndDate: addMonths(today(), 6), milestones: [{ id: 'm1', title: 'Only one', dueDate: addMonths(today(), 3) }] },
+    });
+    expect(tooShort.status).toBe(422);
+    expect(error(tooShort).code).toBe('below-minimum-length');
+    const amended = await stack.call('POST', `/v1/programs/${created.programId}/schedule-amendments`, {
+      token: dasToken,
+      body: { dasApprovalRef: 'DAS-AMEND-3', approvedOn: today(), plannedEndDate: addMonths(today(), 24) },
+    });
+    expect(amended.status).toBe(200);
+    expect(amended.body).toMatchObject({ schedule: { dasApprovalRef: 'DAS-AMEND-3', plannedEndDate: addMonths(today(), 24) } });
+
+    const unknown = await stack.call('POST', `/v1/programs/${created.programId}/milestones/m9/sign-off`, { token: supervisorToken, body: { signedOn: today() } });
+    expect(unknown.status).toBe(422);
+    expect(error(unknown)).toMatchObject({ code: 'unknown-milestone', issues: [{ path: 'milestoneId' }] });
+  });
+
+  it('signs off the same milestone twice with 200 and one event', async () => {
+    const created = await enroll(enrollment(today()));
+    const path = `/v1/programs/${created.programId}/milestones/m1/sign-off`;
+    const first = await stack.call('POST', path, { token: supervisorToken, body: { signedOn: today() } });
+    const again = await stack.call('POST', path, { token: supervisorToken, body: { signedOn: today() } });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(program(again).version).toBe(program(first).version);
+    const types = await eventually(() => eventTypes(created.programId), (t) => t.includes('milestone-signed-off'), 'the sign-off');
+    expect(types.filter((t) => t === 'milestone-signed-off')).toHaveLength(1);
+  });
+
+  it('gives one program for the same Idempotency-Key twice, and 409 for another enrollment under that key', async () => {
+    const key = uniqueId('enroll');
+    const body = enrollment(today());
+    const first = await stack.call('POST', '/v1/programs', { token: hrToken, body, headers: { 'idempotency-key': key } });
+    const again = await stack.call('POST', '/v1/programs', { token: hrToken, body, headers: { 'idempotency-key': key } });
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(program(again).programId).toBe(program(first).programId);
+    const types = await eventually(() => eventTypes(program(first).programId), (t) => t.includes('schedule-approved'), 'the enrollment');
+    expect(types.filter((t) => t === 'enrolled')).toHaveLength(1);
+
+    const other = await stack.call('POST', '/v1/programs', { token: hrToken, body: enrollment(today()), headers: { 'idempotency-key': key } });
+    expect(other.status).toBe(409);
+    expect(error(other).code).toBe('idempotency-key-reused');
+    const badKey = await stack.call('POST', '/v1/programs', { token: hrToken, body, headers: { 'idempotency-key': 'has spaces' } });
+    expect(badKey.status).toBe(400);
+    expect(error(badKey).issues?.[0]?.path).toBe('idempotency-key');
+  });
+
+  it('refuses bodies that are too large, of another media type, or not JSON, with 4xx', async () => {
+    const created = await enroll(enrollment(today()));
+    const path = `/v1/programs/${created.programId}/withdrawal`;
+    const huge = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), reason: 'x'.repeat(300_000) } });
+    expect(huge.status).toBe(413);
+    expect(error(huge).code).toBe('payload-too-large');
+    const text = await stack.call('POST', path, { token: hrToken, body: 'effectiveOn=today', contentType: 'text/plain' });
+    expect(text.status).toBe(415);
+    const broken = await stack.call('POST', path, { token: hrToken, body: '{"effectiveOn": ', contentType: 'application/json' });
+    expect(broken.status).toBe(400);
+    expect(error(broken).code).toBe('malformed-body');
+    const empty = await stack.call('POST', path, { token: hrToken, body: '', contentType: 'application/json' });
+    expect(empty.status).toBe(400);
+    const prototype = await stack.call('POST', path, { token: hrToken, body: '{"__proto__": {"admin": true}}', contentType: 'application/json' });
+    expect(prototype.status).toBe(400);
+  });
+});
+
+describe('listing', () => {
+  it('filters and pages, refuses an altered cursor and a page past the cap', async () => {
+    const listAgency = uniqueId('LIST');
+    const ids = new Set<string>();
+    for (let i = 0; i < 3; i++) ids.add((await enroll(enrollment(addDays(today(), -i), { agency: listAgency }))).programId);
+    const page = (query: string) => stack.call('GET', `/v1/programs?agency=${listAgency}&${query}`, { token: hrToken });
+    const items = (r: ApiResponse) => (r.body as { items: { programId: string }[]; nextCursor: string | null });
+    await eventually(() => page('limit=200'), (r) => items(r).items.length === 3, 'the read model to list three programs');
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response: ApiResponse = await page(`limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(response.status).toBe(200);
+      seen.push(...items(response).items.map((p) => p.programId));
+      cursor = items(response).nextCursor;
+    } while (cursor);
+    expect(new Set(seen)).toEqual(ids);
+    expect(seen).toHaveLength(3);
+
+    expect(items(await page('targetClass=LRPM')).items).toEqual([]);
+    const all = (items(await page('limit=200')).items as unknown as { programId: string; latestCompletionDate: string }[]).map((p) => p.latestCompletionDate).sort();
+    const capBefore = all[2] ?? '';
+    expect(all[0]).not.toBe(capBefore); // three appointments a day apart: three latest completion dates
+    expect(items(await page(`capBefore=${capBefore}`)).items).toHaveLength(2);
+    const altered = await page('cursor=bm90LWEtY3Vyc29y');
+    expect(altered.status).toBe(400);
+    expect(error(altered).code).toBe('invalid-cursor');
+    const tooMany = await page('limit=1000');
+    expect(tooMany.status).toBe(400);
+    expect(error(tooMany).issues?.[0]?.path).toBe('limit');
+    expect((await page('colour=blue')).status).toBe(400);
+    expect((await page('status=asleep')).status).toBe(400);
+  });
+});
+
+describe('bulk import', () => {
+  const header = [
+    'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId',
+    'programManagerId', 'appointmentDate', 'hoursPerWeek', 'schedule.dasApprovalRef', 'schedule.approvedOn',
+    'schedule.plannedEndDate', 'schedule.milestones', 'priorExperience.generalYears', 'priorExperience.specialYears',
+    'education.semesterHours', 'education.degrees',
+  ].join(',');
+  const csvRow = (e: EnrollmentInput): string =>
+    [
+      e.trainee.employeeId, `"${e.trainee.name}"`, e.trainee.email, e.agency, `"${e.functionalRole}"`, e.targetClassCode, e.supervisorId,
+      e.programManagerId, e.appointmentDate, e.hoursPerWeek, e.schedule.dasApprovalRef, e.schedule.approvedOn, e.schedule.plannedEndDate,
+      `"${e.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';')}"`,
+      e.priorExperience.generalYears, e.priorExperience.specialYears, e.education.semesterHours, e.education.degrees.join(';'),
+    ].join(',');
+
+  type ImportBody = { results: { row: number; status: string; programId?: string; error?: { code: string; issues?: { path: string }[] } }[]; summary: Record<string, number> };
+
+  it('reports a malformed CSV row while the other rows are enrolled, and re-running duplicates nothing', async () => {
+    const good = [enrollment(today()), enrollment(today()), enrollment(today())];
+    const malformed = csvRow(enrollment(today())).replace(today(), '2026-02-30'); // no such date
+    const shortRow = 'E-short,"Only Three",fields';
+    const partTime = csvRow(enrollment(today(), { hoursPerWeek: 35 }));
+    const csv = [header, csvRow(good[0]!), malformed, csvRow(good[1]!), shortRow, partTime, csvRow(good[2]!)].join('\n');
+
+    const first = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: csv, contentType: 'text/csv' });
+    expect(first.status).toBe(200);
+    const { results, summary } = first.body as ImportBody;
+    expect(results.map((r) => [r.row, r.status])).toEqual([
+      [1, 'created'], [2, 'invalid'], [3, 'created'], [4, 'invalid'], [5, 'rejected'], [6, 'created'],
+    ]);
+    expect(results[1]?.error?.issues?.[0]?.path).toBe('appointmentDate');
+    expect(results[3]?.error?.code).toBe('invalid-csv-row');
+    expect(results[4]?.error?.code).toBe('not-full-time');
+    expect(summary).toEqual({ rows: 6, created: 3, alreadyEnrolled: 0, invalid: 2, rejected: 1, failed: 0 });
+    for (const created of results.filter((r) => r.status === 'created')) {
+      const read = await stack.call('GET', `/v1/programs/${created.programId}`, { token: hrToken });
+      expect(read.status).toBe(200);
+    }
+
+    const again = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: csv, contentType: 'text/csv; charset=utf-8' });
+    const rerun = (again.body as ImportBody).results;
+    expect(rerun.map((r) => r.status)).toEqual(['already-enrolled', 'invalid', 'already-enrolled', 'invalid', 'rejected', 'already-enrolled']);
+    expect(rerun.filter((r) => r.programId).map((r) => r.programId)).toEqual(results.filter((r) => r.programId).map((r) => r.programId));
+  });
+
+  it('imports a JSON array the same way, and refuses a CSV whose header is wrong', async () => {
+    const rows = [enrollment(today()), { ...enrollment(today()), status: 'reclassified' }];
+    const response = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: rows });
+    expect(response.status).toBe(200);
+    expect((response.body as ImportBody).results.map((r) => r.status)).toEqual(['created', 'invalid']);
+    expect((response.body as ImportBody).results[1]?.error?.issues?.[0]?.path).toBe('status');
+
+    const badHeader = await stack.call('POST', '/v1/programs/import', {
+      token: hrToken,
+      body: `${header.replace('agency', 'agencyName')}\n${csvRow(enrollment(today()))}`,
+      contentType: 'text/csv',
+    });
+    expect(badHeader.status).toBe(400);
+    expect(error(badHeader).code).toBe('invalid-csv-header');
+    expect((await stack.call('POST', '/v1/programs/import', { token: hrToken, body: { not: 'an array' } })).status).toBe(400);
+    expect((await stack.call('POST', '/v1/programs/import', { token: hrToken, body: [] })).status).toBe(400);
+  });
+
+  it('reports an unclosed quote as one unreadable row after the rows before it', async () => {
+    const before = enrollment(today());
+    const csv = [header, csvRow(before), `E-broken,"Unclosed name,${'x,'.repeat(16)}x`].join('\n');
+    const response = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: csv, contentType: 'text/csv' });
+    expect(response.status).toBe(200);
+    expect((response.body as ImportBody).results.map((r) => [r.row, r.status])).toEqual([[1, 'created'], [2, 'invalid']]);
+  });
+});
