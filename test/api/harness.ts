@@ -113,7 +113,7 @@ export async function startApiStack(): Promise<ApiStack> {
   const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });
   const running = worker.run();
   const projector = createProjector(db);
-  projector.start(100, (error) => console.error('projection failed:', error));
+  projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
   const programs = createProgramClient({ client: env.client, taskQueue });
   const secret = randomBytes(32).toString('base64url');
   const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret });
