@@ -77,6 +77,29 @@ interface EventPayloads {
 
 export type EventType = keyof EventPayloads;
 
+/** Every event type, for validating rows read back from storage. */
+export const EVENT_TYPES = [
+  'enrolled',
+  'schedule-approved',
+  'qualification-shortfall-projected',
+  'schedule-amended',
+  'milestone-signed-off',
+  'milestone-overdue',
+  'service-rated',
+  'service-rating-overdue',
+  'leave-recorded',
+  'withdrawn',
+  'minimum-period-reached',
+  'cap-warning-issued',
+  'eligible-for-reclassification',
+  'reclassification-notice-issued',
+  'program-expired-at-maximum',
+  'program-ended',
+] as const satisfies readonly EventType[];
+// Fails to compile when an event type is added without being listed above.
+const everyEventTypeListed: Record<EventType, true> = Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<(typeof EVENT_TYPES)[number], true>;
+void everyEventTypeListed;
+
 /** An event as `decide` produces it, before it has an id and a place in the stream. */
 export type EventDraft = { [T in EventType]: { type: T; data: EventPayloads[T]; actor: Actor; reason?: string } }[EventType];
 

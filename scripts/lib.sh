@@ -36,6 +36,8 @@ DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
     CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
   END IF;
+  -- Tests create and drop scratch databases of their own.
+  ALTER ROLE $DB_USER CREATEDB;
 END \$\$;
 SQL
   local db

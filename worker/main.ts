@@ -2,6 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
 import { migrate } from '../db/migrate.js';
+import { createProjector } from '../db/projections.js';
 import { loadConfig } from './config.js';
 import { createProgramWorker } from './worker.js';
 
@@ -16,10 +17,14 @@ const worker = await createProgramWorker({
   db,
   ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
 });
+// The read model follows the event log in this process; several workers may run it side by side.
+const projector = createProjector(db);
+projector.start();
 console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
 try {
   await worker.run();
 } finally {
+  await projector.stop();
   await connection.close();
   await db.end();
 }

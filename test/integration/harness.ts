@@ -46,6 +46,43 @@ export async function openTestDatabase(): Promise<pg.Pool> {
   return new pg.Pool({ connectionString: testDatabaseUrl, max: 5 });
 }
 
+export interface ScratchDatabase {
+  url: string;
+  pool: pg.Pool;
+  /** Drops every table and applies the migrations again. */
+  reset(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+/** A database of the test file's own, created fresh and dropped at the end. */
+export async function createScratchDatabase(name: string): Promise<ScratchDatabase> {
+  const dbName = `lap_scratch_${name}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${dbName}`;
+  await migrate(url.toString());
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 5 });
+  return {
+    url: url.toString(),
+    pool,
+    async reset() {
+      await pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+      await migrate(url.toString());
+    },
+    async drop() {
+      await pool.end();
+      const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {

@@ -1,0 +1,332 @@
+/**
+ * The programs projection: rm_programs and rm_milestones, derived from the event log with the same
+ * `evolve` the workflow uses (rules are not written twice).
+ *
+ * Commit order. Events are read by (transaction_id, position), and only from transactions older than
+ * the oldest one still running (pg_snapshot_xmin). Ordering by a sequence alone would skip an event
+ * whose transaction took its sequence number early but committed after a later one was read.
+ *
+ * Exactly once. The checkpoint is written in the same transaction as the rows it covers, and each
+ * program row keeps the version it has applied: an event seen twice changes nothing.
+ */
+import type { Pool, PoolClient } from 'pg';
+import { EVENT_TYPES, evolve, type ProgramEvent, type ProgramState } from '../domain/program.js';
+import { programView } from '../domain/view.js';
+
+export const PROGRAMS_PROJECTION = 'programs';
+
+interface Tables {
+  programs: string;
+  milestones: string;
+}
+
+const LIVE: Tables = { programs: 'rm_programs', milestones: 'rm_milestones' };
+const REBUILD: Tables = { programs: 'rm_programs_rebuild', milestones: 'rm_milestones_rebuild' };
+
+/** A place in the log: the last event applied. */
+export interface Checkpoint {
+  transactionId: string;
+  position: string;
+}
+
+const START: Checkpoint = { transactionId: '0', position: '0' };
+
+interface LogRow {
+  event_id: string;
+  program_id: string;
+  version: number;
+  type: string;
+  occurred_at: Date;
+  actor_id: string;
+  actor_role: string;
+  reason: string | null;
+  data: unknown;
+  schema_version: number;
+  // As text: xid8 and bigint do not fit a JS number. (Named apart from the columns so that the
+  // ORDER BY below sorts the numbers, not their text.)
+  transaction_id_text: string;
+  position_text: string;
+}
+
+const knownTypes = new Set<string>(EVENT_TYPES);
+
+/** A stored row as a domain event; a row this code cannot read stops the projection loudly. */
+function toDomainEvent(row: LogRow): ProgramEvent {
+  if (!knownTypes.has(row.type)) throw new Error(`event ${row.event_id} has unknown type ${row.type}`);
+  if (row.schema_version !== 1) throw new Error(`event ${row.event_id} has schema version ${row.schema_version}; this code reads 1`);
+  const event = {
+    id: row.event_id,
+    programId: row.program_id,
+    version: row.version,
+    type: row.type,
+    occurredAt: row.occurred_at.toISOString(),
+    actor: { id: row.actor_id, role: row.actor_role },
+    data: row.data,
+    schemaVersion: 1,
+    ...(row.reason === null ? {} : { reason: row.reason }),
+  };
+  return event as ProgramEvent; // type checked above; data is what the workflow wrote for that type
+}
+
+/** The next events in commit order after `after`, from finished transactions only. */
+async function readAfter(db: Pool | PoolClient, after: Checkpoint, limit: number): Promise<LogRow[]> {
+  const { rows } = await db.query<LogRow>(
+    `SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
+            transaction_id::text AS transaction_id_text, position::text AS position_text
+       FROM program_events
+      WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ORDER BY transaction_id, position
+      LIMIT $3`,
+    [after.transactionId, after.position, limit],
+  );
+  return rows;
+}
+
+const lastOf = (rows: readonly LogRow[], fallback: Checkpoint): Checkpoint => {
+  const last = rows.at(-1);
+  return last ? { transactionId: last.transaction_id_text, position: last.position_text } : fallback;
+};
+
+/** Folds a batch of events into the projection's tables; events already applied are skipped. */
+async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables: Tables): Promise<void> {
+  const byProgram = new Map<string, LogRow[]>();
+  for (const row of rows) {
+    const list = byProgram.get(row.program_id);
+    if (list) list.push(row);
+    else byProgram.set(row.program_id, [row]);
+  }
+  const programIds = [...byProgram.keys()];
+  const existing = await db.query<{ program_id: string; version: number; state: ProgramState }>(
+    `SELECT program_id, version, state FROM ${tables.programs} WHERE program_id = ANY($1::text[])`,
+    [programIds],
+  );
+  const current = new Map(existing.rows.map((r) => [r.program_id, r]));
+  const changed: ProgramState[] = [];
+  for (const [programId, events] of byProgram) {
+    let state: ProgramState | null = current.get(programId)?.state ?? null;
+    let version = current.get(programId)?.version ?? 0;
+    for (const row of events) {
+      if (row.version <= version) continue; // applied already
+      if (row.version !== version + 1) {
+        throw new Error(`program ${programId}: event version ${row.version} follows ${version}; the log has a gap`);
+      }
+      state = evolve(state, toDomainEvent(row));
+      version = row.version;
+    }
+    if (state && version !== (current.get(programId)?.version ?? 0)) changed.push(state);
+  }
+  if (changed.length === 0) return;
+  await db.query(
+    `INSERT INTO ${tables.programs} AS p
+       (program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
+        appointment_date, earliest_reclassification_date, latest_completion_date, overdue_milestones,
+        meets_target_class, state, view, updated_at)
+     SELECT program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
+            appointment_date, earliest_reclassification_date, latest_completion_date, overdue_milestones,
+            meets_target_class, state, view, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         program_id text, version integer, status text, agency text, target_class_code text, supervisor_id text,
+         program_manager_id text, trainee_employee_id text, appointment_date date, earliest_reclassification_date date,
+         latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)
+     ON CONFLICT (program_id) DO UPDATE SET
+       version = EXCLUDED.version, status = EXCLUDED.status, agency = EXCLUDED.agency,
+       target_class_code = EXCLUDED.target_class_code, supervisor_id = EXCLUDED.supervisor_id,
+       program_manager_id = EXCLUDED.program_manager_id, trainee_employee_id = EXCLUDED.trainee_employee_id,
+       appointment_date = EXCLUDED.appointment_date,
+       earliest_reclassification_date = EXCLUDED.earliest_reclassification_date,
+       latest_completion_date = EXCLUDED.latest_completion_date, overdue_milestones = EXCLUDED.overdue_milestones,
+       meets_target_class = EXCLUDED.meets_target_class, state = EXCLUDED.state, view = EXCLUDED.view,
+       updated_at = EXCLUDED.updated_at
+     WHERE p.version < EXCLUDED.version`,
+    [
+      JSON.stringify(
+        changed.map((state) => {
+          const view = programView(state);
+          return {
+            program_id: state.programId,
+            version: state.version,
+            status: state.status,
+            agency: view.agency,
+            target_class_code: view.targetClassCode,
+            supervisor_id: view.supervisorId,
+            program_manager_id: view.programManagerId,
+            trainee_employee_id: view.traineeEmployeeId,
+            appointment_date: view.appointmentDate,
+            earliest_reclassification_date: view.earliestReclassificationDate,
+            latest_completion_date: view.latestCompletionDate,
+            overdue_milestones: view.milestones.filter((m) => m.status === 'overdue').length,
+            meets_target_class: view.qualification.meetsTargetClass,
+            state,
+            view,
+          };
+        }),
+      ),
+    ],
+  );
+  // A schedule amendment can remove milestones, so a changed program's milestones are rewritten.
+  await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
+  await db.query(
+    `INSERT INTO ${tables.milestones} (program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on)
+     SELECT program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         program_id text, milestone_id text, title text, due_date date, status text, signed_off_by text, signed_off_on date)`,
+    [
+      JSON.stringify(
+        changed.flatMap((state) =>
+          state.milestones.map((m) => ({
+            program_id: state.programId,
+            milestone_id: m.id,
+            title: m.title,
+            due_date: m.dueDate,
+            status: m.status,
+            signed_off_by: m.signedOffBy ?? null,
+            signed_off_on: m.signedOffOn ?? null,
+          })),
+        ),
+      ),
+    ],
+  );
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function lockCheckpoint(client: PoolClient): Promise<Checkpoint> {
+  const { rows } = await client.query<{ last_transaction_id: string; last_position: string }>(
+    `SELECT last_transaction_id::text AS last_transaction_id, last_position::text AS last_position
+       FROM projection_checkpoints WHERE projection = $1 FOR UPDATE`,
+    [PROGRAMS_PROJECTION],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no checkpoint row for projection ${PROGRAMS_PROJECTION}; run the migrations`);
+  return { transactionId: row.last_transaction_id, position: row.last_position };
+}
+
+async function saveCheckpoint(client: PoolClient, checkpoint: Checkpoint): Promise<void> {
+  await client.query(
+    `UPDATE projection_checkpoints SET last_transaction_id = $2::xid8, last_position = $3::bigint, updated_at = now()
+      WHERE projection = $1`,
+    [PROGRAMS_PROJECTION, checkpoint.transactionId, checkpoint.position],
+  );
+}
+
+/** Moves the index names of the rebuilt table to those the migrations gave the live one. */
+async function adoptIndexNames(client: PoolClient, liveTable: string, rebuiltTable: string): Promise<void> {
+  const indexes = await client.query<{ tablename: string; indexname: string; indexdef: string }>(
+    'SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY($1::text[])',
+    [[liveTable, rebuiltTable]],
+  );
+  const shape = (def: string): string => def.slice(def.indexOf(' USING '));
+  const rebuilt = indexes.rows.filter((i) => i.tablename === rebuiltTable);
+  const live = indexes.rows.filter((i) => i.tablename === liveTable);
+  await client.query(`DROP TABLE ${liveTable}`);
+  for (const index of live) {
+    const twin = rebuilt.find((r) => shape(r.indexdef) === shape(index.indexdef));
+    if (twin) await client.query(`ALTER INDEX ${twin.indexname} RENAME TO ${index.indexname}`);
+  }
+  await client.query(`ALTER TABLE ${rebuiltTable} RENAME TO ${liveTable}`);
+}
+
+export interface RebuildProgress {
+  applied: number;
+  total: number;
+}
+
+export function createProjector(pool: Pool, options: { batchSize?: number } = {}) {
+  const batchSize = options.batchSize ?? 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+
+  /** Applies every event committed so far; returns how many it read. */
+  async function runOnce(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const read = await inTransaction(pool, async (client) => {
+        const checkpoint = await lockCheckpoint(client);
+        const rows = await readAfter(client, checkpoint, batchSize);
+        if (rows.length === 0) return 0;
+        await applyRows(client, rows, LIVE);
+        await saveCheckpoint(client, lastOf(rows, checkpoint));
+        return rows.length;
+      });
+      total += read;
+      if (read < batchSize) return total;
+    }
+  }
+
+  return {
+    runOnce,
+
+    /** Polls the log until stopped; an error is reported and retried on the next tick. */
+    start(intervalMs = 250, onError: (error: unknown) => void = (e) => console.error('projection failed:', e)): void {
+      stopped = false;
+      const tick = (): void => {
+        running = runOnce()
+          .catch(onError)
+          .finally(() => {
+            if (!stopped) timer = setTimeout(tick, intervalMs);
+          });
+      };
+      tick();
+    },
+
+    async stop(): Promise<void> {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+
+    /**
+     * Rebuilds the projection from the whole log into fresh tables, then swaps them in. Appends go on
+     * throughout; the live projector waits only for the final catch-up and swap.
+     */
+    async rebuild(onProgress: (progress: RebuildProgress) => void = () => {}): Promise<{ applied: number }> {
+      await pool.query(`DROP TABLE IF EXISTS ${REBUILD.programs}, ${REBUILD.milestones}`);
+      await pool.query(`CREATE TABLE ${REBUILD.programs} (LIKE ${LIVE.programs} INCLUDING ALL)`);
+      await pool.query(`CREATE TABLE ${REBUILD.milestones} (LIKE ${LIVE.milestones} INCLUDING ALL)`);
+      const { rows: countRows } = await pool.query<{ total: string }>('SELECT count(*) AS total FROM program_events');
+      const total = Number(countRows[0]?.total ?? 0);
+      let checkpoint = START;
+      let applied = 0;
+      for (;;) {
+        const rows = await readAfter(pool, checkpoint, batchSize * 10);
+        if (rows.length === 0) break;
+        await applyRows(pool, rows, REBUILD);
+        checkpoint = lastOf(rows, checkpoint);
+        applied += rows.length;
+        onProgress({ applied, total: Math.max(total, applied) });
+      }
+      return inTransaction(pool, async (client) => {
+        await lockCheckpoint(client); // the live projector waits from here to the swap
+        for (;;) {
+          const rows = await readAfter(client, checkpoint, batchSize * 10);
+          if (rows.length === 0) break;
+          await applyRows(client, rows, REBUILD);
+          checkpoint = lastOf(rows, checkpoint);
+          applied += rows.length;
+          onProgress({ applied, total: Math.max(total, applied) });
+        }
+        await adoptIndexNames(client, LIVE.milestones, REBUILD.milestones);
+        await adoptIndexNames(client, LIVE.programs, REBUILD.programs);
+        await saveCheckpoint(client, checkpoint);
+        return { applied };
+      });
+    },
+  };
+}
+
+export type Projector = ReturnType<typeof createProjector>;

@@ -1,0 +1,210 @@
+/**
+ * The event log and the programs projection against a real PostgreSQL, in a scratch database of this
+ * file's own (so a rebuild here touches no other test's rows).
+ */
+import fc from 'fast-check';
+import type pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventConflictError, appendEvents } from '../../db/event-store.js';
+import { createProjector, type Projector } from '../../db/projections.js';
+import { createQueries } from '../../db/queries.js';
+import { addDays, addMonths } from '../../domain/dates.js';
+import { defaultPolicy } from '../../domain/policy.js';
+import {
+  decideEnrollment,
+  execute,
+  replay,
+  stamp,
+  type Actor,
+  type ProgramCommand,
+  type ProgramEvent,
+  type ProgramState,
+} from '../../domain/program.js';
+import { findTargetClass } from '../../domain/target-classes.js';
+import { programView } from '../../domain/view.js';
+import { createScratchDatabase, enrollmentFixture, hr, supervisor, type ScratchDatabase } from './harness.js';
+
+let scratch: ScratchDatabase;
+let db: pg.Pool;
+let projector: Projector;
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase('event_store');
+  db = scratch.pool;
+  projector = createProjector(db, { batchSize: 50 });
+});
+
+afterAll(async () => {
+  await scratch?.drop();
+});
+
+beforeEach(async () => {
+  // program_events refuses TRUNCATE (append-only), so each test starts from a fresh schema.
+  await scratch.reset();
+});
+
+const SYSTEM: Actor = { id: 'system', role: 'system' };
+
+/** A program's whole event stream, produced by the domain as the workflow would produce it. */
+function simulateProgram(programId: string, appointment: string, steps: readonly Step[]): ProgramEvent[] {
+  const opened = decideEnrollment(enrollmentFixture(appointment), findTargetClass('5257MP'), defaultPolicy, hr);
+  if (!opened.ok) throw new Error('fixture enrollment was rejected');
+  const events = stamp(programId, 0, opened.events, `${appointment}T14:00:00.000Z`);
+  let state = replay(events) as ProgramState;
+  for (const step of steps) {
+    const today = addDays(appointment, step.day);
+    const command: ProgramCommand =
+      step.kind === 'sign-off'
+        ? { type: 'sign-off-milestone', milestoneId: `m${step.milestone}`, signedOn: today }
+        : step.kind === 'rate'
+          ? { type: 'rate-service', rating: 'satisfactory', ratedOn: today }
+          : { type: 'advance-clock' };
+    const result = execute(state, command, step.kind === 'tick' ? SYSTEM : supervisor, { today });
+    if (!result.ok || result.events.length === 0) continue;
+    const stamped = stamp(programId, state.version, result.events, `${today}T14:00:00.000Z`);
+    events.push(...stamped);
+    state = replay(events) as ProgramState;
+  }
+  return events;
+}
+
+type Step = { kind: 'sign-off'; milestone: 1 | 2 | 3; day: number } | { kind: 'rate'; day: number } | { kind: 'tick'; day: number };
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('sign-off' as const), milestone: fc.constantFrom(1 as const, 2 as const, 3 as const), day: fc.integer({ min: 0, max: 1100 }) }),
+  fc.record({ kind: fc.constant('rate' as const), day: fc.integer({ min: 0, max: 1100 }) }),
+  fc.record({ kind: fc.constant('tick' as const), day: fc.integer({ min: 0, max: 1100 }) }),
+);
+
+async function readModel() {
+  const programs = await db.query('SELECT program_id, version, status, latest_completion_date::text, overdue_milestones, view FROM rm_programs ORDER BY program_id');
+  const milestones = await db.query('SELECT * FROM rm_milestones ORDER BY program_id, milestone_id');
+  return { programs: programs.rows, milestones: milestones.rows };
+}
+
+describe('the event log', () => {
+  it('keeps one row per event when the same events are appended twice', async () => {
+    const events = simulateProgram('p-dup', '2026-01-05', [{ kind: 'sign-off', milestone: 1, day: 30 }]);
+    expect(await appendEvents(db, events)).toEqual({ appended: events.length });
+    expect(await appendEvents(db, events)).toEqual({ appended: 0 });
+    expect(await appendEvents(db, events.slice(1, 2))).toEqual({ appended: 0 });
+    const { rows } = await db.query('SELECT event_id FROM program_events WHERE program_id = $1 ORDER BY version', ['p-dup']);
+    expect(rows.map((r) => r.event_id)).toEqual(events.map((e) => e.id));
+  });
+
+  it('refuses a different event under an id already taken, and a second event at the same version', async () => {
+    const [first] = simulateProgram('p-conflict', '2026-01-05', []);
+    if (!first) throw new Error('no events');
+    await appendEvents(db, [first]);
+    await expect(appendEvents(db, [{ ...first, type: 'withdrawn' }])).rejects.toBeInstanceOf(EventConflictError);
+    await expect(appendEvents(db, [{ ...first, id: 'p-conflict/other' }])).rejects.toThrow(/program_events_program_version/);
+  });
+
+  it('is append-only: UPDATE and DELETE are refused', async () => {
+    await appendEvents(db, simulateProgram('p-frozen', '2026-01-05', []));
+    await expect(db.query("UPDATE program_events SET type = 'withdrawn' WHERE program_id = 'p-frozen'")).rejects.toThrow(/append-only/);
+    await expect(db.query("DELETE FROM program_events WHERE program_id = 'p-frozen'")).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('the programs projection', () => {
+  it('builds the program and milestone rows the queries serve', async () => {
+    const events = simulateProgram('p-read', '2026-01-05', [
+      { kind: 'sign-off', milestone: 1, day: 100 },
+      { kind: 'tick', day: 300 },
+    ]);
+    await appendEvents(db, events);
+    expect(await projector.runOnce()).toBe(events.length);
+    const queries = createQueries(db);
+    const program = await queries.getProgram('p-read');
+    expect(program).toEqual(programView(replay(events) as ProgramState));
+    expect(program?.milestones.map((m) => m.status)).toEqual(['signed-off', 'overdue', 'pending']);
+    const { rows } = await db.query("SELECT milestone_id, status, signed_off_by FROM rm_milestones WHERE program_id = 'p-read' ORDER BY milestone_id");
+    expect(rows).toEqual([
+      { milestone_id: 'm1', status: 'signed-off', signed_off_by: supervisor.id },
+      { milestone_id: 'm2', status: 'overdue', signed_off_by: null },
+      { milestone_id: 'm3', status: 'pending', signed_off_by: null },
+    ]);
+    expect((await queries.atRisk('2026-11-01')).map((r) => [r.program.programId, r.reasons])).toEqual([['p-read', ['overdue-milestones']]]);
+    expect(await queries.countsByStatus()).toMatchObject({ active: 1, reclassified: 0 });
+    expect(await queries.programEvents('p-read')).toHaveLength(events.length);
+  });
+
+  it('does not pass an event whose transaction commits after a later one, and skips nothing once it does', async () => {
+    const early = simulateProgram('p-early', '2026-02-02', []);
+    const late = simulateProgram('p-late', '2026-02-03', []);
+    const holder = await db.connect();
+    try {
+      await holder.query('BEGIN');
+      await appendEvents(holder, early); // takes its transaction id and positions first…
+      await appendEvents(db, late); // …while this later transaction commits first
+      expect(await projector.runOnce()).toBe(0);
+      expect((await readModel()).programs).toEqual([]);
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    expect(await projector.runOnce()).toBe(early.length + late.length);
+    expect((await readModel()).programs.map((p) => p.program_id)).toEqual(['p-early', 'p-late']);
+  });
+
+  it('rebuilt from zero equals the model built incrementally, with duplicates and redeliveries', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(stepArb, { maxLength: 12 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 30 }),
+        async (programSteps, deliveryPlan) => {
+          await scratch.reset();
+          const streams = programSteps.map((steps, i) => simulateProgram(`p-${i}`, addMonths('2025-06-10', i), steps));
+          // Deliver each stream in order, in batches of varying size; some batches are delivered again.
+          const cursors = streams.map(() => 0);
+          let planIndex = 0;
+          while (cursors.some((c, i) => c < (streams[i]?.length ?? 0))) {
+            const pick = deliveryPlan[planIndex++ % deliveryPlan.length] ?? 0;
+            let i = pick % streams.length;
+            while ((cursors[i] ?? 0) >= (streams[i]?.length ?? 0)) i = (i + 1) % streams.length; // skip finished streams
+            const stream = streams[i] ?? [];
+            const from = cursors[i] ?? 0;
+            const to = Math.min(stream.length, from + 1 + (pick % 4));
+            await appendEvents(db, stream.slice(from, to));
+            if (pick % 3 === 0) await appendEvents(db, stream.slice(Math.max(0, from - 2), to)); // redelivery
+            cursors[i] = to;
+            if (pick % 2 === 0) await projector.runOnce();
+          }
+          await projector.runOnce();
+          const incremental = await readModel();
+          expect(incremental.programs.map((p) => p.view)).toEqual(streams.map((s) => programView(replay(s) as ProgramState)));
+          const { applied } = await projector.rebuild();
+          expect(applied).toBe(streams.reduce((n, s) => n + s.length, 0));
+          expect(await readModel()).toEqual(incremental);
+          // The live projector carries on from the rebuilt checkpoint without re-reading anything.
+          expect(await projector.runOnce()).toBe(0);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('rebuilds while events keep arriving, and the live projector then picks up the rest', async () => {
+    const before = simulateProgram('p-before', '2026-03-02', [{ kind: 'sign-off', milestone: 1, day: 10 }]);
+    const during = simulateProgram('p-during', '2026-03-03', [{ kind: 'rate', day: 20 }]);
+    await appendEvents(db, before);
+    await projector.runOnce();
+    let appendedDuring = false;
+    await projector.rebuild(() => {
+      if (!appendedDuring) {
+        appendedDuring = true;
+        void appendEvents(db, during);
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await projector.runOnce();
+    const ids = (await readModel()).programs.map((p) => [p.program_id, p.version]);
+    expect(ids).toEqual([
+      ['p-before', before.length],
+      ['p-during', during.length],
+    ]);
+    const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'rm_programs' ORDER BY indexname");
+    expect(indexes.rows.map((r) => r.indexname)).toContain('rm_programs_status');
+  });
+});
