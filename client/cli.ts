@@ -341,7 +341,14 @@ async function importFile(
 
   const bar = api.progress
     ? new cliProgress.SingleBar(
-        { stream: api.progress, format: 'importing [{bar}] {value}/{total} rows | {created} created, {problems} with problems', hideCursor: true },
+        {
+          stream: api.progress,
+          format: 'importing [{bar}] {value}/{total} rows | {created} created, {problems} with problems',
+          hideCursor: true,
+          // main.ts passes a stream only when it is a terminal; tests pass a plain one and read it.
+          noTTYOutput: true,
+          notTTYSchedule: 250,
+        },
         cliProgress.Presets.shades_classic,
       )
     : null;
