@@ -4,11 +4,13 @@ import { runner } from 'node-pg-migrate';
 
 export const migrationsDir = fileURLToPath(new URL('./migrations', import.meta.url));
 
-export async function migrate(databaseUrl: string): Promise<void> {
+/** Applies every pending migration, or only the next `count` of them. */
+export async function migrate(databaseUrl: string, options: { count?: number } = {}): Promise<void> {
   await runner({
     databaseUrl,
     dir: migrationsDir,
     direction: 'up',
+    ...(options.count === undefined ? {} : { count: options.count }),
     migrationsTable: 'schema_migrations',
     checkOrder: true,
     log: () => {},

@@ -268,8 +268,35 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
     }
   }
 
+  /**
+   * Applies at least every event committed before the call. runOnce alone may stop short while any
+   * transaction in the cluster that is older than an event is still open (it holds back xmin).
+   */
+  async function catchUp(timeoutMs = 30_000): Promise<number> {
+    const { rows } = await pool.query<{ transaction_id: string; position: string }>(
+      `SELECT transaction_id::text AS transaction_id, position::text AS position FROM program_events
+        ORDER BY program_events.transaction_id DESC, program_events.position DESC LIMIT 1`,
+    );
+    const target = rows[0];
+    let total = 0;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      total += await runOnce();
+      if (!target) return total;
+      const { rows: done } = await pool.query<{ reached: boolean }>(
+        `SELECT (last_transaction_id, last_position) >= ($2::xid8, $3::bigint) AS reached
+           FROM projection_checkpoints WHERE projection = $1`,
+        [PROGRAMS_PROJECTION, target.transaction_id, target.position],
+      );
+      if (done[0]?.reached) return total;
+      if (Date.now() > deadline) throw new Error('the projection did not catch up with the log in time');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   return {
     runOnce,
+    catchUp,
 
     /** Polls the log until stopped; an error is reported and retried on the next tick. */
     start(intervalMs = 250, onError: (error: unknown) => void = (e) => console.error('projection failed:', e)): void {

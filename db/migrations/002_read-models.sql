@@ -3,9 +3,25 @@
 -- Reading the log in commit-safe order: `position` orders events within a transaction and
 -- `transaction_id` across them. A projector reads only transactions older than the oldest one still
 -- running (pg_snapshot_xmin), so an event that commits late is never passed over.
+ALTER TABLE program_events ADD COLUMN position bigint, ADD COLUMN transaction_id xid8;
+
+-- Events recorded before this migration get positions program by program in version order, under
+-- one transaction id older than any to come. This is the one
+-- write ever made to existing events, so the append-only trigger steps aside for it alone.
+ALTER TABLE program_events DISABLE TRIGGER program_events_append_only;
+UPDATE program_events e
+   SET position = ordered.n, transaction_id = '1'::xid8
+  FROM (SELECT event_id, row_number() OVER (ORDER BY program_id, version) AS n FROM program_events) ordered
+ WHERE e.event_id = ordered.event_id;
+ALTER TABLE program_events ENABLE TRIGGER program_events_append_only;
+
+CREATE SEQUENCE program_events_position_seq OWNED BY program_events.position;
+SELECT setval('program_events_position_seq', coalesce((SELECT max(position) FROM program_events), 0) + 1, false);
 ALTER TABLE program_events
-  ADD COLUMN position bigserial,
-  ADD COLUMN transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id();
+  ALTER COLUMN position SET DEFAULT nextval('program_events_position_seq'),
+  ALTER COLUMN position SET NOT NULL,
+  ALTER COLUMN transaction_id SET DEFAULT pg_current_xact_id(),
+  ALTER COLUMN transaction_id SET NOT NULL;
 
 CREATE INDEX program_events_commit_order ON program_events (transaction_id, position);
 
@@ -67,3 +83,4 @@ DROP TABLE rm_programs;
 DROP TABLE projection_checkpoints;
 DROP INDEX program_events_commit_order;
 ALTER TABLE program_events DROP COLUMN transaction_id, DROP COLUMN position;
+-- (the sequence goes with its column)

@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuleViolationError } from '../../client/programs.js';
 import { addDays, addMonths, anniversary, isLeapYear, startOfDayInNewYork } from '../../domain/dates.js';
+import { createProjector, type Projector } from '../../db/projections.js';
+import { createQueries, type Queries } from '../../db/queries.js';
 import { createProgramWorker } from '../../worker/worker.js';
 import { workflowIdFor, type ProgramOutcome } from '../../workflows/definitions.js';
 import {
@@ -31,10 +33,24 @@ import {
 
 let env: TestWorkflowEnvironment;
 let db: pg.Pool;
+let projector: Projector;
+let queries: Queries;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([startTimeSkippingServer(), openTestDatabase()]);
+  projector = createProjector(db);
+  queries = createQueries(db);
 });
+
+/** The read model after the projector has caught up: the program row and its milestone rows. */
+async function readModelOf(programId: string) {
+  await projector.catchUp();
+  const { rows: milestones } = await db.query<{ milestone_id: string; status: string; signed_off_by: string | null }>(
+    'SELECT milestone_id, status, signed_off_by FROM rm_milestones WHERE program_id = $1 ORDER BY milestone_id',
+    [programId],
+  );
+  return { program: await queries.getProgram(programId), milestones };
+}
 
 afterAll(async () => {
   await db?.end();
@@ -102,6 +118,13 @@ describe('a development program on the time-skipping server', () => {
     expect(notices[0]?.body).toContain('without competitive examination');
     expect(notices[0]?.body).toContain('No additional working test period');
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+    const model = await readModelOf(programId);
+    expect(model.program).toMatchObject({ status: 'reclassified', version: events.length, reclassification: { effectiveOn: anniversaryDate } });
+    expect(model.milestones.map((m) => [m.milestone_id, m.status, m.signed_off_by])).toEqual([
+      ['m1', 'signed-off', supervisor.id],
+      ['m2', 'signed-off', supervisor.id],
+      ['m3', 'signed-off', supervisor.id],
+    ]);
   });
 
   it('(b) warns at 90 and 30 days and expires on the day before the third anniversary when work is incomplete', async () => {
@@ -133,6 +156,9 @@ describe('a development program on the time-skipping server', () => {
       expect.arrayContaining(['cap-warning-90', 'cap-warning-30', 'program-expired', 'minimum-period-reached']),
     );
     expect(kinds).not.toContain('reclassification');
+    const model = await readModelOf(programId);
+    expect(model.program).toMatchObject({ status: 'expired', latestCompletionDate: latest, ended: { on: latest, reason: 'expired' } });
+    expect(model.milestones.map((m) => m.status)).toEqual(['overdue', 'overdue', 'overdue']);
   });
 
   it('(c) rejects an amendment past the cap or below one year and leaves no trace in history', async () => {
@@ -256,6 +282,7 @@ describe('a development program on the time-skipping server', () => {
     const ended = (await issuedNotices(db, programId)).filter((n) => n.kind === 'program-ended');
     expect(ended).toHaveLength(1);
     expect(ended[0]?.body).toContain('unsatisfactory service rating');
+    expect((await readModelOf(programId)).program).toMatchObject({ status: 'ended', serviceRating: { rating: 'unsatisfactory' } });
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'f-unsatisfactory-rating');
   });
 
@@ -281,6 +308,7 @@ describe('a development program on the time-skipping server', () => {
     expect(types.filter((t) => t === 'minimum-period-reached')).toHaveLength(1);
     expect(types.indexOf('minimum-period-reached')).toBeLessThan(types.indexOf('milestone-signed-off'));
     expect(types.filter((t) => t === 'reclassification-notice-issued')).toHaveLength(1);
+    expect((await readModelOf(programId)).program).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: today } });
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'g-migrated-reclassified-at-once');
   });
 
@@ -318,6 +346,7 @@ describe('a development program on the time-skipping server', () => {
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'milestone-signed-off').map((e) => e.data.milestoneId)).toEqual(['m1', 'm2', 'm3']);
     expect((await issuedNotices(db, programId)).filter((n) => n.kind === 'reclassification')).toHaveLength(1);
+    expect((await readModelOf(programId)).program).toMatchObject({ status: 'reclassified', version: events.length });
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'h-worker-restarted');
   });
 

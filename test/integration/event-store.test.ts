@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventConflictError, appendEvents } from '../../db/event-store.js';
 import { createProjector, type Projector } from '../../db/projections.js';
+import { migrate } from '../../db/migrate.js';
 import { createQueries } from '../../db/queries.js';
 import { addDays, addMonths } from '../../domain/dates.js';
 import { defaultPolicy } from '../../domain/policy.js';
@@ -107,6 +108,18 @@ describe('the event log', () => {
   });
 });
 
+describe('the read-model migration', () => {
+  it('orders events recorded before it by program and version, so the projection can read them', async () => {
+    await scratch.pool.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+    await migrate(scratch.url, { count: 1 });
+    const events = simulateProgram('p-old', '2026-01-05', [{ kind: 'sign-off', milestone: 2, day: 40 }]);
+    for (const event of [...events].reverse()) await appendEvents(db, [event]); // recorded newest first
+    await migrate(scratch.url);
+    expect(await projector.catchUp()).toBe(events.length);
+    expect((await createQueries(db).getProgram('p-old'))?.version).toBe(events.length);
+  });
+});
+
 describe('the programs projection', () => {
   it('builds the program and milestone rows the queries serve', async () => {
     const events = simulateProgram('p-read', '2026-01-05', [
@@ -114,7 +127,7 @@ describe('the programs projection', () => {
       { kind: 'tick', day: 300 },
     ]);
     await appendEvents(db, events);
-    expect(await projector.runOnce()).toBe(events.length);
+    expect(await projector.catchUp()).toBe(events.length);
     const queries = createQueries(db);
     const program = await queries.getProgram('p-read');
     expect(program).toEqual(programView(replay(events) as ProgramState));
@@ -144,7 +157,7 @@ describe('the programs projection', () => {
     } finally {
       holder.release();
     }
-    expect(await projector.runOnce()).toBe(early.length + late.length);
+    expect(await projector.catchUp()).toBe(early.length + late.length);
     expect((await readModel()).programs.map((p) => p.program_id)).toEqual(['p-early', 'p-late']);
   });
 
@@ -171,14 +184,19 @@ describe('the programs projection', () => {
             cursors[i] = to;
             if (pick % 2 === 0) await projector.runOnce();
           }
-          await projector.runOnce();
+          await projector.catchUp();
           const incremental = await readModel();
           expect(incremental.programs.map((p) => p.view)).toEqual(streams.map((s) => programView(replay(s) as ProgramState)));
           const { applied } = await projector.rebuild();
           expect(applied).toBe(streams.reduce((n, s) => n + s.length, 0));
           expect(await readModel()).toEqual(incremental);
-          // The live projector carries on from the rebuilt checkpoint without re-reading anything.
-          expect(await projector.runOnce()).toBe(0);
+          // The rebuild leaves the checkpoint at the end of the log, so nothing is read twice.
+          const { rows } = await db.query(
+            `SELECT (c.last_transaction_id, c.last_position) = (e.transaction_id, e.position) AS at_end
+               FROM projection_checkpoints c,
+                    (SELECT transaction_id, position FROM program_events ORDER BY transaction_id DESC, position DESC LIMIT 1) e`,
+          );
+          expect(rows).toEqual([{ at_end: true }]);
         },
       ),
       { numRuns: 15 },
@@ -189,7 +207,7 @@ describe('the programs projection', () => {
     const before = simulateProgram('p-before', '2026-03-02', [{ kind: 'sign-off', milestone: 1, day: 10 }]);
     const during = simulateProgram('p-during', '2026-03-03', [{ kind: 'rate', day: 20 }]);
     await appendEvents(db, before);
-    await projector.runOnce();
+    await projector.catchUp();
     let appendedDuring = false;
     await projector.rebuild(() => {
       if (!appendedDuring) {
@@ -198,7 +216,7 @@ describe('the programs projection', () => {
       }
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await projector.runOnce();
+    await projector.catchUp();
     const ids = (await readModel()).programs.map((p) => [p.program_id, p.version]);
     expect(ids).toEqual([
       ['p-before', before.length],
