@@ -14,6 +14,7 @@ import { MAX_IMPORT_ROWS, errorResponse, importResponse, type ImportRowResult } 
 import { splitCsv } from '../api/import.js';
 import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilter } from '../db/queries.js';
 import type { Actor, ProgramStatus, Role } from '../domain/program.js';
+import { actorSchema } from '../domain/schemas.js';
 import type { ProgramView } from '../domain/view.js';
 import { loadConfig } from '../worker/config.js';
 import {
@@ -219,6 +220,8 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
       }
       case 'token': {
         const sub = need(values.sub, 'sub');
+        // The API records `sub` as the actor of what the token does, so it has an actor id's shape.
+        if (!actorSchema.shape.id.safeParse(sub).success) throw new UsageError('--sub must be a staff or employee id: letters, digits, ".", "_", ":" or "-"');
         const roles = (values.role ?? []).map(apiRole);
         if (roles.length === 0) throw new UsageError('--role is required (once per role)');
         const secret = configured(api.authSecret, 'AUTH_JWT_SECRET');

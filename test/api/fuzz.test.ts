@@ -58,7 +58,10 @@ afterAll(async () => {
 });
 
 /** Any UTF-16 code unit, with NUL and lone surrogates (which PostgreSQL cannot store) made likely. */
-const utf16Unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), fc.constantFrom('\u0000', '\ud800', '\udfff', ' '));
+const utf16Unit = fc.oneof(
+  { weight: 30, arbitrary: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) },
+  { weight: 1, arbitrary: fc.constantFrom('\u0000', '\ud800', '\udfff', ' ') },
+);
 
 /** A valid body with one field replaced, removed, or one field added: close enough to reach the rules. */
 const nearlyValid = (valid: () => Record<string, unknown>) =>
@@ -115,7 +118,7 @@ describe('fuzzing the write endpoints', () => {
   });
 
   it('accepts any storable text in the free-text fields, and records every program it accepted', async () => {
-    const anyText = fc.string({ unit: utf16Unit, minLength: 1, maxLength: 40 });
+    const anyText = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.string({ unit: utf16Unit, minLength: 1, maxLength: 20 }));
     await fc.assert(
       fc.asyncProperty(anyText, anyText, anyText, async (name, functionalRole, agency) => {
         const base = enrollment();

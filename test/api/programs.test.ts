@@ -4,7 +4,10 @@
  * document the server serves (see harness.ts).
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApiServer } from '../../api/server.js';
+import { createProgramClient } from '../../client/programs.js';
 import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
@@ -74,6 +77,18 @@ describe('the service endpoints', () => {
   it('answers health with 200 when the API, Temporal and PostgreSQL answer, without a token', async () => {
     const response = await stack.call('GET', '/v1/health');
     expect(response).toMatchObject({ status: 200, body: { status: 'ok', checks: { api: 'ok', temporal: 'ok', postgres: 'ok' } } });
+  });
+
+  it('answers health with 503, naming what is down, when Temporal does not answer', async () => {
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
+    const app = await buildApiServer({ programs: createProgramClient({ client: unreachable }), db: stack.db, temporal: unreachable, authSecret: stack.secret });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/v1/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ status: 'unavailable', checks: { api: 'ok', temporal: 'unavailable', postgres: 'ok' } });
+    } finally {
+      await app.close();
+    }
   });
 
   it('lists the approved target classes with their minimum qualifications', async () => {
