@@ -94,7 +94,8 @@ export interface ApiServerOptions {
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
   Object.fromEntries(codes.map((code) => [code, errorResponse]));
 
-const programIdOf = z.object({ programId: z.string() });
+// Read in onRequest, before the params are validated: an id of the wrong shape names no program.
+const programIdOf = z.object({ programId: programParams.shape.programId });
 
 /** The validator for every route: the domain's zod schemas, with issues in the contract's shape. */
 const validatorCompiler =

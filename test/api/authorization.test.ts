@@ -122,6 +122,8 @@ const ROWS: Row[] = [
   { endpoint: 'GET …/events', method: 'GET', path: () => `/v1/programs/${programId}/events`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
   { endpoint: 'GET …/notices', method: 'GET', path: () => `/v1/programs/${programId}/notices`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
   { endpoint: 'GET /v1/notices/{noticeId}', method: 'GET', path: () => `/v1/notices/${encodeURIComponent(noticeId)}`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
+  // Another trainee's program (same supervisor and manager): the trainee does not see it.
+  { endpoint: "GET another trainee's program", method: 'GET', path: () => `/v1/programs/${withdrawnId}`, expected: [200, 200, 404, 200, 404, 200, 200, 401, 401] },
   // A program that does not exist looks like someone else's: 404 to read, 403 to act on.
   { endpoint: 'GET an unknown program', method: 'GET', path: () => '/v1/programs/p-unknown', expected: [404, 404, 404, 404, 404, 404, 404, 401, 401] },
   {
