@@ -240,6 +240,27 @@ async function adoptIndexNames(client: PoolClient, liveTable: string, rebuiltTab
   await client.query(`ALTER TABLE ${rebuiltTable} RENAME TO ${liveTable}`);
 }
 
+/** Applies every readable event after `from` into `tables`, batch by batch. */
+async function applyAll(
+  db: Pool | PoolClient,
+  from: Checkpoint,
+  tables: Tables,
+  batchSize: number,
+  appliedBefore: number,
+  onBatch: (applied: number) => void,
+): Promise<{ checkpoint: Checkpoint; applied: number }> {
+  let checkpoint = from;
+  let applied = appliedBefore;
+  for (;;) {
+    const rows = await readAfter(db, checkpoint, batchSize);
+    if (rows.length === 0) return { checkpoint, applied };
+    await applyRows(db, rows, tables);
+    checkpoint = lastOf(rows, checkpoint);
+    applied += rows.length;
+    onBatch(applied);
+  }
+}
+
 export interface RebuildProgress {
   applied: number;
   total: number;
@@ -327,30 +348,15 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
       await pool.query(`CREATE TABLE ${REBUILD.milestones} (LIKE ${LIVE.milestones} INCLUDING ALL)`);
       const { rows: countRows } = await pool.query<{ total: string }>('SELECT count(*) AS total FROM program_events');
       const total = Number(countRows[0]?.total ?? 0);
-      let checkpoint = START;
-      let applied = 0;
-      for (;;) {
-        const rows = await readAfter(pool, checkpoint, batchSize * 10);
-        if (rows.length === 0) break;
-        await applyRows(pool, rows, REBUILD);
-        checkpoint = lastOf(rows, checkpoint);
-        applied += rows.length;
-        onProgress({ applied, total: Math.max(total, applied) });
-      }
+      const report = (applied: number): void => onProgress({ applied, total: Math.max(total, applied) });
+      let progress = await applyAll(pool, START, REBUILD, batchSize * 10, 0, report);
       return inTransaction(pool, async (client) => {
         await lockCheckpoint(client); // the live projector waits from here to the swap
-        for (;;) {
-          const rows = await readAfter(client, checkpoint, batchSize * 10);
-          if (rows.length === 0) break;
-          await applyRows(client, rows, REBUILD);
-          checkpoint = lastOf(rows, checkpoint);
-          applied += rows.length;
-          onProgress({ applied, total: Math.max(total, applied) });
-        }
+        progress = await applyAll(client, progress.checkpoint, REBUILD, batchSize * 10, progress.applied, report);
         await adoptIndexNames(client, LIVE.milestones, REBUILD.milestones);
         await adoptIndexNames(client, LIVE.programs, REBUILD.programs);
-        await saveCheckpoint(client, checkpoint);
-        return { applied };
+        await saveCheckpoint(client, progress.checkpoint);
+        return { applied: progress.applied };
       });
     },
   };
