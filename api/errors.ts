@@ -54,26 +54,6 @@ export function issuesOf(error: z.ZodError): Issue[] {
 }
 
 /**
- * PostgreSQL cannot store U+0000 in text or jsonb, nor a lone UTF-16 surrogate in jsonb, so such a
- * string would be accepted here and then never recorded (the activity would retry for ever). It is
- * refused at the edge instead.
- */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const UNSTORABLE_MESSAGE = 'must not contain the NUL character or unpaired UTF-16 surrogates';
-
-export function unstorableTextIssues(value: unknown, path = ''): Issue[] {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? [{ path, message: UNSTORABLE_MESSAGE }] : [];
-  if (Array.isArray(value)) return value.flatMap((item, index) => unstorableTextIssues(item, `${path}[${index}]`));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => [
-      ...(UNSTORABLE.test(key) ? [{ path, message: `a field name ${UNSTORABLE_MESSAGE}` }] : []),
-      ...unstorableTextIssues(item, path ? `${path}.${key}` : key),
-    ]);
-  }
-  return [];
-}
-
-/**
  * Codes of rules about the program's state rather than the request: a closed program accepts
  * nothing, which the contract calls a conflicting state (409).
  */

@@ -15,7 +15,7 @@ import {
 } from '../client/programs.js';
 import type { Actor } from '../domain/program.js';
 import { enrollmentSchema } from '../domain/schemas.js';
-import { ApiError, errorBodyFor, issuesOf, unstorableTextIssues } from './errors.js';
+import { ApiError, errorBodyFor, issuesOf } from './errors.js';
 import { MAX_IMPORT_ROWS, type ImportRowResult } from './schemas.js';
 
 // --- The CSV format ---------------------------------------------------------------------------
@@ -236,10 +236,6 @@ export async function enrollRows(rows: readonly ImportRow[], programs: ProgramCl
 async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor): Promise<ImportRowResult> {
   if ('unreadable' in row) {
     return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
-  }
-  const unstorable = unstorableTextIssues(row.value);
-  if (unstorable.length > 0) {
-    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: 'The row does not fit the enrollment schema.', issues: unstorable } };
   }
   const parsed = enrollmentSchema.safeParse(row.value);
   if (!parsed.success) {

@@ -33,7 +33,7 @@ import {
   type ApiRole,
   type Principal,
 } from './auth.js';
-import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound, unstorableTextIssues } from './errors.js';
+import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import {
@@ -101,8 +101,6 @@ const programIdOf = z.object({ programId: programParams.shape.programId });
 const validatorCompiler =
   ({ schema }: { schema: z.ZodType }) =>
   (data: unknown): { value: unknown } | { error: Error } => {
-    const unstorable = unstorableTextIssues(data);
-    if (unstorable.length > 0) return { error: new RequestValidationError(unstorable) };
     const result = schema.safeParse(data);
     return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
   };

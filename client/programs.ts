@@ -99,13 +99,14 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
         const [violations] = error.cause.details ?? [];
         if (Array.isArray(violations)) throw new RuleViolationError(violations as RuleViolation[], { cause: error });
       }
-      if (isNotFound(error)) throw new ProgramNotFoundError(programId);
+      // Temporal answers an Update to a finished workflow as "not found … already completed".
       if (error instanceof Error && /already completed/i.test(error.message)) {
         throw new RuleViolationError(
           [{ code: 'program-closed', field: 'programId', message: 'The program has closed; it accepts no further changes.' }],
           { cause: error },
         );
       }
+      if (isNotFound(error)) throw new ProgramNotFoundError(programId);
       throw error;
     }
   }

