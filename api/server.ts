@@ -33,9 +33,11 @@ import {
   type ApiRole,
   type Principal,
 } from './auth.js';
+import { dashboardRoutes } from './dashboard.js';
 import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
 import { renderNoticePdf } from './notice-pdf.js';
+import { webUi, type WebUiOptions } from './ui.js';
 import {
   MAX_IMPORT_ROWS,
   amendmentBody,
@@ -89,6 +91,8 @@ export interface ApiServerOptions {
   temporal: Client;
   authSecret: string;
   logger?: FastifyServerOptions['logger'];
+  /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
+  ui?: Omit<WebUiOptions, 'authSecret'>;
 }
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
@@ -105,7 +109,7 @@ const validatorCompiler =
     return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
   };
 
-export async function buildApiServer({ programs, db, temporal, authSecret, logger = false }: ApiServerOptions): Promise<FastifyInstance> {
+export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {} }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
     logger,
@@ -494,6 +498,9 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       return reply.type('application/json; charset=utf-8').send(notice);
     },
   );
+
+  await app.register(dashboardRoutes, { queries });
+  await app.register(webUi, { ...ui, authSecret });
 
   await app.ready();
   return app;

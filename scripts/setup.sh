@@ -56,3 +56,9 @@ ensure_postgres
 for db in ${DB_NAMES:-lap lap_test}; do
   DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx db/migrate.ts >/dev/null
 done
+
+# --- Web UI (ui/, served by the API at /): built when a source is newer than dist/ui -------------
+if [ ! -f dist/ui/index.html ] || [ -n "$(find ui domain -newer dist/ui/index.html -type f -print -quit)" ]; then
+  log "building the web UI"
+  npm run -s build:ui
+fi

@@ -1,0 +1,222 @@
+/**
+ * Read endpoints the web UI needs beyond the contract's resources (shared/API.md lets the project
+ * add endpoints): who the caller is, a dashboard of counts and programs at risk, a supervisor's
+ * inbox of milestones awaiting sign-off, and a trainee's own programs. Every answer is scoped by the
+ * token exactly as `GET /v1/programs` is: all programs for hr, das and auditors, their own for a
+ * supervisor or program manager.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Queries } from '../db/queries.js';
+import { civilDateInNewYork, daysBetween, type CivilDate } from '../domain/dates.js';
+import type { ProgramView } from '../domain/view.js';
+import type { Dashboard, Inbox, InboxItem, Me, OwnPrograms } from '../ui/src/api-types.js';
+import { ASSIGNED_ROLES, listingScope, type Principal } from './auth.js';
+import { forbidden } from './errors.js';
+import { errorResponse, listProgramsQuery, programResponse } from './schemas.js';
+
+/** At-risk programs on one dashboard; the list filtered by `capBefore` shows the rest. */
+export const DASHBOARD_AT_RISK_LIMIT = 50;
+/** An inbox reads at most this many of the caller's active programs (pages of 200). */
+const INBOX_MAX_PAGES = 10;
+
+const date = z.iso.date();
+const roleSchema = z.enum(['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor']);
+
+export const meResponse = z
+  .object({
+    sub: z.string().describe("The token's subject: a staff or employee id"),
+    roles: z.array(roleSchema).describe('The roles of the token this API knows'),
+  })
+  .meta({ id: 'Me' });
+
+const statusCounts = z.object({
+  active: z.number().int(),
+  'awaiting-minimum': z.number().int(),
+  reclassified: z.number().int(),
+  expired: z.number().int(),
+  ended: z.number().int(),
+});
+
+export const dashboardResponse = z
+  .object({
+    asOf: date.describe("Today in America/New_York: the date 'at risk' is reckoned from"),
+    scope: z.enum(['all', 'assigned']).describe('`assigned`: only the programs the caller supervises or manages'),
+    counts: statusCounts.describe('Programs by status'),
+    atRisk: z.object({
+      items: z.array(
+        z.object({
+          program: programResponse,
+          reasons: z.array(z.enum(['cap-within-90-days', 'overdue-milestones'])),
+        }),
+      ).describe(`Open programs whose cap is within 90 days or with an overdue milestone, earliest cap first; at most ${DASHBOARD_AT_RISK_LIMIT}`),
+      truncated: z.boolean().describe('More programs are at risk than listed'),
+    }),
+  })
+  .meta({ id: 'Dashboard' });
+
+export const inboxResponse = z
+  .object({
+    asOf: date,
+    items: z
+      .array(
+        z.object({
+          programId: z.string(),
+          traineeEmployeeId: z.string(),
+          agency: z.string(),
+          targetClassCode: z.string(),
+          as: z.enum(['supervisor', 'program-manager']).describe('The role the caller signs off in on this program'),
+          milestone: z.object({ id: z.string(), title: z.string(), dueDate: date, status: z.enum(['pending', 'overdue']) }),
+          daysUntilDue: z.number().int().describe('Negative once the due date has passed'),
+        }),
+      )
+      .describe('Overdue first, then by due date'),
+    truncated: z.boolean().describe(`The caller has more than ${INBOX_MAX_PAGES * 200} active programs; only the first were read`),
+  })
+  .meta({ id: 'Inbox' });
+
+export const ownProgramsResponse = z.object({ items: z.array(programResponse) }).meta({ id: 'OwnPrograms' });
+
+const dashboardQuery = z.strictObject({ agency: listProgramsQuery.shape.agency });
+
+const errors = (...codes: (400 | 401 | 403)[]): Record<number, typeof errorResponse> => Object.fromEntries(codes.map((code) => [code, errorResponse]));
+
+export interface DashboardRoutesOptions {
+  queries: Queries;
+  /** Today in New York; tests may fix it. */
+  today?: () => CivilDate;
+}
+
+export async function dashboardRoutes(app: FastifyInstance, { queries, today = () => civilDateInNewYork(Date.now()) }: DashboardRoutesOptions): Promise<void> {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/v1/me',
+    {
+      schema: { tags: ['reference'], summary: 'Who the token says the caller is', response: { 200: meResponse, ...errors(401, 403) } },
+      config: { access: { kind: 'roles', roles: roleSchema.options } },
+    },
+    (request): Me => {
+      const principal = principalOf(request);
+      return { sub: principal.id, roles: [...principal.roles] };
+    },
+  );
+
+  api.get(
+    '/v1/me/programs',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'The programs whose trainee is the caller (a trainee finds their own program here)',
+        response: { 200: ownProgramsResponse, ...errors(401, 403) },
+      },
+      config: { access: { kind: 'roles', roles: roleSchema.options } },
+    },
+    async (request): Promise<OwnPrograms> => {
+      const page = await queries.listPrograms({ traineeEmployeeId: principalOf(request).id, limit: 200 });
+      return { items: page.items };
+    },
+  );
+
+  api.get(
+    '/v1/dashboard',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Counts by status and programs at risk: every program for hr, das and auditors; their own for supervisors and program managers',
+        querystring: dashboardQuery,
+        response: { 200: dashboardResponse, ...errors(400, 401, 403) },
+      },
+      config: { access: { kind: 'roles', roles: ['hr', 'das', 'auditor', 'supervisor', 'program-manager'] } },
+    },
+    async (request): Promise<Dashboard> => {
+      const scope = listingScope(principalOf(request));
+      if (!scope) throw forbidden();
+      const asOf = today();
+      const filter = { ...scope, ...(request.query.agency ? { agency: request.query.agency } : {}) };
+      // One more than shown tells whether the list was cut.
+      const [counts, atRisk] = await Promise.all([
+        queries.countsByStatus(filter),
+        queries.atRisk(asOf, { ...filter, limit: DASHBOARD_AT_RISK_LIMIT + 1 }),
+      ]);
+      return {
+        asOf,
+        scope: scope.assignedTo ? 'assigned' : 'all',
+        counts,
+        atRisk: { items: atRisk.slice(0, DASHBOARD_AT_RISK_LIMIT), truncated: atRisk.length > DASHBOARD_AT_RISK_LIMIT },
+      };
+    },
+  );
+
+  api.get(
+    '/v1/inbox',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "Milestones awaiting the caller's sign-off (supervisors and program managers), overdue first",
+        response: { 200: inboxResponse, ...errors(401, 403) },
+      },
+      config: { access: { kind: 'roles', roles: ASSIGNED_ROLES } },
+    },
+    async (request): Promise<Inbox> => {
+      const principal = principalOf(request);
+      const asOf = today();
+      // Only an active program has milestones left to sign: awaiting-minimum means all are signed.
+      const programs: ProgramView[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await queries.listPrograms({ assignedTo: principal.id, status: 'active', limit: 200, ...(cursor ? { cursor } : {}) });
+        programs.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor && pages < INBOX_MAX_PAGES);
+      return { asOf, items: inboxItems(principal, programs, asOf), truncated: cursor !== undefined };
+    },
+  );
+}
+
+/** The unsigned milestones of these programs, overdue first, then by due date. */
+export function inboxItems(principal: Principal, programs: readonly ProgramView[], asOf: CivilDate): InboxItem[] {
+  const items = programs.flatMap((program) =>
+    program.milestones.flatMap((milestone): InboxItem[] => {
+      if (milestone.status === 'signed-off') return [];
+      // The overdue event follows the due date by up to a timer tick; the inbox reckons from today.
+      const overdue = milestone.status === 'overdue' || milestone.dueDate < asOf;
+      return [
+        {
+          programId: program.programId,
+          traineeEmployeeId: program.traineeEmployeeId,
+          agency: program.agency,
+          targetClassCode: program.targetClassCode,
+          as: principal.id === program.supervisorId && principal.roles.includes('supervisor') ? 'supervisor' : 'program-manager',
+          milestone: { id: milestone.id, title: milestone.title, dueDate: milestone.dueDate, status: overdue ? 'overdue' : 'pending' },
+          daysUntilDue: daysBetween(asOf, milestone.dueDate),
+        },
+      ];
+    }),
+  );
+  const rank = (item: InboxItem): number => (item.milestone.status === 'overdue' ? 0 : 1);
+  return items.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.milestone.dueDate.localeCompare(b.milestone.dueDate) ||
+      a.programId.localeCompare(b.programId) ||
+      a.milestone.id.localeCompare(b.milestone.id),
+  );
+}
+
+function principalOf(request: FastifyRequest): Principal {
+  // Set by the server's onRequest hook on every route that is not public.
+  if (!request.principal) throw new Error('route reached without authentication');
+  return request.principal;
+}
+
+// The UI's types (ui/src/api-types.ts) must describe exactly what these endpoints answer.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const assertTrue = <T extends true>(): T | undefined => undefined;
+assertTrue<Same<z.infer<typeof meResponse>, Me>>();
+assertTrue<Same<z.infer<typeof dashboardResponse>, Dashboard>>();
+assertTrue<Same<z.infer<typeof inboxResponse>, Inbox>>();
+assertTrue<Same<z.infer<typeof ownProgramsResponse>, OwnPrograms>>();

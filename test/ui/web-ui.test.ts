@@ -1,0 +1,272 @@
+/**
+ * The web UI end to end, in Debian's Chromium: people sign in through the development sign-in, then
+ * enroll, sign off, read and amend programs through the pages, against the real API, Temporal,
+ * worker, PostgreSQL and projector. Every page is checked with axe-core (no serious or critical
+ * violation) and photographed into test/artifacts/ui/.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, addMonths } from '../../domain/dates.js';
+import type { EnrollmentInput } from '../../domain/schemas.js';
+import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
+import { enrollmentFixture } from '../integration/harness.js';
+import { ensureUiBuilt, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
+
+let stack: ApiStack;
+let browser: Browser;
+let hrToken: string;
+
+beforeAll(async () => {
+  await ensureUiBuilt();
+  [stack, browser] = await Promise.all([startApiStack(), launchChromium()]);
+  hrToken = await stack.token('hr-0001', 'hr');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Each test opens its own context, and closes it even when it fails. */
+async function withPage(run: (session: UiSession) => Promise<void>, options: { phone?: boolean } = {}): Promise<void> {
+  const session = await openPage(browser, options);
+  try {
+    await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
+}
+
+interface Staff {
+  supervisorId: string;
+  programManagerId: string;
+  agency: string;
+}
+const newStaff = (): Staff => ({ supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') });
+
+/** Enrolls through the API and waits until the read model lists the program. */
+async function enrolled(body: EnrollmentInput): Promise<{ programId: string; traineeEmployeeId: string }> {
+  const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+  expect(response.status).toBe(201);
+  const { programId } = response.body as { programId: string };
+  await eventually(
+    () => stack.call('GET', `/v1/programs?agency=${encodeURIComponent(body.agency)}&limit=200`, { token: hrToken }),
+    (r) => (r.body as { items: { programId: string }[] }).items.some((p) => p.programId === programId),
+    'the read model',
+  );
+  return { programId, traineeEmployeeId: body.trainee.employeeId };
+}
+
+describe('sign-in', () => {
+  it('is marked as development-only and lands each role on its start page', async () => {
+    await withPage(async ({ page }) => {
+      await page.goto(`${stack.baseUrl}/dashboard`);
+      await page.waitForURL(/\/sign-in\?next=%2Fdashboard$/);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+      await expect.poll(() => page.getByRole('note').textContent()).toContain('Development only');
+      await expectAccessible(page, 'sign-in');
+
+      await page.getByLabel('Role').selectOption('das');
+      expect(await page.getByLabel('Person').inputValue()).toBe('das-0001');
+      await page.getByRole('button', { name: 'Sign in for development' }).click();
+      await page.waitForURL(/\/dashboard$/);
+      await expect.poll(() => page.getByRole('banner').textContent()).toContain('Signed in as das-0001 (DAS)');
+    });
+  });
+});
+
+describe('HR', () => {
+  it('enrolls a trainee through the form, seeing the API’s own messages beside the fields until the enrollment is right', async () => {
+    const staff = newStaff();
+    const appointed = today();
+    const body = enrollmentFixture(appointed, { ...staff, trainee: { employeeId: uniqueId('E'), name: 'Robin Formfill', email: 'robin.formfill@example.gov' } });
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/enroll');
+      await page.getByLabel('Employee id').fill(body.trainee.employeeId);
+      await page.getByLabel('Name').fill(body.trainee.name);
+      await page.getByLabel('Email').fill('robin.formfill-at-example.gov');
+      await page.getByLabel('Agency').fill(body.agency);
+      await page.getByLabel('Functional role').fill(body.functionalRole);
+      await page.getByLabel('Target class').selectOption(body.targetClassCode);
+      await page.getByLabel('Supervisor id').fill(body.supervisorId);
+      await page.getByLabel('Program manager id').fill(body.programManagerId);
+      await page.getByLabel('Appointment date').fill(body.appointmentDate);
+      await page.getByLabel('Hours per week').fill('35');
+      await page.getByLabel('DAS approval reference').fill(body.schedule.dasApprovalRef);
+      await page.getByLabel('Schedule approved on').fill(body.schedule.approvedOn);
+      await page.getByLabel('Planned end date').fill(body.schedule.plannedEndDate);
+      for (const [index, milestone] of body.schedule.milestones.entries()) {
+        await page.getByLabel(`Milestone ${index + 1} title`).fill(milestone.title);
+        await page.getByLabel(`Milestone ${index + 1} due date`).fill(milestone.dueDate);
+      }
+      await page.getByLabel('General experience (years)').fill(String(body.priorExperience.generalYears));
+      await page.getByLabel('Special experience (years)').fill(String(body.priorExperience.specialYears));
+      await page.getByLabel('College semester hours').fill(String(body.education.semesterHours));
+      await page.getByLabel("Bachelor's").check();
+      await page.getByRole('button', { name: 'Enroll', exact: true }).click();
+
+      // The e-mail address does not fit the schema: the API's 400 message, beside the field.
+      const apiSays = await stack.call('POST', '/v1/programs', { token: hrToken, body: { ...body, trainee: { ...body.trainee, email: 'robin.formfill-at-example.gov' }, hoursPerWeek: 35 } });
+      expect(apiSays.status).toBe(400);
+      const emailMessage = (apiSays.body as { error: { issues: { path: string; message: string }[] } }).error.issues.find((i) => i.path === 'trainee.email')?.message;
+      await page.locator('#f-trainee-email-error').waitFor();
+      expect(await page.locator('#f-trainee-email-error').textContent()).toBe(emailMessage);
+      expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toBe('error-summary');
+      await expectAccessible(page, 'enroll-invalid');
+
+      // Well formed, but 35 hours breaks the full-time rule: the API's 422, beside the hours.
+      await page.getByLabel('Email').fill(body.trainee.email);
+      await page.getByRole('button', { name: 'Enroll', exact: true }).click();
+      const ruleSays = await stack.call('POST', '/v1/programs', { token: hrToken, body: { ...body, hoursPerWeek: 35 } });
+      expect(ruleSays.status).toBe(422);
+      await page.locator('#f-hoursPerWeek-error').waitFor();
+      expect(await page.locator('#f-hoursPerWeek-error').textContent()).toBe((ruleSays.body as { error: { message: string } }).error.message);
+      expect(await page.locator('.error-summary').textContent()).toContain('Hours per week');
+      expect(await page.locator('#f-trainee-email-error').count()).toBe(0);
+
+      await page.getByLabel('Hours per week').fill('40');
+      await page.getByRole('button', { name: 'Enroll', exact: true }).click();
+      await page.waitForURL(/\/programs\/p-/);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of trainee ${body.trainee.employeeId}`);
+      expect(await page.locator('#program-message').textContent()).toContain(`Enrolled trainee ${body.trainee.employeeId}`);
+      await expectAccessible(page, 'program-hr');
+    });
+    const listed = await stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken });
+    expect((listed.body as { items: { traineeEmployeeId: string; supervisorId: string }[] }).items).toEqual([
+      expect.objectContaining({ traineeEmployeeId: body.trainee.employeeId, supervisorId: staff.supervisorId }),
+    ]);
+  });
+});
+
+describe('a supervisor', () => {
+  it('signs off an overdue milestone from the inbox, and the program page shows it in the timeline and the event history', async () => {
+    const staff = newStaff();
+    // Appointed seven months ago: m1 (six months) is overdue, m2 and m3 are still to come.
+    const { programId, traineeEmployeeId } = await enrolled(enrollmentFixture(addMonths(today(), -7), staff));
+    const later = await enrolled(enrollmentFixture(addMonths(today(), -2), staff));
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, staff.supervisorId, 'supervisor');
+      await page.waitForURL(/\/inbox$/);
+      const items = page.locator('.inbox-item');
+      await items.first().waitFor();
+      // Overdue first, then by due date.
+      expect(await items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-program')}/${n.getAttribute('data-milestone')}`))).toEqual([
+        `${programId}/m1`,
+        `${programId}/m2`,
+        `${later.programId}/m1`,
+        `${programId}/m3`,
+        `${later.programId}/m2`,
+        `${later.programId}/m3`,
+      ]);
+      expect(await items.first().textContent()).toContain('Overdue');
+      await expectAccessible(page, 'inbox');
+
+      await page.getByRole('button', { name: `Sign off m1 for trainee ${traineeEmployeeId}` }).click();
+      const form = page.getByRole('form', { name: /^Sign off milestone m1/ });
+      expect(await form.getByLabel('Signed on').inputValue()).toBe(today());
+      await form.getByLabel('Comments (optional)').fill('Rotation complete; strong casework.');
+      await screenshot(page, 'inbox-sign-off-form');
+      await form.getByRole('button', { name: 'Sign off m1' }).click();
+      await page.locator('#inbox-message').waitFor();
+      expect(await page.locator('#inbox-message').textContent()).toContain(`Milestone m1 (Contract administration rotation) of trainee ${traineeEmployeeId} is signed off.`);
+      expect(await page.locator(`.inbox-item[data-program="${programId}"][data-milestone="m1"]`).count()).toBe(0);
+
+      await page.getByRole('link', { name: traineeEmployeeId }).first().click();
+      await page.waitForURL(new RegExp(`/programs/${programId}$`));
+      const mark = page.locator('#program-timeline [data-milestone="m1"]');
+      await mark.waitFor();
+      expect(await mark.getAttribute('data-kind')).toBe('milestone-signed-off');
+      expect(await mark.locator('title').textContent()).toContain(`signed off`);
+      expect(await page.locator('#program-timeline desc').textContent()).toContain('m1 signed off');
+      const signedRow = page.locator('tr[data-event-type="milestone-signed-off"]');
+      await signedRow.waitFor();
+      expect(await signedRow.textContent()).toContain(`${staff.supervisorId} (Supervisor)`);
+      expect(await signedRow.textContent()).toContain('Rotation complete; strong casework.');
+      await expectAccessible(page, 'program-supervisor');
+    });
+  });
+
+  it('cannot open the program of another supervisor’s trainee', async () => {
+    const mine = newStaff();
+    const theirs = newStaff();
+    const { programId, traineeEmployeeId } = await enrolled(enrollmentFixture(addMonths(today(), -7), theirs));
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, mine.supervisorId, 'supervisor', `/programs/${programId}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Program not available');
+      expect(await page.getByRole('alert').textContent()).toBe('No program with that id is visible to you.');
+      expect(await page.locator('main').textContent()).not.toContain(traineeEmployeeId);
+      await expectAccessible(page, 'program-not-visible');
+
+      await page.getByRole('link', { name: 'Inbox' }).click();
+      await page.getByText('Nothing awaits your sign-off.').waitFor();
+      expect(await page.locator('main').textContent()).not.toContain(traineeEmployeeId);
+    });
+  });
+});
+
+describe('DAS', () => {
+  it('sees the rule’s message when an amendment would run past the three-year cap, with focus on it, and nothing is amended', async () => {
+    const staff = newStaff();
+    const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -2), staff));
+    const program = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, 'das-0001', 'das', `/programs/${programId}`);
+      const form = page.getByRole('form', { name: 'Amend the schedule' });
+      await form.waitFor();
+      await form.getByLabel('DAS approval reference').fill('DAS-UI-0001');
+      await form.getByLabel('New planned end date').fill(addDays(program.latestCompletionDate, 1));
+      await form.getByRole('button', { name: 'Amend the schedule' }).click();
+
+      const fieldError = page.locator('#f-plannedEndDate-error');
+      await fieldError.waitFor();
+      expect(await fieldError.textContent()).toContain('exceeds the three-year maximum of C.G.S. 5-234');
+      expect(await page.locator('.error-summary').textContent()).toContain(`the latest allowed is ${program.latestCompletionDate}`);
+      // Keyboard: focus is on the summary; its link takes focus to the field.
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('f-plannedEndDate');
+      await expectAccessible(page, 'program-das-amendment-refused');
+    });
+    const events = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken });
+    expect((events.body as { items: { type: string }[] }).items.map((e) => e.type)).not.toContain('schedule-amended');
+  });
+});
+
+describe('a trainee', () => {
+  it('reads their own program without any form, and opens a notice as a PDF', async () => {
+    const staff = newStaff();
+    // No experience or education: a qualification shortfall, so a notice at enrollment.
+    const body = { ...enrollmentFixture(today(), staff), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } };
+    const { programId, traineeEmployeeId } = await enrolled(body);
+    await eventually(
+      () => stack.call('GET', `/v1/programs/${programId}/notices`, { token: hrToken }),
+      (r) => (r.body as { items: unknown[] }).items.length > 0,
+      'the notice',
+    );
+    await withPage(async ({ page, context }) => {
+      await signIn(page, stack.baseUrl, traineeEmployeeId, 'trainee');
+      await page.waitForURL(/\/my-program$/);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Your development program');
+      await page.locator('.notice').first().waitFor();
+      expect(await page.locator('form').count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Sign off|Amend|Rate/ }).count()).toBe(0);
+      await expectAccessible(page, 'program-trainee');
+
+      const [pdfResponse, popup] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/v1/notices/')),
+        context.waitForEvent('page'),
+        page.getByRole('button', { name: /^Open the PDF/ }).first().click(),
+      ]);
+      expect(pdfResponse.status()).toBe(200);
+      expect(pdfResponse.headers()['content-type']).toBe('application/pdf');
+      expect(popup.url()).toMatch(/^blob:/);
+      await popup.close();
+    });
+  });
+});

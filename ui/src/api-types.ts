@@ -1,0 +1,109 @@
+/**
+ * What the API answers, as the UI reads it. Plain types only, so the server can check them against
+ * its response schemas at compile time (api/dashboard.ts, api/ui.ts) and the browser bundle carries
+ * none of the server's code.
+ */
+import type { CivilDate } from '../../domain/dates.js';
+import type { ProgramStatus } from '../../domain/program.js';
+import type { TargetClass } from '../../domain/target-classes.js';
+import type { ProgramView } from '../../domain/view.js';
+
+export type { CivilDate, ProgramStatus, ProgramView, TargetClass };
+
+export type ApiRole = 'hr' | 'supervisor' | 'program-manager' | 'das' | 'trainee' | 'auditor';
+
+export interface Me {
+  sub: string;
+  roles: ApiRole[];
+}
+
+export type StatusCounts = Record<ProgramStatus, number>;
+
+export type AtRiskReason = 'cap-within-90-days' | 'overdue-milestones';
+
+export interface Dashboard {
+  asOf: CivilDate;
+  scope: 'all' | 'assigned';
+  counts: StatusCounts;
+  atRisk: { items: { program: ProgramView; reasons: AtRiskReason[] }[]; truncated: boolean };
+}
+
+export interface InboxItem {
+  programId: string;
+  traineeEmployeeId: string;
+  agency: string;
+  targetClassCode: string;
+  as: 'supervisor' | 'program-manager';
+  milestone: { id: string; title: string; dueDate: CivilDate; status: 'pending' | 'overdue' };
+  daysUntilDue: number;
+}
+
+export interface Inbox {
+  asOf: CivilDate;
+  items: InboxItem[];
+  truncated: boolean;
+}
+
+export interface OwnPrograms {
+  items: ProgramView[];
+}
+
+export interface ProgramPage {
+  items: ProgramView[];
+  nextCursor: string | null;
+}
+
+export interface ProgramEventRecord {
+  id: string;
+  version: number;
+  type: string;
+  at: string;
+  actor: { id: string; role: string };
+  reason: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface NoticeRecord {
+  noticeId: string;
+  programId: string;
+  kind: string;
+  eventId: string;
+  issuedOn: CivilDate;
+  recipients: { role: string; ref: string }[];
+  subject: string;
+  body: string;
+}
+
+export interface Issue {
+  path: string;
+  message: string;
+  code?: string | undefined;
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  issues?: Issue[] | undefined;
+}
+
+export interface ImportRowResult {
+  row: number;
+  status: 'created' | 'already-enrolled' | 'invalid' | 'rejected' | 'failed';
+  programId?: string | undefined;
+  error?: ErrorBody | undefined;
+}
+
+export interface ImportResult {
+  results: ImportRowResult[];
+  summary: { rows: number; created: number; alreadyEnrolled: number; invalid: number; rejected: number; failed: number };
+}
+
+export interface DevelopmentToken {
+  token: string;
+  expiresAt: string;
+}
+
+/** What the server tells the sign-in page (GET /ui-config.json). */
+export interface UiConfig {
+  developmentSignIn: boolean;
+}

@@ -1,0 +1,172 @@
+/**
+ * Form fields that show the API's own messages. A form posts what the user typed; a 400 or 422
+ * answer names each offending field by its path (`schedule.milestones[1].dueDate`), and the field
+ * of that path shows the message beside it, with a summary at the top that links to each field.
+ */
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import type { Issue } from '../api-types.js';
+
+/** The element id of the field for an API path: `schedule.milestones[1].dueDate` → `f-schedule-milestones-1-dueDate`. */
+export const fieldId = (path: string): string => `f-${path.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
+
+export const messagesAt = (issues: readonly Issue[], path: string): string[] => issues.filter((i) => i.path === path).map((i) => i.message);
+
+interface FieldProps {
+  path: string;
+  label: string;
+  issues: readonly Issue[];
+  hint?: string;
+  /** The control, given the ids it must carry. */
+  children: (control: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
+  class?: string;
+}
+
+/** A label, the control, its hint and the API's messages for its path. */
+export function Field({ path, label, issues, hint, children, class: className }: FieldProps): JSX.Element {
+  const id = fieldId(path);
+  const messages = messagesAt(issues, path);
+  const describedBy = [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={`field${messages.length ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {messages.length > 0 && (
+        <p class="field-error" id={`${id}-error`}>
+          {messages.join(' ')}
+        </p>
+      )}
+      {children({ id, name: path, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(messages.length ? { 'aria-invalid': 'true' as const } : {}) })}
+    </div>
+  );
+}
+
+type InputType = 'text' | 'date' | 'email' | 'number';
+
+interface TextFieldProps {
+  path: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  issues: readonly Issue[];
+  type?: InputType;
+  hint?: string;
+  autoComplete?: string;
+  inputMode?: 'numeric' | 'decimal' | 'email' | 'text';
+  step?: string;
+  class?: string;
+}
+
+export function TextField({ path, label, value, onValue, issues, type = 'text', hint, autoComplete, inputMode, step, class: className }: TextFieldProps): JSX.Element {
+  return (
+    <Field path={path} label={label} issues={issues} {...(hint ? { hint } : {})} {...(className ? { class: className } : {})}>
+      {(control) => (
+        <input
+          {...control}
+          type={type}
+          value={value}
+          onInput={(event) => onValue(event.currentTarget.value)}
+          autoComplete={autoComplete ?? 'off'}
+          {...(inputMode ? { inputMode } : {})}
+          {...(step ? { step } : {})}
+        />
+      )}
+    </Field>
+  );
+}
+
+interface TextAreaFieldProps {
+  path: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  issues: readonly Issue[];
+  hint?: string;
+}
+
+export function TextAreaField({ path, label, value, onValue, issues, hint }: TextAreaFieldProps): JSX.Element {
+  return (
+    <Field path={path} label={label} issues={issues} {...(hint ? { hint } : {})}>
+      {(control) => <textarea {...control} rows={3} value={value} onInput={(event) => onValue(event.currentTarget.value)} />}
+    </Field>
+  );
+}
+
+interface SelectFieldProps {
+  path: string;
+  label: string;
+  value: string;
+  onValue: (value: string) => void;
+  issues: readonly Issue[];
+  options: readonly { value: string; label: string }[];
+  hint?: string;
+}
+
+export function SelectField({ path, label, value, onValue, issues, options, hint }: SelectFieldProps): JSX.Element {
+  return (
+    <Field path={path} label={label} issues={issues} {...(hint ? { hint } : {})}>
+      {(control) => (
+        <select {...control} value={value} onChange={(event) => onValue(event.currentTarget.value)}>
+          {options.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/**
+ * "There is a problem": the API's message and every issue, each linking to its field. It takes
+ * focus when it appears, so keyboard and screen-reader users land on what went wrong.
+ */
+export function ErrorSummary({ message, issues, labelFor }: { message: string; issues: readonly Issue[]; labelFor: (path: string) => string | null }): JSX.Element {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.focus();
+  }, [message, issues]);
+  const focusField = (event: MouseEvent, path: string): void => {
+    const field = document.getElementById(fieldId(path));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+  };
+  return (
+    <div class="error-summary" ref={box} tabIndex={-1} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">There is a problem</h2>
+      <p>{message}</p>
+      {issues.length > 0 && (
+        <ul>
+          {issues.map((issue, index) => {
+            const label = labelFor(issue.path);
+            return (
+              <li key={`${issue.path}-${index}`}>
+                {label ? (
+                  <a href={`#${fieldId(issue.path)}`} onClick={(event) => focusField(event, issue.path)}>
+                    {label}: {issue.message}
+                  </a>
+                ) : (
+                  <span>
+                    {issue.path ? `${issue.path}: ` : ''}
+                    {issue.message}
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A number field's text as JSON: empty stays absent, so the API names it as missing. */
+export const numberOrAbsent = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
+/** Optional text: empty is absent. */
+export const textOrAbsent = (text: string): string | undefined => (text.trim() === '' ? undefined : text);

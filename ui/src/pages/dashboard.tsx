@@ -1,0 +1,313 @@
+/**
+ * The dashboard: programs by status, programs at risk (cap within 90 days, overdue milestones), and
+ * the cohort, filtered as the API filters (status, agency, target class, cap before), drawn as a
+ * timeline and listed in a table. HR, DAS and auditors see every program; supervisors and program
+ * managers their own (the API decides which).
+ */
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { getJson, programPath, queryString } from '../api.js';
+import type { Dashboard, Me, ProgramPage, ProgramStatus, ProgramView, TargetClass } from '../api-types.js';
+import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox } from '../components/page.js';
+import { barOf, Timeline } from '../components/timeline.js';
+import { AT_RISK_LABELS, formatDate, plural, PROGRAM_STATUSES, relativeDays, STATUS_LABELS, todayInNewYork } from '../format.js';
+import { Link, navigate, useLocation } from '../router.js';
+
+const PAGE_SIZE = 50;
+
+interface Filters {
+  status: string;
+  agency: string;
+  targetClass: string;
+  capBefore: string;
+}
+
+const filtersOf = (query: URLSearchParams): Filters => ({
+  status: query.get('status') ?? '',
+  agency: query.get('agency') ?? '',
+  targetClass: query.get('targetClass') ?? '',
+  capBefore: query.get('capBefore') ?? '',
+});
+
+type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'loaded'; value: T };
+
+export function DashboardPage({ me }: { me: Me }): JSX.Element {
+  const location = useLocation();
+  const filters = filtersOf(location.query);
+  const filterKey = queryString({ ...filters });
+  const [dashboard, setDashboard] = useState<Loaded<Dashboard>>({ state: 'loading' });
+  const [programs, setPrograms] = useState<Loaded<ProgramPage>>({ state: 'loading' });
+  const [moreBusy, setMoreBusy] = useState(false);
+  const rendered = useRef(false);
+  const today = todayInNewYork();
+
+  useEffect(() => {
+    setDashboard({ state: 'loading' });
+    getJson<Dashboard>(`/v1/dashboard${queryString({ agency: filters.agency })}`)
+      .then((value) => setDashboard({ state: 'loaded', value }))
+      .catch((error: unknown) => setDashboard({ state: 'failed', error }));
+  }, [filters.agency]);
+
+  useEffect(() => {
+    setPrograms({ state: 'loading' });
+    getJson<ProgramPage>(`/v1/programs${queryString({ ...filters, limit: PAGE_SIZE })}`)
+      .then((value) => setPrograms({ state: 'loaded', value }))
+      .catch((error: unknown) => setPrograms({ state: 'failed', error }));
+  }, [filterKey]);
+
+  const ready = dashboard.state !== 'loading' && programs.state !== 'loading';
+  useEffect(() => {
+    // The benchmark (bench/dashboard.ts) reads this mark: the first complete render after load.
+    if (ready && !rendered.current) {
+      rendered.current = true;
+      performance.mark('dashboard-rendered');
+    }
+  }, [ready]);
+
+  const loadMore = async (): Promise<void> => {
+    if (programs.state !== 'loaded' || !programs.value.nextCursor) return;
+    setMoreBusy(true);
+    try {
+      const next = await getJson<ProgramPage>(`/v1/programs${queryString({ ...filters, limit: PAGE_SIZE, cursor: programs.value.nextCursor })}`);
+      setPrograms({ state: 'loaded', value: { items: [...programs.value.items, ...next.items], nextCursor: next.nextCursor } });
+    } catch (error) {
+      setPrograms({ state: 'failed', error });
+    } finally {
+      setMoreBusy(false);
+    }
+  };
+
+  return (
+    <div class="dashboard" data-state={ready ? 'ready' : 'loading'}>
+      <PageHeading title="Dashboard" />
+      <p class="lede">
+        {dashboard.state === 'loaded' && dashboard.value.scope === 'assigned' ? 'The programs you supervise or manage' : 'Every program'}
+        {filters.agency ? ` at ${filters.agency}` : ''}, as of {formatDate(today)}.
+        {me.roles.includes('hr') && (
+          <>
+            {' '}
+            <Link href="/enroll">Enroll a trainee</Link> or <Link href="/import">import trainees from a file</Link>.
+          </>
+        )}
+      </p>
+
+      <section aria-labelledby="counts-title">
+        <h2 id="counts-title">Programs by status</h2>
+        {dashboard.state === 'loading' && <Loading what="counts" />}
+        {dashboard.state === 'failed' && <ProblemMessage error={dashboard.error} />}
+        {dashboard.state === 'loaded' && <StatusCounts dashboard={dashboard.value} agency={filters.agency} />}
+      </section>
+
+      <section aria-labelledby="at-risk-title">
+        <h2 id="at-risk-title">At risk</h2>
+        <p class="hint">Open programs whose three-year cap is within 90 days, or with a milestone overdue.</p>
+        {dashboard.state === 'loaded' && <AtRisk dashboard={dashboard.value} today={today} />}
+      </section>
+
+      <section aria-labelledby="cohort-title">
+        <h2 id="cohort-title">Programs</h2>
+        <FilterForm filters={filters} />
+        {programs.state === 'loading' && <Loading what="programs" />}
+        {programs.state === 'failed' && <ProblemMessage error={programs.error} />}
+        {programs.state === 'loaded' && (
+          <Cohort page={programs.value} today={today} filtered={filterKey !== ''} onMore={() => void loadMore()} moreBusy={moreBusy} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function StatusCounts({ dashboard, agency }: { dashboard: Dashboard; agency: string }): JSX.Element {
+  return (
+    <ul class="counts">
+      {PROGRAM_STATUSES.map((status) => (
+        <li key={status} class={`count count-${status}`}>
+          <Link href={`/dashboard${queryString({ status, agency })}`}>
+            <span class="count-number">{dashboard.counts[status].toLocaleString('en-US')}</span>
+            <span class="count-label">{STATUS_LABELS[status]}</span>
+          </Link>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): JSX.Element {
+  const { items, truncated } = dashboard.atRisk;
+  if (items.length === 0) return <p>No program is at risk.</p>;
+  return (
+    <>
+      <TableBox label="Programs at risk">
+        <table>
+          <caption class="visually-hidden">Programs at risk, earliest cap first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Trainee</th>
+              <th scope="col">Agency</th>
+              <th scope="col">Target class</th>
+              <th scope="col">Cap</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map(({ program, reasons }) => (
+              <tr key={program.programId}>
+                <th scope="row">
+                  <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>
+                </th>
+                <td>{program.agency}</td>
+                <td>{program.targetClassCode}</td>
+                <td>
+                  <time dateTime={program.latestCompletionDate}>{formatDate(program.latestCompletionDate)}</time> ({relativeDays(today, program.latestCompletionDate)})
+                </td>
+                <td>
+                  {reasons.map((reason) => (
+                    <span key={reason} class={`tag tag-${reason}`}>
+                      {AT_RISK_LABELS[reason]}
+                      {reason === 'overdue-milestones' ? ` (${program.milestones.filter((m) => m.status === 'overdue').length})` : ''}
+                    </span>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableBox>
+      {truncated && <p class="hint">Showing the {items.length} earliest caps. Filter the programs below by “Cap before” to see more.</p>}
+    </>
+  );
+}
+
+function FilterForm({ filters }: { filters: Filters }): JSX.Element {
+  const [draft, setDraft] = useState(filters);
+  const [classes, setClasses] = useState<TargetClass[]>([]);
+  useEffect(() => setDraft(filters), [filters.status, filters.agency, filters.targetClass, filters.capBefore]);
+  useEffect(() => {
+    getJson<{ items: TargetClass[] }>('/v1/target-classes')
+      .then((answer) => setClasses(answer.items))
+      .catch(() => setClasses([])); // the field then takes any code typed
+  }, []);
+  const set = (key: keyof Filters) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [key]: event.currentTarget.value });
+  const apply = (event: Event): void => {
+    event.preventDefault();
+    navigate(`/dashboard${queryString({ ...draft })}`);
+  };
+  return (
+    <form class="filters" role="search" aria-label="Filter programs" onSubmit={apply}>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" value={draft.status} onChange={set('status')}>
+          <option value="">Any status</option>
+          {PROGRAM_STATUSES.map((status: ProgramStatus) => (
+            <option key={status} value={status}>
+              {STATUS_LABELS[status]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-agency">Agency</label>
+        <input id="filter-agency" type="text" value={draft.agency} onInput={set('agency')} autoComplete="off" />
+      </div>
+      <div class="field">
+        <label for="filter-target-class">Target class</label>
+        <select id="filter-target-class" value={draft.targetClass} onChange={set('targetClass')}>
+          <option value="">Any class</option>
+          {classes.map((c) => (
+            <option key={c.code} value={c.code}>
+              {c.code} {c.title}
+            </option>
+          ))}
+          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && <option value={draft.targetClass}>{draft.targetClass}</option>}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-cap-before">Cap before</label>
+        <input id="filter-cap-before" type="date" value={draft.capBefore} onInput={set('capBefore')} />
+      </div>
+      <div class="filter-actions">
+        <button type="submit" class="button">
+          Apply filters
+        </button>
+        <Link href="/dashboard" class="button button-secondary">
+          Clear
+        </Link>
+      </div>
+    </form>
+  );
+}
+
+function Cohort({ page, today, filtered, onMore, moreBusy }: { page: ProgramPage; today: string; filtered: boolean; onMore: () => void; moreBusy: boolean }): JSX.Element {
+  const { items, nextCursor } = page;
+  const summary = `${plural(items.length, 'program')}${nextCursor ? ' shown; more match' : filtered ? ' match the filters' : ''}.`;
+  if (items.length === 0) return <StatusMessage>No program matches{filtered ? ' the filters' : ''}.</StatusMessage>;
+  const earliest = items.reduce((min, p) => (p.appointmentDate < min ? p.appointmentDate : min), items[0]?.appointmentDate ?? today);
+  const latest = items.reduce((max, p) => (p.latestCompletionDate > max ? p.latestCompletionDate : max), items[0]?.latestCompletionDate ?? today);
+  return (
+    <>
+      <StatusMessage>{summary}</StatusMessage>
+      <Timeline
+        id="cohort-timeline"
+        title="Cohort timeline"
+        description={`${plural(items.length, 'program')}, appointed from ${formatDate(earliest)}, with caps up to ${formatDate(latest)}. Each bar runs from the appointment to the three-year cap. The table below lists the same programs.`}
+        bars={items.map((program) => barOf(program))}
+        today={today}
+      />
+      <ProgramTable programs={items} caption="Programs, earliest cap first" />
+      {nextCursor && (
+        <p>
+          <button type="button" class="button button-secondary" onClick={onMore} disabled={moreBusy}>
+            Show {PAGE_SIZE} more
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+export function ProgramTable({ programs, caption }: { programs: readonly ProgramView[]; caption: string }): JSX.Element {
+  return (
+    <TableBox label={caption}>
+      <table>
+        <caption class="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Trainee</th>
+            <th scope="col">Status</th>
+            <th scope="col">Agency</th>
+            <th scope="col">Target class</th>
+            <th scope="col">Appointed</th>
+            <th scope="col">First anniversary</th>
+            <th scope="col">Cap</th>
+            <th scope="col">Milestones signed</th>
+          </tr>
+        </thead>
+        <tbody>
+          {programs.map((program) => {
+            const signed = program.milestones.filter((m) => m.status === 'signed-off').length;
+            const overdue = program.milestones.filter((m) => m.status === 'overdue').length;
+            return (
+              <tr key={program.programId}>
+                <th scope="row">
+                  <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>
+                </th>
+                <td>
+                  <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span>
+                </td>
+                <td>{program.agency}</td>
+                <td>{program.targetClassCode}</td>
+                <td>{formatDate(program.appointmentDate)}</td>
+                <td>{formatDate(program.earliestReclassificationDate)}</td>
+                <td>{formatDate(program.latestCompletionDate)}</td>
+                <td>
+                  {signed} of {program.milestones.length}
+                  {overdue > 0 && <span class="tag tag-overdue-milestones">{overdue} overdue</span>}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </TableBox>
+  );
+}

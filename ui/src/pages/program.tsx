@@ -1,0 +1,397 @@
+/**
+ * One program: its dates, its timeline, its milestones, the event history (who, what, when) and its
+ * notices with their PDFs. Forms appear only for those the API lets act: DAS amends the schedule,
+ * the program's own supervisor or program manager signs off and rates. A trainee sees their own
+ * program read-only. A program the caller may not see is the API's 404, shown as such.
+ */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiProblem, getJson, programPath, send } from '../api.js';
+import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
+import { AmendmentForm, ServiceRatingForm, SignOffForm } from '../components/commands.js';
+import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
+import { barOf, describeProgram, Timeline } from '../components/timeline.js';
+import { formatDate, formatInstant, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
+import { Link } from '../router.js';
+import { newestOf } from '../fresh-programs.js';
+import { describeEvent, EVENT_LABELS } from './events.js';
+
+let flash: string | null = null;
+
+/** A message for the next program page shown (after an enrollment leads there). */
+export function setFlash(message: string): void {
+  flash = message;
+}
+
+type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'loaded'; value: T };
+
+interface ProgramData {
+  program: ProgramView;
+  events: ProgramEventRecord[];
+  notices: NoticeRecord[];
+}
+
+const programApi = (programId: string, rest = ''): string => `/v1/programs/${encodeURIComponent(programId)}${rest}`;
+
+async function loadProgram(programId: string): Promise<ProgramData> {
+  const [read, notices] = await Promise.all([
+    getJson<ProgramView>(programApi(programId)),
+    getJson<{ items: NoticeRecord[] }>(programApi(programId, '/notices')),
+  ]);
+  const program = newestOf(read);
+  return { program, events: await eventsUpTo(programId, program.version), notices: notices.items };
+}
+
+/** Events are appended as the command completes; read again briefly if the log is behind the program. */
+async function eventsUpTo(programId: string, version: number): Promise<ProgramEventRecord[]> {
+  for (let attempt = 0; ; attempt++) {
+    const { items } = await getJson<{ items: ProgramEventRecord[] }>(programApi(programId, '/events'));
+    if ((items.at(-1)?.version ?? 0) >= version || attempt >= 10) return items;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+export function ProgramPage({ me, programId }: { me: Me; programId: string }): JSX.Element {
+  const [data, setData] = useState<Loaded<ProgramData>>({ state: 'loading' });
+  const [message, setMessage] = useState<string | null>(() => {
+    const shown = flash;
+    flash = null;
+    return shown;
+  });
+
+  useEffect(() => {
+    loadProgram(programId)
+      .then((value) => setData({ state: 'loaded', value }))
+      .catch((error: unknown) => setData({ state: 'failed', error }));
+  }, [programId]);
+
+  const done = (program: ProgramView, text: string): void => {
+    setMessage(text);
+    if (data.state === 'loaded') setData({ state: 'loaded', value: { ...data.value, program } });
+    requestAnimationFrame(() => document.getElementById('program-message')?.focus());
+    void Promise.all([eventsUpTo(programId, program.version), getJson<{ items: NoticeRecord[] }>(programApi(programId, '/notices'))])
+      .then(([events, notices]) => setData({ state: 'loaded', value: { program, events, notices: notices.items } }))
+      .catch(() => undefined); // the page already shows the program; a reload shows the rest
+  };
+
+  if (data.state === 'loading') return <Loading what="the program" />;
+  if (data.state === 'failed') {
+    const notFound = data.error instanceof ApiProblem && data.error.status === 404;
+    return (
+      <>
+        <PageHeading title={notFound ? 'Program not available' : 'The program could not be shown'} />
+        <ProblemMessage error={data.error} />
+        <p>
+          <Link href="/">Go to your start page</Link>
+        </p>
+      </>
+    );
+  }
+  const { program, events, notices } = data.value;
+  const today = todayInNewYork();
+  const ownTrainee = me.roles.includes('trainee') && me.sub === program.traineeEmployeeId;
+  const assigned =
+    (me.roles.includes('supervisor') && me.sub === program.supervisorId) || (me.roles.includes('program-manager') && me.sub === program.programManagerId);
+  const open = program.status === 'active' || program.status === 'awaiting-minimum';
+
+  return (
+    <div class="program" data-program={program.programId}>
+      <PageHeading title={ownTrainee ? 'Your development program' : `Program of trainee ${program.traineeEmployeeId}`} />
+      <p class="lede">
+        <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span> {program.functionalRole}, {program.agency}, toward class{' '}
+        {program.targetClassCode}.
+      </p>
+      <div aria-live="polite">
+        {message && (
+          <p class="status status-success" id="program-message" tabIndex={-1}>
+            {message}
+          </p>
+        )}
+      </div>
+      {ownTrainee && <p class="note">This is your own program, read-only: your supervisor signs off your milestones and DAS approves any change of schedule.</p>}
+
+      <section aria-labelledby="summary-title">
+        <h2 id="summary-title">Summary</h2>
+        <ProgramSummary program={program} />
+      </section>
+
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">Timeline</h2>
+        <Timeline
+          id="program-timeline"
+          title={`Timeline of the program of trainee ${program.traineeEmployeeId}, from appointment to the three-year cap`}
+          description={describeProgram(program, today)}
+          bars={[barOf(program)]}
+          today={today}
+          single
+        />
+      </section>
+
+      <section aria-labelledby="milestones-title">
+        <h2 id="milestones-title">Milestones</h2>
+        <Milestones program={program} canSignOff={assigned && open} onDone={done} />
+      </section>
+
+      {assigned && open && (
+        <section aria-labelledby="rating-title">
+          <h2 id="rating-title">Service rating</h2>
+          <p>{program.serviceRating ? `Latest: ${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}, by ${program.serviceRating.ratedBy}.` : 'Not yet rated.'}</p>
+          <ServiceRatingForm programId={program.programId} traineeEmployeeId={program.traineeEmployeeId} idPrefix="rating" onDone={done} />
+        </section>
+      )}
+
+      {me.roles.includes('das') && open && (
+        <section aria-labelledby="amend-title">
+          <h2 id="amend-title">Amend the schedule</h2>
+          <AmendmentForm program={program} onDone={done} />
+        </section>
+      )}
+
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">Event history</h2>
+        <EventHistory events={events} />
+      </section>
+
+      <section aria-labelledby="notices-title">
+        <h2 id="notices-title">Notices</h2>
+        <Notices notices={notices} />
+      </section>
+    </div>
+  );
+}
+
+function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
+  const q = program.qualification;
+  const rows: [string, string][] = [
+    ['Trainee', program.traineeEmployeeId],
+    ['Supervisor', program.supervisorId],
+    ['Program manager', program.programManagerId],
+    ['Appointed', formatDate(program.appointmentDate)],
+    ['Working test period ends', formatDate(program.workingTestPeriodEndsOn)],
+    ['First anniversary (earliest reclassification)', formatDate(program.earliestReclassificationDate)],
+    ['Planned end', formatDate(program.schedule.plannedEndDate)],
+    ['Cap (latest completion, C.G.S. 5-234)', formatDate(program.latestCompletionDate)],
+    ['DAS approval', `${program.schedule.dasApprovalRef}, ${formatDate(program.schedule.approvedOn)}`],
+    ['Service rating', program.serviceRating ? `${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}` : 'Not yet rated'],
+    [
+      'Qualifications for the target class',
+      q.meetsTargetClass === null
+        ? 'Not assessed: the class states no minimum qualifications'
+        : q.meetsTargetClass
+          ? `Met by ${formatDate(q.asOf)}`
+          : `Short by ${q.shortfallYears} years at ${formatDate(q.asOf)}${q.qualifiesOn ? `; met on ${formatDate(q.qualifiesOn)}` : ''}`,
+    ],
+  ];
+  if (program.reclassification) rows.push(['Reclassified', `${formatDate(program.reclassification.effectiveOn)}`]);
+  if (program.ended) rows.push(['Ended', `${formatDate(program.ended.on)} (${program.ended.reason})`]);
+  if (program.leaves.length > 0) rows.push(['Leave', program.leaves.map((l) => `${l.kind} ${formatDate(l.from)}–${formatDate(l.to)}`).join('; ')]);
+  return (
+    <dl class="summary">
+      {rows.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Milestones({ program, canSignOff, onDone }: { program: ProgramView; canSignOff: boolean; onDone: (p: ProgramView, m: string) => void }): JSX.Element {
+  const [signing, setSigning] = useState<string | null>(null);
+  const signingMilestone = program.milestones.find((m) => m.id === signing && m.status !== 'signed-off');
+  return (
+    <>
+      <TableBox label="Milestones">
+        <table>
+          <caption class="visually-hidden">Milestones and their status</caption>
+          <thead>
+            <tr>
+              <th scope="col">Milestone</th>
+              <th scope="col">Due</th>
+              <th scope="col">Status</th>
+              <th scope="col">Signed off</th>
+            </tr>
+          </thead>
+          <tbody>
+            {program.milestones.map((m) => (
+              <tr key={m.id} data-milestone={m.id}>
+                <th scope="row">
+                  {m.id}: {m.title}
+                </th>
+                <td>{formatDate(m.dueDate)}</td>
+                <td>
+                  <span class={`badge badge-milestone-${m.status}`}>{MILESTONE_STATUS_LABELS[m.status]}</span>
+                </td>
+                <td>
+                  {m.signedOffOn ? (
+                    `${formatDate(m.signedOffOn)} by ${m.signedOffBy ?? 'unknown'}`
+                  ) : canSignOff ? (
+                    <button type="button" class="link-button" onClick={() => setSigning(m.id)}>
+                      Sign off {m.id}
+                    </button>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableBox>
+      {signingMilestone && (
+        <div class="panel">
+          <h3>
+            Sign off {signingMilestone.id}: {signingMilestone.title}
+          </h3>
+          <SignOffForm
+            programId={program.programId}
+            milestone={signingMilestone}
+            idPrefix={`sign-off-${signingMilestone.id}`}
+            onDone={(p, text) => {
+              setSigning(null);
+              onDone(p, text);
+            }}
+            onCancel={() => setSigning(null)}
+          />
+        </div>
+      )}
+    </>
+  );
+}
+
+function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JSX.Element {
+  if (events.length === 0) return <p>No events recorded yet.</p>;
+  return (
+    <TableBox label="Event history">
+      <table class="history">
+        <caption class="visually-hidden">Every recorded event of the program, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+          </tr>
+        </thead>
+        <tbody>
+          {events.map((event) => (
+            <tr key={event.id} data-event-type={event.type}>
+              <td>
+                <time dateTime={event.at}>{formatInstant(event.at)}</time>
+              </td>
+              <td>{event.actor.role === 'system' ? 'The engine (automatic)' : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}</td>
+              <td>
+                <strong>{EVENT_LABELS[event.type] ?? event.type}</strong>
+                {describeEvent(event) && <span class="event-detail">: {describeEvent(event)}</span>}
+                {event.reason && <span class="event-detail"> Reason: {event.reason}</span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableBox>
+  );
+}
+
+function Notices({ notices }: { notices: readonly NoticeRecord[] }): JSX.Element {
+  if (notices.length === 0) return <p>No notices issued.</p>;
+  return (
+    <ul class="notices">
+      {notices.map((notice) => (
+        <NoticeItem key={notice.noticeId} notice={notice} />
+      ))}
+    </ul>
+  );
+}
+
+/** The PDF is fetched with the token (a plain link would carry none) and opened as a blob. */
+function NoticeItem({ notice }: { notice: NoticeRecord }): JSX.Element {
+  const [pdf, setPdf] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => () => {
+    if (pdf) URL.revokeObjectURL(pdf);
+  }, [pdf]);
+
+  const openPdf = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const response = await send(`/v1/notices/${encodeURIComponent(notice.noticeId)}`, { accept: 'application/pdf' });
+      const url = URL.createObjectURL(await response.blob());
+      setPdf(url);
+      // A browser that blocks the window still has the link below.
+      window.open(url, '_blank', 'noopener');
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error.message : 'The PDF could not be fetched.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <li class="notice" data-notice={notice.noticeId}>
+      <p>
+        <strong>{notice.subject}</strong>
+      </p>
+      <p class="hint">
+        Issued {formatDate(notice.issuedOn)} to {notice.recipients.map((r) => r.role).join(', ')}.
+      </p>
+      <p>
+        <button type="button" class="button button-secondary" onClick={() => void openPdf()} disabled={busy}>
+          Open the PDF<span class="visually-hidden"> of “{notice.subject}”</span>
+        </button>{' '}
+        {pdf && (
+          <a href={pdf} target="_blank" rel="noopener" download={`${notice.kind}.pdf`}>
+            Download the PDF<span class="visually-hidden"> of “{notice.subject}”</span>
+          </a>
+        )}
+      </p>
+      {problem && (
+        <p class="field-error" role="alert">
+          {problem}
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** A trainee's start page: their own program (GET /v1/me/programs). */
+export function MyProgramPage({ me }: { me: Me }): JSX.Element {
+  const [programs, setPrograms] = useState<Loaded<OwnPrograms>>({ state: 'loading' });
+  useEffect(() => {
+    getJson<OwnPrograms>('/v1/me/programs')
+      .then((value) => setPrograms({ state: 'loaded', value }))
+      .catch((error: unknown) => setPrograms({ state: 'failed', error }));
+  }, []);
+  if (programs.state === 'loading') return <Loading what="your program" />;
+  if (programs.state === 'failed') {
+    return (
+      <>
+        <PageHeading title="Your development program" />
+        <ProblemMessage error={programs.error} />
+      </>
+    );
+  }
+  const [only, ...others] = programs.value.items;
+  if (only && others.length === 0) return <ProgramPage me={me} programId={only.programId} />;
+  return (
+    <>
+      <PageHeading title="Your development programs" />
+      {programs.value.items.length === 0 ? (
+        <p>No development program is recorded for employee {me.sub}.</p>
+      ) : (
+        <ul>
+          {programs.value.items.map((p) => (
+            <li key={p.programId}>
+              <Link href={programPath(p.programId)}>
+                {p.functionalRole}, appointed {formatDate(p.appointmentDate)}
+              </Link>{' '}
+              ({STATUS_LABELS[p.status]})
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

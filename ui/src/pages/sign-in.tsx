@@ -1,0 +1,109 @@
+/**
+ * Sign-in. On a developer's machine: choose a person and a role, and the development-only endpoint
+ * mints a token. In production that endpoint does not exist; the organisation's identity provider
+ * signs the user in (README, "Web UI": OpenID Connect).
+ */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiProblem, getJson, postJson } from '../api.js';
+import type { ApiRole, DevelopmentToken, Issue, UiConfig } from '../api-types.js';
+import { ErrorSummary, SelectField, TextField } from '../components/forms.js';
+import { Loading, PageHeading } from '../components/page.js';
+import { ROLE_LABELS } from '../format.js';
+import { storeToken } from '../session.js';
+
+/** People of the development data (client/examples) for each role; any other id may be typed. */
+const SAMPLE_PEOPLE: Record<ApiRole, string> = {
+  hr: 'hr-0001',
+  supervisor: 'sup-0001',
+  'program-manager': 'pm-0001',
+  das: 'das-0001',
+  trainee: 'E1000001',
+  auditor: 'aud-0001',
+};
+
+const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as ApiRole[]).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+
+export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): JSX.Element {
+  const [config, setConfig] = useState<UiConfig | null>(null);
+  useEffect(() => {
+    getJson<UiConfig>('/ui-config.json')
+      .then(setConfig)
+      .catch(() => setConfig({ developmentSignIn: false }));
+  }, []);
+
+  return (
+    <>
+      <PageHeading title="Sign in" />
+      {config === null ? <Loading what="sign-in options" /> : config.developmentSignIn ? <DevelopmentSignIn onSignedIn={onSignedIn} /> : <OrganisationSignIn />}
+    </>
+  );
+}
+
+function DevelopmentSignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Element {
+  const [role, setRole] = useState<ApiRole>('hr');
+  const [person, setPerson] = useState(SAMPLE_PEOPLE.hr);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issues: Issue[] = problem?.issues ?? [];
+
+  const chooseRole = (value: string): void => {
+    const next = value as ApiRole;
+    // Suggest the sample person of the role unless the user typed someone else.
+    if (Object.values(SAMPLE_PEOPLE).includes(person)) setPerson(SAMPLE_PEOPLE[next]);
+    setRole(next);
+  };
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const { token } = await postJson<DevelopmentToken>('/v1/dev/tokens', { sub: person.trim(), roles: [role] });
+      storeToken(token, { development: true });
+      onSignedIn();
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'Signing in failed.' }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <div class="development-warning" role="note" aria-labelledby="development-warning-title">
+        <h2 id="development-warning-title">Development only</h2>
+        <p>
+          This sign-in lets anyone act as any person in any role. It exists only on a developer's machine: the server turns it off when it runs with{' '}
+          <code>NODE_ENV=production</code>, where people sign in through the organisation's identity provider.
+        </p>
+      </div>
+      {problem && <ErrorSummary message={problem.message} issues={issues} labelFor={(path) => (path === 'sub' ? 'Person' : path.startsWith('roles') ? 'Role' : null)} />}
+      <form onSubmit={(event) => void submit(event)} noValidate class="form narrow">
+        <SelectField path="roles[0]" label="Role" value={role} onValue={chooseRole} issues={issues} options={ROLE_OPTIONS} />
+        <TextField
+          path="sub"
+          label="Person"
+          hint="A staff id (hr-0001, sup-0001) or, for a trainee, an employee id (E1000001)."
+          value={person}
+          onValue={setPerson}
+          issues={issues}
+        />
+        <button type="submit" class="button" disabled={busy}>
+          Sign in for development
+        </button>
+      </form>
+    </>
+  );
+}
+
+function OrganisationSignIn(): JSX.Element {
+  return (
+    <div class="prose">
+      <p>You are not signed in, or your session has ended.</p>
+      <p>
+        Sign in with your organisation account: your organisation's sign-in page brings you back here once you are signed in. If it does not, reload this
+        page or ask your help desk.
+      </p>
+    </div>
+  );
+}
