@@ -1,39 +1,29 @@
 /**
  * Activities are adapters: each does one side effect, idempotently, keyed by something stable
- * (the event id, the notice id), so a retry, a replay or a second worker never applies it twice.
+ * (the event id, the notice id, the notice and recipient), so a retry, a replay or a second worker
+ * never applies it twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { z } from 'zod';
-import type { Notice } from '../domain/notices.js';
-import { EVENT_TYPES, type ProgramEvent } from '../domain/program.js';
-import { actorSchema, civilDate } from '../domain/schemas.js';
-import { EventConflictError, appendEvents, recordNotices } from '../db/event-store.js';
-
-// Activity inputs are an edge: the workflow is ours, but a reset, a replayed old history or a
-// hand-started workflow can still send something else.
-const eventRowSchema = z.object({
-  id: z.string().min(1),
-  programId: z.string().min(1),
-  version: z.number().int().positive(),
-  type: z.enum(EVENT_TYPES),
-  occurredAt: z.iso.datetime({ offset: true }),
-  actor: actorSchema,
-  reason: z.string().optional(),
-  data: z.record(z.string(), z.unknown()),
-  schemaVersion: z.literal(1),
-});
-
-const noticeRowSchema = z.object({
-  noticeId: z.string().min(1),
-  programId: z.string().min(1),
-  kind: z.enum(['reclassification', 'cap-warning', 'program-expired', 'program-ended', 'minimum-period-reached', 'milestone-overdue', 'qualification-warning']),
-  eventId: z.string().min(1),
-  issuedOn: civilDate,
-  recipients: z.array(z.object({ role: z.enum(['trainee', 'supervisor', 'program-manager', 'agency-hr', 'das']), ref: z.string() })),
-  subject: z.string().min(1),
-  body: z.string().min(1),
-});
+import type { z } from 'zod';
+import type { LegacyNotice, Notice } from '../domain/notices.js';
+import type { ProgramEvent } from '../domain/program.js';
+import { EventConflictError, appendEvents } from '../db/event-store.js';
+import {
+  claimDelivery,
+  markFailed,
+  markSent,
+  noticeToDeliver,
+  recordNoticesWithDeliveries,
+  type Delivery,
+  type NoticeToDeliver,
+  type OutboxNotice,
+} from '../db/outbox.js';
+import { lookUpAddress } from '../db/staff-directory.js';
+import { classifySendFailure, messageIdFor, type Mailer } from './mailer.js';
+import { renderNoticePdf } from './notice-pdf.js';
+import { loadNoticeTemplates, type NoticeTemplates } from './notice-rendering.js';
+import { deliverNoticeInput, eventRowSchema, queuedNoticeSchema } from './schemas.js';
 
 function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
@@ -45,9 +35,94 @@ function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 export interface ActivityDependencies {
   db: Pool;
+  /**
+   * Sends the notices. Without one, notices are still recorded with their deliveries, which stay
+   * pending: for tests of other concerns. The worker process always has one (SMTP_URL).
+   */
+  mailer?: Mailer;
+  /** The notice templates; by default those in activities/notice-templates/. */
+  templates?: NoticeTemplates;
 }
 
-export function createActivities({ db }: ActivityDependencies) {
+export interface DeliveryReport {
+  /** Sent in this attempt. */
+  sent: number;
+  /** Sent or refused for good by an earlier attempt: not sent again. */
+  alreadyDone: number;
+  /** Refused for good (5xx) in this attempt; kept with the server's answer. */
+  rejected: number;
+  /** Left for later: only when this worker has no mailer. */
+  pending: number;
+}
+
+type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected' } | { outcome: 'open'; problem: string };
+
+export function createActivities({ db, mailer, templates = loadNoticeTemplates() }: ActivityDependencies) {
+  /** A notice as the outbox takes it: rendered from the templates, or as queued before templates. */
+  const forOutbox = (queued: Notice | LegacyNotice): OutboxNotice => {
+    if ('recipients' in queued) {
+      // Queued before notices were e-mailed: recorded as then, without deliveries (its trainee's
+      // address did not travel with it).
+      return { ...queued, recipients: queued.recipients, emailText: queued.body, emailHtml: null, facts: null, attachPdf: false, knownAddresses: {}, deliver: false };
+    }
+    const content = templates.render(queued);
+    const knownAddresses: OutboxNotice['knownAddresses'] = {};
+    for (const recipient of content.recipients) {
+      const address = queued.parties[recipient.role].address;
+      if (address !== null) knownAddresses[recipient.role] = address;
+    }
+    return {
+      noticeId: queued.noticeId,
+      programId: queued.programId,
+      kind: queued.kind,
+      eventId: queued.eventId,
+      issuedOn: queued.issuedOn,
+      recipients: content.recipients,
+      subject: content.subject,
+      body: content.body,
+      emailText: content.text,
+      emailHtml: content.html,
+      facts: queued.facts,
+      attachPdf: content.attachPdf,
+      knownAddresses,
+      deliver: true,
+    };
+  };
+
+  /** Sends one delivery, recording 'sending' before and the outcome after. */
+  async function send(notice: NoticeToDeliver, delivery: Delivery, sender: Mailer, attachment: Buffer | null): Promise<SendOutcome> {
+    const address = delivery.address ?? (await lookUpAddress(db, delivery.role, delivery.ref));
+    if (!address) {
+      // Retried: the notice goes out once HR adds the entry.
+      await markFailed(db, delivery, 'pending', 'no address in the staff directory');
+      return { outcome: 'open', problem: `${delivery.role} ${delivery.ref}: no address in the staff directory` };
+    }
+    const claimed = await claimDelivery(db, delivery, address, messageIdFor(notice.noticeId, delivery, sender.messageIdDomain));
+    if (!claimed) return { outcome: 'sent' }; // another attempt finished it in the meantime
+    try {
+      const { response } = await sender.send({
+        to: address,
+        subject: notice.subject,
+        text: notice.emailText ?? `${notice.subject}\n\n${notice.body}`,
+        html: notice.emailHtml,
+        messageId: claimed.messageId,
+        noticeKind: notice.kind,
+        attachments: attachment ? [{ filename: `${notice.kind}-notice.pdf`, content: attachment, contentType: 'application/pdf' }] : [],
+      });
+      // The window: a worker that dies here leaves the delivery 'sending' although the server has
+      // the message; it is sent again under the same Message-ID, which receivers can deduplicate.
+      await markSent(db, delivery, response);
+      return { outcome: 'sent' };
+    } catch (error) {
+      const failure = classifySendFailure(error);
+      const message = error instanceof Error ? error.message : String(error);
+      await markFailed(db, delivery, failure === 'refused-for-good' ? 'rejected' : failure === 'not-accepted' ? 'pending' : 'sending', message);
+      if (failure === 'refused-for-good') return { outcome: 'rejected' };
+      // Only codes leave this function: an SMTP message may quote the address.
+      return { outcome: 'open', problem: `${delivery.role} ${delivery.ref}: ${smtpErrorCode(error)}` };
+    }
+  }
+
   return {
     /** Appends events to the event log; an event already there is not written again. */
     async recordEvents(events: ProgramEvent[]): Promise<{ appended: number }> {
@@ -60,12 +135,57 @@ export function createActivities({ db }: ActivityDependencies) {
       }
     },
 
-    /** Issues notices; a notice already issued (same business key) is not issued again. */
-    async issueNotices(notices: Notice[]): Promise<{ issued: number }> {
-      for (const notice of notices) parseInput(noticeRowSchema, notice, `notice ${notice.noticeId}`);
-      return recordNotices(db, notices);
+    /**
+     * Issues notices: renders each from its templates and writes it with one delivery per recipient
+     * (the outbox), in one transaction. A notice already issued (same business key) is not issued
+     * again, nor queued for anyone again.
+     */
+    async issueNotices(notices: (Notice | LegacyNotice)[]): Promise<{ issued: number }> {
+      const queued = notices.map((n) => parseInput(queuedNoticeSchema, n, `notice ${n.noticeId}`));
+      return recordNoticesWithDeliveries(db, queued.map(forOutbox));
+    },
+
+    /**
+     * Sends a notice to each recipient not yet served. A delivery already sent is skipped, so a
+     * retry, a replay or a worker that died after sending does not send it twice. Throws (and so is
+     * retried with backoff) while any delivery is still to be made.
+     */
+    async deliverNotice(input: { noticeId: string }): Promise<DeliveryReport> {
+      const { noticeId } = parseInput(deliverNoticeInput, input, 'delivery');
+      const notice = await noticeToDeliver(db, noticeId);
+      if (!notice) throw ApplicationFailure.nonRetryable(`notice ${noticeId} is not in the outbox`, 'notice-not-found');
+      const open = notice.deliveries.filter((d) => d.status === 'pending' || d.status === 'sending');
+      const report: DeliveryReport = { sent: 0, alreadyDone: notice.deliveries.length - open.length, rejected: 0, pending: 0 };
+      if (!mailer) return { ...report, pending: open.length };
+      if (open.length === 0) return report;
+      const attachment = notice.attachPdf ? await renderNoticePdf(notice) : null;
+      const problems: string[] = [];
+      for (const delivery of open) {
+        const result = await send(notice, delivery, mailer, attachment);
+        if (result.outcome === 'sent') report.sent++;
+        else if (result.outcome === 'rejected') report.rejected++;
+        else problems.push(result.problem);
+      }
+      if (problems.length > 0) {
+        throw ApplicationFailure.retryable(
+          `${problems.length} of ${notice.deliveries.length} deliveries of notice ${noticeId} not made yet: ${problems.join('; ')}`,
+          'notice-delivery-incomplete',
+        );
+      }
+      return report;
     },
   };
 }
 
+/** A failure's code, never its text. */
+function smtpErrorCode(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return 'unknown error';
+  const parts: string[] = [];
+  if ('code' in error && typeof error.code === 'string') parts.push(error.code);
+  if ('responseCode' in error && typeof error.responseCode === 'number') parts.push(`SMTP ${error.responseCode}`);
+  if ('syscall' in error && typeof error.syscall === 'string') parts.push(`(${error.syscall})`);
+  return parts.length > 0 ? parts.join(' ') : 'unknown error';
+}
+
 export type Activities = ReturnType<typeof createActivities>;
+

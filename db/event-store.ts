@@ -3,7 +3,7 @@
  * activities and the benchmark append through here; projections read it in commit order.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Notice } from '../domain/notices.js';
+import type { RenderedNotice } from '../domain/notices.js';
 import type { ProgramEvent } from '../domain/program.js';
 
 export class EventConflictError extends Error {
@@ -67,7 +67,7 @@ export async function appendEvents(db: Pool | PoolClient, events: readonly Event
 }
 
 /** Records notices once each, keyed by their business key (program + kind). */
-export async function recordNotices(db: Pool | PoolClient, notices: readonly Notice[]): Promise<{ issued: number }> {
+export async function recordNotices(db: Pool | PoolClient, notices: readonly RenderedNotice[]): Promise<{ issued: number }> {
   if (notices.length === 0) return { issued: 0 };
   const result = await db.query(
     `INSERT INTO notices (notice_id, program_id, kind, event_id, issued_on, recipients, subject, body)

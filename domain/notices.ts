@@ -1,26 +1,85 @@
 /**
- * Which domain events produce a notice, to whom, and with what text. Pure: the workflow derives a
+ * Which domain events produce a notice, and the facts it states. Pure: the workflow derives a
  * notice from the event that caused it, and the notice's id is a business key (program + kind), so
  * an activity retried or replayed can never issue it twice.
+ *
+ * The wording and the recipients of each kind are not here: they are templates and data
+ * (activities/notice-templates/), rendered when the notice is issued. A notice carries the facts
+ * the templates may use and everyone it may go to.
  */
-import type { CivilDate } from './dates.js';
-import type { ProgramEvent, ProgramState } from './program.js';
+import { daysBetween, type CivilDate } from './dates.js';
+import type { EndReason, EventOf, ProgramEvent, ProgramState } from './program.js';
 
-export type NoticeKind =
-  | 'reclassification'
-  | 'cap-warning'
-  | 'program-expired'
-  | 'program-ended'
-  | 'minimum-period-reached'
-  | 'milestone-overdue'
-  | 'qualification-warning';
+export const NOTICE_KINDS = [
+  'reclassification',
+  'cap-warning',
+  'program-expired',
+  'program-ended',
+  'minimum-period-reached',
+  'milestone-due-soon',
+  'milestone-overdue',
+  'milestone-escalated',
+  'overdue-reminder',
+  'overdue-reminder-escalated',
+  'qualification-warning',
+] as const;
 
-export type RecipientRole = 'trainee' | 'supervisor' | 'program-manager' | 'agency-hr' | 'das';
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+export const RECIPIENT_ROLES = ['trainee', 'supervisor', 'program-manager', 'agency-hr', 'das'] as const;
+
+export type RecipientRole = (typeof RECIPIENT_ROLES)[number];
 
 export interface Recipient {
   role: RecipientRole;
-  /** A staff id or an agency name; addresses are resolved at delivery. */
+  /** A staff id, an employee id or an agency code; addresses are resolved at delivery. */
   ref: string;
+}
+
+/**
+ * Everyone a notice may go to. Only the trainee's address is known to the program (it is in the
+ * enrollment); staff addresses come from the staff directory when the notice is delivered.
+ */
+export type NoticeParties = Record<RecipientRole, { ref: string; address: string | null }>;
+
+export interface MilestoneFact {
+  id: string;
+  title: string;
+  dueDate: CivilDate;
+}
+
+/** What the notice is about, by kind: the variable part of the facts. */
+export type NoticeDetail =
+  | { kind: 'reclassification'; effectiveOn: CivilDate; dasApprovalRef: string }
+  | { kind: 'cap-warning'; daysBefore: number; daysRemaining: number; latestCompletionDate: CivilDate; on: CivilDate }
+  | { kind: 'program-expired'; on: CivilDate; latestCompletionDate: CivilDate; openMilestones: MilestoneFact[] }
+  | { kind: 'program-ended'; on: CivilDate; reason: EndReason }
+  | { kind: 'minimum-period-reached'; on: CivilDate }
+  | { kind: 'milestone-due-soon'; milestone: MilestoneFact; on: CivilDate; daysBefore: number }
+  | { kind: 'milestone-overdue'; milestone: MilestoneFact; on: CivilDate; daysOverdue: number }
+  | { kind: 'milestone-escalated'; milestone: MilestoneFact; on: CivilDate; daysOverdue: number }
+  | {
+      kind: 'overdue-reminder' | 'overdue-reminder-escalated';
+      on: CivilDate;
+      milestones: (MilestoneFact & { daysOverdue: number; escalated: boolean })[];
+    }
+  | { kind: 'qualification-warning'; asOf: CivilDate; shortfallYears: number };
+
+/** The facts a notice states: the program's, and the detail of its kind. */
+export interface NoticeFacts {
+  trainee: { name: string; employeeId: string };
+  /** The class the trainee holds during the program (class specification 000, 002). */
+  traineeClass: string;
+  functionalRole: string;
+  agency: string;
+  targetClass: { code: string; title: string; payPlan: string; salaryGroup: string | null };
+  appointmentDate: CivilDate;
+  earliestReclassificationDate: CivilDate;
+  latestCompletionDate: CivilDate;
+  /** The DAS approval of the schedule in force. */
+  dasApprovalRef: string;
+  openMilestones: MilestoneFact[];
+  detail: NoticeDetail;
 }
 
 export interface Notice {
@@ -30,121 +89,143 @@ export interface Notice {
   /** The event that caused the notice. */
   eventId: string;
   issuedOn: CivilDate;
+  parties: NoticeParties;
+  facts: NoticeFacts;
+}
+
+/** A notice with its text and recipients settled: what the `notices` table holds. */
+export interface RenderedNotice {
+  noticeId: string;
+  programId: string;
+  kind: string;
+  eventId: string;
+  issuedOn: CivilDate;
   recipients: Recipient[];
   subject: string;
   body: string;
 }
 
-function recipients(state: ProgramState, roles: readonly RecipientRole[]): Recipient[] {
-  const { enrollment } = state;
-  const refs: Record<RecipientRole, string> = {
-    trainee: enrollment.trainee.employeeId,
-    supervisor: enrollment.supervisorId,
-    'program-manager': enrollment.programManagerId,
-    'agency-hr': enrollment.agency,
-    das: 'DAS',
-  };
-  return roles.map((role) => ({ role, ref: refs[role] }));
-}
+/**
+ * A notice as workflows queued it before notices were rendered from templates: its text and
+ * recipients travel with it. A workflow that continued as new may still carry some, and they are
+ * issued as they are.
+ */
+export type LegacyNotice = RenderedNotice;
 
-const EVERYONE: readonly RecipientRole[] = ['trainee', 'supervisor', 'program-manager', 'agency-hr', 'das'];
+export const TRAINEE_CLASS = 'Leadership Associate';
 
 /** The notice an event causes, given the program state after the event; null for most events. */
 export function noticeFor(event: ProgramEvent, state: ProgramState): Notice | null {
+  const kinded = noticeDetail(event, state);
+  if (!kinded) return null;
+  const { noticeId, issuedOn, detail } = kinded;
   const { enrollment, targetClass } = state;
-  const trainee = enrollment.trainee.name;
-  const base = { programId: state.programId, eventId: event.id };
+  return {
+    noticeId,
+    programId: state.programId,
+    kind: detail.kind,
+    eventId: event.id,
+    issuedOn,
+    parties: {
+      trainee: { ref: enrollment.trainee.employeeId, address: enrollment.trainee.email },
+      supervisor: { ref: enrollment.supervisorId, address: null },
+      'program-manager': { ref: enrollment.programManagerId, address: null },
+      'agency-hr': { ref: enrollment.agency, address: null },
+      das: { ref: 'DAS', address: null },
+    },
+    facts: {
+      trainee: { name: enrollment.trainee.name, employeeId: enrollment.trainee.employeeId },
+      traineeClass: TRAINEE_CLASS,
+      functionalRole: enrollment.functionalRole,
+      agency: enrollment.agency,
+      targetClass: { code: targetClass.code, title: targetClass.title, payPlan: targetClass.payPlan, salaryGroup: targetClass.salaryGroup },
+      appointmentDate: state.appointmentDate,
+      earliestReclassificationDate: state.earliestReclassificationDate,
+      latestCompletionDate: state.latestCompletionDate,
+      dasApprovalRef: state.schedule.dasApprovalRef,
+      openMilestones: state.milestones.filter((m) => m.status !== 'signed-off').map(milestoneFact),
+      detail,
+    },
+  };
+}
+
+function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: string; issuedOn: CivilDate; detail: NoticeDetail } | null {
+  const key = (suffix: string): string => `${state.programId}/${suffix}`;
   switch (event.type) {
     case 'reclassification-notice-issued': {
-      const salary = targetClass.salaryGroup ? `, salary group ${targetClass.salaryGroup}` : '';
-      return {
-        ...base,
-        noticeId: event.data.noticeId,
-        kind: 'reclassification',
-        issuedOn: event.data.effectiveOn,
-        recipients: recipients(state, EVERYONE),
-        subject: `Reclassification to ${targetClass.title} (${targetClass.code}) effective ${event.data.effectiveOn}`,
-        body: [
-          `${trainee}, Leadership Associate (functional role: ${enrollment.functionalRole}), ${enrollment.agency}, has successfully completed the development program approved by the Department of Administrative Services (approval ${event.data.dasApprovalRef}) and has given satisfactory service.`,
-          `Effective ${event.data.effectiveOn}, the incumbent is reclassified to the designated class ${targetClass.title} (${targetClass.code}), pay plan ${targetClass.payPlan}${salary}.`,
-          'This reclassification is made without competitive examination, in accordance with C.G.S. 5-234.',
-          'No additional working test period is required.',
-        ].join('\n\n'),
-      };
+      const { noticeId, effectiveOn, dasApprovalRef } = event.data;
+      return { noticeId, issuedOn: effectiveOn, detail: { kind: 'reclassification', effectiveOn, dasApprovalRef } };
     }
     case 'cap-warning-issued':
+      return { noticeId: key(`cap-warning-${event.data.daysBefore}`), issuedOn: event.data.on, detail: { kind: 'cap-warning', ...event.data } };
+    case 'program-expired-at-maximum': {
+      const { on, latestCompletionDate, openMilestones } = event.data;
       return {
-        ...base,
-        noticeId: `${state.programId}/cap-warning-${event.data.daysBefore}`,
-        kind: 'cap-warning',
-        issuedOn: event.data.on,
-        recipients: recipients(state, ['supervisor', 'program-manager', 'agency-hr']),
-        subject: `Development program reaches its statutory maximum on ${event.data.latestCompletionDate}`,
-        body: `The development program of ${trainee} must be completed by ${event.data.latestCompletionDate} (${event.data.daysRemaining} days from ${event.data.on}); C.G.S. 5-234 does not allow service in the trainee class past three years. Open milestones: ${openMilestones(state)}.`,
+        noticeId: key('program-expired'),
+        issuedOn: on,
+        detail: { kind: 'program-expired', on, latestCompletionDate, openMilestones: openMilestones.map((id) => milestoneById(state, id)) },
       };
-    case 'program-expired-at-maximum':
-      return {
-        ...base,
-        noticeId: `${state.programId}/program-expired`,
-        kind: 'program-expired',
-        issuedOn: event.data.on,
-        recipients: recipients(state, EVERYONE),
-        subject: 'Development program ended at the statutory maximum',
-        body: `The development program of ${trainee} reached its latest completion date, ${event.data.latestCompletionDate}, without every requirement met (open milestones: ${event.data.openMilestones.join(', ') || 'none'}). It has ended under C.G.S. 5-234; no reclassification follows from it.`,
-      };
+    }
     case 'program-ended':
-      return {
-        ...base,
-        noticeId: `${state.programId}/program-ended`,
-        kind: 'program-ended',
-        issuedOn: event.data.on,
-        recipients: recipients(state, EVERYONE),
-        subject: 'Development program ended',
-        body:
-          event.data.reason === 'unsatisfactory-service'
-            ? `The development program of ${trainee} has ended effective ${event.data.on} following an unsatisfactory service rating (C.G.S. 5-230).`
-            : `The development program of ${trainee} has ended effective ${event.data.on}: the trainee was withdrawn from the program.`,
-      };
+      return { noticeId: key('program-ended'), issuedOn: event.data.on, detail: { kind: 'program-ended', ...event.data } };
     case 'minimum-period-reached':
+      return { noticeId: key('minimum-period-reached'), issuedOn: event.data.on, detail: { kind: 'minimum-period-reached', on: event.data.on } };
+    case 'milestone-overdue': {
+      const { on, dueDate } = event.data;
+      return { ...milestoneKey(event, state, 'milestone-overdue'), issuedOn: on, detail: { kind: 'milestone-overdue', milestone: milestoneDue(state, event), on, daysOverdue: daysBetween(dueDate, on) } };
+    }
+    case 'milestone-due-soon': {
+      const { on, daysBefore } = event.data;
+      return { ...milestoneKey(event, state, 'milestone-due-soon'), issuedOn: on, detail: { kind: 'milestone-due-soon', milestone: milestoneDue(state, event), on, daysBefore } };
+    }
+    case 'milestone-escalated': {
+      const { on, daysOverdue } = event.data;
+      return { ...milestoneKey(event, state, 'milestone-escalated'), issuedOn: on, detail: { kind: 'milestone-escalated', milestone: milestoneDue(state, event), on, daysOverdue } };
+    }
+    case 'overdue-reminder-issued': {
+      const kind = event.data.milestones.some((m) => m.escalated) ? 'overdue-reminder-escalated' : 'overdue-reminder';
       return {
-        ...base,
-        noticeId: `${state.programId}/minimum-period-reached`,
-        kind: 'minimum-period-reached',
+        noticeId: key(`overdue-reminder/${event.version}`),
         issuedOn: event.data.on,
-        recipients: recipients(state, ['trainee', 'supervisor', 'program-manager', 'agency-hr']),
-        subject: 'Minimum period of the development program served',
-        body: `${trainee} has served the one-year minimum of the development program as of ${event.data.on}. Reclassification follows once every requirement is met. Open milestones: ${openMilestones(state)}.`,
+        detail: {
+          kind,
+          on: event.data.on,
+          milestones: event.data.milestones.map((m) => ({
+            ...milestoneById(state, m.milestoneId),
+            dueDate: m.dueDate,
+            daysOverdue: m.daysOverdue,
+            escalated: m.escalated,
+          })),
+        },
       };
-    case 'milestone-overdue':
-      return {
-        ...base,
-        noticeId: `${state.programId}/milestone-overdue/${event.data.milestoneId}/${event.version}`,
-        kind: 'milestone-overdue',
-        issuedOn: event.data.on,
-        recipients: recipients(state, ['supervisor']),
-        subject: `Milestone ${event.data.milestoneId} is overdue`,
-        body: `Milestone "${milestoneTitle(state, event.data.milestoneId)}" of the development program of ${trainee} was due ${event.data.dueDate} and has not been signed off.`,
-      };
+    }
     case 'qualification-shortfall-projected':
       return {
-        ...base,
-        noticeId: `${state.programId}/qualification-warning`,
-        kind: 'qualification-warning',
+        noticeId: key('qualification-warning'),
         issuedOn: event.occurredAt.slice(0, 10),
-        recipients: recipients(state, ['agency-hr']),
-        subject: `Trainee projected not to meet the minimum qualifications of ${targetClass.code}`,
-        body: `At the planned end date ${event.data.projection.asOf}, ${trainee} is projected to be ${event.data.projection.shortfallYears} years short of the minimum qualifications of ${targetClass.title} (${targetClass.code}). Reclassification requires them (class specification); review the schedule or the experience on record.`,
+        detail: { kind: 'qualification-warning', asOf: event.data.projection.asOf, shortfallYears: event.data.projection.shortfallYears },
       };
     default:
       return null;
   }
 }
 
-function openMilestones(state: ProgramState): string {
-  const open = state.milestones.filter((m) => m.status !== 'signed-off').map((m) => m.id);
-  return open.length > 0 ? open.join(', ') : 'none';
-}
+type MilestoneEvent = EventOf<'milestone-overdue' | 'milestone-due-soon' | 'milestone-escalated'>;
 
-function milestoneTitle(state: ProgramState, milestoneId: string): string {
-  return state.milestones.find((m) => m.id === milestoneId)?.title ?? milestoneId;
+/** A milestone notice's id carries the event's version: a milestone may fall due again after an amendment. */
+const milestoneKey = (event: MilestoneEvent, state: ProgramState, kind: string): { noticeId: string } => ({
+  noticeId: `${state.programId}/${kind}/${event.data.milestoneId}/${event.version}`,
+});
+
+/** The milestone with the due date the event speaks of. */
+const milestoneDue = (state: ProgramState, event: MilestoneEvent): MilestoneFact => ({
+  ...milestoneById(state, event.data.milestoneId),
+  dueDate: event.data.dueDate,
+});
+
+const milestoneFact = (m: MilestoneFact): MilestoneFact => ({ id: m.id, title: m.title, dueDate: m.dueDate });
+
+function milestoneById(state: ProgramState, milestoneId: string): MilestoneFact {
+  const milestone = state.milestones.find((m) => m.id === milestoneId);
+  return milestone ? milestoneFact(milestone) : { id: milestoneId, title: milestoneId, dueDate: '' };
 }

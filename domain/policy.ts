@@ -15,6 +15,21 @@ export interface PolicySettings {
   capWarningDays: readonly number[];
   /** The full-time schedule the class specification requires. */
   requiredHoursPerWeek: number;
+  /**
+   * Reminders about milestones. Absent in programs enrolled before the setting existed, which keep
+   * the rules they were enrolled under (no reminders); `null` turns them off for a program.
+   */
+  milestoneReminders?: MilestoneReminderPolicy | null;
+}
+
+/** When the supervisor is reminded of a milestone, and when the program manager is brought in. */
+export interface MilestoneReminderPolicy {
+  /** A "due soon" notice this many days before a milestone's due date. */
+  dueSoonDaysBefore: number;
+  /** An overdue milestone is escalated to the program manager this many days after its due date. */
+  escalateAfterDaysOverdue: number;
+  /** While any milestone is overdue, a reminder repeats this many days after the last one. */
+  repeatEveryDays: number;
 }
 
 export const defaultPolicy: PolicySettings = {
@@ -25,6 +40,21 @@ export const defaultPolicy: PolicySettings = {
   capWarningDays: [90, 30],
   requiredHoursPerWeek: 40,
 };
+
+export const defaultMilestoneReminders: MilestoneReminderPolicy = {
+  dueSoonDaysBefore: 14,
+  escalateAfterDaysOverdue: 14,
+  repeatEveryDays: 7,
+};
+
+/**
+ * The policy a program is enrolled under from now on: the given settings, with the default
+ * milestone reminders where the caller did not say. `defaultPolicy` itself stays as DOMAIN.md lists
+ * it, so what it means for programs already enrolled does not change.
+ */
+export function withMilestoneReminderDefaults(policy: PolicySettings): PolicySettings {
+  return policy.milestoneReminders === undefined ? { ...policy, milestoneReminders: defaultMilestoneReminders } : policy;
+}
 
 export function resolvePolicy(overrides: Partial<PolicySettings> | undefined): PolicySettings {
   return { ...defaultPolicy, ...overrides };

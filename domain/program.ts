@@ -5,7 +5,7 @@
  * migrated program's past dates go through the same code.
  */
 import { addDays, daysBetween, minDate, workingDaysInclusive, type CivilDate } from './dates.js';
-import type { PolicySettings } from './policy.js';
+import type { MilestoneReminderPolicy, PolicySettings } from './policy.js';
 import {
   checkEnrollment,
   checkMilestones,
@@ -73,6 +73,18 @@ interface EventPayloads {
   'reclassification-notice-issued': { noticeId: string; effectiveOn: CivilDate; targetClassCode: string; dasApprovalRef: string };
   'program-expired-at-maximum': { on: CivilDate; latestCompletionDate: CivilDate; openMilestones: string[] };
   'program-ended': { on: CivilDate; reason: EndReason };
+  'milestone-due-soon': { milestoneId: string; dueDate: CivilDate; on: CivilDate; daysBefore: number };
+  'milestone-escalated': { milestoneId: string; dueDate: CivilDate; on: CivilDate; daysOverdue: number };
+  'overdue-reminder-issued': { on: CivilDate; milestones: OverdueMilestone[] };
+}
+
+/** One line of an overdue reminder. */
+export interface OverdueMilestone {
+  milestoneId: string;
+  dueDate: CivilDate;
+  daysOverdue: number;
+  /** Escalated to the program manager by now. */
+  escalated: boolean;
 }
 
 export type EventType = keyof EventPayloads;
@@ -95,6 +107,9 @@ export const EVENT_TYPES = [
   'reclassification-notice-issued',
   'program-expired-at-maximum',
   'program-ended',
+  'milestone-due-soon',
+  'milestone-escalated',
+  'overdue-reminder-issued',
 ] as const satisfies readonly EventType[];
 // Fails to compile when an event type is added without being listed above.
 const everyEventTypeListed: Record<EventType, true> = Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<(typeof EVENT_TYPES)[number], true>;
@@ -143,7 +158,26 @@ export interface ProgramState {
   lastCapWarningDays: number | null;
   reclassification: { effectiveOn: CivilDate; noticeId: string } | null;
   ended: { on: CivilDate; reason: EndReason | 'expired' } | null;
+  /** Which milestone reminders went out; absent in states carried over from before reminders existed. */
+  reminders?: ReminderState;
 }
+
+/** A milestone and the due date a reminder went out for: an amended due date starts again. */
+export interface MilestoneDueDate {
+  milestoneId: string;
+  dueDate: CivilDate;
+}
+
+export interface ReminderState {
+  dueSoon: MilestoneDueDate[];
+  escalated: MilestoneDueDate[];
+  /** Since when some milestone has been overdue without a break, and the last reminder since then. */
+  overdue: { since: CivilDate; lastReminderOn: CivilDate | null } | null;
+}
+
+const NO_REMINDERS: ReminderState = { dueSoon: [], escalated: [], overdue: null };
+
+const remindersOf = (state: ProgramState): ReminderState => state.reminders ?? NO_REMINDERS;
 
 // --- Commands ------------------------------------------------------------------------------
 
@@ -490,6 +524,56 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
       },
     });
   }
+  const reminderPolicy = state.policy.milestoneReminders;
+  if (reminderPolicy) events.push(...milestoneReminders(state, today, reminderPolicy));
+  return events;
+}
+
+const remindedFor = (list: readonly MilestoneDueDate[], milestone: Milestone): boolean =>
+  list.some((r) => r.milestoneId === milestone.id && r.dueDate === milestone.dueDate);
+
+/**
+ * The supervisor hears of a milestone before it is due and when it is overdue; the program manager
+ * is brought in a policy number of days after the due date; and while anything stays overdue one
+ * reminder (listing every overdue milestone) repeats weekly, so a supervisor gets one message a
+ * week rather than one per milestone.
+ */
+function milestoneReminders(state: ProgramState, today: CivilDate, policy: MilestoneReminderPolicy): EventDraft[] {
+  const actor = SYSTEM_ACTOR;
+  const reminders = remindersOf(state);
+  const events: EventDraft[] = [];
+  const escalatedNow = new Set<string>();
+  for (const milestone of state.milestones) {
+    if (milestone.status === 'signed-off') continue;
+    const { id: milestoneId, dueDate } = milestone;
+    if (today <= dueDate) {
+      if (today >= addDays(dueDate, -policy.dueSoonDaysBefore) && !remindedFor(reminders.dueSoon, milestone)) {
+        events.push({ type: 'milestone-due-soon', actor, data: { milestoneId, dueDate, on: today, daysBefore: daysBetween(today, dueDate) } });
+      }
+    } else if (today >= addDays(dueDate, policy.escalateAfterDaysOverdue) && !remindedFor(reminders.escalated, milestone)) {
+      escalatedNow.add(milestoneId);
+      events.push({ type: 'milestone-escalated', actor, data: { milestoneId, dueDate, on: today, daysOverdue: daysBetween(dueDate, today) } });
+    }
+  }
+  const overdue = reminders.overdue;
+  if (overdue && today >= addDays(overdue.lastReminderOn ?? overdue.since, policy.repeatEveryDays)) {
+    const open = state.milestones.filter((m) => m.status !== 'signed-off' && today > m.dueDate);
+    if (open.length > 0) {
+      events.push({
+        type: 'overdue-reminder-issued',
+        actor,
+        data: {
+          on: today,
+          milestones: open.map((m) => ({
+            milestoneId: m.id,
+            dueDate: m.dueDate,
+            daysOverdue: daysBetween(m.dueDate, today),
+            escalated: escalatedNow.has(m.id) || remindedFor(reminders.escalated, m),
+          })),
+        },
+      });
+    }
+  }
   return events;
 }
 
@@ -518,8 +602,23 @@ export function nextCheckDate(state: ProgramState, today: CivilDate): CivilDate 
   for (const days of state.policy.capWarningDays) {
     if (state.lastCapWarningDays === null || days < state.lastCapWarningDays) candidates.push(addDays(state.latestCompletionDate, -days));
   }
+  const reminderPolicy = state.policy.milestoneReminders;
+  if (reminderPolicy) candidates.push(...reminderDates(state, reminderPolicy));
   const future = candidates.filter((d) => d > today);
   return future.length > 0 ? future.reduce((a, b) => (a < b ? a : b)) : null;
+}
+
+/** The dates on which `milestoneReminders` may next have something to say. */
+function reminderDates(state: ProgramState, policy: MilestoneReminderPolicy): CivilDate[] {
+  const reminders = remindersOf(state);
+  const dates: CivilDate[] = [];
+  for (const milestone of state.milestones) {
+    if (milestone.status === 'signed-off') continue;
+    if (!remindedFor(reminders.dueSoon, milestone)) dates.push(addDays(milestone.dueDate, -policy.dueSoonDaysBefore));
+    if (!remindedFor(reminders.escalated, milestone)) dates.push(addDays(milestone.dueDate, policy.escalateAfterDaysOverdue));
+  }
+  if (reminders.overdue) dates.push(addDays(reminders.overdue.lastReminderOn ?? reminders.overdue.since, policy.repeatEveryDays));
+  return dates;
 }
 
 export const reclassificationNoticeId = (programId: string): string => `${programId}/reclassification`;
@@ -549,6 +648,7 @@ function initialState(programId: string, event: EventOf<'enrolled'> | (EventDraf
     lastCapWarningDays: null,
     reclassification: null,
     ended: null,
+    reminders: NO_REMINDERS,
   };
 }
 
@@ -557,6 +657,18 @@ function withStatus(state: ProgramState): ProgramState {
   const status: ProgramStatus = allRequirementsMet(state) && !state.minimumPeriodReachedOn ? 'awaiting-minimum' : 'active';
   return status === state.status ? state : { ...state, status };
 }
+
+/** An overdue spell ends when nothing is overdue any more; the weekly reminders start again with the next. */
+function withOverdueSpell(state: ProgramState): ProgramState {
+  const reminders = state.reminders;
+  if (!reminders?.overdue || state.milestones.some((m) => m.status === 'overdue')) return state;
+  return { ...state, reminders: { ...reminders, overdue: null } };
+}
+
+const upsertDueDate = (list: readonly MilestoneDueDate[], entry: MilestoneDueDate): MilestoneDueDate[] => [
+  ...list.filter((r) => r.milestoneId !== entry.milestoneId),
+  entry,
+];
 
 function setMilestones(state: ProgramState, milestones: readonly Milestone[]): MilestoneState[] {
   return milestones.map((m) => {
@@ -574,7 +686,7 @@ export function evolve(state: ProgramState | null, event: EventDraft & { version
     return event.version === undefined ? opened : { ...opened, version: event.version };
   }
   if (!state) throw new Error(`a program's first event must be "enrolled", not "${event.type}"`);
-  const next = applyEvent(state, event);
+  const next = withOverdueSpell(applyEvent(state, event));
   return withStatus(event.version === undefined ? next : { ...next, version: event.version });
 }
 
@@ -603,11 +715,29 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
           m.id === event.data.milestoneId ? { ...m, status: 'signed-off', signedOffBy: event.actor.id, signedOffOn: event.data.signedOn } : m,
         ),
       };
-    case 'milestone-overdue':
+    case 'milestone-overdue': {
+      const reminders = remindersOf(state);
       return {
         ...state,
         milestones: state.milestones.map((m) => (m.id === event.data.milestoneId && m.status === 'pending' ? { ...m, status: 'overdue' } : m)),
+        reminders: reminders.overdue ? reminders : { ...reminders, overdue: { since: event.data.on, lastReminderOn: null } },
       };
+    }
+    case 'milestone-due-soon': {
+      const reminders = remindersOf(state);
+      const { milestoneId, dueDate } = event.data;
+      return { ...state, reminders: { ...reminders, dueSoon: upsertDueDate(reminders.dueSoon, { milestoneId, dueDate }) } };
+    }
+    case 'milestone-escalated': {
+      const reminders = remindersOf(state);
+      const { milestoneId, dueDate } = event.data;
+      return { ...state, reminders: { ...reminders, escalated: upsertDueDate(reminders.escalated, { milestoneId, dueDate }) } };
+    }
+    case 'overdue-reminder-issued': {
+      const reminders = remindersOf(state);
+      const since = reminders.overdue?.since ?? event.data.on;
+      return { ...state, reminders: { ...reminders, overdue: { since, lastReminderOn: event.data.on } } };
+    }
     case 'service-rated':
       return { ...state, serviceRating: { rating: event.data.rating, ratedOn: event.data.ratedOn, ratedBy: event.actor.id } };
     case 'service-rating-overdue':

@@ -25,6 +25,13 @@ const configSchema = z
     API_URL: z.url({ protocol: /^https?$/ }).optional(),
     // 32 characters at least: HS256 wants a key as long as its hash (RFC 7518, section 3.2).
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit key)').optional(),
+    /** Where notices are sent; the default is the development inbox `npm start` runs (maildev). */
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+    /** The sender of notices; its domain is the right-hand side of every Message-ID. */
+    MAIL_FROM: z
+      .string()
+      .regex(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an address, optionally with a name: "Name" <notices@agency.example>')
+      .default('"Leadership Associate programs" <notices@lap.example>'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.AUTH_JWT_SECRET === undefined) {

@@ -1,6 +1,7 @@
 /** The worker process: applies migrations, then runs workflows and activities until stopped. */
 import { NativeConnection } from '@temporalio/worker';
 import pg from 'pg';
+import { createSmtpMailer } from '../activities/mailer.js';
 import { migrate } from '../db/migrate.js';
 import { createProjector } from '../db/projections.js';
 import { loadConfig } from './config.js';
@@ -9,12 +10,14 @@ import { createProgramWorker } from './worker.js';
 const config = loadConfig();
 await migrate(config.DATABASE_URL);
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
+const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
 const worker = await createProgramWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   db,
+  mailer,
   ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
 });
 // The read model follows the event log in this process; several workers may run it side by side.
@@ -25,6 +28,7 @@ try {
   await worker.run();
 } finally {
   await projector.stop();
+  mailer.close();
   await connection.close();
   await db.end();
 }

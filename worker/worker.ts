@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
+import type { Mailer } from '../activities/mailer.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -11,18 +12,20 @@ export interface ProgramWorkerOptions {
   namespace?: string;
   taskQueue: string;
   db: Pool;
+  /** Sends the notices (SMTP); without one they are recorded and their deliveries left pending. */
+  mailer?: Mailer;
   /** A prebuilt bundle (production); without one the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
 }
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, workflowBundle, tuning }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, tuning }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: namespace ?? 'default',
     taskQueue,
-    activities: createActivities({ db }),
+    activities: createActivities({ db, mailer }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     ...tuning,
   });

@@ -4,7 +4,7 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Notice } from '../domain/notices.js';
+import type { LegacyNotice, Notice } from '../domain/notices.js';
 import type { PolicySettings } from '../domain/policy.js';
 import type {
   Actor,
@@ -34,7 +34,7 @@ export interface DevelopmentProgramInput {
   policy: PolicySettings;
   enrolledBy: Actor;
   /** Set by continue-as-new: the state so far and what was not yet recorded. */
-  carriedOver?: { state: ProgramState; unrecordedEvents: ProgramEvent[]; unissuedNotices: Notice[] };
+  carriedOver?: { state: ProgramState; unrecordedEvents: ProgramEvent[]; unissuedNotices: (Notice | LegacyNotice)[] };
   /** Continue as new after this many history events, besides when Temporal suggests it. */
   continueAsNewAfterHistoryEvents?: number;
 }

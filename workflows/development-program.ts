@@ -8,6 +8,8 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -15,7 +17,8 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { civilDateInNewYork, startOfDayInNewYork } from '../domain/dates.js';
-import { noticeFor, type Notice } from '../domain/notices.js';
+import { noticeFor, type LegacyNotice, type Notice } from '../domain/notices.js';
+import { withMilestoneReminderDefaults } from '../domain/policy.js';
 import {
   decide,
   decideEnrollment,
@@ -56,6 +59,21 @@ const { recordEvents, issueNotices } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'event-conflict'] },
 });
 
+// Delivery never gives up either: a failing SMTP server delays a notice, it does not lose it. The
+// activity skips recipients already served, so a retry sends nobody a second copy.
+const { deliverNotice } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'notice-not-found'] },
+});
+
+/** Change ids for `patched()`: histories recorded before a change replay without it. */
+const PATCHES = {
+  /** Notices are e-mailed (deliverNotice) after they are issued. */
+  noticeDelivery: 'notice-delivery',
+  /** Programs enrolled from now on get milestone reminders unless their policy says otherwise. */
+  milestoneReminders: 'milestone-reminders',
+} as const;
+
 /** A rule's verdict as a failure the caller can read: `type` is the rule code, details list every violation. */
 function ruleFailure(violations: RuleViolation[]): ApplicationFailure {
   const first = violations[0];
@@ -72,7 +90,9 @@ const today = (): string => civilDateInNewYork(Date.now());
 export async function developmentProgram(input: DevelopmentProgramInput): Promise<ProgramOutcome> {
   let state: ProgramState;
   let unrecordedEvents: ProgramEvent[] = [];
-  let unissuedNotices: Notice[] = [];
+  let unissuedNotices: (Notice | LegacyNotice)[] = [];
+  /** Deliveries under way; the program waits for them before it closes or continues as new. */
+  const deliveries = new Set<Promise<void>>();
 
   /** Stamps drafts, folds them into the state and queues them and their notices for recording. */
   const commit = (drafts: readonly EventDraft[], from: ProgramState | null): ProgramState => {
@@ -90,7 +110,8 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   if (input.carriedOver) {
     ({ state, unrecordedEvents, unissuedNotices } = input.carriedOver);
   } else {
-    const opened = decideEnrollment(input.enrollment, input.targetClass, input.policy, input.enrolledBy);
+    const policy = patched(PATCHES.milestoneReminders) ? withMilestoneReminderDefaults(input.policy) : input.policy;
+    const opened = decideEnrollment(input.enrollment, input.targetClass, policy, input.enrolledBy);
     if (!opened.ok) throw ruleFailure(opened.violations);
     state = commit(opened.events, null);
   }
@@ -147,6 +168,25 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     workflowInfo().continueAsNewSuggested ||
     (input.continueAsNewAfterHistoryEvents !== undefined && workflowInfo().historyLength >= input.continueAsNewAfterHistoryEvents);
 
+  /**
+   * Sends issued notices in the background: an SMTP outage must not hold up the audit trail or the
+   * program's clock, only the notices themselves.
+   */
+  const deliver = (notices: readonly (Notice | LegacyNotice)[]): void => {
+    for (const { noticeId, kind } of notices) {
+      const delivery: Promise<void> = deliverNotice({ noticeId }).then(
+        () => undefined,
+        // Only a notice missing from the outbox or a malformed request ends here; the outbox keeps the rest.
+        (error: unknown) => log.error('notice delivery abandoned', { kind, failure: error instanceof Error ? error.name : 'unknown' }),
+      );
+      deliveries.add(delivery);
+      void delivery.then(() => deliveries.delete(delivery));
+    }
+  };
+  const deliveriesSettled = async (): Promise<void> => {
+    while (deliveries.size > 0) await Promise.all([...deliveries]);
+  };
+
   // Events are recorded in order and notices after the events that caused them.
   const flush = async (): Promise<void> => {
     while (unrecordedEvents.length > 0 || unissuedNotices.length > 0) {
@@ -154,7 +194,10 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
       const notices = unissuedNotices.slice();
       if (events.length > 0) await recordEvents(events);
       unrecordedEvents = unrecordedEvents.slice(events.length);
-      if (notices.length > 0) await issueNotices(notices);
+      if (notices.length > 0) {
+        await issueNotices(notices);
+        if (patched(PATCHES.noticeDelivery)) deliver(notices);
+      }
       unissuedNotices = unissuedNotices.slice(notices.length);
     }
   };
@@ -165,6 +208,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     if (isTerminal(state.status)) break;
     if (shouldContinueAsNew()) {
       await condition(allHandlersFinished);
+      await deliveriesSettled();
       if (unrecordedEvents.length === 0 && unissuedNotices.length === 0) {
         return continueAsNew<typeof developmentProgram>({
           ...input,
@@ -183,6 +227,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
 
   await condition(allHandlersFinished);
   await flush();
+  await deliveriesSettled();
   return {
     programId: input.programId,
     status: state.status,
