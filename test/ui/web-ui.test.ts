@@ -62,6 +62,32 @@ async function enrolled(body: EnrollmentInput): Promise<{ programId: string; tra
   return { programId, traineeEmployeeId: body.trainee.employeeId };
 }
 
+/** The CSV of the import contract (README, "Bulk import"), one line per enrollment. */
+function csvOf(rows: readonly EnrollmentInput[]): string {
+  const header = [
+    'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId', 'programManagerId',
+    'appointmentDate', 'hoursPerWeek', 'schedule.dasApprovalRef', 'schedule.approvedOn', 'schedule.plannedEndDate', 'schedule.milestones',
+    'priorExperience.generalYears', 'priorExperience.specialYears', 'education.semesterHours', 'education.degrees',
+  ];
+  const quote = (value: string | number): string => (/[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+  const line = (r: EnrollmentInput): string =>
+    [
+      r.trainee.employeeId, r.trainee.name, r.trainee.email, r.agency, r.functionalRole, r.targetClassCode, r.supervisorId, r.programManagerId,
+      r.appointmentDate, r.hoursPerWeek, r.schedule.dasApprovalRef, r.schedule.approvedOn, r.schedule.plannedEndDate,
+      r.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';'),
+      r.priorExperience.generalYears, r.priorExperience.specialYears, r.education.semesterHours, r.education.degrees.join(';'),
+    ].map(quote).join(',');
+  return [header.join(','), ...rows.map(line)].join('\n');
+}
+
+/** The page fits a phone's width: nothing but a table's own box scrolls sideways. */
+async function fitsThePhone(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    return document.documentElement.scrollWidth <= innerWidth;
+  });
+}
+
 describe('sign-in', () => {
   it('is marked as development-only and lands each role on its start page', async () => {
     await withPage(async ({ page }) => {
@@ -144,6 +170,109 @@ describe('HR', () => {
   });
 });
 
+describe('HR on the dashboard and the import page', () => {
+  it('sees counts by status, the programs at risk and the cohort timeline, filtered as the API filters', async () => {
+    const staff = newStaff();
+    const overdue = enrollmentFixture(addMonths(today(), -7), staff);
+    // Appointed almost three years ago: the cap is weeks away, and every milestone is overdue.
+    const nearCapAppointment = addDays(addMonths(today(), -35), -10);
+    const nearCap = enrollmentFixture(nearCapAppointment, { ...staff, schedule: { ...enrollmentFixture(nearCapAppointment).schedule, plannedEndDate: addMonths(nearCapAppointment, 30) } });
+    const fresh = enrollmentFixture(today(), staff);
+    const completed = enrollmentFixture(addMonths(today(), -13), staff);
+    const withdrawn = enrollmentFixture(addMonths(today(), -3), staff);
+    const imported = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: [overdue, nearCap, fresh, completed, withdrawn] });
+    expect((imported.body as { summary: { created: number } }).summary.created).toBe(5);
+    const ids = new Map((imported.body as { results: { row: number; programId: string }[] }).results.map((r) => [r.row, r.programId]));
+    const supervisorToken = await stack.token(staff.supervisorId, 'supervisor');
+    for (const milestone of completed.schedule.milestones) {
+      await stack.call('POST', `/v1/programs/${ids.get(4)}/milestones/${milestone.id}/sign-off`, { token: supervisorToken, body: { signedOn: today() } });
+    }
+    await stack.call('POST', `/v1/programs/${ids.get(4)}/service-ratings`, { token: supervisorToken, body: { rating: 'satisfactory', ratedOn: today() } });
+    await stack.call('POST', `/v1/programs/${ids.get(5)}/withdrawal`, { token: hrToken, body: { effectiveOn: today(), reason: 'Accepted another position' } });
+    await eventually(
+      () => stack.call('GET', `/v1/dashboard?agency=${staff.agency}`, { token: hrToken }),
+      (r) => JSON.stringify((r.body as { counts: unknown }).counts) === JSON.stringify({ active: 3, 'awaiting-minimum': 0, reclassified: 1, expired: 0, ended: 1 }),
+      'the read model',
+    );
+
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/dashboard?agency=${staff.agency}`);
+      await page.locator('.dashboard[data-state="ready"]').waitFor();
+      const count = (status: string) => page.locator(`.count-${status} .count-number`).textContent();
+      expect([await count('active'), await count('reclassified'), await count('ended'), await count('expired')]).toEqual(['3', '1', '1', '0']);
+
+      const atRisk = page.getByRole('region', { name: 'Programs at risk' }).locator('tbody tr');
+      expect(await atRisk.count()).toBe(2);
+      expect(await atRisk.nth(0).textContent()).toContain(nearCap.trainee.employeeId);
+      expect(await atRisk.nth(0).textContent()).toContain('Cap within 90 days');
+      expect(await atRisk.nth(1).textContent()).toContain(overdue.trainee.employeeId);
+      expect(await atRisk.nth(1).textContent()).toContain('Overdue milestones (1)');
+
+      // One bar per trainee, appointment to cap, with today and the first anniversaries marked.
+      expect(await page.locator('#cohort-timeline g.bar').count()).toBe(5);
+      expect(await page.locator('#cohort-timeline .mark-first-anniversary').count()).toBe(5);
+      expect(await page.locator('#cohort-timeline .today').getAttribute('data-date')).toBe(today());
+      expect(await page.locator('#cohort-timeline-desc').textContent()).toContain('5 programs');
+      await expectAccessible(page, 'dashboard');
+
+      // The filters are the API's: programs whose cap is before a date.
+      const cap = (await stack.call('GET', `/v1/programs/${ids.get(2)}`, { token: hrToken })).body as { latestCompletionDate: string };
+      await page.getByLabel('Cap before').fill(addDays(cap.latestCompletionDate, 1));
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/capBefore=/);
+      await expect.poll(() => page.locator('#cohort-timeline g.bar').count()).toBe(1);
+      expect(await page.getByRole('region', { name: 'Programs, earliest cap first' }).textContent()).toContain(nearCap.trainee.employeeId);
+
+      await page.getByRole('link', { name: /Reclassified/ }).click();
+      await page.waitForURL(/status=reclassified/);
+      await expect.poll(() => page.locator('#cohort-timeline g.bar').count()).toBe(1);
+      expect(await page.getByRole('region', { name: 'Programs, earliest cap first' }).textContent()).toContain(completed.trainee.employeeId);
+    });
+
+    await withPage(
+      async ({ page }) => {
+        await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/dashboard?agency=${staff.agency}`);
+        await page.locator('.dashboard[data-state="ready"]').waitFor();
+        expect(await fitsThePhone(page)).toBe(true);
+        await expectAccessible(page, 'dashboard-phone');
+        await page.getByRole('link', { name: nearCap.trainee.employeeId }).first().click();
+        await page.locator('#program-timeline').waitFor();
+        expect(await fitsThePhone(page)).toBe(true);
+        await expectAccessible(page, 'program-phone');
+      },
+      { phone: true },
+    );
+  });
+
+  it('imports a CSV file and sees a result for every row; the same file again enrolls nobody twice', async () => {
+    const staff = newStaff();
+    const good = [enrollmentFixture(today(), staff), enrollmentFixture(addMonths(today(), -1), staff)];
+    const bad = enrollmentFixture(today(), staff);
+    const csv = csvOf([good[0]!, { ...bad, trainee: { ...bad.trainee, email: 'not-an-address' } }, good[1]!]);
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/import');
+      const upload = async (): Promise<void> => {
+        await page.getByLabel('File').setInputFiles({ name: 'trainees.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await page.getByRole('button', { name: 'Import' }).click();
+      };
+      await upload();
+      await expect.poll(() => page.locator('#import-summary').textContent()).toBe('3 rows: 2 enrolled, 1 invalid.');
+      const rows = page.getByRole('region', { name: 'Result per row' }).locator('tbody tr');
+      expect(await rows.allTextContents()).toEqual([
+        expect.stringMatching(/^1Enrolled/),
+        expect.stringMatching(/^2Invalid.*trainee\.email: Invalid email address/),
+        expect.stringMatching(/^3Enrolled/),
+      ]);
+      await expectAccessible(page, 'import-results');
+
+      await upload();
+      await expect.poll(() => page.locator('#import-summary').textContent()).toBe('3 rows: 2 already enrolled, 1 invalid.');
+    });
+    const listed = await stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken });
+    expect((listed.body as { items: unknown[] }).items).toHaveLength(2);
+  });
+});
+
 describe('a supervisor', () => {
   it('signs off an overdue milestone from the inbox, and the program page shows it in the timeline and the event history', async () => {
     const staff = newStaff();
@@ -184,7 +313,7 @@ describe('a supervisor', () => {
       expect(await mark.getAttribute('data-kind')).toBe('milestone-signed-off');
       expect(await mark.locator('title').textContent()).toContain(`signed off`);
       expect(await page.locator('#program-timeline desc').textContent()).toContain('m1 signed off');
-      const signedRow = page.locator('tr[data-event-type="milestone-signed-off"]');
+      const signedRow = page.getByRole('list', { name: /Every recorded event/ }).locator('li[data-event-type="milestone-signed-off"]');
       await signedRow.waitFor();
       expect(await signedRow.textContent()).toContain(`${staff.supervisorId} (Supervisor)`);
       expect(await signedRow.textContent()).toContain('Rotation complete; strong casework.');

@@ -91,57 +91,60 @@ export function Timeline({ id, title, description, bars, today, single = false }
 
   return (
     <figure class={`timeline${single ? ' timeline-single' : ''}`}>
-      <svg
-        id={id}
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width="100%"
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        preserveAspectRatio="xMinYMin meet"
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{description}</desc>
-        <g class="axis">
-          {years.map((year) => (
-            <g key={year}>
-              <line x1={x(year)} x2={x(year)} y1={AXIS_HEIGHT - 6} y2={height} class="gridline" />
-              <text x={x(year) + 3} y={AXIS_HEIGHT - 10} class="axis-label">
-                {year.slice(0, 4)}
+      {/* On a phone the drawing keeps a readable size and scrolls sideways in its own box. */}
+      <div class="timeline-scroll" role="region" aria-label={title} tabIndex={0}>
+        <svg
+          id={id}
+          viewBox={`0 0 ${WIDTH} ${height}`}
+          width="100%"
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+          preserveAspectRatio="xMinYMin meet"
+        >
+          <title id={`${id}-title`}>{title}</title>
+          <desc id={`${id}-desc`}>{description}</desc>
+          <g class="axis">
+            {years.map((year) => (
+              <g key={year}>
+                <line x1={x(year)} x2={x(year)} y1={AXIS_HEIGHT - 6} y2={height} class="gridline" />
+                <text x={x(year) + 3} y={AXIS_HEIGHT - 10} class="axis-label">
+                  {year.slice(0, 4)}
+                </text>
+              </g>
+            ))}
+          </g>
+          {bars.map((bar, index) => {
+            const top = AXIS_HEIGHT + index * rowHeight;
+            const barTop = single ? top + 36 : top + 4;
+            const barHeight = single ? 20 : rowHeight - 8;
+            const middle = barTop + barHeight / 2;
+            const elapsedEnd = today < bar.start ? bar.start : today > bar.end ? bar.end : today;
+            return (
+              <g key={bar.key} class={`bar bar-${bar.status}`} data-program={bar.key}>
+                <title>{`${bar.label}: appointed ${formatDate(bar.start)}, cap ${formatDate(bar.end)}`}</title>
+                {!single && (
+                  <text x={labelWidth} y={middle + 4} class="bar-label" text-anchor="end">
+                    {bar.label}
+                  </text>
+                )}
+                <rect x={x(bar.start)} y={barTop} width={Math.max(x(bar.end) - x(bar.start), 1)} height={barHeight} class="bar-span" rx={3} />
+                <rect x={x(bar.start)} y={barTop} width={Math.max(x(elapsedEnd) - x(bar.start), 0)} height={barHeight} class="bar-elapsed" rx={3} />
+                {placeTags(bar.marks, x, single ? [barTop - 10, barTop + barHeight + 18, barTop - 26, barTop + barHeight + 34] : []).map(({ mark, tagY }, markIndex) => (
+                  <Mark key={`${mark.kind}-${mark.milestoneId ?? markIndex}`} mark={mark} cx={x(mark.date)} cy={middle} size={single ? 7 : 4.5} tagY={tagY} />
+                ))}
+              </g>
+            );
+          })}
+          {todayShown && (
+            <g class="today" data-date={today}>
+              <line x1={x(today)} x2={x(today)} y1={AXIS_HEIGHT - 4} y2={height} />
+              <text x={x(today) + 4} y={single ? height - 4 : AXIS_HEIGHT - 2} class="today-label">
+                Today
               </text>
             </g>
-          ))}
-        </g>
-        {bars.map((bar, index) => {
-          const top = AXIS_HEIGHT + index * rowHeight;
-          const barTop = single ? top + 36 : top + 4;
-          const barHeight = single ? 20 : rowHeight - 8;
-          const middle = barTop + barHeight / 2;
-          const elapsedEnd = today < bar.start ? bar.start : today > bar.end ? bar.end : today;
-          return (
-            <g key={bar.key} class={`bar bar-${bar.status}`} data-program={bar.key}>
-              <title>{`${bar.label}: appointed ${formatDate(bar.start)}, cap ${formatDate(bar.end)}`}</title>
-              {!single && (
-                <text x={labelWidth} y={middle + 4} class="bar-label" text-anchor="end">
-                  {bar.label}
-                </text>
-              )}
-              <rect x={x(bar.start)} y={barTop} width={Math.max(x(bar.end) - x(bar.start), 1)} height={barHeight} class="bar-span" rx={3} />
-              <rect x={x(bar.start)} y={barTop} width={Math.max(x(elapsedEnd) - x(bar.start), 0)} height={barHeight} class="bar-elapsed" rx={3} />
-              {placeTags(bar.marks, x, single ? [barTop - 10, barTop + barHeight + 18, barTop - 26, barTop + barHeight + 34] : []).map(({ mark, tagY }, markIndex) => (
-                <Mark key={`${mark.kind}-${mark.milestoneId ?? markIndex}`} mark={mark} cx={x(mark.date)} cy={middle} size={single ? 7 : 4.5} tagY={tagY} />
-              ))}
-            </g>
-          );
-        })}
-        {todayShown && (
-          <g class="today" data-date={today}>
-            <line x1={x(today)} x2={x(today)} y1={AXIS_HEIGHT - 4} y2={height} />
-            <text x={x(today) + 4} y={single ? height - 4 : AXIS_HEIGHT - 2} class="today-label">
-              Today
-            </text>
-          </g>
-        )}
-      </svg>
+          )}
+        </svg>
+      </div>
       <figcaption>
         <Legend single={single} />
       </figcaption>

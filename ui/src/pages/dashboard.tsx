@@ -301,7 +301,7 @@ export function ProgramTable({ programs, caption }: { programs: readonly Program
                 <td>{formatDate(program.latestCompletionDate)}</td>
                 <td>
                   {signed} of {program.milestones.length}
-                  {overdue > 0 && <span class="tag tag-overdue-milestones">{overdue} overdue</span>}
+                  {overdue > 0 && <span class="tag tag-overdue-milestones tag-after">{overdue} overdue</span>}
                 </td>
               </tr>
             );

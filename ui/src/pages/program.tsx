@@ -260,36 +260,28 @@ function Milestones({ program, canSignOff, onDone }: { program: ProgramView; can
   );
 }
 
+/** A list, not a table: each event reads as one line on a desk and stacks on a phone. */
 function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JSX.Element {
   if (events.length === 0) return <p>No events recorded yet.</p>;
   return (
-    <TableBox label="Event history">
-      <table class="history">
-        <caption class="visually-hidden">Every recorded event of the program, oldest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.id} data-event-type={event.type}>
-              <td>
-                <time dateTime={event.at}>{formatInstant(event.at)}</time>
-              </td>
-              <td>{event.actor.role === 'system' ? 'The engine (automatic)' : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}</td>
-              <td>
-                <strong>{EVENT_LABELS[event.type] ?? event.type}</strong>
-                {describeEvent(event) && <span class="event-detail">: {describeEvent(event)}</span>}
-                {event.reason && <span class="event-detail"> Reason: {event.reason}</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableBox>
+    <ol class="history" aria-label="Every recorded event of the program, oldest first">
+      {events.map((event) => {
+        const detail = describeEvent(event);
+        return (
+          <li key={event.id} data-event-type={event.type}>
+            <time dateTime={event.at}>{formatInstant(event.at)}</time>
+            <span class="history-who">
+              {event.actor.role === 'system' ? 'The engine (automatic)' : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}
+            </span>
+            <span class="history-what">
+              <strong>{EVENT_LABELS[event.type] ?? event.type}</strong>
+              {detail && `: ${detail}`}
+              {event.reason && ` Reason: ${event.reason}`}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 
