@@ -1,0 +1,269 @@
+/**
+ * What the web UI asks of the server beyond the contract's resources: who the caller is, the
+ * dashboard, the inbox, a trainee's own programs, the development-only sign-in, and the UI itself
+ * served at `/` with /v1 kept for the API. Real servers (test/api/harness.ts); every /v1 answer is
+ * checked against the OpenAPI document the server serves.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inboxItems } from '../../api/dashboard.js';
+import { buildApiServer } from '../../api/server.js';
+import { addDays, addMonths, daysBetween } from '../../domain/dates.js';
+import type { EnrollmentInput } from '../../domain/schemas.js';
+import type { ProgramView } from '../../domain/view.js';
+import type { Dashboard, Inbox, Me } from '../../ui/src/api-types.js';
+import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
+import { enrollmentFixture } from '../integration/harness.js';
+import { ensureUiBuilt } from './harness.js';
+
+let stack: ApiStack;
+let hrToken: string;
+
+beforeAll(async () => {
+  await ensureUiBuilt();
+  stack = await startApiStack();
+  hrToken = await stack.token('hr-0001', 'hr');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+async function enroll(body: EnrollmentInput): Promise<ProgramView> {
+  const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+  expect(response.status).toBe(201);
+  return response.body as ProgramView;
+}
+
+/** Waits until the read model lists every program of the agency. */
+async function projected(agency: string, count: number): Promise<void> {
+  await eventually(
+    () => stack.call('GET', `/v1/programs?agency=${agency}&limit=200`, { token: hrToken }),
+    (r) => (r.body as { items: unknown[] }).items.length === count,
+    'the read model',
+  );
+}
+
+describe('GET /v1/me', () => {
+  it('answers the subject and the roles of the token, and 401 without one', async () => {
+    const token = await stack.token('sup-me-1', 'supervisor', 'program-manager');
+    const me = await stack.call('GET', '/v1/me', { token });
+    expect(me).toMatchObject({ status: 200, body: { sub: 'sup-me-1', roles: ['supervisor', 'program-manager'] } satisfies Me });
+    expect((await stack.call('GET', '/v1/me')).status).toBe(401);
+  });
+});
+
+describe('GET /v1/dashboard', () => {
+  const agency = uniqueId('DASH');
+  const supervisorId = uniqueId('sup');
+  const otherSupervisorId = uniqueId('sup');
+  let overdue: ProgramView;
+  let nearCap: ProgramView;
+
+  beforeAll(async () => {
+    const nearCapAppointment = addDays(addMonths(today(), -35), -10);
+    [overdue, nearCap] = await Promise.all([
+      enroll(enrollmentFixture(addMonths(today(), -7), { agency, supervisorId })),
+      enroll(
+        enrollmentFixture(nearCapAppointment, {
+          agency,
+          supervisorId,
+          schedule: { ...enrollmentFixture(nearCapAppointment).schedule, plannedEndDate: addMonths(nearCapAppointment, 30) },
+        }),
+      ),
+      enroll(enrollmentFixture(today(), { agency, supervisorId: otherSupervisorId })),
+    ]);
+    await projected(agency, 3);
+  });
+
+  it('gives HR the counts by status and the programs at risk, with the reasons, earliest cap first', async () => {
+    const response = await stack.call('GET', `/v1/dashboard?agency=${agency}`, { token: hrToken });
+    expect(response.status).toBe(200);
+    const dashboard = response.body as Dashboard;
+    expect(dashboard).toMatchObject({ asOf: today(), scope: 'all', counts: { active: 3, 'awaiting-minimum': 0, reclassified: 0, expired: 0, ended: 0 } });
+    expect(dashboard.atRisk.items.map((i) => [i.program.programId, i.reasons])).toEqual([
+      [nearCap.programId, ['cap-within-90-days', 'overdue-milestones']],
+      [overdue.programId, ['overdue-milestones']],
+    ]);
+    expect(dashboard.atRisk.truncated).toBe(false);
+  });
+
+  it('gives a supervisor only the programs they supervise, and refuses trainees', async () => {
+    const mine = await stack.call('GET', `/v1/dashboard?agency=${agency}`, { token: await stack.token(supervisorId, 'supervisor') });
+    expect(mine.body).toMatchObject({ scope: 'assigned', counts: { active: 2 } });
+    const theirs = await stack.call('GET', `/v1/dashboard?agency=${agency}`, { token: await stack.token(otherSupervisorId, 'supervisor') });
+    expect(theirs.body).toMatchObject({ scope: 'assigned', counts: { active: 1 }, atRisk: { items: [] } });
+    const trainee = await stack.call('GET', '/v1/dashboard', { token: await stack.token(overdue.traineeEmployeeId, 'trainee') });
+    expect(trainee).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+  });
+
+  it('refuses a filter the API does not know, naming it', async () => {
+    const response = await stack.call('GET', `/v1/dashboard?agency=${agency}&supervisorId=x`, { token: hrToken });
+    expect(response).toMatchObject({ status: 400, body: { error: { code: 'invalid-input', issues: [{ path: 'supervisorId' }] } } });
+  });
+});
+
+describe('GET /v1/inbox', () => {
+  const agency = uniqueId('INBOX');
+  const supervisorId = uniqueId('sup');
+  const programManagerId = uniqueId('pm');
+  let early: ProgramView;
+  let late: ProgramView;
+
+  beforeAll(async () => {
+    [early, late] = await Promise.all([
+      enroll(enrollmentFixture(addMonths(today(), -7), { agency, supervisorId, programManagerId })),
+      enroll(enrollmentFixture(addMonths(today(), -2), { agency, supervisorId, programManagerId })),
+    ]);
+    await projected(agency, 2);
+  });
+
+  const inboxOf = async (sub: string, role: 'supervisor' | 'program-manager'): Promise<Inbox> => {
+    const response = await stack.call('GET', '/v1/inbox', { token: await stack.token(sub, role) });
+    expect(response.status).toBe(200);
+    return response.body as Inbox;
+  };
+
+  it('lists the milestones awaiting the caller’s sign-off, overdue first, then by due date, in the role they sign in', async () => {
+    const inbox = await inboxOf(supervisorId, 'supervisor');
+    expect(inbox.items.map((i) => `${i.programId === early.programId ? 'early' : 'late'}/${i.milestone.id}/${i.milestone.status}`)).toEqual([
+      'early/m1/overdue',
+      'early/m2/pending',
+      'late/m1/pending',
+      'early/m3/pending',
+      'late/m2/pending',
+      'late/m3/pending',
+    ]);
+    expect(inbox.items[0]).toMatchObject({ as: 'supervisor', traineeEmployeeId: early.traineeEmployeeId, agency, daysUntilDue: daysBetween(today(), early.milestones[0]!.dueDate) });
+    expect(new Set((await inboxOf(programManagerId, 'program-manager')).items.map((i) => i.as))).toEqual(new Set(['program-manager']));
+  });
+
+  it('drops a milestone once it is signed off, shows another supervisor nothing, and refuses HR', async () => {
+    const signed = await stack.call('POST', `/v1/programs/${late.programId}/milestones/m1/sign-off`, {
+      token: await stack.token(supervisorId, 'supervisor'),
+      body: { signedOn: today() },
+    });
+    expect(signed.status).toBe(200);
+    await eventually(
+      () => inboxOf(supervisorId, 'supervisor'),
+      (inbox) => !inbox.items.some((i) => i.programId === late.programId && i.milestone.id === 'm1'),
+      'the sign-off in the read model',
+    );
+    expect((await inboxOf(uniqueId('sup'), 'supervisor')).items).toEqual([]);
+    expect((await stack.call('GET', '/v1/inbox', { token: hrToken })).status).toBe(403);
+  });
+
+  it('counts a milestone past its due date as overdue before the overdue event is recorded', () => {
+    const asOf = today();
+    const program: ProgramView = {
+      ...early,
+      milestones: [
+        { id: 'a', title: 'Due later', dueDate: addDays(asOf, 5), status: 'pending' },
+        { id: 'b', title: 'Due yesterday', dueDate: addDays(asOf, -1), status: 'pending' },
+        { id: 'c', title: 'Done', dueDate: addDays(asOf, -9), status: 'signed-off', signedOffBy: supervisorId, signedOffOn: asOf },
+      ],
+    };
+    const items = inboxItems({ id: supervisorId, roles: ['supervisor'] }, [program], asOf);
+    expect(items.map((i) => [i.milestone.id, i.milestone.status, i.daysUntilDue])).toEqual([
+      ['b', 'overdue', -1],
+      ['a', 'pending', 5],
+    ]);
+  });
+});
+
+describe('GET /v1/me/programs', () => {
+  it('gives a trainee their own program and nobody else’s', async () => {
+    const agency = uniqueId('OWN');
+    const [mine] = await Promise.all([enroll(enrollmentFixture(today(), { agency })), enroll(enrollmentFixture(today(), { agency }))]);
+    await projected(agency, 2);
+    const response = await stack.call('GET', '/v1/me/programs', { token: await stack.token(mine!.traineeEmployeeId, 'trainee') });
+    expect((response.body as { items: ProgramView[] }).items.map((p) => p.programId)).toEqual([mine!.programId]);
+    const stranger = await stack.call('GET', '/v1/me/programs', { token: await stack.token(uniqueId('E'), 'trainee') });
+    expect(stranger.body).toEqual({ items: [] });
+  });
+});
+
+describe('the development sign-in', () => {
+  it('mints a token the API accepts, for the person and role chosen', async () => {
+    const minted = await stack.call('POST', '/v1/dev/tokens', { body: { sub: 'das-0007', roles: ['das'] } });
+    expect(minted.status).toBe(201);
+    const { token, expiresAt } = minted.body as { token: string; expiresAt: string };
+    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now() + 7 * 3_600_000);
+    expect((await stack.call('GET', '/v1/me', { token })).body).toEqual({ sub: 'das-0007', roles: ['das'] });
+  });
+
+  it('refuses a role the API does not know and a person id of the wrong shape, naming the field', async () => {
+    const response = await stack.call('POST', '/v1/dev/tokens', { body: { sub: 'Jordan Example', roles: ['admin'] } });
+    expect(response.status).toBe(400);
+    expect((response.body as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path).sort()).toEqual(['roles[0]', 'sub']);
+  });
+
+  it('does not exist when NODE_ENV=production, even when asked for', async () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    const app = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, ui: { developmentSignIn: true } });
+    try {
+      const minted = await app.inject({ method: 'POST', url: '/v1/dev/tokens', payload: { sub: 'hr-0001', roles: ['hr'] } });
+      expect(minted.statusCode).toBe(404);
+      expect(minted.json()).toEqual({ error: { code: 'not-found', message: 'No such endpoint.' } });
+      expect((await app.inject({ url: '/ui-config.json' })).json()).toEqual({ developmentSignIn: false });
+      expect(Object.keys((await app.inject({ url: '/v1/openapi.json' })).json<{ paths: object }>().paths)).not.toContain('/v1/dev/tokens');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is on for development and documented as development-only', async () => {
+    expect((await fetch(`${stack.baseUrl}/ui-config.json`).then((r) => r.json())) as unknown).toEqual({ developmentSignIn: true });
+    const operation = (stack.openapi.paths['/v1/dev/tokens'] as { post?: { summary?: string } } | undefined)?.post;
+    expect(operation?.summary).toMatch(/^Development only/);
+  });
+});
+
+describe('the UI at /', () => {
+  it('serves the app for every path outside /v1, with a content security policy; /v1 stays the API', async () => {
+    for (const path of ['/', '/dashboard', `/programs/p-${uniqueId('x')}`]) {
+      const response = await fetch(`${stack.baseUrl}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(response.headers.get('cache-control')).toBe('no-cache');
+      expect(await response.text()).toContain('<div id="app">');
+    }
+    const unknownEndpoint = await stack.call('GET', '/v1/no-such-endpoint', { token: hrToken });
+    expect(unknownEndpoint).toMatchObject({ status: 404, body: { error: { code: 'not-found' } } });
+    expect((await fetch(`${stack.baseUrl}/assets/no-such-file.js`)).status).toBe(404);
+  });
+
+  it('serves the built assets for a year, and answers 304 to a browser that has them', async () => {
+    const index = await (await fetch(`${stack.baseUrl}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${stack.baseUrl}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const again = await fetch(`${stack.baseUrl}${script}`, { headers: { 'if-none-match': asset.headers.get('etag') ?? '' } });
+    expect(again.status).toBe(304);
+  });
+
+  it('says how to build the UI when it is not built, and still answers the API', async () => {
+    const app = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, ui: { root: '/nonexistent/ui' } });
+    try {
+      const page = await app.inject({ url: '/dashboard' });
+      expect(page.statusCode).toBe(503);
+      expect(page.body).toContain('npm run build:ui');
+      expect((await app.inject({ url: '/v1/me', headers: { authorization: `Bearer ${hrToken}` } })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps the UI’s own routes out of the OpenAPI document and documents the endpoints it added', () => {
+    const paths = Object.keys(stack.openapi.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/v1/me', '/v1/me/programs', '/v1/dashboard', '/v1/inbox', '/v1/dev/tokens']));
+    expect(paths.filter((p) => !p.startsWith('/v1/'))).toEqual([]);
+  });
+});
