@@ -208,8 +208,14 @@ describe('HR on the dashboard and the import page', () => {
       expect(await atRisk.nth(1).textContent()).toContain(overdue.trainee.employeeId);
       expect(await atRisk.nth(1).textContent()).toContain('Overdue milestones (1)');
 
-      // One bar per trainee, appointment to cap, with today and the first anniversaries marked.
-      expect(await page.locator('#cohort-timeline g.bar').count()).toBe(5);
+      // One bar per trainee, appointment to cap, with today and the first anniversaries marked;
+      // the open programs first, every program on asking.
+      expect(await page.getByLabel('Status', { exact: true }).inputValue()).toBe('active');
+      expect(await page.locator('#cohort-timeline g.bar').count()).toBe(3);
+      await page.getByLabel('Status', { exact: true }).selectOption('any');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.waitForURL(/status=any/);
+      await expect.poll(() => page.locator('#cohort-timeline g.bar').count()).toBe(5);
       expect(await page.locator('#cohort-timeline .mark-first-anniversary').count()).toBe(5);
       expect(await page.locator('#cohort-timeline .today').getAttribute('data-date')).toBe(today());
       expect(await page.locator('#cohort-timeline-desc').textContent()).toContain('5 programs');

@@ -15,7 +15,7 @@ import { InboxPage } from './pages/inbox.js';
 import { MyProgramPage, ProgramPage } from './pages/program.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, match, navigate, useLocation } from './router.js';
-import { clearToken, signedInForDevelopment, storedToken } from './session.js';
+import { claimsOfStoredToken, clearToken, signedInForDevelopment, storedToken } from './session.js';
 
 type Session = { state: 'signed-out' } | { state: 'loading' } | { state: 'signed-in'; me: Me } | { state: 'failed'; error: unknown };
 
@@ -31,18 +31,25 @@ function homeOf(me: Me): string | null {
   return null;
 }
 
+/** The token's own claims show the first page at once; GET /v1/me confirms them (and a refused token signs out). */
+function initialSession(): Session {
+  if (!storedToken()) return { state: 'signed-out' };
+  const claims = claimsOfStoredToken();
+  return claims ? { state: 'signed-in', me: claims } : { state: 'loading' };
+}
+
 const signInPath = (next: string): string => (next === '/' || next.startsWith('/sign-in') ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`);
 
 export function App(): JSX.Element {
   const location = useLocation();
-  const [session, setSession] = useState<Session>(() => (storedToken() ? { state: 'loading' } : { state: 'signed-out' }));
+  const [session, setSession] = useState<Session>(initialSession);
 
   const loadMe = useCallback(() => {
     if (!storedToken()) {
       setSession({ state: 'signed-out' });
       return;
     }
-    setSession({ state: 'loading' });
+    setSession(initialSession());
     getJson<Me>('/v1/me')
       .then((me) => setSession({ state: 'signed-in', me }))
       .catch((error: unknown) => {

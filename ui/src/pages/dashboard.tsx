@@ -14,6 +14,9 @@ import { AT_RISK_LABELS, formatDate, plural, PROGRAM_STATUSES, relativeDays, STA
 import { Link, navigate, useLocation } from '../router.js';
 
 const PAGE_SIZE = 50;
+/** The list starts with the open programs: closed ones have the earliest caps and would fill it. */
+const DEFAULT_STATUS = 'active';
+const ANY_STATUS = 'any';
 
 interface Filters {
   status: string;
@@ -23,7 +26,7 @@ interface Filters {
 }
 
 const filtersOf = (query: URLSearchParams): Filters => ({
-  status: query.get('status') ?? '',
+  status: query.get('status') ?? DEFAULT_STATUS,
   agency: query.get('agency') ?? '',
   targetClass: query.get('targetClass') ?? '',
   capBefore: query.get('capBefore') ?? '',
@@ -34,7 +37,8 @@ type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown } | { 
 export function DashboardPage({ me }: { me: Me }): JSX.Element {
   const location = useLocation();
   const filters = filtersOf(location.query);
-  const filterKey = queryString({ ...filters });
+  const listFilters = { ...filters, status: filters.status === ANY_STATUS ? '' : filters.status };
+  const filterKey = queryString(listFilters);
   const [dashboard, setDashboard] = useState<Loaded<Dashboard>>({ state: 'loading' });
   const [programs, setPrograms] = useState<Loaded<ProgramPage>>({ state: 'loading' });
   const [moreBusy, setMoreBusy] = useState(false);
@@ -50,7 +54,7 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
 
   useEffect(() => {
     setPrograms({ state: 'loading' });
-    getJson<ProgramPage>(`/v1/programs${queryString({ ...filters, limit: PAGE_SIZE })}`)
+    getJson<ProgramPage>(`/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE })}`)
       .then((value) => setPrograms({ state: 'loaded', value }))
       .catch((error: unknown) => setPrograms({ state: 'failed', error }));
   }, [filterKey]);
@@ -68,7 +72,7 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
     if (programs.state !== 'loaded' || !programs.value.nextCursor) return;
     setMoreBusy(true);
     try {
-      const next = await getJson<ProgramPage>(`/v1/programs${queryString({ ...filters, limit: PAGE_SIZE, cursor: programs.value.nextCursor })}`);
+      const next = await getJson<ProgramPage>(`/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE, cursor: programs.value.nextCursor })}`);
       setPrograms({ state: 'loaded', value: { items: [...programs.value.items, ...next.items], nextCursor: next.nextCursor } });
     } catch (error) {
       setPrograms({ state: 'failed', error });
@@ -197,7 +201,7 @@ function FilterForm({ filters }: { filters: Filters }): JSX.Element {
       <div class="field">
         <label for="filter-status">Status</label>
         <select id="filter-status" value={draft.status} onChange={set('status')}>
-          <option value="">Any status</option>
+          <option value={ANY_STATUS}>Any status</option>
           {PROGRAM_STATUSES.map((status: ProgramStatus) => (
             <option key={status} value={status}>
               {STATUS_LABELS[status]}
@@ -230,7 +234,7 @@ function FilterForm({ filters }: { filters: Filters }): JSX.Element {
           Apply filters
         </button>
         <Link href="/dashboard" class="button button-secondary">
-          Clear
+          Reset
         </Link>
       </div>
     </form>
