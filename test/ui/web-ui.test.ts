@@ -302,6 +302,17 @@ describe('a supervisor', () => {
       expect(await items.first().textContent()).toContain('Overdue');
       await expectAccessible(page, 'inbox');
 
+      // A form opened from its button takes focus at its first field, and gives it back on Cancel.
+      const activeElement = () =>
+        page.evaluate(() => {
+          const active = (globalThis as unknown as { document: { activeElement: { id: string; getAttribute(name: string): string | null } | null } }).document.activeElement;
+          return { id: active?.id ?? '', opens: active?.getAttribute('data-opens') ?? null };
+        });
+      await page.getByRole('button', { name: `Sign off m2 for trainee ${traineeEmployeeId}` }).click();
+      expect((await activeElement()).id).toMatch(/signedOn$/);
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect.poll(async () => (await activeElement()).opens).toBe(`sign-off:${programId}/m2`);
+
       await page.getByRole('button', { name: `Sign off m1 for trainee ${traineeEmployeeId}` }).click();
       const form = page.getByRole('form', { name: /^Sign off milestone m1/ });
       expect(await form.getByLabel('Signed on').inputValue()).toBe(today());

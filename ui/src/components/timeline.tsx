@@ -17,7 +17,8 @@ export type MarkKind =
   | 'milestone-overdue'
   | 'milestone-signed-off'
   | 'reclassified'
-  | 'ended';
+  | 'ended'
+  | 'cap';
 
 export interface TimelineMark {
   date: CivilDate;
@@ -44,6 +45,7 @@ export function barOf(program: ProgramView, label = program.traineeEmployeeId): 
     { date: program.workingTestPeriodEndsOn, kind: 'working-test-period-end', label: `Working test period ends ${formatDate(program.workingTestPeriodEndsOn)}`, tag: 'WTP' },
     { date: program.earliestReclassificationDate, kind: 'first-anniversary', label: `First anniversary ${formatDate(program.earliestReclassificationDate)}`, tag: '1 yr' },
     { date: program.schedule.plannedEndDate, kind: 'planned-end', label: `Planned end ${formatDate(program.schedule.plannedEndDate)}`, tag: 'end' },
+    { date: program.latestCompletionDate, kind: 'cap', label: `Three-year cap ${formatDate(program.latestCompletionDate)} (C.G.S. 5-234)`, tag: 'cap' },
     ...program.milestones.map((m): TimelineMark => {
       const status = MILESTONE_STATUS_LABELS[m.status].toLowerCase();
       const signed = m.signedOffOn ? ` ${formatDate(m.signedOffOn)}${m.signedOffBy ? ` by ${m.signedOffBy}` : ''}` : `, due ${formatDate(m.dueDate)}`;
@@ -202,6 +204,8 @@ function MarkShape({ kind, cx, cy, size }: { kind: MarkKind; cx: number; cy: num
       return <rect x={cx - size + 1} y={cy - size + 1} width={2 * size - 2} height={2 * size - 2} class="shape" />;
     case 'working-test-period-end':
       return <rect x={cx - 1.5} y={cy - size - 2} width={3} height={2 * size + 4} class="shape" />;
+    case 'cap':
+      return <rect x={cx - 2.5} y={cy - size - 4} width={5} height={2 * size + 8} class="shape" />;
   }
 }
 
@@ -212,6 +216,7 @@ const LEGEND: { kind: MarkKind; label: string; single?: boolean }[] = [
   { kind: 'first-anniversary', label: 'First anniversary' },
   { kind: 'planned-end', label: 'Planned end' },
   { kind: 'working-test-period-end', label: 'Working test period ends', single: true },
+  { kind: 'cap', label: 'Three-year cap' },
   { kind: 'reclassified', label: 'Reclassified' },
 ];
 

@@ -136,13 +136,19 @@ function StatusCounts({ dashboard, agency }: { dashboard: Dashboard; agency: str
   );
 }
 
+/** The ten most pressing at first, so the cohort below stays in reach; the rest on asking. */
+const AT_RISK_FIRST = 10;
+
 function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): JSX.Element {
-  const { items, truncated } = dashboard.atRisk;
-  if (items.length === 0) return <p>No program is at risk.</p>;
+  const [showAll, setShowAll] = useState(false);
+  const { truncated } = dashboard.atRisk;
+  const all = dashboard.atRisk.items;
+  const items = showAll ? all : all.slice(0, AT_RISK_FIRST);
+  if (all.length === 0) return <p>No program is at risk.</p>;
   return (
     <>
       <TableBox label="Programs at risk">
-        <table>
+        <table id="at-risk-table">
           <caption class="visually-hidden">Programs at risk, earliest cap first</caption>
           <thead>
             <tr>
@@ -177,7 +183,23 @@ function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): 
           </tbody>
         </table>
       </TableBox>
-      {truncated && <p class="hint">Showing the {items.length} earliest caps. Filter the programs below by “Cap before” to see more.</p>}
+      {all.length > items.length && (
+        <p>
+          <button
+            type="button"
+            class="button button-secondary"
+            onClick={() => {
+              setShowAll(true);
+              // The button goes away: focus moves to the first program it revealed.
+              requestAnimationFrame(() => document.querySelectorAll<HTMLElement>('#at-risk-table tbody tr a')[AT_RISK_FIRST]?.focus());
+            }}
+          >
+            Show all {all.length}
+            {truncated ? ' listed' : ''} programs at risk
+          </button>
+        </p>
+      )}
+      {truncated && showAll && <p class="hint">Showing the {all.length} earliest caps. Filter the programs below by “Cap before” to see more.</p>}
     </>
   );
 }

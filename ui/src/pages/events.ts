@@ -9,6 +9,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'schedule-amended': 'Schedule amended',
   'milestone-signed-off': 'Milestone signed off',
   'milestone-overdue': 'Milestone overdue',
+  'milestone-escalated': 'Milestone escalated',
   'service-rated': 'Service rated',
   'service-rating-overdue': 'Service rating overdue',
   'leave-recorded': 'Leave recorded',
@@ -31,6 +32,9 @@ const date = (data: Record<string, unknown>, key: string): string | null => {
   return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value;
 };
 
+/** "milestone-due-soon" → "Milestone due soon" for a type without a label of its own. */
+export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? `${type.charAt(0).toUpperCase()}${type.slice(1).replace(/-/g, ' ')}`;
+
 export function describeEvent({ type, data }: ProgramEventRecord): string {
   switch (type) {
     case 'enrolled': {
@@ -46,6 +50,8 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return `${text(data, 'milestoneId') ?? ''} on ${date(data, 'signedOn') ?? ''}${text(data, 'comments') ? ` (“${text(data, 'comments')}”)` : ''}`;
     case 'milestone-overdue':
       return `${text(data, 'milestoneId') ?? ''}, due ${date(data, 'dueDate') ?? ''}`;
+    case 'milestone-escalated':
+      return `${text(data, 'milestoneId') ?? ''}, ${text(data, 'daysOverdue') ?? ''} days past its due date ${date(data, 'dueDate') ?? ''}`;
     case 'service-rated':
       return `${text(data, 'rating') ?? ''} on ${date(data, 'ratedOn') ?? ''}${text(data, 'comments') ? ` (“${text(data, 'comments')}”)` : ''}`;
     case 'service-rating-overdue':
@@ -71,6 +77,7 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return shortfall ? `short by ${shortfall} years at the planned end` : '';
     }
     default:
-      return '';
+      // A type this page does not know yet still says which milestone it is about, if any.
+      return text(data, 'milestoneId') ?? '';
   }
 }

@@ -14,7 +14,7 @@ import { barOf, describeProgram, Timeline } from '../components/timeline.js';
 import { formatDate, formatInstant, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
 import { Link } from '../router.js';
 import { newestOf } from '../fresh-programs.js';
-import { describeEvent, EVENT_LABELS } from './events.js';
+import { describeEvent, eventLabel } from './events.js';
 
 let flash: string | null = null;
 
@@ -227,7 +227,7 @@ function Milestones({ program, canSignOff, onDone }: { program: ProgramView; can
                   {m.signedOffOn ? (
                     `${formatDate(m.signedOffOn)} by ${m.signedOffBy ?? 'unknown'}`
                   ) : canSignOff ? (
-                    <button type="button" class="link-button" onClick={() => setSigning(m.id)}>
+                    <button type="button" class="link-button" data-opens={`sign-off-${m.id}`} onClick={() => setSigning(m.id)}>
                       Sign off {m.id}
                     </button>
                   ) : (
@@ -252,7 +252,10 @@ function Milestones({ program, canSignOff, onDone }: { program: ProgramView; can
               setSigning(null);
               onDone(p, text);
             }}
-            onCancel={() => setSigning(null)}
+            onCancel={() => {
+              setSigning(null);
+              requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-opens="sign-off-${CSS.escape(signingMilestone.id)}"]`)?.focus());
+            }}
           />
         </div>
       )}
@@ -274,7 +277,7 @@ function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JS
               {event.actor.role === 'system' ? 'The engine (automatic)' : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}
             </span>
             <span class="history-what">
-              <strong>{EVENT_LABELS[event.type] ?? event.type}</strong>
+              <strong>{eventLabel(event.type)}</strong>
               {detail && `: ${detail}`}
               {event.reason && ` Reason: ${event.reason}`}
             </span>
