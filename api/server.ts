@@ -33,6 +33,7 @@ import {
   type ApiRole,
   type Principal,
 } from './auth.js';
+import { calendarRoutes } from './calendar.js';
 import { dashboardRoutes } from './dashboard.js';
 import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
@@ -500,6 +501,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   );
 
   await app.register(dashboardRoutes, { queries });
+  await app.register(calendarRoutes, { db, secret: authSecret });
   await app.register(webUi, { ...ui, authSecret });
 
   await app.ready();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the whole system on embedded defaults: PostgreSQL (via setup), the Temporal dev server
-# (SQLite file under .data/, Web UI) and the worker. Ctrl-C stops the dev server and the worker.
+# (SQLite file under .data/, Web UI), a local SMTP server with a web inbox (maildev) for the notices,
+# the worker and the API. Ctrl-C stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,6 +11,9 @@ TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
 export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}
 export DATABASE_URL=${DATABASE_URL:-postgres://lap:lap@127.0.0.1:5432/lap}
+MAILDEV_SMTP_PORT=${MAILDEV_SMTP_PORT:-1025}
+MAILDEV_WEB_PORT=${MAILDEV_WEB_PORT:-1080}
+export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:$MAILDEV_SMTP_PORT}
 
 temporal_bin=.tools/bin/temporal
 command -v temporal >/dev/null 2>&1 && [ ! -x "$temporal_bin" ] && temporal_bin=$(command -v temporal)
@@ -34,13 +38,27 @@ else
   done
 fi
 
+# Notices go to maildev's inbox (kept in .data/mail across restarts); nothing leaves the machine.
+if (exec 3<>"/dev/tcp/127.0.0.1/$MAILDEV_SMTP_PORT") 2>/dev/null; then
+  echo "[start] an SMTP server already answers on port $MAILDEV_SMTP_PORT; using it"
+else
+  mkdir -p .data/mail
+  node_modules/.bin/maildev --smtp "$MAILDEV_SMTP_PORT" --web "$MAILDEV_WEB_PORT" --ip 127.0.0.1 --web-ip 127.0.0.1 \
+    --mail-directory .data/mail >.data/maildev.log 2>&1 &
+  pids+=($!)
+fi
+# Where notices to staff go: the development staff directory (supervisors, program managers, agency HR, DAS).
+npx tsx db/migrate.ts >/dev/null
+npx tsx db/staff-directory.ts load db/seeds/staff-directory.dev.json
+
 cat <<INFO
 
   Leadership Associate development programs: running
   HTTP API          http://127.0.0.1:${API_PORT:-8080}/v1/health   (OpenAPI at /v1/openapi.json)
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT   (workflows "development-program-…")
   Temporal gRPC     $TEMPORAL_ADDRESS   (state in .data/temporal.sqlite, log in .data/temporal.log)
-  PostgreSQL        $DATABASE_URL   (tables program_events, notices)
+  PostgreSQL        $DATABASE_URL   (tables program_events, notices, notice_deliveries)
+  Notices (e-mail)  http://127.0.0.1:$MAILDEV_WEB_PORT   (maildev's inbox; SMTP on ${SMTP_URL#smtp://})
   Try, in another terminal:
     npm run cli -- enroll client/examples/enrollment.json --as hr-0001
     npm run cli -- show <programId>

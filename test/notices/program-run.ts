@@ -79,10 +79,9 @@ export interface ProgramRun {
  */
 export function runProgram(
   enrollment: Enrollment,
-  options: { policy?: PolicySettings; script?: ScriptedCommand[]; until?: CivilDate; enrolledOn?: CivilDate } = {},
+  options: { policy?: PolicySettings; script?: ScriptedCommand[]; until?: CivilDate; enrolledOn?: CivilDate; programId?: string } = {},
 ): ProgramRun {
-  const { policy = reminderPolicy, script = [], until = '2099-12-31' } = options;
-  const programId = 'p-run';
+  const { policy = reminderPolicy, script = [], until = '2099-12-31', programId = 'p-run' } = options;
   const events: ProgramEvent[] = [];
   const notices: Notice[] = [];
   const wakes: CivilDate[] = [];
