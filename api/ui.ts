@@ -114,6 +114,7 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
   const config: UiConfig = { developmentSignIn };
 
   if (developmentSignIn) {
+    app.log.warn('development sign-in is on (POST /v1/dev/tokens): anyone may act as anyone; NODE_ENV=production turns it off');
     app.withTypeProvider<ZodTypeProvider>().post(
       '/v1/dev/tokens',
       {

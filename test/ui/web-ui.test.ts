@@ -89,7 +89,7 @@ async function fitsThePhone(page: Page): Promise<boolean> {
 }
 
 describe('sign-in', () => {
-  it('is marked as development-only and lands each role on its start page', async () => {
+  it('is marked as development-only, lands the person on the page they asked for, and keeps them out of pages not theirs', async () => {
     await withPage(async ({ page }) => {
       await page.goto(`${stack.baseUrl}/dashboard`);
       await page.waitForURL(/\/sign-in\?next=%2Fdashboard$/);
@@ -102,6 +102,14 @@ describe('sign-in', () => {
       await page.getByRole('button', { name: 'Sign in for development' }).click();
       await page.waitForURL(/\/dashboard$/);
       await expect.poll(() => page.getByRole('banner').textContent()).toContain('Signed in as das-0001 (DAS)');
+
+      // Pages a person may land on by a stale link: not theirs, or not there.
+      await page.goto(`${stack.baseUrl}/inbox`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Not available to you');
+      await expectAccessible(page, 'not-available');
+      await page.goto(`${stack.baseUrl}/no-such-page`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Page not found');
+      await expectAccessible(page, 'not-found');
     });
   });
 });

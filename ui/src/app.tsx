@@ -21,7 +21,7 @@ type Session = { state: 'signed-out' } | { state: 'loading' } | { state: 'signed
 
 const SEE_ALL: readonly ApiRole[] = ['hr', 'das', 'auditor'];
 const ASSIGNED: readonly ApiRole[] = ['supervisor', 'program-manager'];
-export const holds = (me: Me, roles: readonly ApiRole[]): boolean => me.roles.some((role) => roles.includes(role));
+const holds = (me: Me, roles: readonly ApiRole[]): boolean => me.roles.some((role) => roles.includes(role));
 
 /** Where each person starts: HR, DAS and auditors on the dashboard, supervisors in their inbox, trainees on their program. */
 function homeOf(me: Me): string | null {

@@ -3,7 +3,7 @@
  * each with its sign-off form; and their trainees' programs, each with a service-rating form.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, programPath } from '../api.js';
 import type { Inbox, InboxItem, Me, ProgramPage, ProgramView } from '../api-types.js';
 import { ServiceRatingForm, SignOffForm } from '../components/commands.js';
@@ -21,6 +21,8 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
   const [openForm, setOpenForm] = useState<string | null>(null);
   const [message, setMessage] = useState('');
   const [reloads, setReloads] = useState(0);
+  const refresh = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(refresh.current), []);
 
   useEffect(() => {
     getJson<Inbox>('/v1/inbox')
@@ -54,7 +56,8 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
     }
     requestAnimationFrame(() => document.getElementById('inbox-message')?.focus());
     // The read model follows a moment behind; refresh after it has caught up.
-    setTimeout(() => setReloads((n) => n + 1), 1500);
+    clearTimeout(refresh.current);
+    refresh.current = setTimeout(() => setReloads((n) => n + 1), 1500);
   };
 
   return (
