@@ -87,9 +87,11 @@ export type SendFailure = 'not-accepted' | 'refused-for-good' | 'unknown';
 
 export function classifySendFailure(error: unknown): SendFailure {
   if (typeof error !== 'object' || error === null) return 'unknown';
-  // The server answered: 5xx is final (RFC 5321, 4.2.1), 4xx asks us to try again later.
   if ('responseCode' in error && typeof error.responseCode === 'number') {
-    return error.responseCode >= 500 && error.responseCode < 600 ? 'refused-for-good' : 'not-accepted';
+    const command = 'command' in error && typeof error.command === 'string' ? error.command : '';
+    // A 5xx about this recipient or this message is final (RFC 5321, 4.2.1). A 5xx at greeting,
+    // sender or authentication is our configuration, and a 4xx asks to try later: both retried.
+    return error.responseCode >= 500 && /^(RCPT TO|DATA)$/.test(command) ? 'refused-for-good' : 'not-accepted';
   }
   // Never connected (refused, unreachable, no such host): nothing went out.
   if (('syscall' in error && error.syscall === 'connect') || ('code' in error && error.code === 'EDNS')) return 'not-accepted';
