@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import { programRow } from '../db/projections.js';
 import { chromium } from 'playwright-core';
 import { mintToken } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
@@ -27,7 +28,6 @@ import { defaultPolicy } from '../domain/policy.js';
 import { decideEnrollment, execute, replay, stamp, type Actor, type ProgramCommand, type ProgramState } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import { findTargetClass, targetClasses } from '../domain/target-classes.js';
-import { programView } from '../domain/view.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '7' } } });
 const programCount = Number(positionals[0] ?? 10_000);
@@ -129,26 +129,7 @@ async function insertReadModel(db: pg.Pool, states: readonly ProgramState[]): Pr
          latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)`,
       [
         JSON.stringify(
-          batch.map((state) => {
-            const view = programView(state);
-            return {
-              program_id: view.programId,
-              version: view.version,
-              status: view.status,
-              agency: view.agency,
-              target_class_code: view.targetClassCode,
-              supervisor_id: view.supervisorId,
-              program_manager_id: view.programManagerId,
-              trainee_employee_id: view.traineeEmployeeId,
-              appointment_date: view.appointmentDate,
-              earliest_reclassification_date: view.earliestReclassificationDate,
-              latest_completion_date: view.latestCompletionDate,
-              overdue_milestones: view.milestones.filter((m) => m.status === 'overdue').length,
-              meets_target_class: view.qualification.meetsTargetClass,
-              state,
-              view,
-            };
-          }),
+          batch.map(programRow),
         ),
       ],
     );

@@ -88,6 +88,28 @@ const lastOf = (rows: readonly LogRow[], fallback: Checkpoint): Checkpoint => {
   return last ? { transactionId: last.transaction_id_text, position: last.position_text } : fallback;
 };
 
+/** A program's rm_programs row: the filtered columns, the working state and the served view. */
+export function programRow(state: ProgramState) {
+  const view = programView(state);
+  return {
+    program_id: state.programId,
+    version: state.version,
+    status: state.status,
+    agency: view.agency,
+    target_class_code: view.targetClassCode,
+    supervisor_id: view.supervisorId,
+    program_manager_id: view.programManagerId,
+    trainee_employee_id: view.traineeEmployeeId,
+    appointment_date: view.appointmentDate,
+    earliest_reclassification_date: view.earliestReclassificationDate,
+    latest_completion_date: view.latestCompletionDate,
+    overdue_milestones: view.milestones.filter((m) => m.status === 'overdue').length,
+    meets_target_class: view.qualification.meetsTargetClass,
+    state,
+    view,
+  };
+}
+
 /** Folds a batch of events into the projection's tables; events already applied are skipped. */
 async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables: Tables): Promise<void> {
   const byProgram = new Map<string, LogRow[]>();
@@ -141,26 +163,7 @@ async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables:
      WHERE p.version < EXCLUDED.version`,
     [
       JSON.stringify(
-        changed.map((state) => {
-          const view = programView(state);
-          return {
-            program_id: state.programId,
-            version: state.version,
-            status: state.status,
-            agency: view.agency,
-            target_class_code: view.targetClassCode,
-            supervisor_id: view.supervisorId,
-            program_manager_id: view.programManagerId,
-            trainee_employee_id: view.traineeEmployeeId,
-            appointment_date: view.appointmentDate,
-            earliest_reclassification_date: view.earliestReclassificationDate,
-            latest_completion_date: view.latestCompletionDate,
-            overdue_milestones: view.milestones.filter((m) => m.status === 'overdue').length,
-            meets_target_class: view.qualification.meetsTargetClass,
-            state,
-            view,
-          };
-        }),
+        changed.map(programRow),
       ),
     ],
   );
