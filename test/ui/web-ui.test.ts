@@ -98,7 +98,7 @@ describe('sign-in', () => {
       await expectAccessible(page, 'sign-in');
 
       await page.getByLabel('Role').selectOption('das');
-      expect(await page.getByLabel('Person').inputValue()).toBe('das-0001');
+      await expect.poll(() => page.getByLabel('Person').inputValue()).toBe('das-0001');
       await page.getByRole('button', { name: 'Sign in for development' }).click();
       await page.waitForURL(/\/dashboard$/);
       await expect.poll(() => page.getByRole('banner').textContent()).toContain('Signed in as das-0001 (DAS)');
@@ -234,13 +234,16 @@ describe('HR on the dashboard and the import page', () => {
       await page.getByLabel('Cap before').fill(addDays(cap.latestCompletionDate, 1));
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await page.waitForURL(/capBefore=/);
-      await expect.poll(() => page.locator('#cohort-timeline g.bar').count()).toBe(1);
-      expect(await page.getByRole('region', { name: 'Programs, earliest cap first' }).textContent()).toContain(nearCap.trainee.employeeId);
+      const cohort = () => page.locator('.dashboard[data-state="ready"]').getByRole('region', { name: 'Programs, earliest cap first' }).textContent();
+      await expect.poll(cohort).toContain(nearCap.trainee.employeeId);
+      expect(await page.locator('#cohort-timeline g.bar').count()).toBe(1);
 
       await page.getByRole('link', { name: /Reclassified/ }).click();
       await page.waitForURL(/status=reclassified/);
-      await expect.poll(() => page.locator('#cohort-timeline g.bar').count()).toBe(1);
-      expect(await page.getByRole('region', { name: 'Programs, earliest cap first' }).textContent()).toContain(completed.trainee.employeeId);
+      // The list of the filters before (one bar too) must not pass for the answer.
+      await expect.poll(cohort).toContain(completed.trainee.employeeId);
+      expect(await cohort()).not.toContain(nearCap.trainee.employeeId);
+      expect(await page.locator('#cohort-timeline g.bar').count()).toBe(1);
     });
 
     await withPage(
@@ -317,7 +320,7 @@ describe('a supervisor', () => {
           return { id: active?.id ?? '', opens: active?.getAttribute('data-opens') ?? null };
         });
       await page.getByRole('button', { name: `Sign off m2 for trainee ${traineeEmployeeId}` }).click();
-      expect((await activeElement()).id).toMatch(/signedOn$/);
+      await expect.poll(async () => (await activeElement()).id).toMatch(/signedOn$/);
       await page.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(async () => (await activeElement()).opens).toBe(`sign-off:${programId}/m2`);
 
@@ -382,9 +385,15 @@ describe('DAS', () => {
       expect(await fieldError.textContent()).toContain('exceeds the three-year maximum of C.G.S. 5-234');
       expect(await page.locator('.error-summary').textContent()).toContain(`the latest allowed is ${program.latestCompletionDate}`);
       // Keyboard: focus is on the summary; its link takes focus to the field.
+      const focused = () =>
+        page.evaluate(() => {
+          const active = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document.activeElement;
+          return active ? active.id || active.className : '';
+        });
+      await expect.poll(focused).toContain('error-summary');
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
-      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('f-plannedEndDate');
+      await expect.poll(focused).toBe('f-plannedEndDate');
       await expectAccessible(page, 'program-das-amendment-refused');
     });
     const events = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken });

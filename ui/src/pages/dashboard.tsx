@@ -32,31 +32,47 @@ const filtersOf = (query: URLSearchParams): Filters => ({
   capBefore: query.get('capBefore') ?? '',
 });
 
-type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'loaded'; value: T };
+/** An answer, with the key (the filters) it answers. */
+type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown; key: string } | { state: 'loaded'; value: T; key: string };
+
+/** What was loaded, unless it answers other filters than the ones now asked for. */
+const answering = <T,>(loaded: Loaded<T>, key: string): Loaded<T> => (loaded.state !== 'loading' && loaded.key !== key ? { state: 'loading' } : loaded);
 
 export function DashboardPage({ me }: { me: Me }): JSX.Element {
   const location = useLocation();
   const filters = filtersOf(location.query);
   const listFilters = { ...filters, status: filters.status === ANY_STATUS ? '' : filters.status };
   const filterKey = queryString(listFilters);
-  const [dashboard, setDashboard] = useState<Loaded<Dashboard>>({ state: 'loading' });
-  const [programs, setPrograms] = useState<Loaded<ProgramPage>>({ state: 'loading' });
+  const [dashboardAnswer, setDashboard] = useState<Loaded<Dashboard>>({ state: 'loading' });
+  const [programsAnswer, setPrograms] = useState<Loaded<ProgramPage>>({ state: 'loading' });
+  const dashboard = answering(dashboardAnswer, filters.agency);
+  const programs = answering(programsAnswer, filterKey);
   const [moreBusy, setMoreBusy] = useState(false);
   const rendered = useRef(false);
   const today = todayInNewYork();
 
+  // Each answer is kept with the filters it answers; an answer to filters since changed is dropped,
+  // and until the current one arrives the page says it is loading rather than showing the old list.
   useEffect(() => {
+    let current = true;
     setDashboard({ state: 'loading' });
     getJson<Dashboard>(`/v1/dashboard${queryString({ agency: filters.agency })}`)
-      .then((value) => setDashboard({ state: 'loaded', value }))
-      .catch((error: unknown) => setDashboard({ state: 'failed', error }));
+      .then((value) => current && setDashboard({ state: 'loaded', value, key: filters.agency }))
+      .catch((error: unknown) => current && setDashboard({ state: 'failed', error, key: filters.agency }));
+    return () => {
+      current = false;
+    };
   }, [filters.agency]);
 
   useEffect(() => {
+    let current = true;
     setPrograms({ state: 'loading' });
     getJson<ProgramPage>(`/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE })}`)
-      .then((value) => setPrograms({ state: 'loaded', value }))
-      .catch((error: unknown) => setPrograms({ state: 'failed', error }));
+      .then((value) => current && setPrograms({ state: 'loaded', value, key: filterKey }))
+      .catch((error: unknown) => current && setPrograms({ state: 'failed', error, key: filterKey }));
+    return () => {
+      current = false;
+    };
   }, [filterKey]);
 
   const ready = dashboard.state !== 'loading' && programs.state !== 'loading';
@@ -73,9 +89,12 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
     setMoreBusy(true);
     try {
       const next = await getJson<ProgramPage>(`/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE, cursor: programs.value.nextCursor })}`);
-      setPrograms({ state: 'loaded', value: { items: [...programs.value.items, ...next.items], nextCursor: next.nextCursor } });
+      const key = filterKey;
+      // Kept only if the filters are still the ones the page was loaded for.
+      setPrograms((now) => (now.state === 'loaded' && now.key === key ? { state: 'loaded', value: { items: [...now.value.items, ...next.items], nextCursor: next.nextCursor }, key } : now));
     } catch (error) {
-      setPrograms({ state: 'failed', error });
+      const key = filterKey;
+      setPrograms((now) => (now.state !== 'loading' && now.key === key ? { state: 'failed', error, key } : now));
     } finally {
       setMoreBusy(false);
     }
