@@ -13,6 +13,7 @@ import {
   leaveSchema,
   serviceRatingSchema,
   signOffSchema,
+  transferSchema,
   withdrawalSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
@@ -32,6 +33,10 @@ export const amendmentBody = amendmentSchema.meta({
 export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
 export const leaveBody = leaveSchema.meta({ id: 'Leave' });
 export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
+export const transferBody = transferSchema.meta({
+  id: 'Transfer',
+  description: 'A move to another agency, supervisor or program manager (any of them); the three-year clock runs on.',
+});
 
 // --- Responses -------------------------------------------------------------------------------
 

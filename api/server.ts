@@ -60,6 +60,7 @@ import {
   serviceRatingBody,
   signOffBody,
   targetClassListResponse,
+  transferBody,
   withdrawalBody,
 } from './schemas.js';
 
@@ -429,6 +430,23 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/transfers',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Transfer the trainee to another agency, supervisor or program manager (hr)',
+        description:
+          'The program, its DAS-approved schedule and its three-year clock carry on. The new supervisor and program manager act on it from then on; the former ones no longer see it. The same transfer again is 200 with no new event.',
+        params: programParams,
+        body: transferBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request) => command(request.params.programId, () => programs.transfer(request.params.programId, request.body, actorOf(request))),
   );
 
   api.get(

@@ -38,6 +38,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   amend <programId> <amendment.json> --as <das-id>
   leave <programId> --from <date> --to <date> --kind unpaid|sick|workers-comp|other --as <hr-id>
   withdraw <programId> --on <date> --reason <text> --as <hr-id>
+  transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
+      at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
   list [--status <status>] [--agency <code>] [--target-class <code>] [--cap-before <date>] [--limit <n>] [--cursor <c>]
   import <file.csv|file.json> (--as <hr-id> | --token <jwt>) [--chunk-size <rows>]
       through the HTTP API (API_URL); a progress bar on stderr; safe to run again after a failure
@@ -71,6 +73,8 @@ const options = {
   kind: { type: 'string' },
   reason: { type: 'string' },
   'idempotency-key': { type: 'string' },
+  supervisor: { type: 'string' },
+  'program-manager': { type: 'string' },
   status: { type: 'string' },
   agency: { type: 'string' },
   'target-class': { type: 'string' },
@@ -105,6 +109,7 @@ function formatProgram(p: ProgramView): string {
     `program            ${p.programId}`,
     `status             ${p.status}`,
     `agency / role      ${p.agency} / ${p.functionalRole}`,
+    `supervisor / PM    ${p.supervisorId} / ${p.programManagerId}`,
     `target class       ${p.targetClassCode}`,
     `appointed          ${p.appointmentDate}`,
     `earliest reclass.  ${p.earliestReclassificationDate}`,
@@ -210,6 +215,17 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
       case 'withdraw': {
         const body = { effectiveOn: need(values.on, 'on'), reason: need(values.reason, 'reason') };
         showProgram(await programs.withdraw(programId(), body, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'transfer': {
+        const body = {
+          effectiveOn: need(values.on, 'on'),
+          ...(values.agency !== undefined ? { agency: values.agency } : {}),
+          ...(values.supervisor !== undefined ? { supervisorId: values.supervisor } : {}),
+          ...(values['program-manager'] !== undefined ? { programManagerId: values['program-manager'] } : {}),
+          ...(values.reason !== undefined ? { reason: values.reason } : {}),
+        };
+        showProgram(await programs.transfer(programId(), body, actor(values, 'hr')));
         return EXIT.ok;
       }
       case 'list': {

@@ -20,6 +20,7 @@ import {
   leaveSchema,
   serviceRatingSchema,
   signOffSchema,
+  transferSchema,
   withdrawalSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
@@ -31,6 +32,7 @@ import {
   rateServiceUpdate,
   recordLeaveUpdate,
   signOffMilestoneUpdate,
+  transferUpdate,
   withdrawUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
@@ -174,6 +176,11 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
     withdraw(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
       const command = parse(withdrawalSchema, body);
       return update(programId, () => handleFor(programId).executeUpdate(withdrawUpdate, { args: [{ actor, command }] }));
+    },
+
+    transfer(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = parse(transferSchema, body);
+      return update(programId, () => handleFor(programId).executeUpdate(transferUpdate, { args: [{ actor, command }] }));
     },
 
     handle: handleFor,

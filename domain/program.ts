@@ -67,6 +67,8 @@ interface EventPayloads {
   'service-rating-overdue': { workingTestPeriodEndsOn: CivilDate; on: CivilDate };
   'leave-recorded': Leave & { workingDays: number; extendsMinimumByDays: number; earliestReclassificationDate: CivilDate };
   withdrawn: { effectiveOn: CivilDate; reason: string };
+  /** A move to another agency, supervisor or program manager. The program's clock runs on. */
+  transferred: { effectiveOn: CivilDate; from: Assignment; to: Assignment };
   'minimum-period-reached': { on: CivilDate };
   'cap-warning-issued': { daysBefore: number; daysRemaining: number; latestCompletionDate: CivilDate; on: CivilDate };
   'eligible-for-reclassification': { on: CivilDate; qualification: QualificationProjection };
@@ -76,6 +78,13 @@ interface EventPayloads {
   'milestone-due-soon': { milestoneId: string; dueDate: CivilDate; on: CivilDate; daysBefore: number };
   'milestone-escalated': { milestoneId: string; dueDate: CivilDate; on: CivilDate; daysOverdue: number };
   'overdue-reminder-issued': { on: CivilDate; milestones: OverdueMilestone[] };
+}
+
+/** Where a trainee is placed, and who supervises and coordinates the program. */
+export interface Assignment {
+  agency: string;
+  supervisorId: string;
+  programManagerId: string;
 }
 
 /** One line of an overdue reminder. */
@@ -101,6 +110,7 @@ export const EVENT_TYPES = [
   'service-rating-overdue',
   'leave-recorded',
   'withdrawn',
+  'transferred',
   'minimum-period-reached',
   'cap-warning-issued',
   'eligible-for-reclassification',
@@ -160,6 +170,8 @@ export interface ProgramState {
   ended: { on: CivilDate; reason: EndReason | 'expired' } | null;
   /** Which milestone reminders went out; absent in states carried over from before reminders existed. */
   reminders?: ReminderState;
+  /** Transfers, oldest first; absent in states carried over from before transfers existed. */
+  transfers?: (Assignment & { effectiveOn: CivilDate })[];
 }
 
 /** A milestone and the due date a reminder went out for: an amended due date starts again. */
@@ -212,11 +224,20 @@ export interface Withdraw {
   effectiveOn: CivilDate;
   reason: string;
 }
+/** Names at least one of the three; those left out stay as they are. */
+export interface Transfer {
+  type: 'transfer';
+  effectiveOn: CivilDate;
+  agency?: string;
+  supervisorId?: string;
+  programManagerId?: string;
+  reason?: string;
+}
 export interface AdvanceClock {
   type: 'advance-clock';
 }
 
-export type ProgramCommand = SignOffMilestone | AmendSchedule | RateService | RecordLeave | Withdraw | AdvanceClock;
+export type ProgramCommand = SignOffMilestone | AmendSchedule | RateService | RecordLeave | Withdraw | Transfer | AdvanceClock;
 
 export type Decision = { ok: true; events: EventDraft[] } | { ok: false; violations: RuleViolation[] };
 
@@ -300,6 +321,8 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
       return decideLeave(command, state, actor);
     case 'withdraw':
       return decideWithdrawal(command, state, actor);
+    case 'transfer':
+      return decideTransfer(command, state, actor, clock);
   }
 }
 
@@ -449,6 +472,42 @@ function decideWithdrawal(command: Withdraw, state: ProgramState, actor: Actor):
     { type: 'withdrawn', actor, data: { effectiveOn: command.effectiveOn, reason: command.reason } },
     { type: 'program-ended', actor, data: { on: command.effectiveOn, reason: 'withdrawn' } },
   ]);
+}
+
+export const assignmentOf = ({ enrollment }: ProgramState): Assignment => ({
+  agency: enrollment.agency,
+  supervisorId: enrollment.supervisorId,
+  programManagerId: enrollment.programManagerId,
+});
+
+/**
+ * A transfer between agencies, or a new supervisor or program manager. The three-year clock runs on
+ * (C.G.S. 5-234 counts service in the trainee class, which a transfer does not leave; DOMAIN.md's
+ * open question), and so does the DAS-approved schedule: a new schedule is an amendment by DAS.
+ */
+function decideTransfer(command: Transfer, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const from = assignmentOf(state);
+  const to: Assignment = {
+    agency: command.agency ?? from.agency,
+    supervisorId: command.supervisorId ?? from.supervisorId,
+    programManagerId: command.programManagerId ?? from.programManagerId,
+  };
+  const problems = checkServiceDate(command.effectiveOn, 'effectiveOn', state, clock);
+  if (to.supervisorId === state.enrollment.trainee.employeeId || to.programManagerId === state.enrollment.trainee.employeeId) {
+    const field = to.supervisorId === state.enrollment.trainee.employeeId ? 'supervisorId' : 'programManagerId';
+    problems.push(violation('trainee-cannot-oversee-own-program', field, 'The trainee cannot supervise or manage their own program.'));
+  }
+  const last = state.transfers?.at(-1);
+  if (last && command.effectiveOn < last.effectiveOn) {
+    problems.push(violation('transfer-before-last-transfer', 'effectiveOn', `${command.effectiveOn} is before the last transfer, effective ${last.effectiveOn}.`));
+  }
+  if (problems.length > 0) return reject(...problems);
+  if (to.agency === from.agency && to.supervisorId === from.supervisorId && to.programManagerId === from.programManagerId) {
+    return accept([]); // already so: the same transfer again changes nothing
+  }
+  const transferred: EventDraft = { type: 'transferred', actor, data: { effectiveOn: command.effectiveOn, from, to } };
+  if (command.reason !== undefined) transferred.reason = command.reason;
+  return accept([transferred]);
 }
 
 // --- Time-driven rules ----------------------------------------------------------------------
@@ -755,6 +814,12 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
     }
     case 'withdrawn':
       return state;
+    case 'transferred':
+      return {
+        ...state,
+        enrollment: { ...state.enrollment, ...event.data.to },
+        transfers: [...(state.transfers ?? []), { effectiveOn: event.data.effectiveOn, ...event.data.to }],
+      };
     case 'minimum-period-reached':
       return { ...state, minimumPeriodReachedOn: event.data.on };
     case 'cap-warning-issued':

@@ -28,6 +28,8 @@ export type RuleCode =
   | 'leave-outside-program'
   | 'leave-overlaps'
   | 'withdrawal-outside-program'
+  | 'trainee-cannot-oversee-own-program'
+  | 'transfer-before-last-transfer'
   | 'special-experience-exceeds-general';
 
 export interface RuleViolation {

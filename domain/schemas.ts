@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { isCivilDate } from './dates.js';
-import type { Actor, AmendSchedule, RateService, RecordLeave, SignOffMilestone, Withdraw } from './program.js';
+import type { Actor, AmendSchedule, RateService, RecordLeave, SignOffMilestone, Transfer, Withdraw } from './program.js';
 import type { Enrollment } from './rules.js';
 
 export const civilDate = z
@@ -96,6 +96,19 @@ export const withdrawalSchema = z.strictObject({
   reason: text(2000),
 });
 
+export const transferSchema = z
+  .strictObject({
+    effectiveOn: civilDate,
+    agency: text(100).optional(),
+    supervisorId: id.optional(),
+    programManagerId: id.optional(),
+    reason: optionalText(2000),
+  })
+  .refine((t) => t.agency !== undefined || t.supervisorId !== undefined || t.programManagerId !== undefined, {
+    message: 'a transfer names a new agency, supervisorId or programManagerId (or several)',
+    path: ['agency'],
+  });
+
 export const actorSchema = z.strictObject({
   id,
   role: z.enum(['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor', 'system']),
@@ -113,6 +126,7 @@ assertTrue<Same<z.infer<typeof serviceRatingSchema>, Omit<RateService, 'type'>>>
 assertTrue<Same<z.infer<typeof leaveSchema>, Omit<RecordLeave, 'type'>>>();
 assertTrue<Same<z.infer<typeof withdrawalSchema>, Omit<Withdraw, 'type'>>>();
 assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>();
+assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
 
 /** Zod issues as `{ path: 'a.b[0]', message }`, the shape the API contract names. */
 export function describeIssues(error: z.ZodError): { path: string; message: string }[] {

@@ -15,6 +15,7 @@ import type {
   RateService,
   RecordLeave,
   SignOffMilestone,
+  Transfer,
   Withdraw,
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
@@ -58,6 +59,7 @@ export const amendScheduleUpdate = defineUpdate<ProgramView, [Request<AmendSched
 export const rateServiceUpdate = defineUpdate<ProgramView, [Request<RateService>]>('rateService');
 export const recordLeaveUpdate = defineUpdate<ProgramView, [Request<RecordLeave>]>('recordLeave');
 export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('withdraw');
+export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
 
 export const programQuery = defineQuery<ProgramView>('program');
 

@@ -36,6 +36,7 @@ import {
   type RateService,
   type RecordLeave,
   type SignOffMilestone,
+  type Transfer,
   type Withdraw,
 } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
@@ -47,6 +48,7 @@ import {
   recordLeaveUpdate,
   searchAttributes,
   signOffMilestoneUpdate,
+  transferUpdate,
   withdrawUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
@@ -135,7 +137,8 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     state = commit(result.events, state);
     if (
       before.status !== state.status ||
-      before.earliestReclassificationDate !== state.earliestReclassificationDate
+      before.earliestReclassificationDate !== state.earliestReclassificationDate ||
+      before.enrollment.agency !== state.enrollment.agency
     ) {
       publishSearchAttributes();
     }
@@ -162,6 +165,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(rateServiceUpdate, ...commandHandlers<RateService>('rate-service'));
   setHandler(recordLeaveUpdate, ...commandHandlers<RecordLeave>('record-leave'));
   setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
+  setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
   setHandler(programQuery, () => programView(state));
 
   const shouldContinueAsNew = (): boolean =>

@@ -113,6 +113,14 @@ const ROWS: Row[] = [
     expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
   },
   {
+    // The program's own agency: accepted with nothing to change, so the rows after it keep their callers.
+    endpoint: 'POST …/transfers',
+    method: 'POST',
+    path: () => `/v1/programs/${withdrawnId}/transfers`,
+    body: () => ({ effectiveOn: today(), agency }),
+    expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
+  },
+  {
     endpoint: 'POST …/withdrawal',
     method: 'POST',
     path: () => `/v1/programs/${withdrawnId}/withdrawal`,

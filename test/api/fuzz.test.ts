@@ -40,6 +40,7 @@ const ENDPOINTS: WriteEndpoint[] = [
   { name: 'POST …/service-ratings', path: (id) => `/v1/programs/${id}/service-ratings`, role: 'supervisor', valid: () => ({ rating: 'satisfactory', ratedOn: today() }) },
   { name: 'POST …/leaves', path: (id) => `/v1/programs/${id}/leaves`, role: 'hr', valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), kind: 'unpaid' }) },
   { name: 'POST …/withdrawal', path: (id) => `/v1/programs/${id}/withdrawal`, role: 'hr', valid: () => ({ effectiveOn: today(), reason: 'Fuzzed' }) },
+  { name: 'POST …/transfers', path: (id) => `/v1/programs/${id}/transfers`, role: 'hr', valid: () => ({ effectiveOn: today(), agency: 'FUZZ-AGENCY', supervisorId: 'sup-fuzz' }) },
 ];
 
 beforeAll(async () => {

@@ -179,6 +179,58 @@ describe('a program driven through the API', () => {
   });
 });
 
+describe('a transfer', () => {
+  it('moves a program to another agency and supervisor: the new supervisor sees and acts on it, the former one no longer does', async () => {
+    const body0 = enrollment(addMonths(today(), -2));
+    const created = await enroll(body0);
+    const newAgency = uniqueId('AG');
+    const newSupervisor = uniqueId('sup');
+    const newSupervisorToken = await stack.token(newSupervisor, 'supervisor');
+    const path = `/v1/programs/${created.programId}/transfers`;
+
+    // Bad input changes nothing: nothing to change is 400; the trainee as their own supervisor is 422.
+    const nothing = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today() } });
+    expect(nothing.status).toBe(400);
+    expect(error(nothing).issues?.[0]?.path).toBe('agency');
+    const self = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), supervisorId: body0.trainee.employeeId } });
+    expect([self.status, error(self).code]).toEqual([422, 'trainee-cannot-oversee-own-program']);
+    const future = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: addDays(today(), 1), agency: newAgency } });
+    expect([future.status, error(future).code, error(future).issues?.[0]?.path]).toEqual([422, 'date-in-future', 'effectiveOn']);
+
+    const body = { effectiveOn: today(), agency: newAgency, supervisorId: newSupervisor, reason: 'Reassigned to the Department of Labor' };
+    const moved = await stack.call('POST', path, { token: hrToken, body });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ agency: newAgency, supervisorId: newSupervisor, programManagerId: managerId, status: created.status });
+    expect((await stack.call('POST', path, { token: hrToken, body })).status).toBe(200); // the same transfer again: no second event
+
+    const listed = (token: string, listAgency: string) =>
+      stack.call('GET', `/v1/programs?agency=${listAgency}&limit=200`, { token }).then((r) => (r.body as { items: { programId: string }[] }).items.map((p) => p.programId));
+    await eventually(() => listed(hrToken, newAgency), (ids) => ids.includes(created.programId), 'the read model to list the program under its new agency');
+    expect(await listed(hrToken, agency)).not.toContain(created.programId);
+    expect(await listed(newSupervisorToken, newAgency)).toEqual([created.programId]);
+    expect(await listed(supervisorToken, newAgency)).toEqual([]);
+    expect((await stack.call('GET', `/v1/programs/${created.programId}`, { token: supervisorToken })).status).toBe(404);
+
+    const signOff = (token: string) => stack.call('POST', `/v1/programs/${created.programId}/milestones/m1/sign-off`, { token, body: { signedOn: today() } });
+    expect((await signOff(supervisorToken)).status).toBe(403);
+    expect((await signOff(newSupervisorToken)).status).toBe(200);
+
+    const events = await eventually(
+      () => stack.call('GET', `/v1/programs/${created.programId}/events`, { token: hrToken }),
+      (r) => (r.body as { items: { type: string }[] }).items.some((e) => e.type === 'milestone-signed-off'),
+      'the sign-off in the event log',
+    );
+    const items = (events.body as { items: { type: string; actor: unknown; data: unknown }[] }).items;
+    expect(items.filter((e) => e.type === 'transferred')).toEqual([
+      expect.objectContaining({
+        actor: { id: 'hr-0001', role: 'hr' },
+        data: { effectiveOn: today(), from: { agency, supervisorId, programManagerId: managerId }, to: { agency: newAgency, supervisorId: newSupervisor, programManagerId: managerId } },
+      }),
+    ]);
+    expect(items.find((e) => e.type === 'milestone-signed-off')?.actor).toEqual({ id: newSupervisor, role: 'supervisor' });
+  });
+});
+
 describe('input', () => {
   it('rejects extra fields such as status or supervisorId in a sign-off with 400, and changes nothing', async () => {
     const created = await enroll(enrollment(today()));

@@ -154,6 +154,14 @@ describe('the command line', () => {
     expect(events.out.split('\n').map((l) => l.trim().split(/\s+/).at(-1))).toEqual(['enrolled', 'schedule-approved', 'milestone-signed-off']);
     expect((await recordedEvents(db, programId)).map((e) => e.actor_id)).toEqual([hr.id, hr.id, supervisor.id]);
 
+    const noChange = await run('transfer', programId, '--on', today, '--as', hr.id);
+    expect(noChange.code).toBe(EXIT.invalid);
+    expect(noChange.err).toContain('agency');
+    const moved = await run('transfer', programId, '--on', today, '--supervisor', 'sup-0002', '--reason', 'Reassigned', '--as', hr.id);
+    expect(moved.code).toBe(EXIT.ok);
+    expect(moved.out).toMatch(/supervisor \/ PM\s+sup-0002 \/ /);
+    expect((await run('sign-off', programId, 'm2', '--on', today, '--as', supervisor.id)).code).toBe(EXIT.rule);
+
     expect((await run('withdraw', programId, '--on', today, '--reason', 'test complete', '--as', hr.id)).code).toBe(EXIT.ok);
   });
 });

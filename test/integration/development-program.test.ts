@@ -11,7 +11,7 @@ import { addDays, addMonths, anniversary, isLeapYear, startOfDayInNewYork } from
 import { createProjector, type Projector } from '../../db/projections.js';
 import { createQueries, type Queries } from '../../db/queries.js';
 import { createProgramWorker } from '../../worker/worker.js';
-import { workflowIdFor, type ProgramOutcome } from '../../workflows/definitions.js';
+import { searchAttributes, workflowIdFor, type ProgramOutcome } from '../../workflows/definitions.js';
 import {
   das,
   enrollmentFixture,
@@ -231,6 +231,35 @@ describe('a development program on the time-skipping server', () => {
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'd-repeated-sign-off');
     const signOffs = (await recordedEvents(db, programId)).filter((e) => e.type === 'milestone-signed-off');
     expect(signOffs).toHaveLength(1);
+  });
+
+  it('(i) transfers a trainee mid-program: the clock runs on, the new supervisor signs off, the search attribute follows', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    const newSupervisor = { id: 'sup-0002', role: 'supervisor' } as const;
+    const handle = env.client.workflow.getHandle(workflowIdFor(programId));
+
+    await worker.runUntil(async () => {
+      await skipTo(env, addMonths(appointment, 2));
+      const moved = await programs.transfer(programId, { effectiveOn: addMonths(appointment, 2), agency: 'DOL', supervisorId: newSupervisor.id }, hr);
+      expect(moved).toMatchObject({ agency: 'DOL', supervisorId: newSupervisor.id, latestCompletionDate: addDays(anniversary(appointment, 3), -1) });
+      expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.agency)).toBe('DOL');
+
+      const byFormer = programs.signOff(programId, 'm1', { signedOn: addMonths(appointment, 2) }, supervisor);
+      await expect(byFormer).rejects.toMatchObject({ code: 'not-assigned-to-program' });
+      const signed = await programs.signOff(programId, 'm1', { signedOn: addMonths(appointment, 2) }, newSupervisor);
+      await waitForRecorded(db, programId, signed.version);
+      await programs.withdraw(programId, { effectiveOn: addMonths(appointment, 2), reason: 'test complete' }, hr);
+      await resultOf(programId);
+    });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'i-transferred');
+
+    const events = await recordedEvents(db, programId);
+    expect(events.filter((e) => e.type === 'transferred')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'milestone-signed-off')?.actor_id).toBe(newSupervisor.id);
+    const { program } = await readModelOf(programId);
+    expect(program).toMatchObject({ agency: 'DOL', supervisorId: newSupervisor.id, programManagerId: enrollmentFixture(appointment).programManagerId });
   });
 
   it('(e) counts a 29 February appointment to 28 February in common years', async () => {

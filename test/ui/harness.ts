@@ -156,3 +156,14 @@ export async function seriousAccessibilityViolations(page: Page, name: string): 
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id} (${v.help}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
+
+/**
+ * What has the keyboard focus: its id, or its class when it has none. Pages move focus after they
+ * render, so tests poll this rather than read it once.
+ */
+export function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const active = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document.activeElement;
+    return active ? active.id || active.className : '';
+  });
+}

@@ -10,7 +10,7 @@ import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
+import { ensureUiBuilt, focusedElement, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -151,7 +151,7 @@ describe('HR', () => {
       await page.locator('#f-trainee-email-error').waitFor();
       expect(await page.locator('#f-trainee-email-error').textContent()).toBe(emailMessage);
       expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
-      expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { className: string } } }).document.activeElement.className)).toBe('error-summary');
+      await expect.poll(() => focusedElement(page)).toBe('error-summary');
       await expectAccessible(page, 'enroll-invalid');
 
       // Well formed, but 35 hours breaks the full-time rule: the API's 422, beside the hours.
@@ -385,15 +385,10 @@ describe('DAS', () => {
       expect(await fieldError.textContent()).toContain('exceeds the three-year maximum of C.G.S. 5-234');
       expect(await page.locator('.error-summary').textContent()).toContain(`the latest allowed is ${program.latestCompletionDate}`);
       // Keyboard: focus is on the summary; its link takes focus to the field.
-      const focused = () =>
-        page.evaluate(() => {
-          const active = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document.activeElement;
-          return active ? active.id || active.className : '';
-        });
-      await expect.poll(focused).toContain('error-summary');
+      await expect.poll(() => focusedElement(page)).toBe('error-summary');
       await page.keyboard.press('Tab');
       await page.keyboard.press('Enter');
-      await expect.poll(focused).toBe('f-plannedEndDate');
+      await expect.poll(() => focusedElement(page)).toBe('f-plannedEndDate');
       await expectAccessible(page, 'program-das-amendment-refused');
     });
     const events = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken });

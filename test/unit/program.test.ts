@@ -323,6 +323,70 @@ describe('unsatisfactory service', () => {
   });
 });
 
+// --- Transfers -----------------------------------------------------------------------------------
+
+describe('transferring a trainee', () => {
+  const NEW_SUPERVISOR: Actor = { id: 'sup-2', role: 'supervisor' };
+  const transfer = (effectiveOn: CivilDate, to: { agency?: string; supervisorId?: string; programManagerId?: string }): ProgramCommand => ({
+    type: 'transfer',
+    effectiveOn,
+    ...to,
+  });
+
+  it('moves the program to the new agency and supervisor, keeping its clock, schedule and progress', () => {
+    const history = given(enrollmentFixture(), signedOff('m1', '2025-06-20'));
+    const outcome = accepted(when(history, transfer('2025-09-02', { agency: 'Department of Labor', supervisorId: NEW_SUPERVISOR.id }), HR, '2025-09-02'));
+    expect(outcome.events).toEqual([
+      {
+        type: 'transferred',
+        actor: HR,
+        data: {
+          effectiveOn: '2025-09-02',
+          from: { agency: 'Department of Administrative Services', supervisorId: SUPERVISOR.id, programManagerId: PROGRAM_MANAGER.id },
+          to: { agency: 'Department of Labor', supervisorId: NEW_SUPERVISOR.id, programManagerId: PROGRAM_MANAGER.id },
+        },
+      },
+    ]);
+    const { state } = outcome.history;
+    expect(state.enrollment).toMatchObject({ agency: 'Department of Labor', supervisorId: NEW_SUPERVISOR.id, programManagerId: PROGRAM_MANAGER.id });
+    expect([state.earliestReclassificationDate, state.latestCompletionDate]).toEqual([FIRST_ANNIVERSARY, LATEST_COMPLETION]);
+    expect(state.schedule).toEqual(history.state.schedule);
+    expect(state.milestones[0]).toMatchObject({ id: 'm1', status: 'signed-off', signedOffBy: SUPERVISOR.id });
+  });
+
+  it('gives the program to the new supervisor: the former one may no longer sign off, the new one may', () => {
+    const moved = accepted(when(given(enrollmentFixture()), transfer('2025-09-02', { supervisorId: NEW_SUPERVISOR.id }), HR, '2025-09-02')).history;
+    expect(rejection(when(moved, signOff('m1', '2025-09-03'), SUPERVISOR, '2025-09-03'))).toEqual([{ code: 'not-assigned-to-program', field: 'actor' }]);
+    expect(ofType(accepted(when(moved, signOff('m1', '2025-09-03'), NEW_SUPERVISOR, '2025-09-03')).events, 'milestone-signed-off')).toEqual([
+      { type: 'milestone-signed-off', actor: NEW_SUPERVISOR, data: { milestoneId: 'm1', signedOn: '2025-09-03' } },
+    ]);
+  });
+
+  it('records the same transfer once, however often it is submitted', () => {
+    const first = accepted(when(given(enrollmentFixture()), transfer('2025-09-02', { agency: 'Department of Labor' }), HR, '2025-09-02'));
+    expect(accepted(when(first.history, transfer('2025-09-02', { agency: 'Department of Labor' }), HR, '2025-09-02')).events).toEqual([]);
+  });
+
+  it('rejects a transfer dated before the appointment, after today, or before the last transfer', () => {
+    const history = given(enrollmentFixture());
+    expect(rejection(when(history, transfer('2025-03-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'date-before-appointment', field: 'effectiveOn' }]);
+    expect(rejection(when(history, transfer('2025-09-03', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'date-in-future', field: 'effectiveOn' }]);
+    const moved = accepted(when(history, transfer('2025-09-02', { agency: 'DOL' }), HR, '2025-09-02')).history;
+    expect(rejection(when(moved, transfer('2025-09-01', { agency: 'DEEP' }), HR, '2025-09-05'))).toEqual([
+      { code: 'transfer-before-last-transfer', field: 'effectiveOn' },
+    ]);
+  });
+
+  it('rejects the trainee as their own supervisor or program manager, and any transfer of a closed program', () => {
+    const history = given(enrollmentFixture());
+    expect(rejection(when(history, transfer('2025-09-02', { programManagerId: 'E1001' }), HR, '2025-09-02'))).toEqual([
+      { code: 'trainee-cannot-oversee-own-program', field: 'programManagerId' },
+    ]);
+    const ended = accepted(when(history, { type: 'withdraw', effectiveOn: '2025-08-01', reason: 'Resigned' }, HR, '2025-08-01')).history;
+    expect(rejection(when(ended, transfer('2025-09-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'program-closed', field: 'programId' }]);
+  });
+});
+
 // --- Amendments -----------------------------------------------------------------------------------
 
 describe('amending the schedule', () => {

@@ -202,7 +202,8 @@ type CommandSpec =
   | { type: 'rate-service'; rating: 'satisfactory' | 'unsatisfactory'; daysAgo: number; by: Actor }
   | { type: 'advance-clock' }
   | { type: 'record-leave'; startsIn: number; length: number; kind: LeaveKind }
-  | { type: 'amend-schedule'; plannedEndAfterAppointment: number };
+  | { type: 'amend-schedule'; plannedEndAfterAppointment: number }
+  | { type: 'transfer'; daysAgo: number; supervisor: Actor; agency: string };
 
 /** A command, the days since the previous one, and where to probe between today and the next check date. */
 interface Step {
@@ -228,6 +229,8 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
         command: { type: spec.type, dasApprovalRef: `DAS-P-${n}`, approvedOn: today, plannedEndDate: addDays(appointed, spec.plannedEndAfterAppointment) },
         actor: HR,
       };
+    case 'transfer':
+      return { command: { type: spec.type, effectiveOn: addDays(today, -spec.daysAgo), supervisorId: spec.supervisor.id, agency: spec.agency }, actor: HR };
   }
 }
 
@@ -264,6 +267,16 @@ const commandSpec: fc.Arbitrary<CommandSpec> = fc.oneof(
   {
     weight: 1,
     arbitrary: fc.record({ type: fc.constant('amend-schedule' as const), plannedEndAfterAppointment: fc.integer({ min: 300, max: 1200 }) }),
+  },
+  {
+    // The stranger becomes the supervisor (and the first one a stranger), or it moves back.
+    weight: 1,
+    arbitrary: fc.record({
+      type: fc.constant('transfer' as const),
+      daysAgo: fc.integer({ min: 0, max: 20 }),
+      supervisor: fc.constantFrom(SUPERVISOR, STRANGER),
+      agency: fc.constantFrom('DAS', 'DOL'),
+    }),
   },
 );
 

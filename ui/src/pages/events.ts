@@ -14,6 +14,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'service-rating-overdue': 'Service rating overdue',
   'leave-recorded': 'Leave recorded',
   withdrawn: 'Withdrawn',
+  transferred: 'Transferred',
   'minimum-period-reached': 'Minimum period reached',
   'cap-warning-issued': 'Cap warning issued',
   'eligible-for-reclassification': 'Eligible for reclassification',
@@ -60,6 +61,16 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return `${text(data, 'kind') ?? ''} leave, ${date(data, 'from') ?? ''} to ${date(data, 'to') ?? ''}; first anniversary now ${date(data, 'earliestReclassificationDate') ?? ''}`;
     case 'withdrawn':
       return `effective ${date(data, 'effectiveOn') ?? ''}: ${text(data, 'reason') ?? ''}`;
+    case 'transferred': {
+      const record = (key: string): Record<string, unknown> => {
+        const value = data[key];
+        return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+      };
+      const [from, to] = [record('from'), record('to')];
+      const names: [string, string][] = [['agency', 'agency'], ['supervisorId', 'supervisor'], ['programManagerId', 'program manager']];
+      const changes = names.filter(([key]) => text(from, key) !== text(to, key)).map(([key, name]) => `${name} ${text(from, key) ?? ''} → ${text(to, key) ?? ''}`);
+      return `effective ${date(data, 'effectiveOn') ?? ''}: ${changes.join('; ')}`;
+    }
     case 'minimum-period-reached':
     case 'eligible-for-reclassification':
       return `on ${date(data, 'on') ?? ''}`;
