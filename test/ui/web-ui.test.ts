@@ -325,9 +325,20 @@ describe('a supervisor', () => {
       await expect.poll(async () => (await activeElement()).opens).toBe(`sign-off:${programId}/m2`);
 
       await page.getByRole('button', { name: `Sign off m1 for trainee ${traineeEmployeeId}` }).click();
+      // Typing starts once the form has taken focus, as it does for a person.
+      await expect.poll(() => focusedElement(page)).toMatch(/signedOn$/);
       const form = page.getByRole('form', { name: /^Sign off milestone m1/ });
       expect(await form.getByLabel('Signed on').inputValue()).toBe(today());
-      await form.getByLabel('Comments (optional)').fill('Rotation complete; strong casework.');
+      // A date after today is the rule's 422, shown in the form; correcting it, key by key, keeps
+      // the focus where the person types.
+      await form.getByLabel('Signed on').fill(addDays(today(), 1));
+      await form.getByRole('button', { name: 'Sign off m1' }).click();
+      await expect.poll(() => form.locator('.error-summary').textContent()).toContain(`is after today (${today()})`);
+      await expect.poll(() => focusedElement(page)).toBe('error-summary');
+      await form.getByLabel('Signed on').fill(today());
+      await form.getByLabel('Comments (optional)').focus();
+      await page.keyboard.type('Rotation complete; strong casework.');
+      expect(await form.getByLabel('Comments (optional)').inputValue()).toBe('Rotation complete; strong casework.');
       await screenshot(page, 'inbox-sign-off-form');
       await form.getByRole('button', { name: 'Sign off m1' }).click();
       await page.locator('#inbox-message').waitFor();

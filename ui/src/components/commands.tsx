@@ -4,7 +4,7 @@
  * the fields; on success it hands the program the API answered with to the page.
  */
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, postJson } from '../api.js';
 import { rememberProgram } from '../fresh-programs.js';
 import type { Issue, ProgramView } from '../api-types.js';
@@ -58,7 +58,7 @@ export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }
 
   return (
     <form ref={form} class="form inline-form" noValidate onSubmit={(event) => void submit(event)} aria-label={`Sign off milestone ${milestone.id}: ${milestone.title}`}>
-      {problem && <ErrorSummary message={problem.message} issues={issues} labelFor={labelsOf(idPrefix, { signedOn: 'Signed on', comments: 'Comments' })} />}
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { signedOn: 'Signed on', comments: 'Comments' })} />}
       <TextField path={`${idPrefix}.signedOn`} label="Signed on" type="date" value={signedOn} onValue={setSignedOn} issues={issues} />
       <TextAreaField path={`${idPrefix}.comments`} label="Comments (optional)" value={comments} onValue={setComments} issues={issues} />
       <div class="form-actions">
@@ -105,7 +105,7 @@ export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCanc
 
   return (
     <form ref={form} class="form inline-form" noValidate onSubmit={(event) => void submit(event)} aria-label={`Rate the service of trainee ${traineeEmployeeId}`}>
-      {problem && <ErrorSummary message={problem.message} issues={issues} labelFor={labelsOf(idPrefix, { rating: 'Rating', ratedOn: 'Rated on', comments: 'Comments', confirm: 'Confirmation' })} />}
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { rating: 'Rating', ratedOn: 'Rated on', comments: 'Comments', confirm: 'Confirmation' })} />}
       <fieldset class="radios">
         <legend>Rating</legend>
         {(['satisfactory', 'unsatisfactory'] as const).map((value) => (
@@ -174,7 +174,7 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
 
   return (
     <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Amend the schedule">
-      {problem && <ErrorSummary message={problem.message} issues={issues} labelFor={(path) => labels[path] ?? milestoneLabel(path, 'milestones')} />}
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={(path) => labels[path] ?? milestoneLabel(path, 'milestones')} />}
       <TextField path="dasApprovalRef" label={labels.dasApprovalRef ?? ''} value={dasApprovalRef} onValue={setRef} issues={issues} hint="A new DAS approval, dated on or after the current one." />
       <TextField path="approvedOn" label={labels.approvedOn ?? ''} type="date" value={approvedOn} onValue={setApprovedOn} issues={issues} />
       <TextField
@@ -199,10 +199,13 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
   );
 }
 
-/** A form opened by a button takes focus at its first field, where the user's next keystroke belongs. */
+/**
+ * A form opened by a button takes focus at its first field, where the user's next keystroke belongs.
+ * A layout effect moves it as the form is drawn, before anything typed next can land elsewhere.
+ */
 function useFocusOnOpen(openedOnDemand: boolean) {
   const form = useRef<HTMLFormElement>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (openedOnDemand) form.current?.querySelector<HTMLElement>('input, textarea, select')?.focus();
   }, [openedOnDemand]);
   return form;

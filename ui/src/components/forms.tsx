@@ -4,7 +4,7 @@
  * of that path shows the message beside it, with a summary at the top that links to each field.
  */
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Issue } from '../api-types.js';
 
 /** The element id of the field for an API path: `schedule.milestones[1].dueDate` → `f-schedule-milestones-1-dueDate`. */
@@ -126,11 +126,23 @@ export function SelectField({ path, label, value, onValue, issues, options, hint
  * "There is a problem": the API's message and every issue, each linking to its field. It takes
  * focus when it appears, so keyboard and screen-reader users land on what went wrong.
  */
-export function ErrorSummary({ message, issues, labelFor }: { message: string; issues: readonly Issue[]; labelFor: (path: string) => string | null }): JSX.Element {
+export function ErrorSummary({
+  problem,
+  issues = problem.issues ?? [],
+  labelFor,
+}: {
+  /** The answer being shown: focus moves here each time a new one arrives, and only then. */
+  problem: { message: string; issues?: readonly Issue[] | undefined };
+  /** The issues as the form's fields are named, when they differ from the answer's own paths. */
+  issues?: readonly Issue[];
+  labelFor: (path: string) => string | null;
+}): JSX.Element {
+  const { message } = problem;
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // Keyed on the answer itself: re-renders while the person corrects a field must not take focus back.
+  useLayoutEffect(() => {
     box.current?.focus();
-  }, [message, issues]);
+  }, [problem]);
   const focusField = (event: MouseEvent, path: string): void => {
     const field = document.getElementById(fieldId(path));
     if (!field) return;

@@ -128,7 +128,7 @@ export function EnrollPage(): JSX.Element {
     <>
       <PageHeading title="Enroll a trainee" />
       <p class="lede">The API checks every field and every program rule; its messages appear next to the fields.</p>
-      {problem && <ErrorSummary message={problem.message} issues={issues} labelFor={labelFor} />}
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelFor} />}
       <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Enrollment">
         <fieldset>
           <legend>Trainee</legend>

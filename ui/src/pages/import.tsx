@@ -59,7 +59,7 @@ export function ImportPage(): JSX.Element {
           rows per file. Importing the same file again reports the rows already enrolled instead of enrolling them twice.
         </p>
       </div>
-      {problem && <ErrorSummary message={problem.message} issues={problem.issues} labelFor={(path) => (path === 'file' ? 'File' : null)} />}
+      {problem && <ErrorSummary problem={problem} labelFor={(path) => (path === 'file' ? 'File' : null)} />}
       <form class="form narrow" noValidate onSubmit={(event) => void submit(event)} aria-label="Import">
         <div class="field">
           <label for="f-file">File</label>

@@ -77,7 +77,7 @@ function DevelopmentSignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Elem
           <code>NODE_ENV=production</code>, where people sign in through the organisation's identity provider.
         </p>
       </div>
-      {problem && <ErrorSummary message={problem.message} issues={issues} labelFor={(path) => (path === 'sub' ? 'Person' : path.startsWith('roles') ? 'Role' : null)} />}
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={(path) => (path === 'sub' ? 'Person' : path.startsWith('roles') ? 'Role' : null)} />}
       <form onSubmit={(event) => void submit(event)} noValidate class="form narrow">
         <SelectField path="roles[0]" label="Role" value={role} onValue={chooseRole} issues={issues} options={ROLE_OPTIONS} />
         <TextField
