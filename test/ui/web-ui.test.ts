@@ -178,6 +178,78 @@ describe('HR', () => {
   });
 });
 
+describe('HR on a program page', () => {
+  it('records leave, transfers the trainee to another supervisor and agency, and ends the program, each with the rule’s message when refused', async () => {
+    const staff = newStaff();
+    const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -4), staff));
+    const newSupervisor = uniqueId('sup');
+    const newAgency = uniqueId('AG');
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      const leave = page.getByRole('form', { name: 'Record leave' });
+      await leave.waitFor();
+      await expectAccessible(page, 'program-hr-actions');
+
+      // Reversed dates: the rule's message beside the last day; nothing recorded.
+      await leave.getByLabel('First day').fill(addDays(today(), -10));
+      await leave.getByLabel('Last day').fill(addDays(today(), -20));
+      await leave.getByRole('button', { name: 'Record the leave' }).click();
+      await expect.poll(() => leave.locator('#f-leave-to-error').textContent()).toContain('before it starts');
+      await leave.getByLabel('First day').fill(addDays(today(), -20));
+      await leave.getByLabel('Last day').fill(addDays(today(), -10));
+      await leave.getByLabel('Kind of leave').selectOption('unpaid');
+      await leave.getByRole('button', { name: 'Record the leave' }).click();
+      await expect.poll(() => page.locator('#program-message').textContent()).toContain('The first anniversary moves to');
+      const movedTo = /moves to (\d{4}-\d{2}-\d{2})/.exec((await page.locator('#program-message').textContent()) ?? '')?.[1];
+      const recorded = await eventually(
+        () => stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken }),
+        (r) => (r.body as { items: { type: string }[] }).items.some((e) => e.type === 'leave-recorded'),
+        'the leave in the event log',
+      );
+      const leaveEvent = (recorded.body as { items: { type: string; data: { earliestReclassificationDate: string; extendsMinimumByDays: number } }[] }).items.find(
+        (e) => e.type === 'leave-recorded',
+      );
+      expect(leaveEvent?.data.extendsMinimumByDays).toBe(11);
+      expect(movedTo).toBe(leaveEvent?.data.earliestReclassificationDate);
+      const afterLeave = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
+
+      const transfer = page.getByRole('form', { name: 'Transfer the trainee' });
+      await transfer.getByLabel('Agency').fill(newAgency);
+      await transfer.getByLabel('Supervisor id').fill(newSupervisor);
+      await transfer.getByLabel('Reason (optional)').fill('Reassigned after a reorganisation');
+      await transfer.getByRole('button', { name: 'Transfer' }).click();
+      await expect.poll(() => page.locator('#program-message').textContent()).toContain(`supervisor ${newSupervisor}`);
+      expect(await page.locator('#program-message').textContent()).toContain(`The cap stays ${afterLeave.latestCompletionDate}`);
+      expect(await page.locator('.lede').textContent()).toContain(newAgency);
+      const transferred = page.getByRole('list', { name: /Every recorded event/ }).locator('li[data-event-type="transferred"]');
+      await transferred.waitFor();
+      expect(await transferred.textContent()).toContain(`supervisor ${staff.supervisorId} → ${newSupervisor}`);
+      expect(await transferred.textContent()).toContain('Reason: Reassigned after a reorganisation');
+
+      // Ending the program asks for confirmation first.
+      const end = page.getByRole('form', { name: 'End the program' });
+      await end.getByLabel('Reason').fill('Resigned from state service');
+      await end.getByRole('button', { name: 'End the program' }).click();
+      await expect.poll(() => end.locator('.error-summary').textContent()).toContain('Confirm that this ends the program.');
+      await end.getByLabel('I understand that this ends the program').check();
+      await end.getByRole('button', { name: 'End the program' }).click();
+      await expect.poll(() => page.locator('.lede .badge').textContent()).toBe('Ended');
+      expect(await page.getByRole('form', { name: 'Record leave' }).count()).toBe(0);
+    });
+    const events = await eventually(
+      () => stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken }),
+      (r) => (r.body as { items: { type: string }[] }).items.some((e) => e.type === 'program-ended'),
+      'the end of the program in the event log',
+    );
+    expect((events.body as { items: { type: string }[] }).items.map((e) => e.type).filter((t) => ['leave-recorded', 'transferred', 'withdrawn', 'program-ended'].includes(t))).toEqual([
+      'leave-recorded',
+      'transferred',
+      'withdrawn',
+      'program-ended',
+    ]);
+  });
+});
+
 describe('HR on the dashboard and the import page', () => {
   it('sees counts by status, the programs at risk and the cohort timeline, filtered as the API filters', async () => {
     const staff = newStaff();

@@ -1,6 +1,6 @@
 /**
- * The forms of the commands a supervisor or program manager gives (sign-off, service rating) and
- * the one DAS gives (schedule amendment). Each posts to the API and shows its 400/422 issues beside
+ * The forms of the commands a supervisor or program manager gives (sign-off, service rating), the
+ * one DAS gives (schedule amendment) and HR's (leave, transfer, withdrawal). Each posts to the API and shows its 400/422 issues beside
  * the fields; on success it hands the program the API answered with to the page.
  */
 import type { JSX } from 'preact';
@@ -9,7 +9,7 @@ import { ApiProblem, postJson } from '../api.js';
 import { rememberProgram } from '../fresh-programs.js';
 import type { Issue, ProgramView } from '../api-types.js';
 import { todayInNewYork } from '../format.js';
-import { ErrorSummary, fieldId, TextAreaField, TextField, textOrAbsent } from './forms.js';
+import { ErrorSummary, fieldId, SelectField, TextAreaField, TextField, textOrAbsent } from './forms.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from './milestones.js';
 
 const asProblem = (error: unknown, what: string): ApiProblem =>
@@ -194,6 +194,148 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
       <TextAreaField path="reason" label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
       <button type="submit" class="button" disabled={busy}>
         Amend the schedule
+      </button>
+    </form>
+  );
+}
+
+const LEAVE_KINDS = [
+  { value: 'unpaid', label: 'Unpaid leave' },
+  { value: 'sick', label: 'Sick leave' },
+  { value: 'workers-comp', label: "Workers' compensation" },
+  { value: 'other', label: 'Other leave' },
+] as const;
+
+/** HR records leave. Unpaid leave of more than three working days moves the first anniversary back (policy); no leave moves the cap. */
+export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+  const idPrefix = 'leave';
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [kind, setKind] = useState<string>('unpaid');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issues = prefixed(problem?.issues ?? [], idPrefix);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const before = program.earliestReclassificationDate;
+      const recorded = await command(commandPath(program.programId, 'leaves'), { from, to, kind });
+      setProblem(null);
+      const moved = recorded.earliestReclassificationDate !== before ? ` The first anniversary moves to ${recorded.earliestReclassificationDate}.` : ' The first anniversary does not move.';
+      onDone(recorded, `Leave from ${from} to ${to} recorded for trainee ${recorded.traineeEmployeeId}.${moved}`);
+    } catch (error) {
+      setProblem(asProblem(error, 'leave'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Record leave">
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { from: 'First day', to: 'Last day', kind: 'Kind of leave' })} />}
+      <TextField path={`${idPrefix}.from`} label="First day" type="date" value={from} onValue={setFrom} issues={issues} />
+      <TextField path={`${idPrefix}.to`} label="Last day" type="date" value={to} onValue={setTo} issues={issues} />
+      <SelectField path={`${idPrefix}.kind`} label="Kind of leave" value={kind} onValue={setKind} issues={issues} options={LEAVE_KINDS} hint="Unpaid leave of more than three working days moves the first anniversary back by its length (agency policy); no leave moves the three-year cap." />
+      <button type="submit" class="button" disabled={busy}>
+        Record the leave
+      </button>
+    </form>
+  );
+}
+
+/** HR moves the trainee to another agency, supervisor or program manager; the clock and the schedule run on. */
+export function TransferForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+  const idPrefix = 'transfer';
+  const [effectiveOn, setEffectiveOn] = useState(todayInNewYork());
+  const [agency, setAgency] = useState(program.agency);
+  const [supervisorId, setSupervisorId] = useState(program.supervisorId);
+  const [programManagerId, setProgramManagerId] = useState(program.programManagerId);
+  const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issues = prefixed(problem?.issues ?? [], idPrefix);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    // Only what changes is sent; the API names the rule when nothing does.
+    const changed = {
+      ...(agency.trim() !== program.agency ? { agency } : {}),
+      ...(supervisorId.trim() !== program.supervisorId ? { supervisorId } : {}),
+      ...(programManagerId.trim() !== program.programManagerId ? { programManagerId } : {}),
+    };
+    setBusy(true);
+    try {
+      const moved = await command(commandPath(program.programId, 'transfers'), { effectiveOn, ...changed, reason: textOrAbsent(reason) });
+      setProblem(null);
+      onDone(moved, `Trainee ${moved.traineeEmployeeId} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`);
+    } catch (error) {
+      setProblem(asProblem(error, 'transfer'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor id', programManagerId: 'Program manager id', reason: 'Reason' };
+  return (
+    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Transfer the trainee">
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, labels)} />}
+      <TextField path={`${idPrefix}.effectiveOn`} label={labels.effectiveOn} type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
+      <TextField path={`${idPrefix}.agency`} label={labels.agency} value={agency} onValue={setAgency} issues={issues} />
+      <TextField path={`${idPrefix}.supervisorId`} label={labels.supervisorId} value={supervisorId} onValue={setSupervisorId} issues={issues} hint="The new supervisor signs off milestones from the effective date; the former one no longer sees the program." />
+      <TextField path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
+      <TextAreaField path={`${idPrefix}.reason`} label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
+      <button type="submit" class="button" disabled={busy}>
+        Transfer
+      </button>
+    </form>
+  );
+}
+
+/** HR ends the program: the trainee leaves it (resignation, separation, another appointment). */
+export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+  const idPrefix = 'withdrawal';
+  const [effectiveOn, setEffectiveOn] = useState(todayInNewYork());
+  const [reason, setReason] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [problem, setProblem] = useState<ApiProblem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const issues = prefixed(problem?.issues ?? [], idPrefix);
+
+  const submit = async (event: Event): Promise<void> => {
+    event.preventDefault();
+    if (!confirmed) {
+      const message = 'Confirm that this ends the program.';
+      setProblem(new ApiProblem(0, { code: 'confirmation-required', message, issues: [{ path: 'confirm', message }] }));
+      return;
+    }
+    setBusy(true);
+    try {
+      const ended = await command(commandPath(program.programId, 'withdrawal'), { effectiveOn, reason });
+      setProblem(null);
+      onDone(ended, `The program of trainee ${ended.traineeEmployeeId} ended on ${effectiveOn}.`);
+    } catch (error) {
+      setProblem(asProblem(error, 'withdrawal'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="End the program">
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { effectiveOn: 'Effective on', reason: 'Reason', confirm: 'Confirmation' })} />}
+      <TextField path={`${idPrefix}.effectiveOn`} label="Effective on" type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
+      <TextAreaField path={`${idPrefix}.reason`} label="Reason" value={reason} onValue={setReason} issues={issues} />
+      <div class="warning">
+        <p>Ending the program cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.</p>
+        <label class="checkbox">
+          <input type="checkbox" id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} />I understand that
+          this ends the program
+        </label>
+      </div>
+      <button type="submit" class="button button-danger" disabled={busy}>
+        End the program
       </button>
     </form>
   );

@@ -8,7 +8,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
-import { AmendmentForm, ServiceRatingForm, SignOffForm } from '../components/commands.js';
+import { AmendmentForm, LeaveForm, ServiceRatingForm, SignOffForm, TransferForm, WithdrawalForm } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
 import { formatDate, formatInstant, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
@@ -145,6 +145,24 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
           <h2 id="amend-title">Amend the schedule</h2>
           <AmendmentForm program={program} onDone={done} />
         </section>
+      )}
+
+      {me.roles.includes('hr') && open && (
+        <>
+          <section aria-labelledby="leave-title">
+            <h2 id="leave-title">Record leave</h2>
+            <LeaveForm program={program} onDone={done} />
+          </section>
+          <section aria-labelledby="transfer-title">
+            <h2 id="transfer-title">Transfer</h2>
+            <p class="hint">To another agency, supervisor or program manager. The three-year cap, the first anniversary and the DAS-approved schedule stay as they are.</p>
+            <TransferForm program={program} onDone={done} />
+          </section>
+          <section aria-labelledby="withdrawal-title">
+            <h2 id="withdrawal-title">End the program</h2>
+            <WithdrawalForm program={program} onDone={done} />
+          </section>
+        </>
       )}
 
       <section aria-labelledby="history-title">
