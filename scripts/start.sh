@@ -19,8 +19,21 @@ temporal_bin=.tools/bin/temporal
 command -v temporal >/dev/null 2>&1 && [ ! -x "$temporal_bin" ] && temporal_bin=$(command -v temporal)
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT INT TERM
+# npx and tsx start node as a child of their own: stop each process with everything below it, so
+# that `kill <this script>` leaves no worker or API running behind it.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do kill_tree "$pid"; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if (exec 3<>"/dev/tcp/127.0.0.1/$TEMPORAL_PORT") 2>/dev/null; then
   echo "[start] a Temporal server already answers on port $TEMPORAL_PORT; using it"

@@ -1,9 +1,10 @@
 /**
  * The forms of the commands a supervisor or program manager gives (sign-off, service rating), the
- * one DAS gives (schedule amendment) and HR's (leave, transfer, withdrawal). Each posts to the API and shows its 400/422 issues beside
- * the fields; on success it hands the program the API answered with to the page.
+ * one DAS gives (schedule amendment) and HR's (leave, transfer, withdrawal). Each posts to the API
+ * and shows its 400/422 issues beside the fields; on success it hands the program the API answered
+ * with to the page.
  */
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX, Ref } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, postJson } from '../api.js';
 import { rememberProgram } from '../fresh-programs.js';
@@ -32,38 +33,70 @@ interface CommandFormProps {
   idPrefix: string;
 }
 
-export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
-  const [signedOn, setSignedOn] = useState(todayInNewYork());
-  const [comments, setComments] = useState('');
+type OnDone = (program: ProgramView, message: string) => void;
+
+/**
+ * What every command form shares: the answer on show (the API's problem, if any) and whether a
+ * request is under way. `send` posts the command and, when the API accepts it, hands the program it
+ * answered with to `accepted`. Issue paths are moved under `idPrefix`, the prefix of the form's fields.
+ */
+function useCommand(what: string, idPrefix: string) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const issues = prefixed(problem?.issues ?? [], idPrefix);
-  const form = useFocusOnOpen(onCancel !== undefined);
-
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
+  const send = async (path: string, body: unknown, accepted: (program: ProgramView) => void): Promise<void> => {
     setBusy(true);
     try {
-      const program = await command(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/sign-off`), {
-        signedOn,
-        comments: textOrAbsent(comments),
-      });
-      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of trainee ${program.traineeEmployeeId} is signed off.`);
+      const program = await command(path, body);
+      setProblem(null);
+      accepted(program);
     } catch (error) {
-      setProblem(asProblem(error, 'sign-off'));
+      setProblem(asProblem(error, what));
     } finally {
       setBusy(false);
     }
   };
+  /** A check the form makes before asking the API: the message goes beside the field of `path`. */
+  const refuse = (path: string, message: string): void =>
+    setProblem(new ApiProblem(0, { code: 'confirmation-required', message, issues: [{ path, message }] }));
+  return { problem, busy, issues, send, refuse };
+}
 
+/** The frame of a command form: its name, the summary of the API's answer, the fields, and the buttons. */
+function CommandForm({
+  label,
+  command: { problem, issues, busy },
+  labelFor,
+  onSubmit,
+  submitLabel,
+  submitClass = 'button',
+  onCancel,
+  inline = false,
+  formRef,
+  children,
+}: {
+  label: string;
+  command: { problem: ApiProblem | null; issues: Issue[]; busy: boolean };
+  labelFor: (path: string) => string | null;
+  onSubmit: () => void;
+  submitLabel: string;
+  submitClass?: string;
+  onCancel?: (() => void) | undefined;
+  inline?: boolean;
+  formRef?: Ref<HTMLFormElement>;
+  children: ComponentChildren;
+}): JSX.Element {
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    onSubmit();
+  };
   return (
-    <form ref={form} class="form inline-form" noValidate onSubmit={(event) => void submit(event)} aria-label={`Sign off milestone ${milestone.id}: ${milestone.title}`}>
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { signedOn: 'Signed on', comments: 'Comments' })} />}
-      <TextField path={`${idPrefix}.signedOn`} label="Signed on" type="date" value={signedOn} onValue={setSignedOn} issues={issues} />
-      <TextAreaField path={`${idPrefix}.comments`} label="Comments (optional)" value={comments} onValue={setComments} issues={issues} />
+    <form ref={formRef} class={inline ? 'form inline-form' : 'form'} noValidate onSubmit={submit} aria-label={label}>
+      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelFor} />}
+      {children}
       <div class="form-actions">
-        <button type="submit" class="button" disabled={busy}>
-          Sign off {milestone.id}
+        <button type="submit" class={submitClass} disabled={busy}>
+          {submitLabel}
         </button>
         {onCancel && (
           <button type="button" class="button button-secondary" onClick={onCancel}>
@@ -75,37 +108,70 @@ export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }
   );
 }
 
+interface CommandFormProps {
+  programId: string;
+  onDone: OnDone;
+  onCancel?: () => void;
+  /** Field ids must be unique on a page that shows several of these forms. */
+  idPrefix: string;
+}
+
+export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
+  const [signedOn, setSignedOn] = useState(todayInNewYork());
+  const [comments, setComments] = useState('');
+  const signOff = useCommand('sign-off', idPrefix);
+  const form = useFocusOnOpen(onCancel !== undefined);
+  const { issues } = signOff;
+
+  const submit = (): void =>
+    void signOff.send(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/sign-off`), { signedOn, comments: textOrAbsent(comments) }, (program) =>
+      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of trainee ${program.traineeEmployeeId} is signed off.`),
+    );
+
+  return (
+    <CommandForm
+      label={`Sign off milestone ${milestone.id}: ${milestone.title}`}
+      command={signOff}
+      labelFor={labelsOf(idPrefix, { signedOn: 'Signed on', comments: 'Comments' })}
+      onSubmit={submit}
+      submitLabel={`Sign off ${milestone.id}`}
+      onCancel={onCancel}
+      inline
+      formRef={form}
+    >
+      <TextField path={`${idPrefix}.signedOn`} label="Signed on" type="date" value={signedOn} onValue={setSignedOn} issues={issues} />
+      <TextAreaField path={`${idPrefix}.comments`} label="Comments (optional)" value={comments} onValue={setComments} issues={issues} />
+    </CommandForm>
+  );
+}
+
 export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCancel, idPrefix }: CommandFormProps & { traineeEmployeeId: string }): JSX.Element {
   const [rating, setRating] = useState<'satisfactory' | 'unsatisfactory'>('satisfactory');
   const [ratedOn, setRatedOn] = useState(todayInNewYork());
   const [comments, setComments] = useState('');
   const [confirmed, setConfirmed] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const issues = prefixed(problem?.issues ?? [], idPrefix);
+  const rate = useCommand('rating', idPrefix);
   const form = useFocusOnOpen(onCancel !== undefined);
+  const { issues } = rate;
 
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
-    if (rating === 'unsatisfactory' && !confirmed) {
-      const message = 'Confirm that an unsatisfactory rating ends the program.';
-      setProblem(new ApiProblem(0, { code: 'confirmation-required', message, issues: [{ path: 'confirm', message }] }));
-      return;
-    }
-    setBusy(true);
-    try {
-      const program = await command(commandPath(programId, 'service-ratings'), { rating, ratedOn, comments: textOrAbsent(comments) });
-      onDone(program, `Service of trainee ${traineeEmployeeId} rated ${rating}.`);
-    } catch (error) {
-      setProblem(asProblem(error, 'rating'));
-    } finally {
-      setBusy(false);
-    }
+  const submit = (): void => {
+    if (rating === 'unsatisfactory' && !confirmed) return rate.refuse('confirm', 'Confirm that an unsatisfactory rating ends the program.');
+    void rate.send(commandPath(programId, 'service-ratings'), { rating, ratedOn, comments: textOrAbsent(comments) }, (program) =>
+      onDone(program, `Service of trainee ${traineeEmployeeId} rated ${rating}.`),
+    );
   };
 
   return (
-    <form ref={form} class="form inline-form" noValidate onSubmit={(event) => void submit(event)} aria-label={`Rate the service of trainee ${traineeEmployeeId}`}>
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { rating: 'Rating', ratedOn: 'Rated on', comments: 'Comments', confirm: 'Confirmation' })} />}
+    <CommandForm
+      label={`Rate the service of trainee ${traineeEmployeeId}`}
+      command={rate}
+      labelFor={labelsOf(idPrefix, { rating: 'Rating', ratedOn: 'Rated on', comments: 'Comments', confirm: 'Confirmation' })}
+      onSubmit={submit}
+      submitLabel="Record the rating"
+      onCancel={onCancel}
+      inline
+      formRef={form}
+    >
       <fieldset class="radios">
         <legend>Rating</legend>
         {(['satisfactory', 'unsatisfactory'] as const).map((value) => (
@@ -116,65 +182,43 @@ export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCanc
         ))}
       </fieldset>
       {rating === 'unsatisfactory' && (
-        <div class="warning">
-          <p>An unsatisfactory rating ends the program, with a notice to the trainee (C.G.S. 5-230).</p>
-          <label class="checkbox">
-            <input type="checkbox" id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} />I
-            understand that this ends the program
-          </label>
-        </div>
+        <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
+          An unsatisfactory rating ends the program, with a notice to the trainee (C.G.S. 5-230).
+        </Confirmation>
       )}
       <TextField path={`${idPrefix}.ratedOn`} label="Rated on" type="date" value={ratedOn} onValue={setRatedOn} issues={issues} />
       <TextAreaField path={`${idPrefix}.comments`} label="Comments (optional)" value={comments} onValue={setComments} issues={issues} />
-      <div class="form-actions">
-        <button type="submit" class="button" disabled={busy}>
-          Record the rating
-        </button>
-        {onCancel && (
-          <button type="button" class="button button-secondary" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
-    </form>
+    </CommandForm>
   );
 }
 
-export function AmendmentForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+export function AmendmentForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {
   const [dasApprovalRef, setRef] = useState('');
   const [approvedOn, setApprovedOn] = useState(todayInNewYork());
   const [plannedEndDate, setPlannedEndDate] = useState(program.schedule.plannedEndDate);
   const [changeMilestones, setChangeMilestones] = useState(false);
   const [milestones, setMilestones] = useState<MilestoneDraft[]>(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const issues: Issue[] = problem?.issues ?? [];
+  // Its fields keep the API's own paths (one amendment form to a page), which the milestone editor names.
+  const amend = useCommand('amendment', '');
+  const { issues } = amend;
   const labels: Record<string, string> = { dasApprovalRef: 'DAS approval reference', approvedOn: 'Approved on', plannedEndDate: 'New planned end date', reason: 'Reason' };
 
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const amended = await command(commandPath(program.programId, 'schedule-amendments'), {
+  const submit = (): void =>
+    void amend.send(
+      commandPath(program.programId, 'schedule-amendments'),
+      {
         dasApprovalRef,
         approvedOn,
         ...(plannedEndDate !== program.schedule.plannedEndDate || !changeMilestones ? { plannedEndDate } : {}),
         ...(changeMilestones ? { milestones } : {}),
         reason: textOrAbsent(reason),
-      });
-      setProblem(null);
-      onDone(amended, `Schedule amended under ${dasApprovalRef}. The planned end is now ${amended.schedule.plannedEndDate}.`);
-    } catch (error) {
-      setProblem(asProblem(error, 'amendment'));
-    } finally {
-      setBusy(false);
-    }
-  };
+      },
+      (amended) => onDone(amended, `Schedule amended under ${dasApprovalRef}. The planned end is now ${amended.schedule.plannedEndDate}.`),
+    );
 
   return (
-    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Amend the schedule">
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={(path) => labels[path] ?? milestoneLabel(path, 'milestones')} />}
+    <CommandForm label="Amend the schedule" command={amend} labelFor={(path) => labels[path] ?? milestoneLabel(path, 'milestones')} onSubmit={submit} submitLabel="Amend the schedule">
       <TextField path="dasApprovalRef" label={labels.dasApprovalRef ?? ''} value={dasApprovalRef} onValue={setRef} issues={issues} hint="A new DAS approval, dated on or after the current one." />
       <TextField path="approvedOn" label={labels.approvedOn ?? ''} type="date" value={approvedOn} onValue={setApprovedOn} issues={issues} />
       <TextField
@@ -192,10 +236,7 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
       </label>
       {changeMilestones && <MilestonesEditor path="milestones" milestones={milestones} onChange={setMilestones} issues={issues} />}
       <TextAreaField path="reason" label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
-      <button type="submit" class="button" disabled={busy}>
-        Amend the schedule
-      </button>
-    </form>
+    </CommandForm>
   );
 }
 
@@ -207,137 +248,129 @@ const LEAVE_KINDS = [
 ] as const;
 
 /** HR records leave. Unpaid leave of more than three working days moves the first anniversary back (policy); no leave moves the cap. */
-export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {
   const idPrefix = 'leave';
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [kind, setKind] = useState<string>('unpaid');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const issues = prefixed(problem?.issues ?? [], idPrefix);
+  const leave = useCommand('leave', idPrefix);
+  const { issues } = leave;
 
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    try {
-      const before = program.earliestReclassificationDate;
-      const recorded = await command(commandPath(program.programId, 'leaves'), { from, to, kind });
-      setProblem(null);
-      const moved = recorded.earliestReclassificationDate !== before ? ` The first anniversary moves to ${recorded.earliestReclassificationDate}.` : ' The first anniversary does not move.';
+  const submit = (): void =>
+    void leave.send(commandPath(program.programId, 'leaves'), { from, to, kind }, (recorded) => {
+      const moved =
+        recorded.earliestReclassificationDate !== program.earliestReclassificationDate
+          ? ` The first anniversary moves to ${recorded.earliestReclassificationDate}.`
+          : ' The first anniversary does not move.';
       onDone(recorded, `Leave from ${from} to ${to} recorded for trainee ${recorded.traineeEmployeeId}.${moved}`);
-    } catch (error) {
-      setProblem(asProblem(error, 'leave'));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Record leave">
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { from: 'First day', to: 'Last day', kind: 'Kind of leave' })} />}
+    <CommandForm label="Record leave" command={leave} labelFor={labelsOf(idPrefix, { from: 'First day', to: 'Last day', kind: 'Kind of leave' })} onSubmit={submit} submitLabel="Record the leave">
       <TextField path={`${idPrefix}.from`} label="First day" type="date" value={from} onValue={setFrom} issues={issues} />
       <TextField path={`${idPrefix}.to`} label="Last day" type="date" value={to} onValue={setTo} issues={issues} />
-      <SelectField path={`${idPrefix}.kind`} label="Kind of leave" value={kind} onValue={setKind} issues={issues} options={LEAVE_KINDS} hint="Unpaid leave of more than three working days moves the first anniversary back by its length (agency policy); no leave moves the three-year cap." />
-      <button type="submit" class="button" disabled={busy}>
-        Record the leave
-      </button>
-    </form>
+      <SelectField
+        path={`${idPrefix}.kind`}
+        label="Kind of leave"
+        value={kind}
+        onValue={setKind}
+        issues={issues}
+        options={LEAVE_KINDS}
+        hint="Unpaid leave of more than three working days moves the first anniversary back by its length (agency policy); no leave moves the three-year cap."
+      />
+    </CommandForm>
   );
 }
 
 /** HR moves the trainee to another agency, supervisor or program manager; the clock and the schedule run on. */
-export function TransferForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+export function TransferForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {
   const idPrefix = 'transfer';
   const [effectiveOn, setEffectiveOn] = useState(todayInNewYork());
   const [agency, setAgency] = useState(program.agency);
   const [supervisorId, setSupervisorId] = useState(program.supervisorId);
   const [programManagerId, setProgramManagerId] = useState(program.programManagerId);
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const issues = prefixed(problem?.issues ?? [], idPrefix);
+  const transfer = useCommand('transfer', idPrefix);
+  const { issues } = transfer;
+  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor id', programManagerId: 'Program manager id', reason: 'Reason' };
 
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
+  const submit = (): void => {
     // Only what changes is sent; the API names the rule when nothing does.
     const changed = {
       ...(agency.trim() !== program.agency ? { agency } : {}),
       ...(supervisorId.trim() !== program.supervisorId ? { supervisorId } : {}),
       ...(programManagerId.trim() !== program.programManagerId ? { programManagerId } : {}),
     };
-    setBusy(true);
-    try {
-      const moved = await command(commandPath(program.programId, 'transfers'), { effectiveOn, ...changed, reason: textOrAbsent(reason) });
-      setProblem(null);
-      onDone(moved, `Trainee ${moved.traineeEmployeeId} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`);
-    } catch (error) {
-      setProblem(asProblem(error, 'transfer'));
-    } finally {
-      setBusy(false);
-    }
+    void transfer.send(commandPath(program.programId, 'transfers'), { effectiveOn, ...changed, reason: textOrAbsent(reason) }, (moved) =>
+      onDone(
+        moved,
+        `Trainee ${moved.traineeEmployeeId} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`,
+      ),
+    );
   };
 
-  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor id', programManagerId: 'Program manager id', reason: 'Reason' };
   return (
-    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="Transfer the trainee">
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, labels)} />}
+    <CommandForm label="Transfer the trainee" command={transfer} labelFor={labelsOf(idPrefix, labels)} onSubmit={submit} submitLabel="Transfer">
       <TextField path={`${idPrefix}.effectiveOn`} label={labels.effectiveOn} type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
       <TextField path={`${idPrefix}.agency`} label={labels.agency} value={agency} onValue={setAgency} issues={issues} />
-      <TextField path={`${idPrefix}.supervisorId`} label={labels.supervisorId} value={supervisorId} onValue={setSupervisorId} issues={issues} hint="The new supervisor signs off milestones from the effective date; the former one no longer sees the program." />
+      <TextField
+        path={`${idPrefix}.supervisorId`}
+        label={labels.supervisorId}
+        value={supervisorId}
+        onValue={setSupervisorId}
+        issues={issues}
+        hint="The new supervisor signs off milestones from the effective date; the former one no longer sees the program."
+      />
       <TextField path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
       <TextAreaField path={`${idPrefix}.reason`} label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
-      <button type="submit" class="button" disabled={busy}>
-        Transfer
-      </button>
-    </form>
+    </CommandForm>
   );
 }
 
 /** HR ends the program: the trainee leaves it (resignation, separation, another appointment). */
-export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDone: (program: ProgramView, message: string) => void }): JSX.Element {
+export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {
   const idPrefix = 'withdrawal';
   const [effectiveOn, setEffectiveOn] = useState(todayInNewYork());
   const [reason, setReason] = useState('');
   const [confirmed, setConfirmed] = useState(false);
-  const [problem, setProblem] = useState<ApiProblem | null>(null);
-  const [busy, setBusy] = useState(false);
-  const issues = prefixed(problem?.issues ?? [], idPrefix);
+  const withdraw = useCommand('withdrawal', idPrefix);
+  const { issues } = withdraw;
 
-  const submit = async (event: Event): Promise<void> => {
-    event.preventDefault();
-    if (!confirmed) {
-      const message = 'Confirm that this ends the program.';
-      setProblem(new ApiProblem(0, { code: 'confirmation-required', message, issues: [{ path: 'confirm', message }] }));
-      return;
-    }
-    setBusy(true);
-    try {
-      const ended = await command(commandPath(program.programId, 'withdrawal'), { effectiveOn, reason });
-      setProblem(null);
-      onDone(ended, `The program of trainee ${ended.traineeEmployeeId} ended on ${effectiveOn}.`);
-    } catch (error) {
-      setProblem(asProblem(error, 'withdrawal'));
-    } finally {
-      setBusy(false);
-    }
+  const submit = (): void => {
+    if (!confirmed) return withdraw.refuse('confirm', 'Confirm that this ends the program.');
+    void withdraw.send(commandPath(program.programId, 'withdrawal'), { effectiveOn, reason }, (ended) =>
+      onDone(ended, `The program of trainee ${ended.traineeEmployeeId} ended on ${effectiveOn}.`),
+    );
   };
 
   return (
-    <form class="form" noValidate onSubmit={(event) => void submit(event)} aria-label="End the program">
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={labelsOf(idPrefix, { effectiveOn: 'Effective on', reason: 'Reason', confirm: 'Confirmation' })} />}
+    <CommandForm
+      label="End the program"
+      command={withdraw}
+      labelFor={labelsOf(idPrefix, { effectiveOn: 'Effective on', reason: 'Reason', confirm: 'Confirmation' })}
+      onSubmit={submit}
+      submitLabel="End the program"
+      submitClass="button button-danger"
+    >
       <TextField path={`${idPrefix}.effectiveOn`} label="Effective on" type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
       <TextAreaField path={`${idPrefix}.reason`} label="Reason" value={reason} onValue={setReason} issues={issues} />
-      <div class="warning">
-        <p>Ending the program cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.</p>
-        <label class="checkbox">
-          <input type="checkbox" id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={(event) => setConfirmed(event.currentTarget.checked)} />I understand that
-          this ends the program
-        </label>
-      </div>
-      <button type="submit" class="button button-danger" disabled={busy}>
-        End the program
-      </button>
-    </form>
+      <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
+        Ending the program cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.
+      </Confirmation>
+    </CommandForm>
+  );
+}
+
+/** A warning and the box that confirms it has been read, for commands that end a program. */
+function Confirmation({ id, checked, onChange, label, children }: { id: string; checked: boolean; onChange: (checked: boolean) => void; label: string; children: ComponentChildren }): JSX.Element {
+  return (
+    <div class="warning">
+      <p>{children}</p>
+      <label class="checkbox">
+        <input type="checkbox" id={id} checked={checked} onChange={(event) => onChange(event.currentTarget.checked)} />
+        {label}
+      </label>
+    </div>
   );
 }
 
@@ -358,6 +391,7 @@ function useFocusOnOpen(openedOnDemand: boolean) {
  * (`signedOn`) are moved under it to land on the right form's fields.
  */
 function prefixed(issues: readonly Issue[], prefix: string): Issue[] {
+  if (!prefix) return [...issues];
   return issues.map((issue) => ({ ...issue, path: issue.path ? `${prefix}.${issue.path}` : '' }));
 }
 
