@@ -14,6 +14,8 @@ import {
   serviceRatingSchema,
   signOffSchema,
   transferSchema,
+  retractionSchema,
+  leaveCancellationSchema,
   withdrawalSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
@@ -33,6 +35,11 @@ export const amendmentBody = amendmentSchema.meta({
 export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
 export const leaveBody = leaveSchema.meta({ id: 'Leave' });
 export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
+export const retractionBody = retractionSchema.meta({ id: 'SignOffRetraction', description: 'A correction: the sign-off was recorded in error.' });
+export const leaveCancellationBody = leaveCancellationSchema.meta({
+  id: 'LeaveCancellation',
+  description: 'A correction: the leave from `from` to `to` was recorded in error.',
+});
 export const transferBody = transferSchema.meta({
   id: 'Transfer',
   description: 'A move to another agency, supervisor or program manager (any of them); the three-year clock runs on.',

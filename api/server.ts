@@ -61,6 +61,8 @@ import {
   signOffBody,
   targetClassListResponse,
   transferBody,
+  retractionBody,
+  leaveCancellationBody,
   withdrawalBody,
 } from './schemas.js';
 
@@ -430,6 +432,41 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/milestones/:milestoneId/retraction',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "Retract a sign-off recorded in error (hr, or the program's supervisor or program manager)",
+        description:
+          'A correction: the sign-off stays in the event log and a `sign-off-retracted` event points at it. The milestone is open again, and overdue at once if its due date has passed. Retracting again answers 200 and records nothing new; a milestone never signed off is 422 `milestone-not-signed-off`.',
+        params: milestoneParams,
+        body: retractionBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: true } },
+    },
+    (request) =>
+      command(request.params.programId, () => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/leaves/cancellations',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Cancel leave recorded in error (hr)',
+        description:
+          'A correction: the `leave-recorded` event stays in the log and a `leave-cancelled` event points at it; the first anniversary is reckoned again without the leave. Cancelling again answers 200 and records nothing new; leave never recorded is 422 `unknown-leave`.',
+        params: programParams,
+        body: leaveCancellationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request) => command(request.params.programId, () => programs.cancelLeave(request.params.programId, request.body, actorOf(request))),
   );
 
   api.post(

@@ -40,6 +40,10 @@ const USAGE = `usage: npm run cli -- <command> [options]
   withdraw <programId> --on <date> --reason <text> --as <hr-id>
   transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
       at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
+  retract <programId> <milestoneId> --reason <text> --as <id> [--role supervisor|program-manager|hr]
+      a correction: the sign-off was recorded in error (it stays in the log; a new event points at it)
+  cancel-leave <programId> --from <date> --to <date> --reason <text> --as <hr-id>
+      a correction: the leave was recorded in error
   list [--status <status>] [--agency <code>] [--target-class <code>] [--cap-before <date>] [--limit <n>] [--cursor <c>]
   import <file.csv|file.json> (--as <hr-id> | --token <jwt>) [--chunk-size <rows>]
       through the HTTP API (API_URL); a progress bar on stderr; safe to run again after a failure
@@ -226,6 +230,19 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
           ...(values.reason !== undefined ? { reason: values.reason } : {}),
         };
         showProgram(await programs.transfer(programId(), body, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'retract': {
+        const milestoneId = args[1];
+        if (!milestoneId) throw new UsageError('retract needs a programId and a milestoneId');
+        const role = values.role?.[0] ?? 'supervisor';
+        if (role !== 'supervisor' && role !== 'program-manager' && role !== 'hr') throw new UsageError('--role must be supervisor, program-manager or hr');
+        showProgram(await programs.retractSignOff(programId(), milestoneId, { reason: need(values.reason, 'reason') }, actor(values, role)));
+        return EXIT.ok;
+      }
+      case 'cancel-leave': {
+        const body = { from: need(values.from, 'from'), to: need(values.to, 'to'), reason: need(values.reason, 'reason') };
+        showProgram(await programs.cancelLeave(programId(), body, actor(values, 'hr')));
         return EXIT.ok;
       }
       case 'list': {

@@ -21,6 +21,8 @@ import {
   serviceRatingSchema,
   signOffSchema,
   transferSchema,
+  retractionSchema,
+  leaveCancellationSchema,
   withdrawalSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
@@ -33,6 +35,8 @@ import {
   recordLeaveUpdate,
   signOffMilestoneUpdate,
   transferUpdate,
+  retractSignOffUpdate,
+  cancelLeaveUpdate,
   withdrawUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
@@ -181,6 +185,18 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
     transfer(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
       const command = parse(transferSchema, body);
       return update(programId, () => handleFor(programId).executeUpdate(transferUpdate, { args: [{ actor, command }] }));
+    },
+
+    /** A correction: the milestone's sign-off was recorded in error. */
+    retractSignOff(programId: string, milestoneId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = { ...parse(retractionSchema, body), milestoneId };
+      return update(programId, () => handleFor(programId).executeUpdate(retractSignOffUpdate, { args: [{ actor, command }] }));
+    },
+
+    /** A correction: the leave was recorded in error. */
+    cancelLeave(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      const command = parse(leaveCancellationSchema, body);
+      return update(programId, () => handleFor(programId).executeUpdate(cancelLeaveUpdate, { args: [{ actor, command }] }));
     },
 
     handle: handleFor,

@@ -67,6 +67,9 @@ interface EventPayloads {
   'service-rating-overdue': { workingTestPeriodEndsOn: CivilDate; on: CivilDate };
   'leave-recorded': Leave & { workingDays: number; extendsMinimumByDays: number; earliestReclassificationDate: CivilDate };
   withdrawn: { effectiveOn: CivilDate; reason: string };
+  /** Corrections: each points at the event it corrects (null only for one recorded before ids were kept). */
+  'sign-off-retracted': { milestoneId: string; corrects: string | null; signedOffBy: string | null; signedOn: CivilDate | null };
+  'leave-cancelled': Leave & { corrects: string | null; earliestReclassificationDate: CivilDate };
   /** A move to another agency, supervisor or program manager. The program's clock runs on. */
   transferred: { effectiveOn: CivilDate; from: Assignment; to: Assignment };
   'minimum-period-reached': { on: CivilDate };
@@ -111,6 +114,8 @@ export const EVENT_TYPES = [
   'leave-recorded',
   'withdrawn',
   'transferred',
+  'sign-off-retracted',
+  'leave-cancelled',
   'minimum-period-reached',
   'cap-warning-issued',
   'eligible-for-reclassification',
@@ -172,6 +177,11 @@ export interface ProgramState {
   reminders?: ReminderState;
   /** Transfers, oldest first; absent in states carried over from before transfers existed. */
   transfers?: (Assignment & { effectiveOn: CivilDate })[];
+  /**
+   * The ids of the events a correction may point at, by what they recorded (`sign-off:m1`,
+   * `leave:2027-02-01:2027-02-12`), and of the corrections made (`retracted:m1`, `cancelled:…`).
+   */
+  eventIds?: Record<string, string>;
 }
 
 /** A milestone and the due date a reminder went out for: an amended due date starts again. */
@@ -233,11 +243,33 @@ export interface Transfer {
   programManagerId?: string;
   reason?: string;
 }
+/** A correction: the milestone's sign-off was recorded in error. */
+export interface RetractSignOff {
+  type: 'retract-sign-off';
+  milestoneId: string;
+  reason: string;
+}
+/** A correction: the leave from `from` to `to` was recorded in error. */
+export interface CancelLeave {
+  type: 'cancel-leave';
+  from: CivilDate;
+  to: CivilDate;
+  reason: string;
+}
 export interface AdvanceClock {
   type: 'advance-clock';
 }
 
-export type ProgramCommand = SignOffMilestone | AmendSchedule | RateService | RecordLeave | Withdraw | Transfer | AdvanceClock;
+export type ProgramCommand =
+  | SignOffMilestone
+  | AmendSchedule
+  | RateService
+  | RecordLeave
+  | Withdraw
+  | Transfer
+  | RetractSignOff
+  | CancelLeave
+  | AdvanceClock;
 
 export type Decision = { ok: true; events: EventDraft[] } | { ok: false; violations: RuleViolation[] };
 
@@ -323,6 +355,10 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
       return decideWithdrawal(command, state, actor);
     case 'transfer':
       return decideTransfer(command, state, actor, clock);
+    case 'retract-sign-off':
+      return decideRetraction(command, state, actor);
+    case 'cancel-leave':
+      return decideLeaveCancellation(command, state, actor);
   }
 }
 
@@ -508,6 +544,64 @@ function decideTransfer(command: Transfer, state: ProgramState, actor: Actor, cl
   const transferred: EventDraft = { type: 'transferred', actor, data: { effectiveOn: command.effectiveOn, from, to } };
   if (command.reason !== undefined) transferred.reason = command.reason;
   return accept([transferred]);
+}
+
+// --- Corrections ------------------------------------------------------------------------------
+// Nothing recorded is ever changed: a correction is a new event that points at the one it corrects.
+
+const leaveKey = (from: CivilDate, to: CivilDate): string => `${from}:${to}`;
+
+/**
+ * A sign-off recorded in error is retracted by HR or by the program's own supervisor or program
+ * manager; the milestone is open again (and overdue again at once if its due date has passed).
+ */
+function decideRetraction(command: RetractSignOff, state: ProgramState, actor: Actor): Decision {
+  const milestone = state.milestones.find((m) => m.id === command.milestoneId);
+  if (!milestone) return reject(violation('unknown-milestone', 'milestoneId', `The schedule has no milestone "${command.milestoneId}".`));
+  if (actor.role !== 'hr') {
+    const problems = checkAssigned(state, actor);
+    if (problems.length > 0) return reject(...problems);
+  }
+  if (milestone.status !== 'signed-off') {
+    if (state.eventIds?.[`retracted:${milestone.id}`]) return accept([]); // retracted already: the same request again
+    return reject(violation('milestone-not-signed-off', 'milestoneId', `Milestone ${milestone.id} is not signed off, so there is no sign-off to retract.`));
+  }
+  return accept([
+    {
+      type: 'sign-off-retracted',
+      actor,
+      reason: command.reason,
+      data: {
+        milestoneId: milestone.id,
+        corrects: state.eventIds?.[`sign-off:${milestone.id}`] ?? null,
+        signedOffBy: milestone.signedOffBy ?? null,
+        signedOn: milestone.signedOffOn ?? null,
+      },
+    },
+  ]);
+}
+
+/** Leave recorded in error is cancelled by HR; the first anniversary is reckoned again without it. */
+function decideLeaveCancellation(command: CancelLeave, state: ProgramState, actor: Actor): Decision {
+  const key = leaveKey(command.from, command.to);
+  const leave = state.leaves.find((l) => l.from === command.from && l.to === command.to);
+  if (!leave) {
+    if (state.eventIds?.[`cancelled:${key}`]) return accept([]); // cancelled already: the same request again
+    return reject(violation('unknown-leave', 'from', `No leave from ${command.from} to ${command.to} is recorded for this program.`));
+  }
+  const leaves = state.leaves.filter((l) => l !== leave);
+  return accept([
+    {
+      type: 'leave-cancelled',
+      actor,
+      reason: command.reason,
+      data: {
+        ...leave,
+        corrects: state.eventIds?.[`leave:${key}`] ?? null,
+        earliestReclassificationDate: earliestReclassificationDate(state.appointmentDate, leaves, state.policy),
+      },
+    },
+  ]);
 }
 
 // --- Time-driven rules ----------------------------------------------------------------------
@@ -739,14 +833,30 @@ function setMilestones(state: ProgramState, milestones: readonly Milestone[]): M
 }
 
 /** Folds one event into the state. Pure; never rejects (events are facts). */
-export function evolve(state: ProgramState | null, event: EventDraft & { version?: number; programId?: string }): ProgramState {
+export function evolve(state: ProgramState | null, event: EventDraft & { version?: number; programId?: string; id?: string }): ProgramState {
   if (event.type === 'enrolled') {
     const opened = initialState(event.programId ?? state?.programId ?? '', event);
     return event.version === undefined ? opened : { ...opened, version: event.version };
   }
   if (!state) throw new Error(`a program's first event must be "enrolled", not "${event.type}"`);
-  const next = withOverdueSpell(applyEvent(state, event));
+  const next = withEventId(withOverdueSpell(applyEvent(state, event)), event);
   return withStatus(event.version === undefined ? next : { ...next, version: event.version });
+}
+
+/** Keeps the id of an event a correction may point at (only stamped events have one). */
+function withEventId(state: ProgramState, event: EventDraft & { id?: string }): ProgramState {
+  if (event.id === undefined) return state;
+  const key =
+    event.type === 'milestone-signed-off'
+      ? `sign-off:${event.data.milestoneId}`
+      : event.type === 'leave-recorded'
+        ? `leave:${leaveKey(event.data.from, event.data.to)}`
+        : event.type === 'sign-off-retracted'
+          ? `retracted:${event.data.milestoneId}`
+          : event.type === 'leave-cancelled'
+            ? `cancelled:${leaveKey(event.data.from, event.data.to)}`
+            : null;
+  return key === null ? state : { ...state, eventIds: { ...state.eventIds, [key]: event.id } };
 }
 
 function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
@@ -814,6 +924,22 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
     }
     case 'withdrawn':
       return state;
+    case 'sign-off-retracted':
+      return {
+        ...state,
+        // Open again; `advance` marks it overdue at once if its due date has passed.
+        milestones: state.milestones.map((m) => (m.id === event.data.milestoneId ? { id: m.id, title: m.title, dueDate: m.dueDate, status: 'pending' } : m)),
+      };
+    case 'leave-cancelled': {
+      const { from, to, earliestReclassificationDate: earliest } = event.data;
+      const stillReached = state.minimumPeriodReachedOn !== null && state.minimumPeriodReachedOn >= earliest;
+      return {
+        ...state,
+        leaves: state.leaves.filter((l) => !(l.from === from && l.to === to)),
+        earliestReclassificationDate: earliest,
+        minimumPeriodReachedOn: stillReached ? state.minimumPeriodReachedOn : null,
+      };
+    }
     case 'transferred':
       return {
         ...state,
@@ -835,9 +961,10 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
   }
 }
 
-/** Folds drafts into a state without stamping them: used to look ahead within one decision. */
+/** Folds drafts into a state as the next events of its stream: used to look ahead within one decision. */
 export function applyDrafts(state: ProgramState, drafts: readonly EventDraft[]): ProgramState {
-  return drafts.reduce<ProgramState>((s, e) => evolve(s, e), state);
+  // Numbered as `stamp` will number them, so the state looked ahead to is the one replay rebuilds.
+  return drafts.reduce<ProgramState>((s, e) => evolve(s, { ...e, id: `${s.programId}/${s.version + 1}`, version: s.version + 1 }), state);
 }
 
 /** Gives drafts their ids and versions, continuing the program's stream. */

@@ -30,6 +30,8 @@ export type RuleCode =
   | 'withdrawal-outside-program'
   | 'trainee-cannot-oversee-own-program'
   | 'transfer-before-last-transfer'
+  | 'milestone-not-signed-off'
+  | 'unknown-leave'
   | 'special-experience-exceeds-general';
 
 export interface RuleViolation {

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { isCivilDate } from './dates.js';
-import type { Actor, AmendSchedule, RateService, RecordLeave, SignOffMilestone, Transfer, Withdraw } from './program.js';
+import type { Actor, AmendSchedule, CancelLeave, RateService, RecordLeave, RetractSignOff, SignOffMilestone, Transfer, Withdraw } from './program.js';
 import type { Enrollment } from './rules.js';
 
 export const civilDate = z
@@ -109,6 +109,17 @@ export const transferSchema = z
     path: ['agency'],
   });
 
+/** The milestone comes from the path: `POST …/milestones/{milestoneId}/retraction`. */
+export const retractionSchema = z.strictObject({
+  reason: text(2000).describe('Why the sign-off was recorded in error'),
+});
+
+export const leaveCancellationSchema = z.strictObject({
+  from: civilDate,
+  to: civilDate,
+  reason: text(2000).describe('Why the leave was recorded in error'),
+});
+
 export const actorSchema = z.strictObject({
   id,
   role: z.enum(['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor', 'system']),
@@ -127,6 +138,8 @@ assertTrue<Same<z.infer<typeof leaveSchema>, Omit<RecordLeave, 'type'>>>();
 assertTrue<Same<z.infer<typeof withdrawalSchema>, Omit<Withdraw, 'type'>>>();
 assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>();
 assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
+assertTrue<Same<z.infer<typeof retractionSchema>, Omit<RetractSignOff, 'type' | 'milestoneId'>>>();
+assertTrue<Same<z.infer<typeof leaveCancellationSchema>, Omit<CancelLeave, 'type'>>>();
 
 /** Zod issues as `{ path: 'a.b[0]', message }`, the shape the API contract names. */
 export function describeIssues(error: z.ZodError): { path: string; message: string }[] {

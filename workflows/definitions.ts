@@ -16,6 +16,8 @@ import type {
   RecordLeave,
   SignOffMilestone,
   Transfer,
+  RetractSignOff,
+  CancelLeave,
   Withdraw,
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
@@ -60,6 +62,8 @@ export const rateServiceUpdate = defineUpdate<ProgramView, [Request<RateService>
 export const recordLeaveUpdate = defineUpdate<ProgramView, [Request<RecordLeave>]>('recordLeave');
 export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('withdraw');
 export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
+export const retractSignOffUpdate = defineUpdate<ProgramView, [Request<RetractSignOff>]>('retractSignOff');
+export const cancelLeaveUpdate = defineUpdate<ProgramView, [Request<CancelLeave>]>('cancelLeave');
 
 export const programQuery = defineQuery<ProgramView>('program');
 

@@ -37,6 +37,8 @@ import {
   type RecordLeave,
   type SignOffMilestone,
   type Transfer,
+  type RetractSignOff,
+  type CancelLeave,
   type Withdraw,
 } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
@@ -49,6 +51,8 @@ import {
   searchAttributes,
   signOffMilestoneUpdate,
   transferUpdate,
+  retractSignOffUpdate,
+  cancelLeaveUpdate,
   withdrawUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
@@ -166,6 +170,8 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(recordLeaveUpdate, ...commandHandlers<RecordLeave>('record-leave'));
   setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
   setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
+  setHandler(retractSignOffUpdate, ...commandHandlers<RetractSignOff>('retract-sign-off'));
+  setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));
   setHandler(programQuery, () => programView(state));
 
   const shouldContinueAsNew = (): boolean =>

@@ -113,6 +113,21 @@ const ROWS: Row[] = [
     expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
   },
   {
+    // The sign-off above, retracted by HR; the callers after it find it retracted already (200, nothing new).
+    endpoint: 'POST …/retraction',
+    method: 'POST',
+    path: () => `/v1/programs/${programId}/milestones/m1/retraction`,
+    body: () => ({ reason: 'Authorization matrix' }),
+    expected: [200, 200, 403, 200, 403, 403, 403, 401, 401],
+  },
+  {
+    endpoint: 'POST …/leaves/cancellations',
+    method: 'POST',
+    path: () => `/v1/programs/${programId}/leaves/cancellations`,
+    body: () => ({ from: addDays(today(), 30), to: addDays(today(), 31), reason: 'Authorization matrix' }),
+    expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
+  },
+  {
     // The program's own agency: accepted with nothing to change, so the rows after it keep their callers.
     endpoint: 'POST …/transfers',
     method: 'POST',

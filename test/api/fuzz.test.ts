@@ -40,6 +40,13 @@ const ENDPOINTS: WriteEndpoint[] = [
   { name: 'POST …/service-ratings', path: (id) => `/v1/programs/${id}/service-ratings`, role: 'supervisor', valid: () => ({ rating: 'satisfactory', ratedOn: today() }) },
   { name: 'POST …/leaves', path: (id) => `/v1/programs/${id}/leaves`, role: 'hr', valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), kind: 'unpaid' }) },
   { name: 'POST …/withdrawal', path: (id) => `/v1/programs/${id}/withdrawal`, role: 'hr', valid: () => ({ effectiveOn: today(), reason: 'Fuzzed' }) },
+  { name: 'POST …/retraction', path: (id) => `/v1/programs/${id}/milestones/m1/retraction`, role: 'supervisor', valid: () => ({ reason: 'Fuzzed' }) },
+  {
+    name: 'POST …/leaves/cancellations',
+    path: (id) => `/v1/programs/${id}/leaves/cancellations`,
+    role: 'hr',
+    valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), reason: 'Fuzzed' }),
+  },
   { name: 'POST …/transfers', path: (id) => `/v1/programs/${id}/transfers`, role: 'hr', valid: () => ({ effectiveOn: today(), agency: 'FUZZ-AGENCY', supervisorId: 'sup-fuzz' }) },
 ];
 

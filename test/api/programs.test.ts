@@ -179,6 +179,50 @@ describe('a program driven through the API', () => {
   });
 });
 
+describe('corrections', () => {
+  it('retracts a sign-off and cancels leave with new events that point at the ones they correct; nothing recorded is changed', async () => {
+    const created = await enroll(enrollment(addMonths(today(), -2)));
+    const base = `/v1/programs/${created.programId}`;
+    expect((await stack.call('POST', `${base}/milestones/m1/sign-off`, { token: supervisorToken, body: { signedOn: today() } })).status).toBe(200);
+    const leave = { from: addDays(today(), -20), to: addDays(today(), -6), kind: 'unpaid' };
+    const recorded = await stack.call('POST', `${base}/leaves`, { token: hrToken, body: leave });
+    const movedAnniversary = (recorded.body as { earliestReclassificationDate: string }).earliestReclassificationDate;
+
+    // Bad input changes nothing.
+    const extra = await stack.call('POST', `${base}/milestones/m1/retraction`, { token: supervisorToken, body: { reason: 'x', status: 'pending' } });
+    expect(extra.status).toBe(400);
+    const notSigned = await stack.call('POST', `${base}/milestones/m2/retraction`, { token: supervisorToken, body: { reason: 'Wrong milestone' } });
+    expect([notSigned.status, error(notSigned).code]).toEqual([422, 'milestone-not-signed-off']);
+    const unknownLeave = await stack.call('POST', `${base}/leaves/cancellations`, { token: hrToken, body: { from: today(), to: today(), reason: 'Typo' } });
+    expect([unknownLeave.status, error(unknownLeave).code, error(unknownLeave).issues?.[0]?.path]).toEqual([422, 'unknown-leave', 'from']);
+
+    const retraction = { reason: 'Signed off against the wrong trainee' };
+    const retracted = await stack.call('POST', `${base}/milestones/m1/retraction`, { token: supervisorToken, body: retraction });
+    expect(retracted.status).toBe(200);
+    expect(program(retracted).milestones.find((m) => m.id === 'm1')).toEqual(expect.objectContaining({ status: 'pending' }));
+    expect((await stack.call('POST', `${base}/milestones/m1/retraction`, { token: supervisorToken, body: retraction })).status).toBe(200);
+    const cancelled = await stack.call('POST', `${base}/leaves/cancellations`, { token: hrToken, body: { from: leave.from, to: leave.to, reason: 'Entered twice' } });
+    expect(cancelled.status).toBe(200);
+    const anniversary = (cancelled.body as { earliestReclassificationDate: string }).earliestReclassificationDate;
+    expect(anniversary < movedAnniversary).toBe(true);
+
+    const log = await eventually(
+      () => stack.call('GET', `${base}/events`, { token: hrToken }),
+      (r) => (r.body as { items: { type: string }[] }).items.some((e) => e.type === 'leave-cancelled'),
+      'the corrections in the event log',
+    );
+    type Logged = { id: string; type: string; actor: { id: string }; reason?: string; data: { corrects?: string } };
+    const items = (log.body as { items: Logged[] }).items;
+    const byType = (type: string) => items.filter((e) => e.type === type);
+    expect(byType('sign-off-retracted')).toHaveLength(1);
+    expect(byType('sign-off-retracted')[0]).toMatchObject({ actor: { id: supervisorId }, reason: retraction.reason, data: { corrects: byType('milestone-signed-off')[0]?.id } });
+    expect(byType('leave-cancelled')[0]).toMatchObject({ actor: { id: 'hr-0001' }, data: { corrects: byType('leave-recorded')[0]?.id } });
+    // The corrected events are still there, as they were.
+    expect(byType('milestone-signed-off')).toHaveLength(1);
+    expect(byType('leave-recorded')).toHaveLength(1);
+  });
+});
+
 describe('a transfer', () => {
   it('moves a program to another agency and supervisor: the new supervisor sees and acts on it, the former one no longer does', async () => {
     const body0 = enrollment(addMonths(today(), -2));

@@ -262,6 +262,41 @@ describe('a development program on the time-skipping server', () => {
     expect(program).toMatchObject({ agency: 'DOL', supervisorId: newSupervisor.id, programManagerId: enrollmentFixture(appointment).programManagerId });
   });
 
+  it('(j) corrects a sign-off and leave recorded in error: the milestone falls overdue again and the anniversary comes back', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const enrollment = enrollmentFixture(appointment);
+    const { programId } = await programs.enroll(enrollment, hr);
+    const m1 = enrollment.schedule.milestones[0]!;
+
+    await worker.runUntil(async () => {
+      await skipTo(env, addDays(m1.dueDate, -5));
+      await programs.signOff(programId, m1.id, { signedOn: addDays(m1.dueDate, -5) }, supervisor);
+      const leave = { from: addDays(m1.dueDate, -40), to: addDays(m1.dueDate, -20), kind: 'unpaid' as const };
+      const withLeave = await programs.recordLeave(programId, leave, hr);
+      expect(withLeave.earliestReclassificationDate > anniversary(appointment, 1)).toBe(true);
+
+      // Past the due date, the sign-off turns out to have been recorded in error.
+      await skipTo(env, addDays(m1.dueDate, 3));
+      const retracted = await programs.retractSignOff(programId, m1.id, { reason: 'Signed off the wrong trainee' }, supervisor);
+      expect(retracted.milestones[0]).toMatchObject({ id: m1.id, status: 'overdue' });
+      const cancelled = await programs.cancelLeave(programId, { from: leave.from, to: leave.to, reason: 'Entered twice' }, hr);
+      expect(cancelled.earliestReclassificationDate).toBe(anniversary(appointment, 1));
+      await waitForRecorded(db, programId, cancelled.version);
+      await programs.withdraw(programId, { effectiveOn: addDays(m1.dueDate, 3), reason: 'test complete' }, hr);
+      await resultOf(programId);
+    });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'j-corrections');
+
+    const events = await recordedEvents(db, programId);
+    const idOf = (type: string) => events.find((e) => e.type === type)?.event_id;
+    expect(events.find((e) => e.type === 'sign-off-retracted')?.data).toMatchObject({ milestoneId: m1.id, corrects: idOf('milestone-signed-off') });
+    expect(events.find((e) => e.type === 'leave-cancelled')?.data).toMatchObject({ corrects: idOf('leave-recorded') });
+    expect(events.filter((e) => e.type === 'milestone-overdue' && e.data.milestoneId === m1.id)).toHaveLength(1);
+    const { milestones } = await readModelOf(programId);
+    expect(milestones[0]).toMatchObject({ milestone_id: m1.id, status: 'overdue', signed_off_by: null });
+  });
+
   it('(e) counts a 29 February appointment to 28 February in common years', async () => {
     const { worker, programs } = await setup();
     const today = await serverToday(env);

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addMonths } from '../../domain/dates.js';
+import { addDays, addMonths, anniversary } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
@@ -184,6 +184,12 @@ describe('HR on a program page', () => {
     const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -4), staff));
     const newSupervisor = uniqueId('sup');
     const newAgency = uniqueId('AG');
+    const signed = await stack.call('POST', `/v1/programs/${programId}/milestones/m1/sign-off`, {
+      token: await stack.token(staff.supervisorId, 'supervisor'),
+      body: { signedOn: today() },
+    });
+    expect(signed.status).toBe(200);
+    const programAppointment = addMonths(today(), -4);
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
       const leave = page.getByRole('form', { name: 'Record leave' });
@@ -226,6 +232,32 @@ describe('HR on a program page', () => {
       expect(await transferred.textContent()).toContain(`supervisor ${staff.supervisorId} → ${newSupervisor}`);
       expect(await transferred.textContent()).toContain('Reason: Reassigned after a reorganisation');
 
+      // Corrections: the leave and the sign-off were recorded in error. Each stays in the history, and
+      // the correction says which event it corrects.
+      await page.getByRole('button', { name: `Cancel the leave from ${addDays(today(), -20)} to ${addDays(today(), -10)}` }).click();
+      const cancel = page.getByRole('form', { name: /^Cancel the leave from/ });
+      await expect.poll(() => focusedElement(page)).toMatch(/reason$/);
+      await cancel.getByLabel('Why it was recorded in error').fill('Entered against the wrong trainee');
+      await cancel.getByRole('button', { name: 'Cancel the leave' }).click();
+      await expect.poll(() => page.locator('#program-message').textContent()).toContain('is cancelled');
+      expect(await page.locator('#program-message').textContent()).toContain(`The first anniversary is ${anniversary(programAppointment, 1)}`);
+      expect(await page.getByText('No leave recorded.').count()).toBe(1);
+
+      await page.getByRole('button', { name: 'Retract the sign-off of m1' }).click();
+      const retract = page.getByRole('form', { name: 'Retract the sign-off of milestone m1' });
+      await retract.getByLabel('Why it was recorded in error').fill('Signed off the wrong milestone');
+      await retract.getByRole('button', { name: 'Retract the sign-off' }).click();
+      await expect.poll(() => page.locator('#program-message').textContent()).toContain('The sign-off of milestone m1 is retracted');
+      expect(await page.locator('tr[data-milestone="m1"] .badge').textContent()).toBe('Pending');
+      const history = page.getByRole('list', { name: /Every recorded event/ });
+      const retraction = history.locator('li[data-event-type="sign-off-retracted"]');
+      await retraction.waitFor();
+      const signOffNumber = (await history.locator('li[data-event-type="milestone-signed-off"] .history-number').textContent())?.trim();
+      expect(await retraction.textContent()).toContain(`corrects event ${signOffNumber}`);
+      expect(await retraction.textContent()).toContain('Reason: Signed off the wrong milestone');
+      expect(await history.locator('li[data-event-type="leave-cancelled"]').textContent()).toContain('corrects event #');
+      await expectAccessible(page, 'program-hr-corrections');
+
       // Ending the program asks for confirmation first.
       const end = page.getByRole('form', { name: 'End the program' });
       await end.getByLabel('Reason').fill('Resigned from state service');
@@ -241,12 +273,8 @@ describe('HR on a program page', () => {
       (r) => (r.body as { items: { type: string }[] }).items.some((e) => e.type === 'program-ended'),
       'the end of the program in the event log',
     );
-    expect((events.body as { items: { type: string }[] }).items.map((e) => e.type).filter((t) => ['leave-recorded', 'transferred', 'withdrawn', 'program-ended'].includes(t))).toEqual([
-      'leave-recorded',
-      'transferred',
-      'withdrawn',
-      'program-ended',
-    ]);
+    const relevant = ['leave-recorded', 'transferred', 'leave-cancelled', 'sign-off-retracted', 'withdrawn', 'program-ended'];
+    expect((events.body as { items: { type: string }[] }).items.map((e) => e.type).filter((t) => relevant.includes(t))).toEqual(relevant);
   });
 });
 

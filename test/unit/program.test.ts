@@ -387,6 +387,71 @@ describe('transferring a trainee', () => {
   });
 });
 
+// --- Corrections ---------------------------------------------------------------------------------
+
+describe('corrections', () => {
+  const retract = (milestoneId: string): ProgramCommand => ({ type: 'retract-sign-off', milestoneId, reason: 'Signed off the wrong milestone' });
+  const cancelLeave = (from: CivilDate, to: CivilDate): ProgramCommand => ({ type: 'cancel-leave', from, to, reason: 'Entered against the wrong trainee' });
+
+  it('retracts a sign-off with a new event that points at it; the milestone is open again, and overdue at once past its due date', () => {
+    const signed = accepted(when(given(enrollmentFixture()), signOff('m1', '2025-06-20'), SUPERVISOR, '2025-06-20')).history;
+    const signOffEvent = signed.events.find((e) => e.type === 'milestone-signed-off');
+    const outcome = accepted(when(signed, retract('m1'), SUPERVISOR, '2025-07-02'));
+    expect(outcome.events[0]).toEqual({
+      type: 'sign-off-retracted',
+      actor: SUPERVISOR,
+      reason: 'Signed off the wrong milestone',
+      data: { milestoneId: 'm1', corrects: signOffEvent?.id, signedOffBy: SUPERVISOR.id, signedOn: '2025-06-20' },
+    });
+    // m1 was due 2025-06-30: open again, it is overdue at once.
+    expect(types(outcome.events)).toEqual(['sign-off-retracted', 'milestone-overdue']);
+    expect(outcome.history.state.milestones[0]).toEqual({ ...MILESTONES[0], status: 'overdue' });
+    // The sign-off itself is still in the stream: nothing recorded is changed.
+    expect(outcome.history.events).toContainEqual(signOffEvent);
+  });
+
+  it('lets HR retract, refuses a supervisor of another program, and answers a repeated retraction with nothing new', () => {
+    const signed = accepted(when(given(enrollmentFixture()), signOff('m1', '2025-06-20'), SUPERVISOR, '2025-06-20')).history;
+    expect(rejection(when(signed, retract('m1'), ANOTHER_SUPERVISOR, '2025-06-21'))).toEqual([{ code: 'not-assigned-to-program', field: 'actor' }]);
+    const retracted = accepted(when(signed, retract('m1'), HR, '2025-06-21'));
+    expect(types(retracted.events)).toEqual(['sign-off-retracted']);
+    expect(accepted(when(retracted.history, retract('m1'), HR, '2025-06-21')).events).toEqual([]);
+    expect(rejection(when(retracted.history, retract('m2'), HR, '2025-06-21'))).toEqual([{ code: 'milestone-not-signed-off', field: 'milestoneId' }]);
+    expect(rejection(when(retracted.history, retract('m9'), HR, '2025-06-21'))).toEqual([{ code: 'unknown-milestone', field: 'milestoneId' }]);
+  });
+
+  it('takes a program that was only waiting for its first anniversary back to active', () => {
+    const done = given(enrollmentFixture(), ...allWorkDone);
+    expect(done.state.status).toBe('awaiting-minimum');
+    const outcome = accepted(when(done, retract('m3'), PROGRAM_MANAGER, '2026-02-25'));
+    expect(outcome.history.state.status).toBe('active');
+    // Signed again, it reclassifies on the anniversary as before.
+    const again = accepted(when(outcome.history, signOff('m3', '2026-02-26'), SUPERVISOR, '2026-02-26'));
+    expect(types(accepted(when(again.history, advanceClock, SYSTEM, FIRST_ANNIVERSARY)).events)).toContain('reclassification-notice-issued');
+  });
+
+  it('cancels leave recorded in error: the first anniversary is reckoned again without it, and the correction points at the leave', () => {
+    const withLeave = accepted(
+      when(given(enrollmentFixture(), ...allWorkDone), { type: 'record-leave', from: '2025-06-05', to: '2025-06-10', kind: 'unpaid' }, HR, '2025-06-11'),
+    ).history;
+    expect(withLeave.state.earliestReclassificationDate).toBe('2026-03-09');
+    const leaveEvent = withLeave.events.find((e) => e.type === 'leave-recorded');
+    const outcome = accepted(when(withLeave, cancelLeave('2025-06-05', '2025-06-10'), HR, '2025-06-12'));
+    expect(outcome.events).toEqual([
+      {
+        type: 'leave-cancelled',
+        actor: HR,
+        reason: 'Entered against the wrong trainee',
+        data: { from: '2025-06-05', to: '2025-06-10', kind: 'unpaid', corrects: leaveEvent?.id, earliestReclassificationDate: FIRST_ANNIVERSARY },
+      },
+    ]);
+    expect(outcome.history.state.leaves).toEqual([]);
+    expect(outcome.history.state.earliestReclassificationDate).toBe(FIRST_ANNIVERSARY);
+    expect(accepted(when(outcome.history, cancelLeave('2025-06-05', '2025-06-10'), HR, '2025-06-12')).events).toEqual([]);
+    expect(rejection(when(outcome.history, cancelLeave('2025-07-01', '2025-07-02'), HR, '2025-07-03'))).toEqual([{ code: 'unknown-leave', field: 'from' }]);
+  });
+});
+
 // --- Amendments -----------------------------------------------------------------------------------
 
 describe('amending the schedule', () => {

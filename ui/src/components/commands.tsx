@@ -71,6 +71,7 @@ function CommandForm({
   submitLabel,
   submitClass = 'button',
   onCancel,
+  cancelLabel = 'Cancel',
   inline = false,
   formRef,
   children,
@@ -82,6 +83,8 @@ function CommandForm({
   submitLabel: string;
   submitClass?: string;
   onCancel?: (() => void) | undefined;
+  /** What the button that closes the form without sending says. */
+  cancelLabel?: string;
   inline?: boolean;
   formRef?: Ref<HTMLFormElement>;
   children: ComponentChildren;
@@ -100,7 +103,7 @@ function CommandForm({
         </button>
         {onCancel && (
           <button type="button" class="button button-secondary" onClick={onCancel}>
-            Cancel
+            {cancelLabel}
           </button>
         )}
       </div>
@@ -258,6 +261,8 @@ export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: O
 
   const submit = (): void =>
     void leave.send(commandPath(program.programId, 'leaves'), { from, to, kind }, (recorded) => {
+      setFrom('');
+      setTo('');
       const moved =
         recorded.earliestReclassificationDate !== program.earliestReclassificationDate
           ? ` The first anniversary moves to ${recorded.earliestReclassificationDate}.`
@@ -301,12 +306,13 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
       ...(supervisorId.trim() !== program.supervisorId ? { supervisorId } : {}),
       ...(programManagerId.trim() !== program.programManagerId ? { programManagerId } : {}),
     };
-    void transfer.send(commandPath(program.programId, 'transfers'), { effectiveOn, ...changed, reason: textOrAbsent(reason) }, (moved) =>
+    void transfer.send(commandPath(program.programId, 'transfers'), { effectiveOn, ...changed, reason: textOrAbsent(reason) }, (moved) => {
+      setReason('');
       onDone(
         moved,
         `Trainee ${moved.traineeEmployeeId} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`,
-      ),
-    );
+      );
+    });
   };
 
   return (
@@ -357,6 +363,58 @@ export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDo
       <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
         Ending the program cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.
       </Confirmation>
+    </CommandForm>
+  );
+}
+
+/** A correction: a sign-off recorded in error is retracted; it stays in the history and the milestone is open again. */
+export function RetractionForm({ programId, milestone, onDone, onCancel, idPrefix }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
+  const [reason, setReason] = useState('');
+  const retract = useCommand('retraction', idPrefix);
+  const form = useFocusOnOpen(onCancel !== undefined);
+  const submit = (): void =>
+    void retract.send(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/retraction`), { reason }, (program) =>
+      onDone(program, `The sign-off of milestone ${milestone.id} is retracted; the milestone is open again. The history keeps both.`),
+    );
+  return (
+    <CommandForm
+      label={`Retract the sign-off of milestone ${milestone.id}`}
+      command={retract}
+      labelFor={labelsOf(idPrefix, { reason: 'Why it was recorded in error' })}
+      onSubmit={submit}
+      submitLabel="Retract the sign-off"
+      onCancel={onCancel}
+      cancelLabel="Keep the sign-off"
+      inline
+      formRef={form}
+    >
+      <TextAreaField path={`${idPrefix}.reason`} label="Why it was recorded in error" value={reason} onValue={setReason} issues={retract.issues} />
+    </CommandForm>
+  );
+}
+
+/** A correction: leave recorded in error is cancelled; the first anniversary is reckoned again without it. */
+export function LeaveCancellationForm({ programId, leave, onDone, onCancel, idPrefix }: CommandFormProps & { leave: { from: string; to: string } }): JSX.Element {
+  const [reason, setReason] = useState('');
+  const cancel = useCommand('cancellation', idPrefix);
+  const form = useFocusOnOpen(onCancel !== undefined);
+  const submit = (): void =>
+    void cancel.send(commandPath(programId, 'leaves/cancellations'), { ...leave, reason }, (program) =>
+      onDone(program, `The leave from ${leave.from} to ${leave.to} is cancelled. The first anniversary is ${program.earliestReclassificationDate}.`),
+    );
+  return (
+    <CommandForm
+      label={`Cancel the leave from ${leave.from} to ${leave.to}`}
+      command={cancel}
+      labelFor={labelsOf(idPrefix, { reason: 'Why it was recorded in error', from: 'Leave' })}
+      onSubmit={submit}
+      submitLabel="Cancel the leave"
+      onCancel={onCancel}
+      cancelLabel="Keep the leave"
+      inline
+      formRef={form}
+    >
+      <TextAreaField path={`${idPrefix}.reason`} label="Why it was recorded in error" value={reason} onValue={setReason} issues={cancel.issues} />
     </CommandForm>
   );
 }

@@ -15,6 +15,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'leave-recorded': 'Leave recorded',
   withdrawn: 'Withdrawn',
   transferred: 'Transferred',
+  'sign-off-retracted': 'Sign-off retracted (correction)',
+  'leave-cancelled': 'Leave cancelled (correction)',
   'minimum-period-reached': 'Minimum period reached',
   'cap-warning-issued': 'Cap warning issued',
   'eligible-for-reclassification': 'Eligible for reclassification',
@@ -32,6 +34,9 @@ const date = (data: Record<string, unknown>, key: string): string | null => {
   const value = text(data, key);
   return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value;
 };
+
+/** An event id (`<programId>/<version>`) as the history numbers it: "event #5". */
+const eventNumber = (id: string | null): string => (id ? `event #${id.slice(id.lastIndexOf('/') + 1)}` : 'an event recorded before ids were kept');
 
 /** "milestone-due-soon" → "Milestone due soon" for a type without a label of its own. */
 export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? `${type.charAt(0).toUpperCase()}${type.slice(1).replace(/-/g, ' ')}`;
@@ -61,6 +66,10 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return `${text(data, 'kind') ?? ''} leave, ${date(data, 'from') ?? ''} to ${date(data, 'to') ?? ''}; first anniversary now ${date(data, 'earliestReclassificationDate') ?? ''}`;
     case 'withdrawn':
       return `effective ${date(data, 'effectiveOn') ?? ''}: ${text(data, 'reason') ?? ''}`;
+    case 'sign-off-retracted':
+      return `${text(data, 'milestoneId') ?? ''}, signed off ${date(data, 'signedOn') ?? ''} by ${text(data, 'signedOffBy') ?? 'unknown'}; corrects ${eventNumber(text(data, 'corrects'))}`;
+    case 'leave-cancelled':
+      return `${text(data, 'kind') ?? ''} leave, ${date(data, 'from') ?? ''} to ${date(data, 'to') ?? ''}; first anniversary now ${date(data, 'earliestReclassificationDate') ?? ''}; corrects ${eventNumber(text(data, 'corrects'))}`;
     case 'transferred': {
       const record = (key: string): Record<string, unknown> => {
         const value = data[key];

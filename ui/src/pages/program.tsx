@@ -8,7 +8,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
-import { AmendmentForm, LeaveForm, ServiceRatingForm, SignOffForm, TransferForm, WithdrawalForm } from '../components/commands.js';
+import { AmendmentForm, LeaveCancellationForm, LeaveForm, RetractionForm, ServiceRatingForm, SignOffForm, TransferForm, WithdrawalForm } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
 import { formatDate, formatInstant, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
@@ -129,7 +129,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="milestones-title">
         <h2 id="milestones-title">Milestones</h2>
-        <Milestones program={program} canSignOff={assigned && open} onDone={done} />
+        <Milestones program={program} canSignOff={assigned && open} canRetract={(assigned || me.roles.includes('hr')) && open} onDone={done} />
       </section>
 
       {assigned && open && (
@@ -150,7 +150,8 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
       {me.roles.includes('hr') && open && (
         <>
           <section aria-labelledby="leave-title">
-            <h2 id="leave-title">Record leave</h2>
+            <h2 id="leave-title">Leave</h2>
+            <Leaves program={program} onDone={done} />
             <LeaveForm program={program} onDone={done} />
           </section>
           <section aria-labelledby="transfer-title">
@@ -215,9 +216,26 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   );
 }
 
-function Milestones({ program, canSignOff, onDone }: { program: ProgramView; canSignOff: boolean; onDone: (p: ProgramView, m: string) => void }): JSX.Element {
+/** Puts focus back on the button that opened a form, once the form has gone. */
+const focusOpener = (key: string): void => {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-opens="${CSS.escape(key)}"]`)?.focus());
+};
+
+function Milestones({
+  program,
+  canSignOff,
+  canRetract,
+  onDone,
+}: {
+  program: ProgramView;
+  canSignOff: boolean;
+  canRetract: boolean;
+  onDone: (p: ProgramView, m: string) => void;
+}): JSX.Element {
   const [signing, setSigning] = useState<string | null>(null);
+  const [retracting, setRetracting] = useState<string | null>(null);
   const signingMilestone = program.milestones.find((m) => m.id === signing && m.status !== 'signed-off');
+  const retractingMilestone = program.milestones.find((m) => m.id === retracting && m.status === 'signed-off');
   return (
     <>
       <TableBox label="Milestones">
@@ -243,7 +261,17 @@ function Milestones({ program, canSignOff, onDone }: { program: ProgramView; can
                 </td>
                 <td>
                   {m.signedOffOn ? (
-                    `${formatDate(m.signedOffOn)} by ${m.signedOffBy ?? 'unknown'}`
+                    <>
+                      {`${formatDate(m.signedOffOn)} by ${m.signedOffBy ?? 'unknown'}`}
+                      {canRetract && (
+                        <>
+                          {' '}
+                          <button type="button" class="link-button" data-opens={`retract-${m.id}`} onClick={() => setRetracting(m.id)}>
+                            Retract<span class="visually-hidden"> the sign-off of {m.id}</span>
+                          </button>
+                        </>
+                      )}
+                    </>
                   ) : canSignOff ? (
                     <button type="button" class="link-button" data-opens={`sign-off-${m.id}`} onClick={() => setSigning(m.id)}>
                       Sign off {m.id}
@@ -272,7 +300,28 @@ function Milestones({ program, canSignOff, onDone }: { program: ProgramView; can
             }}
             onCancel={() => {
               setSigning(null);
-              requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-opens="sign-off-${CSS.escape(signingMilestone.id)}"]`)?.focus());
+              focusOpener(`sign-off-${signingMilestone.id}`);
+            }}
+          />
+        </div>
+      )}
+      {retractingMilestone && (
+        <div class="panel">
+          <h3>
+            Retract the sign-off of {retractingMilestone.id}: {retractingMilestone.title}
+          </h3>
+          <p class="hint">For a sign-off recorded in error. The history keeps the sign-off and this correction, which points at it.</p>
+          <RetractionForm
+            programId={program.programId}
+            milestone={retractingMilestone}
+            idPrefix={`retract-${retractingMilestone.id}`}
+            onDone={(p, text) => {
+              setRetracting(null);
+              onDone(p, text);
+            }}
+            onCancel={() => {
+              setRetracting(null);
+              focusOpener(`retract-${retractingMilestone.id}`);
             }}
           />
         </div>
@@ -280,6 +329,46 @@ function Milestones({ program, canSignOff, onDone }: { program: ProgramView; can
     </>
   );
 }
+
+/** The leave recorded, each with its correction for HR: cancelled when it was recorded in error. */
+function Leaves({ program, onDone }: { program: ProgramView; onDone: (p: ProgramView, m: string) => void }): JSX.Element {
+  const [cancelling, setCancelling] = useState<string | null>(null);
+  if (program.leaves.length === 0) return <p>No leave recorded.</p>;
+  const keyOf = (leave: { from: string; to: string }): string => `${leave.from}_${leave.to}`;
+  return (
+    <ul class="leaves">
+      {program.leaves.map((leave) => {
+        const key = keyOf(leave);
+        return (
+          <li key={key} data-leave={key}>
+            {LEAVE_KIND_LABELS[leave.kind] ?? leave.kind}, {formatDate(leave.from)} to {formatDate(leave.to)}{' '}
+            {cancelling === key ? (
+              <LeaveCancellationForm
+                programId={program.programId}
+                leave={{ from: leave.from, to: leave.to }}
+                idPrefix={`cancel-leave-${key}`}
+                onDone={(p, text) => {
+                  setCancelling(null);
+                  onDone(p, text);
+                }}
+                onCancel={() => {
+                  setCancelling(null);
+                  focusOpener(`cancel-leave-${key}`);
+                }}
+              />
+            ) : (
+              <button type="button" class="link-button" data-opens={`cancel-leave-${key}`} onClick={() => setCancelling(key)}>
+                Cancel<span class="visually-hidden"> the leave from {leave.from} to {leave.to}</span>
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+const LEAVE_KIND_LABELS: Record<string, string> = { unpaid: 'Unpaid leave', sick: 'Sick leave', 'workers-comp': "Workers' compensation", other: 'Other leave' };
 
 /** A list, not a table: each event reads as one line on a desk and stacks on a phone. */
 function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JSX.Element {
@@ -289,7 +378,8 @@ function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JS
       {events.map((event) => {
         const detail = describeEvent(event);
         return (
-          <li key={event.id} data-event-type={event.type}>
+          <li key={event.id} data-event-type={event.type} data-event-id={event.id}>
+            <span class="history-number">#{event.version}</span>
             <time dateTime={event.at}>{formatInstant(event.at)}</time>
             <span class="history-who">
               {event.actor.role === 'system' ? 'The engine (automatic)' : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}
@@ -297,7 +387,7 @@ function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JS
             <span class="history-what">
               <strong>{eventLabel(event.type)}</strong>
               {detail && `: ${detail}`}
-              {event.reason && ` Reason: ${event.reason}`}
+              {event.reason && `. Reason: ${event.reason}`}
             </span>
           </li>
         );
