@@ -14,6 +14,8 @@ import {
   serviceRatingSchema,
   signOffSchema,
   transferSchema,
+  progressReportSchema,
+  progressReviewSchema,
   retractionSchema,
   leaveCancellationSchema,
   withdrawalSchema,
@@ -40,6 +42,8 @@ export const leaveCancellationBody = leaveCancellationSchema.meta({
   id: 'LeaveCancellation',
   description: 'A correction: the leave from `from` to `to` was recorded in error.',
 });
+export const progressReportBody = progressReportSchema.meta({ id: 'ProgressReport', description: "The trainee's report on their progress over a period." });
+export const progressReviewBody = progressReviewSchema.meta({ id: 'ProgressReview' });
 export const transferBody = transferSchema.meta({
   id: 'Transfer',
   description: 'A move to another agency, supervisor or program manager (any of them); the three-year clock runs on.',
@@ -104,6 +108,17 @@ export const programResponse = z
     ),
     serviceRating: z.object({ rating: z.enum(['satisfactory', 'unsatisfactory']), ratedOn: date, ratedBy: z.string() }).nullable(),
     leaves: z.array(z.object({ from: date, to: date, kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']) })),
+    progressReports: z.array(
+      z.object({
+        periodEnding: date,
+        submittedOn: date,
+        submittedBy: z.string(),
+        summary: z.string(),
+        reviewedOn: date.optional(),
+        reviewedBy: z.string().optional(),
+        reviewComments: z.string().optional(),
+      }),
+    ),
     qualification: qualificationSchema.describe('Projected at the planned end date, or at the effective date once reclassified'),
     reclassification: z.object({ effectiveOn: date, noticeId: z.string() }).nullable(),
     ended: z.object({ on: date, reason: z.enum(['unsatisfactory-service', 'withdrawn', 'expired']) }).nullable(),
@@ -213,6 +228,7 @@ export const importResponse = z
 const programId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'is not a program id');
 
 export const programParams = z.strictObject({ programId });
+export const reportParams = z.strictObject({ programId, periodEnding: civilDate });
 export const milestoneParams = z.strictObject({
   programId,
   milestoneId: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'is not a milestone id'),

@@ -61,6 +61,9 @@ import {
   signOffBody,
   targetClassListResponse,
   transferBody,
+  progressReportBody,
+  progressReviewBody,
+  reportParams,
   retractionBody,
   leaveCancellationBody,
   withdrawalBody,
@@ -70,8 +73,11 @@ import {
 type Access =
   | { kind: 'public' }
   | { kind: 'roles'; roles: readonly ApiRole[] }
-  /** A command on one program: roles that may act on every program, and whether its own supervisor or program manager may. */
-  | { kind: 'program-command'; everywhere: readonly ApiRole[]; assigned: boolean };
+  /**
+   * A command on one program: roles that may act on every program, whether its own supervisor or
+   * program manager may, and whether its own trainee may.
+   */
+  | { kind: 'program-command'; everywhere: readonly ApiRole[]; assigned: boolean; trainee?: boolean };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -178,11 +184,14 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
     }
     request.actor = actorFor(principal, access.everywhere);
     if (request.actor) return;
-    if (access.assigned && holdsAny(principal, ASSIGNED_ROLES)) {
+    const mayBeAssigned = access.assigned && holdsAny(principal, ASSIGNED_ROLES);
+    const mayBeTrainee = access.trainee === true && principal.roles.includes('trainee');
+    if (mayBeAssigned || mayBeTrainee) {
       // Whose program this is comes from the workflow itself, not the read model, which may lag.
       const params = programIdOf.safeParse(request.params);
       const program = params.success ? await currentProgram(params.data.programId) : null;
-      request.actor = program ? assignedActorFor(principal, program) : null;
+      if (program && mayBeAssigned) request.actor = assignedActorFor(principal, program);
+      if (program && !request.actor && mayBeTrainee && program.traineeEmployeeId === principal.id) request.actor = { id: principal.id, role: 'trainee' };
       if (request.actor) return;
     }
     // Someone else's program, or one that does not exist: the same answer, so nothing leaks.
@@ -432,6 +441,40 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/progress-reports',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Submit a progress report (the trainee of the program)',
+        description:
+          'One report for each period, named by the last day it covers. The same report again answers 200 and records nothing new; a different one for a period already reported is 422 `progress-report-exists`.',
+        params: programParams,
+        body: progressReportBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: [], assigned: false, trainee: true } },
+    },
+    (request) => command(request.params.programId, () => programs.submitProgressReport(request.params.programId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/progress-reports/:periodEnding/review',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "Review a progress report (the program's program manager or supervisor)",
+        description: 'Reviewing a report already reviewed answers 200 and records nothing new.',
+        params: reportParams,
+        body: progressReviewBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: assignedOnly,
+    },
+    (request) =>
+      command(request.params.programId, () => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, actorOf(request))),
   );
 
   api.post(

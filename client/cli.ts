@@ -40,6 +40,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
   withdraw <programId> --on <date> --reason <text> --as <hr-id>
   transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
       at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
+  report <programId> --period-ending <date> --summary <text> --as <trainee-employee-id>
+      the trainee's progress report for the period ending on that date
+  review <programId> <periodEnding> --on <date> [--comments <text>] --as <program-manager-id> [--role supervisor]
   retract <programId> <milestoneId> --reason <text> --as <id> [--role supervisor|program-manager|hr]
       a correction: the sign-off was recorded in error (it stays in the log; a new event points at it)
   cancel-leave <programId> --from <date> --to <date> --reason <text> --as <hr-id>
@@ -78,6 +81,8 @@ const options = {
   reason: { type: 'string' },
   'idempotency-key': { type: 'string' },
   supervisor: { type: 'string' },
+  'period-ending': { type: 'string' },
+  summary: { type: 'string' },
   'program-manager': { type: 'string' },
   status: { type: 'string' },
   agency: { type: 'string' },
@@ -124,6 +129,9 @@ function formatProgram(p: ProgramView): string {
   ];
   if (p.reclassification) rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
   if (p.ended) rows.push(`ended              ${p.ended.on} (${p.ended.reason})`);
+  for (const r of p.progressReports) {
+    rows.push(`report             period ending ${r.periodEnding}, submitted ${r.submittedOn}${r.reviewedOn ? `, reviewed ${r.reviewedOn} by ${r.reviewedBy ?? 'unknown'}` : ', awaiting review'}`);
+  }
   rows.push('milestones');
   for (const m of p.milestones) {
     const signed = m.status === 'signed-off' ? ` by ${m.signedOffBy} on ${m.signedOffOn}` : '';
@@ -230,6 +238,20 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
           ...(values.reason !== undefined ? { reason: values.reason } : {}),
         };
         showProgram(await programs.transfer(programId(), body, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'report': {
+        const body = { periodEnding: need(values['period-ending'], 'period-ending'), summary: need(values.summary, 'summary') };
+        showProgram(await programs.submitProgressReport(programId(), body, actor(values, 'trainee')));
+        return EXIT.ok;
+      }
+      case 'review': {
+        const periodEnding = args[1];
+        if (!periodEnding) throw new UsageError('review needs a programId and the periodEnding of the report');
+        const role = values.role?.[0] ?? 'program-manager';
+        if (role !== 'supervisor' && role !== 'program-manager') throw new UsageError('--role must be program-manager or supervisor');
+        const body = { reviewedOn: need(values.on, 'on'), ...(values.comments ? { comments: values.comments } : {}) };
+        showProgram(await programs.reviewProgressReport(programId(), periodEnding, body, actor(values, role)));
         return EXIT.ok;
       }
       case 'retract': {

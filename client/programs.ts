@@ -8,7 +8,7 @@ import {
   WorkflowUpdateFailedError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { defaultPolicy, type PolicySettings } from '../domain/policy.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
@@ -23,6 +23,8 @@ import {
   transferSchema,
   retractionSchema,
   leaveCancellationSchema,
+  progressReportSchema,
+  progressReviewSchema,
   withdrawalSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
@@ -37,9 +39,12 @@ import {
   transferUpdate,
   retractSignOffUpdate,
   cancelLeaveUpdate,
+  submitProgressReportUpdate,
+  reviewProgressReportUpdate,
   withdrawUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
+  type Request,
 } from '../workflows/definitions.js';
 
 /** Input that does not fit the schema (the API's 400). */
@@ -117,6 +122,10 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
     }
   }
 
+  /** Sends one command, as the person who gives it, through its Update. */
+  const send = <C,>(programId: string, definition: UpdateDefinition<ProgramView, [Request<C>]>, command: Omit<C, 'type'>, actor: Actor): Promise<ProgramView> =>
+    update(programId, () => handleFor(programId).executeUpdate(definition, { args: [{ actor, command }] }));
+
   return {
     /** Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow. */
     async enroll(
@@ -158,45 +167,45 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
     },
 
     signOff(programId: string, milestoneId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = { ...parse(signOffSchema, body), milestoneId };
-      return update(programId, () => handleFor(programId).executeUpdate(signOffMilestoneUpdate, { args: [{ actor, command }] }));
+      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, actor);
     },
 
     amend(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = parse(amendmentSchema, body);
-      return update(programId, () => handleFor(programId).executeUpdate(amendScheduleUpdate, { args: [{ actor, command }] }));
+      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), actor);
     },
 
     rate(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = parse(serviceRatingSchema, body);
-      return update(programId, () => handleFor(programId).executeUpdate(rateServiceUpdate, { args: [{ actor, command }] }));
+      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), actor);
     },
 
     recordLeave(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = parse(leaveSchema, body);
-      return update(programId, () => handleFor(programId).executeUpdate(recordLeaveUpdate, { args: [{ actor, command }] }));
+      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), actor);
     },
 
     withdraw(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = parse(withdrawalSchema, body);
-      return update(programId, () => handleFor(programId).executeUpdate(withdrawUpdate, { args: [{ actor, command }] }));
+      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), actor);
     },
 
     transfer(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = parse(transferSchema, body);
-      return update(programId, () => handleFor(programId).executeUpdate(transferUpdate, { args: [{ actor, command }] }));
+      return send(programId, transferUpdate, parse(transferSchema, body), actor);
     },
 
     /** A correction: the milestone's sign-off was recorded in error. */
     retractSignOff(programId: string, milestoneId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = { ...parse(retractionSchema, body), milestoneId };
-      return update(programId, () => handleFor(programId).executeUpdate(retractSignOffUpdate, { args: [{ actor, command }] }));
+      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, actor);
     },
 
     /** A correction: the leave was recorded in error. */
     cancelLeave(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      const command = parse(leaveCancellationSchema, body);
-      return update(programId, () => handleFor(programId).executeUpdate(cancelLeaveUpdate, { args: [{ actor, command }] }));
+      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), actor);
+    },
+
+    submitProgressReport(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), actor);
+    },
+
+    reviewProgressReport(programId: string, periodEnding: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, actor);
     },
 
     handle: handleFor,

@@ -70,6 +70,8 @@ interface EventPayloads {
   /** Corrections: each points at the event it corrects (null only for one recorded before ids were kept). */
   'sign-off-retracted': { milestoneId: string; corrects: string | null; signedOffBy: string | null; signedOn: CivilDate | null };
   'leave-cancelled': Leave & { corrects: string | null; earliestReclassificationDate: CivilDate };
+  'progress-report-submitted': { periodEnding: CivilDate; submittedOn: CivilDate; summary: string };
+  'progress-report-reviewed': { periodEnding: CivilDate; reviewedOn: CivilDate; comments?: string; reportedBy: string };
   /** A move to another agency, supervisor or program manager. The program's clock runs on. */
   transferred: { effectiveOn: CivilDate; from: Assignment; to: Assignment };
   'minimum-period-reached': { on: CivilDate };
@@ -116,6 +118,8 @@ export const EVENT_TYPES = [
   'transferred',
   'sign-off-retracted',
   'leave-cancelled',
+  'progress-report-submitted',
+  'progress-report-reviewed',
   'minimum-period-reached',
   'cap-warning-issued',
   'eligible-for-reclassification',
@@ -182,6 +186,18 @@ export interface ProgramState {
    * `leave:2027-02-01:2027-02-12`), and of the corrections made (`retracted:m1`, `cancelled:…`).
    */
   eventIds?: Record<string, string>;
+  /** The trainee's progress reports, by the date their period ends; absent before reports existed. */
+  progressReports?: ProgressReportState[];
+}
+
+export interface ProgressReportState {
+  periodEnding: CivilDate;
+  submittedOn: CivilDate;
+  submittedBy: string;
+  summary: string;
+  reviewedOn?: CivilDate;
+  reviewedBy?: string;
+  reviewComments?: string;
 }
 
 /** A milestone and the due date a reminder went out for: an amended due date starts again. */
@@ -256,6 +272,19 @@ export interface CancelLeave {
   to: CivilDate;
   reason: string;
 }
+/** The trainee reports on their progress over a period (DOMAIN.md: the trainee submits progress reports). */
+export interface SubmitProgressReport {
+  type: 'submit-progress-report';
+  periodEnding: CivilDate;
+  summary: string;
+}
+/** The program manager (or supervisor) reviews a report (DOMAIN.md: the program manager reviews progress reports). */
+export interface ReviewProgressReport {
+  type: 'review-progress-report';
+  periodEnding: CivilDate;
+  reviewedOn: CivilDate;
+  comments?: string;
+}
 export interface AdvanceClock {
   type: 'advance-clock';
 }
@@ -269,6 +298,8 @@ export type ProgramCommand =
   | Transfer
   | RetractSignOff
   | CancelLeave
+  | SubmitProgressReport
+  | ReviewProgressReport
   | AdvanceClock;
 
 export type Decision = { ok: true; events: EventDraft[] } | { ok: false; violations: RuleViolation[] };
@@ -359,6 +390,10 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
       return decideRetraction(command, state, actor);
     case 'cancel-leave':
       return decideLeaveCancellation(command, state, actor);
+    case 'submit-progress-report':
+      return decideProgressReport(command, state, actor, clock);
+    case 'review-progress-report':
+      return decideReview(command, state, actor, clock);
   }
 }
 
@@ -544,6 +579,39 @@ function decideTransfer(command: Transfer, state: ProgramState, actor: Actor, cl
   const transferred: EventDraft = { type: 'transferred', actor, data: { effectiveOn: command.effectiveOn, from, to } };
   if (command.reason !== undefined) transferred.reason = command.reason;
   return accept([transferred]);
+}
+
+// --- Progress reports ---------------------------------------------------------------------------
+
+/** One report per period: the same report again adds nothing; a different one for a reported period is refused. */
+function decideProgressReport(command: SubmitProgressReport, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  if (actor.id !== state.enrollment.trainee.employeeId) {
+    return reject(violation('not-the-trainee', 'actor', 'Only the trainee of the program submits its progress reports.'));
+  }
+  const problems = checkServiceDate(command.periodEnding, 'periodEnding', state, clock);
+  if (problems.length > 0) return reject(...problems);
+  const existing = state.progressReports?.find((r) => r.periodEnding === command.periodEnding);
+  if (existing) {
+    if (existing.summary === command.summary) return accept([]);
+    return reject(violation('progress-report-exists', 'periodEnding', `A report for the period ending ${command.periodEnding} was submitted on ${existing.submittedOn}.`));
+  }
+  return accept([{ type: 'progress-report-submitted', actor, data: { periodEnding: command.periodEnding, submittedOn: clock.today, summary: command.summary } }]);
+}
+
+function decideReview(command: ReviewProgressReport, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const report = state.progressReports?.find((r) => r.periodEnding === command.periodEnding);
+  if (!report) return reject(violation('unknown-progress-report', 'periodEnding', `No progress report for the period ending ${command.periodEnding} has been submitted.`));
+  const problems = checkAssigned(state, actor);
+  if (command.reviewedOn < report.submittedOn) {
+    problems.push(violation('review-before-report', 'reviewedOn', `The report was submitted on ${report.submittedOn}; it cannot be reviewed before.`));
+  } else if (command.reviewedOn > clock.today) {
+    problems.push(violation('date-in-future', 'reviewedOn', `${command.reviewedOn} is after today (${clock.today}).`));
+  }
+  if (problems.length > 0) return reject(...problems);
+  if (report.reviewedOn !== undefined) return accept([]); // reviewed already
+  const data: EventPayloads['progress-report-reviewed'] = { periodEnding: report.periodEnding, reviewedOn: command.reviewedOn, reportedBy: report.submittedBy };
+  if (command.comments !== undefined) data.comments = command.comments;
+  return accept([{ type: 'progress-report-reviewed', actor, data }]);
 }
 
 // --- Corrections ------------------------------------------------------------------------------
@@ -924,6 +992,20 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
     }
     case 'withdrawn':
       return state;
+    case 'progress-report-submitted': {
+      const { periodEnding, submittedOn, summary } = event.data;
+      const reports = [...(state.progressReports ?? []), { periodEnding, submittedOn, submittedBy: event.actor.id, summary }];
+      return { ...state, progressReports: reports.sort((a, b) => (a.periodEnding < b.periodEnding ? -1 : 1)) };
+    }
+    case 'progress-report-reviewed': {
+      const { periodEnding, reviewedOn, comments } = event.data;
+      return {
+        ...state,
+        progressReports: (state.progressReports ?? []).map((r) =>
+          r.periodEnding === periodEnding ? { ...r, reviewedOn, reviewedBy: event.actor.id, ...(comments !== undefined ? { reviewComments: comments } : {}) } : r,
+        ),
+      };
+    }
     case 'sign-off-retracted':
       return {
         ...state,

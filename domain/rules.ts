@@ -32,6 +32,10 @@ export type RuleCode =
   | 'transfer-before-last-transfer'
   | 'milestone-not-signed-off'
   | 'unknown-leave'
+  | 'not-the-trainee'
+  | 'progress-report-exists'
+  | 'unknown-progress-report'
+  | 'review-before-report'
   | 'special-experience-exceeds-general';
 
 export interface RuleViolation {

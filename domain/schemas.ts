@@ -6,7 +6,19 @@
  */
 import { z } from 'zod';
 import { isCivilDate } from './dates.js';
-import type { Actor, AmendSchedule, CancelLeave, RateService, RecordLeave, RetractSignOff, SignOffMilestone, Transfer, Withdraw } from './program.js';
+import type {
+  Actor,
+  AmendSchedule,
+  CancelLeave,
+  RateService,
+  RecordLeave,
+  RetractSignOff,
+  ReviewProgressReport,
+  SignOffMilestone,
+  SubmitProgressReport,
+  Transfer,
+  Withdraw,
+} from './program.js';
 import type { Enrollment } from './rules.js';
 
 export const civilDate = z
@@ -109,6 +121,17 @@ export const transferSchema = z
     path: ['agency'],
   });
 
+export const progressReportSchema = z.strictObject({
+  periodEnding: civilDate.describe('The last day of the period the report covers'),
+  summary: text(4000),
+});
+
+/** The period comes from the path: `POST …/progress-reports/{periodEnding}/review`. */
+export const progressReviewSchema = z.strictObject({
+  reviewedOn: civilDate,
+  comments: optionalText(2000),
+});
+
 /** The milestone comes from the path: `POST …/milestones/{milestoneId}/retraction`. */
 export const retractionSchema = z.strictObject({
   reason: text(2000).describe('Why the sign-off was recorded in error'),
@@ -140,6 +163,8 @@ assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>()
 assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
 assertTrue<Same<z.infer<typeof retractionSchema>, Omit<RetractSignOff, 'type' | 'milestoneId'>>>();
 assertTrue<Same<z.infer<typeof leaveCancellationSchema>, Omit<CancelLeave, 'type'>>>();
+assertTrue<Same<z.infer<typeof progressReportSchema>, Omit<SubmitProgressReport, 'type'>>>();
+assertTrue<Same<z.infer<typeof progressReviewSchema>, Omit<ReviewProgressReport, 'type' | 'periodEnding'>>>();
 
 /** Zod issues as `{ path: 'a.b[0]', message }`, the shape the API contract names. */
 export function describeIssues(error: z.ZodError): { path: string; message: string }[] {

@@ -1,6 +1,6 @@
 /** The program as HR, supervisors and the API see it (the named fields of shared/API.md). */
 import type { CivilDate } from './dates.js';
-import { qualificationOn, type MilestoneState, type ProgramState, type ProgramStatus } from './program.js';
+import { qualificationOn, type MilestoneState, type ProgramState, type ProgramStatus, type ProgressReportState } from './program.js';
 import type { QualificationProjection } from './rules.js';
 
 export interface ProgramView {
@@ -20,6 +20,8 @@ export interface ProgramView {
   milestones: MilestoneState[];
   serviceRating: ProgramState['serviceRating'];
   leaves: ProgramState['leaves'];
+  /** The trainee's progress reports, oldest period first, with their reviews. */
+  progressReports: ProgressReportState[];
   /** Projected at the planned end date, or at the effective date once reclassified. */
   qualification: QualificationProjection;
   reclassification: ProgramState['reclassification'];
@@ -50,6 +52,7 @@ export function programView(state: ProgramState): ProgramView {
     milestones: state.milestones,
     serviceRating: state.serviceRating,
     leaves: state.leaves,
+    progressReports: state.progressReports ?? [],
     qualification: qualificationOn(state, state.reclassification?.effectiveOn ?? state.schedule.plannedEndDate),
     reclassification: state.reclassification,
     ended: state.ended,

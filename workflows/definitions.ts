@@ -18,6 +18,8 @@ import type {
   Transfer,
   RetractSignOff,
   CancelLeave,
+  SubmitProgressReport,
+  ReviewProgressReport,
   Withdraw,
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
@@ -64,6 +66,8 @@ export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('wi
 export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
 export const retractSignOffUpdate = defineUpdate<ProgramView, [Request<RetractSignOff>]>('retractSignOff');
 export const cancelLeaveUpdate = defineUpdate<ProgramView, [Request<CancelLeave>]>('cancelLeave');
+export const submitProgressReportUpdate = defineUpdate<ProgramView, [Request<SubmitProgressReport>]>('submitProgressReport');
+export const reviewProgressReportUpdate = defineUpdate<ProgramView, [Request<ReviewProgressReport>]>('reviewProgressReport');
 
 export const programQuery = defineQuery<ProgramView>('program');
 

@@ -39,6 +39,8 @@ import {
   type Transfer,
   type RetractSignOff,
   type CancelLeave,
+  type SubmitProgressReport,
+  type ReviewProgressReport,
   type Withdraw,
 } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
@@ -53,6 +55,8 @@ import {
   transferUpdate,
   retractSignOffUpdate,
   cancelLeaveUpdate,
+  submitProgressReportUpdate,
+  reviewProgressReportUpdate,
   withdrawUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
@@ -172,6 +176,8 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
   setHandler(retractSignOffUpdate, ...commandHandlers<RetractSignOff>('retract-sign-off'));
   setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));
+  setHandler(submitProgressReportUpdate, ...commandHandlers<SubmitProgressReport>('submit-progress-report'));
+  setHandler(reviewProgressReportUpdate, ...commandHandlers<ReviewProgressReport>('review-progress-report'));
   setHandler(programQuery, () => programView(state));
 
   const shouldContinueAsNew = (): boolean =>

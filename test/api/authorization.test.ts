@@ -113,6 +113,20 @@ const ROWS: Row[] = [
     expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
   },
   {
+    endpoint: 'POST …/progress-reports',
+    method: 'POST',
+    path: () => `/v1/programs/${programId}/progress-reports`,
+    body: () => ({ periodEnding: today(), summary: 'Authorization matrix' }),
+    expected: [403, 403, 403, 403, 200, 403, 403, 401, 401],
+  },
+  {
+    endpoint: 'POST …/progress-reports/{periodEnding}/review',
+    method: 'POST',
+    path: () => `/v1/programs/${programId}/progress-reports/${today()}/review`,
+    body: () => ({ reviewedOn: today() }),
+    expected: [403, 200, 403, 200, 403, 403, 403, 401, 401],
+  },
+  {
     // The sign-off above, retracted by HR; the callers after it find it retracted already (200, nothing new).
     endpoint: 'POST …/retraction',
     method: 'POST',

@@ -12,7 +12,8 @@ import { eventually, startApiStack, today, uniqueId, type ApiResponse, type ApiS
 
 let stack: ApiStack;
 const supervisorId = uniqueId('sup');
-const tokens: Record<'hr' | 'supervisor' | 'das', string> = { hr: '', supervisor: '', das: '' };
+const traineeId = uniqueId('E');
+const tokens: Record<'hr' | 'supervisor' | 'das' | 'trainee', string> = { hr: '', supervisor: '', das: '', trainee: '' };
 /** A program of each endpoint's own, so one fuzzed withdrawal does not close another's target. */
 const programs = new Map<string, string>();
 /** Every program a fuzzed enrollment or import created: each must reach the event log. */
@@ -40,6 +41,8 @@ const ENDPOINTS: WriteEndpoint[] = [
   { name: 'POST …/service-ratings', path: (id) => `/v1/programs/${id}/service-ratings`, role: 'supervisor', valid: () => ({ rating: 'satisfactory', ratedOn: today() }) },
   { name: 'POST …/leaves', path: (id) => `/v1/programs/${id}/leaves`, role: 'hr', valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), kind: 'unpaid' }) },
   { name: 'POST …/withdrawal', path: (id) => `/v1/programs/${id}/withdrawal`, role: 'hr', valid: () => ({ effectiveOn: today(), reason: 'Fuzzed' }) },
+  { name: 'POST …/progress-reports', path: (id) => `/v1/programs/${id}/progress-reports`, role: 'trainee', valid: () => ({ periodEnding: today(), summary: 'Fuzzed report' }) },
+  { name: 'POST …/progress-reports/{periodEnding}/review', path: (id) => `/v1/programs/${id}/progress-reports/${today()}/review`, role: 'supervisor', valid: () => ({ reviewedOn: today(), comments: 'ok' }) },
   { name: 'POST …/retraction', path: (id) => `/v1/programs/${id}/milestones/m1/retraction`, role: 'supervisor', valid: () => ({ reason: 'Fuzzed' }) },
   {
     name: 'POST …/leaves/cancellations',
@@ -55,8 +58,11 @@ beforeAll(async () => {
   tokens.hr = await stack.token('hr-0001', 'hr');
   tokens.supervisor = await stack.token(supervisorId, 'supervisor');
   tokens.das = await stack.token('das-0001', 'das');
+  tokens.trainee = await stack.token(traineeId, 'trainee');
   for (const endpoint of ENDPOINTS) {
-    const created = await stack.call('POST', '/v1/programs', { token: tokens.hr, body: enrollment() });
+    // The trainee's own program for the trainee's endpoint, so the fuzzed bodies get past authorization.
+    const body = endpoint.role === 'trainee' ? { ...enrollment(), trainee: { ...enrollment().trainee, employeeId: traineeId } } : enrollment();
+    const created = await stack.call('POST', '/v1/programs', { token: tokens.hr, body });
     programs.set(endpoint.name, (created.body as { programId: string }).programId);
   }
 });

@@ -179,6 +179,41 @@ describe('a program driven through the API', () => {
   });
 });
 
+describe('progress reports', () => {
+  it('takes the trainee’s report and the program manager’s review, each once, and refuses anyone else', async () => {
+    const body = enrollment(addMonths(today(), -3));
+    const created = await enroll(body);
+    const base = `/v1/programs/${created.programId}/progress-reports`;
+    const trainee = await stack.token(body.trainee.employeeId, 'trainee');
+    const otherTrainee = await stack.token(uniqueId('E'), 'trainee');
+    const manager = await stack.token(managerId, 'program-manager');
+    const report = { periodEnding: today(), summary: 'Drafted two step-one grievance answers.' };
+
+    expect((await stack.call('POST', base, { token: otherTrainee, body: report })).status).toBe(403);
+    expect((await stack.call('POST', base, { token: hrToken, body: report })).status).toBe(403);
+    const future = await stack.call('POST', base, { token: trainee, body: { ...report, periodEnding: addDays(today(), 1) } });
+    expect([future.status, error(future).code]).toEqual([422, 'date-in-future']);
+    const submitted = await stack.call('POST', base, { token: trainee, body: report });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ progressReports: [{ ...report, submittedOn: today(), submittedBy: body.trainee.employeeId }] });
+    expect((await stack.call('POST', base, { token: trainee, body: report })).status).toBe(200);
+    const changed = await stack.call('POST', base, { token: trainee, body: { ...report, summary: 'Another text' } });
+    expect([changed.status, error(changed).code]).toEqual([422, 'progress-report-exists']);
+
+    const reviewPath = `${base}/${today()}/review`;
+    expect((await stack.call('POST', reviewPath, { token: trainee, body: { reviewedOn: today() } })).status).toBe(403);
+    const reviewed = await stack.call('POST', reviewPath, { token: manager, body: { reviewedOn: today(), comments: 'Clear and complete.' } });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body).toMatchObject({ progressReports: [{ periodEnding: today(), reviewedOn: today(), reviewedBy: managerId, reviewComments: 'Clear and complete.' }] });
+    expect((await stack.call('POST', reviewPath, { token: supervisorToken, body: { reviewedOn: today() } })).status).toBe(200);
+    const noReport = await stack.call('POST', `${base}/${addDays(today(), -40)}/review`, { token: manager, body: { reviewedOn: today() } });
+    expect([noReport.status, error(noReport).code]).toEqual([422, 'unknown-progress-report']);
+
+    const types = await eventually(() => eventTypes(created.programId), (t) => t.includes('progress-report-reviewed'), 'the review in the event log');
+    expect(types.filter((t) => t.startsWith('progress-report'))).toEqual(['progress-report-submitted', 'progress-report-reviewed']);
+  });
+});
+
 describe('corrections', () => {
   it('retracts a sign-off and cancels leave with new events that point at the ones they correct; nothing recorded is changed', async () => {
     const created = await enroll(enrollment(addMonths(today(), -2)));

@@ -297,6 +297,34 @@ describe('a development program on the time-skipping server', () => {
     expect(milestones[0]).toMatchObject({ milestone_id: m1.id, status: 'overdue', signed_off_by: null });
   });
 
+  it('(k) takes a progress report from the trainee and its review by the program manager', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const enrollment = enrollmentFixture(appointment);
+    const { programId } = await programs.enroll(enrollment, hr);
+    const trainee = { id: enrollment.trainee.employeeId, role: 'trainee' } as const;
+    const manager = { id: enrollment.programManagerId, role: 'program-manager' } as const;
+    const periodEnding = addMonths(appointment, 3);
+
+    await worker.runUntil(async () => {
+      await skipTo(env, addDays(periodEnding, 2));
+      const submitted = await programs.submitProgressReport(programId, { periodEnding, summary: 'First quarter: orientation and casework.' }, trainee);
+      expect(submitted.progressReports).toEqual([expect.objectContaining({ periodEnding, submittedOn: addDays(periodEnding, 2), submittedBy: trainee.id })]);
+      await expect(programs.submitProgressReport(programId, { periodEnding, summary: 'Rewritten' }, trainee)).rejects.toMatchObject({ code: 'progress-report-exists' });
+      await skipTo(env, addDays(periodEnding, 9));
+      const reviewed = await programs.reviewProgressReport(programId, periodEnding, { reviewedOn: addDays(periodEnding, 9), comments: 'On track.' }, manager);
+      expect(reviewed.progressReports[0]).toMatchObject({ reviewedOn: addDays(periodEnding, 9), reviewedBy: manager.id, reviewComments: 'On track.' });
+      await waitForRecorded(db, programId, reviewed.version);
+      await programs.withdraw(programId, { effectiveOn: addDays(periodEnding, 9), reason: 'test complete' }, hr);
+      await resultOf(programId);
+    });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'k-progress-report');
+    const types = (await recordedEvents(db, programId)).map((e) => e.type);
+    expect(types.filter((t) => t.startsWith('progress-report'))).toEqual(['progress-report-submitted', 'progress-report-reviewed']);
+    const { program } = await readModelOf(programId);
+    expect(program?.progressReports).toEqual([expect.objectContaining({ periodEnding, reviewedBy: manager.id })]);
+  });
+
   it('(e) counts a 29 February appointment to 28 February in common years', async () => {
     const { worker, programs } = await setup();
     const today = await serverToday(env);

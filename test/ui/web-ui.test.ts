@@ -508,7 +508,7 @@ describe('DAS', () => {
 });
 
 describe('a trainee', () => {
-  it('reads their own program without any form, and opens a notice as a PDF', async () => {
+  it('reads their own program with no form but the progress report, submits a report their program manager then reviews, and opens a notice as a PDF', async () => {
     const staff = newStaff();
     // No experience or education: a qualification shortfall, so a notice at enrollment.
     const body = { ...enrollmentFixture(today(), staff), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } };
@@ -523,9 +523,18 @@ describe('a trainee', () => {
       await page.waitForURL(/\/my-program$/);
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Your development program');
       await page.locator('.notice').first().waitFor();
-      expect(await page.locator('form').count()).toBe(0);
-      expect(await page.getByRole('button', { name: /Sign off|Amend|Rate/ }).count()).toBe(0);
+      expect(await page.locator('form').count()).toBe(1);
+      const report = page.getByRole('form', { name: 'Submit a progress report' });
+      expect(await page.getByRole('button', { name: /Sign off|Amend|Rate|Retract|Transfer|End the program/ }).count()).toBe(0);
       await expectAccessible(page, 'program-trainee');
+
+      // An empty report is the API's 400, beside the field; then the report goes in, awaiting review.
+      await report.getByRole('button', { name: 'Submit the report' }).click();
+      await expect.poll(() => page.locator('#f-report-summary-error').count()).toBe(1);
+      await report.getByLabel('Your report').fill('Shadowed two step-one grievance meetings and drafted the answers.');
+      await report.getByRole('button', { name: 'Submit the report' }).click();
+      await expect.poll(() => page.locator('#program-message').textContent()).toContain(`period ending ${today()} is submitted`);
+      expect(await page.locator(`.report[data-period-ending="${today()}"]`).textContent()).toContain('Awaiting review');
 
       const [pdfResponse, popup] = await Promise.all([
         page.waitForResponse((r) => r.url().includes('/v1/notices/')),
@@ -536,6 +545,22 @@ describe('a trainee', () => {
       expect(pdfResponse.headers()['content-type']).toBe('application/pdf');
       expect(popup.url()).toMatch(/^blob:/);
       await popup.close();
+    });
+
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, staff.programManagerId, 'program-manager', `/programs/${programId}`);
+      const item = page.locator(`.report[data-period-ending="${today()}"]`);
+      await item.waitFor();
+      expect(await item.textContent()).toContain('Shadowed two step-one grievance meetings');
+      await item.getByRole('button', { name: `Review the report for the period ending ${today()}` }).click();
+      const review = page.getByRole('form', { name: `Review the progress report for the period ending ${today()}` });
+      await expect.poll(() => focusedElement(page)).toMatch(/reviewedOn$/);
+      await review.getByLabel('Comments (optional)').fill('Good start; take the lead on the next one.');
+      await review.getByRole('button', { name: 'Record the review' }).click();
+      await expect.poll(() => item.textContent()).toContain('Review: Good start; take the lead on the next one.');
+      expect(await item.locator('.badge').textContent()).toBe('Reviewed');
+      await page.getByRole('list', { name: /Every recorded event/ }).locator('li[data-event-type="progress-report-reviewed"]').waitFor();
+      await expectAccessible(page, 'program-manager-review');
     });
   });
 });

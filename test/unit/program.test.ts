@@ -387,6 +387,42 @@ describe('transferring a trainee', () => {
   });
 });
 
+// --- Progress reports ----------------------------------------------------------------------------
+
+describe('progress reports', () => {
+  const TRAINEE: Actor = { id: 'E1001', role: 'trainee' };
+  const report = (periodEnding: CivilDate, summary = 'Shadowed two grievance hearings.'): ProgramCommand => ({ type: 'submit-progress-report', periodEnding, summary });
+  const review = (periodEnding: CivilDate, reviewedOn: CivilDate): ProgramCommand => ({ type: 'review-progress-report', periodEnding, reviewedOn, comments: 'Good progress' });
+
+  it('takes the trainee’s report once per period, and its review by the program manager once', () => {
+    const submitted = accepted(when(given(enrollmentFixture()), report('2025-05-31'), TRAINEE, '2025-06-02'));
+    expect(submitted.events).toEqual([
+      { type: 'progress-report-submitted', actor: TRAINEE, data: { periodEnding: '2025-05-31', submittedOn: '2025-06-02', summary: 'Shadowed two grievance hearings.' } },
+    ]);
+    expect(accepted(when(submitted.history, report('2025-05-31'), TRAINEE, '2025-06-03')).events).toEqual([]);
+    expect(rejection(when(submitted.history, report('2025-05-31', 'Something else'), TRAINEE, '2025-06-03'))).toEqual([{ code: 'progress-report-exists', field: 'periodEnding' }]);
+
+    const reviewed = accepted(when(submitted.history, review('2025-05-31', '2025-06-04'), PROGRAM_MANAGER, '2025-06-04'));
+    expect(reviewed.events).toEqual([
+      { type: 'progress-report-reviewed', actor: PROGRAM_MANAGER, data: { periodEnding: '2025-05-31', reviewedOn: '2025-06-04', comments: 'Good progress', reportedBy: 'E1001' } },
+    ]);
+    expect(reviewed.history.state.progressReports).toEqual([
+      { periodEnding: '2025-05-31', submittedOn: '2025-06-02', submittedBy: 'E1001', summary: 'Shadowed two grievance hearings.', reviewedOn: '2025-06-04', reviewedBy: PROGRAM_MANAGER.id, reviewComments: 'Good progress' },
+    ]);
+    expect(accepted(when(reviewed.history, review('2025-05-31', '2025-06-05'), SUPERVISOR, '2025-06-05')).events).toEqual([]);
+  });
+
+  it('refuses a report by anyone but the trainee, for a period in the future, and a review by a stranger, before the report or of no report', () => {
+    const history = given(enrollmentFixture());
+    expect(rejection(when(history, report('2025-05-31'), { id: 'E9999', role: 'trainee' }, '2025-06-02'))).toEqual([{ code: 'not-the-trainee', field: 'actor' }]);
+    expect(rejection(when(history, report('2025-06-30'), TRAINEE, '2025-06-02'))).toEqual([{ code: 'date-in-future', field: 'periodEnding' }]);
+    const submitted = accepted(when(history, report('2025-05-31'), TRAINEE, '2025-06-02')).history;
+    expect(rejection(when(submitted, review('2025-05-31', '2025-06-03'), ANOTHER_SUPERVISOR, '2025-06-03'))).toEqual([{ code: 'not-assigned-to-program', field: 'actor' }]);
+    expect(rejection(when(submitted, review('2025-05-31', '2025-06-01'), SUPERVISOR, '2025-06-03'))).toEqual([{ code: 'review-before-report', field: 'reviewedOn' }]);
+    expect(rejection(when(submitted, review('2025-04-30', '2025-06-03'), SUPERVISOR, '2025-06-03'))).toEqual([{ code: 'unknown-progress-report', field: 'periodEnding' }]);
+  });
+});
+
 // --- Corrections ---------------------------------------------------------------------------------
 
 describe('corrections', () => {

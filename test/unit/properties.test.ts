@@ -205,7 +205,9 @@ type CommandSpec =
   | { type: 'amend-schedule'; plannedEndAfterAppointment: number }
   | { type: 'transfer'; daysAgo: number; supervisor: Actor; agency: string }
   | { type: 'retract-sign-off'; milestoneId: string; by: Actor }
-  | { type: 'cancel-leave'; pick: number };
+  | { type: 'cancel-leave'; pick: number }
+  | { type: 'submit-progress-report'; daysAgo: number }
+  | { type: 'review-progress-report'; pick: number; by: Actor };
 
 /** A command, the days since the previous one, and where to probe between today and the next check date. */
 interface Step {
@@ -237,6 +239,13 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
       // One of the leaves recorded, or dates never recorded (refused) when there is none.
       const leave = state.leaves[Math.floor(spec.pick * state.leaves.length)] ?? { from: today, to: today };
       return { command: { type: spec.type, from: leave.from, to: leave.to, reason: 'Recorded in error' }, actor: HR };
+    }
+    case 'submit-progress-report':
+      return { command: { type: spec.type, periodEnding: addDays(today, -spec.daysAgo), summary: `Report ${spec.daysAgo}` }, actor: { id: 'E2002', role: 'trainee' } };
+    case 'review-progress-report': {
+      const reports = state.progressReports ?? [];
+      const report = reports[Math.floor(spec.pick * reports.length)];
+      return { command: { type: spec.type, periodEnding: report?.periodEnding ?? today, reviewedOn: today }, actor: spec.by };
     }
     case 'transfer':
       return { command: { type: spec.type, effectiveOn: addDays(today, -spec.daysAgo), supervisorId: spec.supervisor.id, agency: spec.agency }, actor: HR };
@@ -292,6 +301,11 @@ const commandSpec: fc.Arbitrary<CommandSpec> = fc.oneof(
     arbitrary: fc.record({ type: fc.constant('retract-sign-off' as const), milestoneId: fc.constantFrom('m1', 'm2', 'm3'), by: fc.constantFrom(SUPERVISOR, HR, STRANGER) }),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel-leave' as const), pick: fc.double({ min: 0, max: 0.999, noNaN: true }) }) },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('submit-progress-report' as const), daysAgo: fc.integer({ min: 0, max: 30 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ type: fc.constant('review-progress-report' as const), pick: fc.double({ min: 0, max: 0.999, noNaN: true }), by: fc.constantFrom(PROGRAM_MANAGER, STRANGER) }),
+  },
 );
 
 const step: fc.Arbitrary<Step> = fc.record({

@@ -419,6 +419,52 @@ export function LeaveCancellationForm({ programId, leave, onDone, onCancel, idPr
   );
 }
 
+/** The trainee reports on their progress over a period, named by its last day. */
+export function ProgressReportForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {
+  const idPrefix = 'report';
+  const [periodEnding, setPeriodEnding] = useState(todayInNewYork());
+  const [summary, setSummary] = useState('');
+  const report = useCommand('report', idPrefix);
+  const submit = (): void =>
+    void report.send(commandPath(program.programId, 'progress-reports'), { periodEnding, summary }, (submitted) => {
+      setSummary('');
+      onDone(submitted, `Your progress report for the period ending ${periodEnding} is submitted. Your program manager reviews it.`);
+    });
+  return (
+    <CommandForm label="Submit a progress report" command={report} labelFor={labelsOf(idPrefix, { periodEnding: 'Period ending', summary: 'Your report' })} onSubmit={submit} submitLabel="Submit the report">
+      <TextField path={`${idPrefix}.periodEnding`} label="Period ending" type="date" value={periodEnding} onValue={setPeriodEnding} issues={report.issues} hint="The last day of the period the report covers." />
+      <TextAreaField path={`${idPrefix}.summary`} label="Your report" value={summary} onValue={setSummary} issues={report.issues} hint="What you did, learned and plan next; up to 4,000 characters." />
+    </CommandForm>
+  );
+}
+
+/** The program manager or supervisor reviews a progress report. */
+export function ReviewForm({ programId, periodEnding, onDone, onCancel, idPrefix }: CommandFormProps & { periodEnding: string }): JSX.Element {
+  const [reviewedOn, setReviewedOn] = useState(todayInNewYork());
+  const [comments, setComments] = useState('');
+  const review = useCommand('review', idPrefix);
+  const form = useFocusOnOpen(onCancel !== undefined);
+  const submit = (): void =>
+    void review.send(commandPath(programId, `progress-reports/${encodeURIComponent(periodEnding)}/review`), { reviewedOn, comments: textOrAbsent(comments) }, (program) =>
+      onDone(program, `The progress report for the period ending ${periodEnding} is reviewed.`),
+    );
+  return (
+    <CommandForm
+      label={`Review the progress report for the period ending ${periodEnding}`}
+      command={review}
+      labelFor={labelsOf(idPrefix, { reviewedOn: 'Reviewed on', comments: 'Comments' })}
+      onSubmit={submit}
+      submitLabel="Record the review"
+      onCancel={onCancel}
+      inline
+      formRef={form}
+    >
+      <TextField path={`${idPrefix}.reviewedOn`} label="Reviewed on" type="date" value={reviewedOn} onValue={setReviewedOn} issues={review.issues} />
+      <TextAreaField path={`${idPrefix}.comments`} label="Comments (optional)" value={comments} onValue={setComments} issues={review.issues} />
+    </CommandForm>
+  );
+}
+
 /** A warning and the box that confirms it has been read, for commands that end a program. */
 function Confirmation({ id, checked, onChange, label, children }: { id: string; checked: boolean; onChange: (checked: boolean) => void; label: string; children: ComponentChildren }): JSX.Element {
   return (

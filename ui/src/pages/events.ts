@@ -15,6 +15,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'leave-recorded': 'Leave recorded',
   withdrawn: 'Withdrawn',
   transferred: 'Transferred',
+  'progress-report-submitted': 'Progress report submitted',
+  'progress-report-reviewed': 'Progress report reviewed',
   'sign-off-retracted': 'Sign-off retracted (correction)',
   'leave-cancelled': 'Leave cancelled (correction)',
   'minimum-period-reached': 'Minimum period reached',
@@ -66,6 +68,10 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return `${text(data, 'kind') ?? ''} leave, ${date(data, 'from') ?? ''} to ${date(data, 'to') ?? ''}; first anniversary now ${date(data, 'earliestReclassificationDate') ?? ''}`;
     case 'withdrawn':
       return `effective ${date(data, 'effectiveOn') ?? ''}: ${text(data, 'reason') ?? ''}`;
+    case 'progress-report-submitted':
+      return `for the period ending ${date(data, 'periodEnding') ?? ''}`;
+    case 'progress-report-reviewed':
+      return `the report for the period ending ${date(data, 'periodEnding') ?? ''}${text(data, 'comments') ? ` (“${text(data, 'comments')}”)` : ''}`;
     case 'sign-off-retracted':
       return `${text(data, 'milestoneId') ?? ''}, signed off ${date(data, 'signedOn') ?? ''} by ${text(data, 'signedOffBy') ?? 'unknown'}; corrects ${eventNumber(text(data, 'corrects'))}`;
     case 'leave-cancelled':

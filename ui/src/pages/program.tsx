@@ -8,7 +8,18 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
-import { AmendmentForm, LeaveCancellationForm, LeaveForm, RetractionForm, ServiceRatingForm, SignOffForm, TransferForm, WithdrawalForm } from '../components/commands.js';
+import {
+  AmendmentForm,
+  LeaveCancellationForm,
+  LeaveForm,
+  ProgressReportForm,
+  RetractionForm,
+  ReviewForm,
+  ServiceRatingForm,
+  SignOffForm,
+  TransferForm,
+  WithdrawalForm,
+} from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
 import { formatDate, formatInstant, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
@@ -108,7 +119,11 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
           </p>
         )}
       </div>
-      {ownTrainee && <p class="note">This is your own program, read-only: your supervisor signs off your milestones and DAS approves any change of schedule.</p>}
+      {ownTrainee && (
+        <p class="note">
+          This is your own program. You submit your progress reports here; your supervisor signs off your milestones and DAS approves any change of schedule.
+        </p>
+      )}
 
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
@@ -130,6 +145,12 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
       <section aria-labelledby="milestones-title">
         <h2 id="milestones-title">Milestones</h2>
         <Milestones program={program} canSignOff={assigned && open} canRetract={(assigned || me.roles.includes('hr')) && open} onDone={done} />
+      </section>
+
+      <section aria-labelledby="reports-title">
+        <h2 id="reports-title">Progress reports</h2>
+        <ProgressReports program={program} canReview={assigned} onDone={done} />
+        {ownTrainee && open && <ProgressReportForm program={program} onDone={done} />}
       </section>
 
       {assigned && open && (
@@ -216,6 +237,14 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   );
 }
 
+/** Closes an inline form, then tells the page what its command did. */
+const closeThen =
+  (close: () => void, onDone: (p: ProgramView, m: string) => void) =>
+  (program: ProgramView, text: string): void => {
+    close();
+    onDone(program, text);
+  };
+
 /** Puts focus back on the button that opened a form, once the form has gone. */
 const focusOpener = (key: string): void => {
   requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-opens="${CSS.escape(key)}"]`)?.focus());
@@ -294,10 +323,7 @@ function Milestones({
             programId={program.programId}
             milestone={signingMilestone}
             idPrefix={`sign-off-${signingMilestone.id}`}
-            onDone={(p, text) => {
-              setSigning(null);
-              onDone(p, text);
-            }}
+            onDone={closeThen(() => setSigning(null), onDone)}
             onCancel={() => {
               setSigning(null);
               focusOpener(`sign-off-${signingMilestone.id}`);
@@ -315,10 +341,7 @@ function Milestones({
             programId={program.programId}
             milestone={retractingMilestone}
             idPrefix={`retract-${retractingMilestone.id}`}
-            onDone={(p, text) => {
-              setRetracting(null);
-              onDone(p, text);
-            }}
+            onDone={closeThen(() => setRetracting(null), onDone)}
             onCancel={() => {
               setRetracting(null);
               focusOpener(`retract-${retractingMilestone.id}`);
@@ -327,6 +350,47 @@ function Milestones({
         </div>
       )}
     </>
+  );
+}
+
+/** The trainee's reports, newest period first, each with its review or, for the program manager and supervisor, a review form. */
+function ProgressReports({ program, canReview, onDone }: { program: ProgramView; canReview: boolean; onDone: (p: ProgramView, m: string) => void }): JSX.Element {
+  const [reviewing, setReviewing] = useState<string | null>(null);
+  if (program.progressReports.length === 0) return <p>No progress report submitted yet.</p>;
+  return (
+    <ul class="reports">
+      {[...program.progressReports].reverse().map((report) => (
+        <li key={report.periodEnding} class="report" data-period-ending={report.periodEnding}>
+          <h3>
+            Period ending {formatDate(report.periodEnding)}{' '}
+            <span class={`badge ${report.reviewedOn ? 'badge-milestone-signed-off' : 'badge-milestone-pending'}`}>{report.reviewedOn ? 'Reviewed' : 'Awaiting review'}</span>
+          </h3>
+          <p class="hint">
+            Submitted {formatDate(report.submittedOn)} by {report.submittedBy}
+            {report.reviewedOn && `; reviewed ${formatDate(report.reviewedOn)} by ${report.reviewedBy ?? 'unknown'}`}.
+          </p>
+          <p class="report-summary">{report.summary}</p>
+          {report.reviewComments && <p class="report-review">Review: {report.reviewComments}</p>}
+          {canReview && !report.reviewedOn &&
+            (reviewing === report.periodEnding ? (
+              <ReviewForm
+                programId={program.programId}
+                periodEnding={report.periodEnding}
+                idPrefix={`review-${report.periodEnding}`}
+                onDone={closeThen(() => setReviewing(null), onDone)}
+                onCancel={() => {
+                  setReviewing(null);
+                  focusOpener(`review-${report.periodEnding}`);
+                }}
+              />
+            ) : (
+              <button type="button" class="button button-secondary" data-opens={`review-${report.periodEnding}`} onClick={() => setReviewing(report.periodEnding)}>
+                Review<span class="visually-hidden"> the report for the period ending {report.periodEnding}</span>
+              </button>
+            ))}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -347,10 +411,7 @@ function Leaves({ program, onDone }: { program: ProgramView; onDone: (p: Program
                 programId={program.programId}
                 leave={{ from: leave.from, to: leave.to }}
                 idPrefix={`cancel-leave-${key}`}
-                onDone={(p, text) => {
-                  setCancelling(null);
-                  onDone(p, text);
-                }}
+                onDone={closeThen(() => setCancelling(null), onDone)}
                 onCancel={() => {
                   setCancelling(null);
                   focusOpener(`cancel-leave-${key}`);
