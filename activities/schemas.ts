@@ -37,6 +37,7 @@ const noticeDetail = z.discriminatedUnion('kind', [
     milestones: z.array(milestoneFact.extend({ daysOverdue: z.number(), escalated: z.boolean() })),
   }),
   z.object({ kind: z.literal('qualification-warning'), asOf: civilDate, shortfallYears: z.number() }),
+  z.object({ kind: z.literal('progress-report-submitted'), periodEnding: civilDate, submittedOn: civilDate }),
 ]);
 
 export const noticeSchema = z.object({

@@ -84,6 +84,14 @@ function decodeCursor(cursor: string): [string, string] {
 const NOTICE_COLUMNS = `notice_id AS "noticeId", program_id AS "programId", kind, event_id AS "eventId",
   to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn", recipients, subject, body`;
 
+/**
+ * A stored view as the API serves it now: rows projected before a field was added get its empty
+ * value until the next event of their program (or a rebuild) writes them again.
+ */
+function current(view: ProgramView): ProgramView {
+  return { ...view, progressReports: view.progressReports ?? [] };
+}
+
 export function createQueries(db: Pool) {
   return {
     async listPrograms(filter: ProgramListFilter = {}): Promise<ProgramPage> {
@@ -111,14 +119,14 @@ export function createQueries(db: Pool) {
          ORDER BY latest_completion_date, program_id LIMIT $${params.length}`,
         params,
       );
-      const items = rows.slice(0, limit).map((r) => r.view);
+      const items = rows.slice(0, limit).map((r) => current(r.view));
       const last = items.at(-1);
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.latestCompletionDate, last.programId) : null };
     },
 
     async getProgram(programId: string): Promise<ProgramView | null> {
       const { rows } = await db.query<{ view: ProgramView }>('SELECT view FROM rm_programs WHERE program_id = $1', [programId]);
-      return rows[0]?.view ?? null;
+      return rows[0] ? current(rows[0].view) : null;
     },
 
     async programEvents(programId: string): Promise<StoredEvent[]> {
@@ -170,7 +178,7 @@ export function createQueries(db: Pool) {
         [today, filter.agency ?? null, filter.assignedTo ?? null, Math.min(filter.limit ?? 100, MAX_PAGE_SIZE)],
       );
       return rows.map((r) => ({
-        program: r.view,
+        program: current(r.view),
         reasons: [...(r.cap_soon ? (['cap-within-90-days'] as const) : []), ...(r.overdue ? (['overdue-milestones'] as const) : [])],
       }));
     },

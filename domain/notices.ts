@@ -22,6 +22,7 @@ export const NOTICE_KINDS = [
   'overdue-reminder',
   'overdue-reminder-escalated',
   'qualification-warning',
+  'progress-report-submitted',
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -63,7 +64,8 @@ export type NoticeDetail =
       on: CivilDate;
       milestones: (MilestoneFact & { daysOverdue: number; escalated: boolean })[];
     }
-  | { kind: 'qualification-warning'; asOf: CivilDate; shortfallYears: number };
+  | { kind: 'qualification-warning'; asOf: CivilDate; shortfallYears: number }
+  | { kind: 'progress-report-submitted'; periodEnding: CivilDate; submittedOn: CivilDate };
 
 /** The facts a notice states: the program's, and the detail of its kind. */
 export interface NoticeFacts {
@@ -205,6 +207,10 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
         issuedOn: event.occurredAt.slice(0, 10),
         detail: { kind: 'qualification-warning', asOf: event.data.projection.asOf, shortfallYears: event.data.projection.shortfallYears },
       };
+    case 'progress-report-submitted': {
+      const { periodEnding, submittedOn } = event.data;
+      return { noticeId: key(`progress-report/${periodEnding}`), issuedOn: submittedOn, detail: { kind: 'progress-report-submitted', periodEnding, submittedOn } };
+    }
     default:
       return null;
   }

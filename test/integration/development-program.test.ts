@@ -323,6 +323,7 @@ describe('a development program on the time-skipping server', () => {
     expect(types.filter((t) => t.startsWith('progress-report'))).toEqual(['progress-report-submitted', 'progress-report-reviewed']);
     const { program } = await readModelOf(programId);
     expect(program?.progressReports).toEqual([expect.objectContaining({ periodEnding, reviewedBy: manager.id })]);
+    expect((await issuedNotices(db, programId)).map((n) => n.kind)).toContain('progress-report-submitted');
   });
 
   it('(e) counts a 29 February appointment to 28 February in common years', async () => {

@@ -143,6 +143,20 @@ describe('the programs projection', () => {
     expect(await queries.programEvents('p-read')).toHaveLength(events.length);
   });
 
+  it('serves rows projected before progress reports existed with an empty list of them', async () => {
+    const events = simulateProgram('p-before-reports', '2026-01-05', [{ kind: 'tick', day: 10 }]);
+    await appendEvents(db, events);
+    await projector.catchUp();
+    // As a row written by the projection of an earlier release looks.
+    await db.query("UPDATE rm_programs SET view = view - 'progressReports' WHERE program_id = 'p-before-reports'");
+    const queries = createQueries(db);
+    expect((await queries.getProgram('p-before-reports'))?.progressReports).toEqual([]);
+    const listed = await queries.listPrograms({ limit: 200 });
+    expect(listed.items.find((p) => p.programId === 'p-before-reports')?.progressReports).toEqual([]);
+    // Back as this release writes it, for the rebuild comparisons below.
+    await db.query("UPDATE rm_programs SET view = jsonb_set(view, '{progressReports}', '[]') WHERE program_id = 'p-before-reports'");
+  });
+
   it('does not pass an event whose transaction commits after a later one, and skips nothing once it does', async () => {
     const early = simulateProgram('p-early', '2026-02-02', []);
     const late = simulateProgram('p-late', '2026-02-03', []);

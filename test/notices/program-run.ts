@@ -138,7 +138,12 @@ export function noticesOfEveryKind(): Map<string, Notice> {
     runProgram(enrollmentFixture(), { script: [signOff('m1', '2025-06-25'), signOff('m2', '2025-10-31')] }),
     // Everything done: reclassified on the first anniversary.
     runProgram(enrollmentFixture(), { script: [signOff('m1', '2025-06-25'), signOff('m2', '2025-09-25'), rate('satisfactory', '2025-09-25')] }),
-    runProgram(enrollmentFixture(), { script: [rate('unsatisfactory', '2025-05-15')] }),
+    runProgram(enrollmentFixture(), {
+      script: [
+        { on: '2025-04-02', command: { type: 'submit-progress-report', periodEnding: '2025-03-31', summary: 'First month' }, actor: { id: 'E1001', role: 'trainee' } },
+        rate('unsatisfactory', '2025-05-15'),
+      ],
+    }),
     runProgram(enrollmentFixture({ priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } }), { until: '2025-03-03' }),
   ];
   const byKind = new Map<string, Notice>();

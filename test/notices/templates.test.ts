@@ -71,6 +71,7 @@ describe('notice templates', () => {
     expect(refs('milestone-overdue')).toEqual([{ role: 'supervisor', ref: 'sup-1' }]);
     expect(refs('milestone-escalated')).toEqual([{ role: 'supervisor', ref: 'sup-1' }, { role: 'program-manager', ref: 'pm-1' }]);
     expect(refs('overdue-reminder-escalated').map((r) => r.role)).toEqual(['supervisor', 'program-manager']);
+    expect(refs('progress-report-submitted')).toEqual([{ role: 'program-manager', ref: 'pm-1' }, { role: 'supervisor', ref: 'sup-1' }]);
   });
 
   it('escapes the facts in HTML and keeps them as they are in plain text', () => {

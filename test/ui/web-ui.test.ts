@@ -548,7 +548,14 @@ describe('a trainee', () => {
     });
 
     await withPage(async ({ page }) => {
-      await signIn(page, stack.baseUrl, staff.programManagerId, 'program-manager', `/programs/${programId}`);
+      await signIn(page, stack.baseUrl, staff.programManagerId, 'program-manager', '/inbox');
+      // The inbox lists the report awaiting review, and leads to the program page where it is reviewed.
+      const waiting = page.locator(`.reports-to-review li[data-program="${programId}"]`);
+      await waiting.waitFor();
+      const shown = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${today()}T00:00:00Z`));
+      expect(await waiting.textContent()).toContain(`the period ending ${shown}`);
+      await waiting.getByRole('link', { name: traineeEmployeeId }).click();
+      await page.waitForURL(new RegExp(`/programs/${programId}$`));
       const item = page.locator(`.report[data-period-ending="${today()}"]`);
       await item.waitFor();
       expect(await item.textContent()).toContain('Shadowed two step-one grievance meetings');

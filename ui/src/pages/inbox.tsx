@@ -83,6 +83,11 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
         )}
       </section>
 
+      <section aria-labelledby="reports-title">
+        <h2 id="reports-title">Progress reports to review</h2>
+        {programs.state === 'loaded' && <ReportsToReview programs={programs.value.items} />}
+      </section>
+
       <section aria-labelledby="trainees-title">
         <h2 id="trainees-title">Your trainees' programs</h2>
         {programs.state === 'loading' && <Loading what="programs" />}
@@ -200,5 +205,23 @@ function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: rea
         </div>
       )}
     </>
+  );
+}
+
+/** Reports the trainees have submitted and nobody has reviewed yet, oldest first; the review is on the program page. */
+function ReportsToReview({ programs }: { programs: readonly ProgramView[] }): JSX.Element {
+  const waiting = programs
+    .flatMap((program) => program.progressReports.filter((r) => !r.reviewedOn).map((report) => ({ program, report })))
+    .sort((a, b) => (a.report.submittedOn < b.report.submittedOn ? -1 : a.report.submittedOn > b.report.submittedOn ? 1 : 0));
+  if (waiting.length === 0) return <p>No progress report awaits your review.</p>;
+  return (
+    <ul class="reports-to-review">
+      {waiting.map(({ program, report }) => (
+        <li key={`${program.programId}/${report.periodEnding}`} data-program={program.programId}>
+          Trainee <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>: the period ending {formatDate(report.periodEnding)}, submitted{' '}
+          {formatDate(report.submittedOn)}.
+        </li>
+      ))}
+    </ul>
   );
 }
