@@ -1,6 +1,7 @@
 /** The API process: `npm run api`. Configuration from the environment (worker/config.ts), parsed once. */
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
+import { encryptingDataConverter } from '../client/payload-codec.js';
 import { createProgramClient } from '../client/programs.js';
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../worker/config.js';
 import { buildApiServer } from './server.js';
@@ -9,7 +10,7 @@ const config = loadConfig();
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
 // Lazy: the API starts (and says so on /v1/health) even while Temporal is still coming up.
 const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
 const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
 const app = await buildApiServer({ programs, db, temporal, authSecret: config.AUTH_JWT_SECRET, logger: { level: 'info' } });

@@ -17,6 +17,7 @@ import type { Actor, ProgramStatus, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
 import type { ProgramView } from '../domain/view.js';
 import { loadConfig } from '../worker/config.js';
+import { encryptingDataConverter } from './payload-codec.js';
 import {
   InvalidInputError,
   ProgramConflictError,
@@ -494,7 +495,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Lazy: `token`, `list` and `import` do not talk to Temporal, and need not wait for it.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
-  const programs = createProgramClient({ client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }), taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
+  const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   const code = await runCli(
     process.argv.slice(2),
     programs,

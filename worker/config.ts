@@ -1,5 +1,6 @@
 /** Configuration from the environment, parsed once at start-up, with local defaults. */
 import { z } from 'zod';
+import { DEVELOPMENT_PAYLOAD_KEYS, parseEncryptionKeys } from '../client/payload-codec.js';
 import { describeIssues } from '../domain/schemas.js';
 
 /**
@@ -25,6 +26,11 @@ const configSchema = z
     API_URL: z.url({ protocol: /^https?$/ }).optional(),
     // 32 characters at least: HS256 wants a key as long as its hash (RFC 7518, section 3.2).
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit key)').optional(),
+    /**
+     * Keys that seal every payload put into Temporal (client/payload-codec.ts): `id:base64[,id:base64…]`,
+     * 32-byte keys, the encrypting one first. Unset on a developer's machine: a published development key.
+     */
+    PAYLOAD_ENCRYPTION_KEYS: z.string().optional(),
     /** Where notices are sent; the default is the development inbox `npm start` runs (maildev). */
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
     /** The sender of notices; its domain is the right-hand side of every Message-ID. */
@@ -37,10 +43,22 @@ const configSchema = z
     if (env.NODE_ENV === 'production' && env.AUTH_JWT_SECRET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    if (env.NODE_ENV === 'production' && env.PAYLOAD_ENCRYPTION_KEYS === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.PAYLOAD_ENCRYPTION_KEYS !== undefined) {
+      try {
+        parseEncryptionKeys(env.PAYLOAD_ENCRYPTION_KEYS);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: (error as Error).message });
+      }
+    }
   })
-  .transform(({ AUTH_JWT_SECRET, API_URL, ...rest }) => ({
+  .transform(({ AUTH_JWT_SECRET, API_URL, PAYLOAD_ENCRYPTION_KEYS, ...rest }) => ({
     ...rest,
     AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    payloadKeys: parseEncryptionKeys(PAYLOAD_ENCRYPTION_KEYS ?? DEVELOPMENT_PAYLOAD_KEYS),
+    usingDevelopmentPayloadKey: PAYLOAD_ENCRYPTION_KEYS === undefined,
     API_URL: API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`,
   }));
 

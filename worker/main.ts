@@ -4,6 +4,7 @@ import pg from 'pg';
 import { createSmtpMailer } from '../activities/mailer.js';
 import { migrate } from '../db/migrate.js';
 import { createProjector } from '../db/projections.js';
+import { encryptingDataConverter } from '../client/payload-codec.js';
 import { loadConfig } from './config.js';
 import { createProgramWorker } from './worker.js';
 
@@ -18,11 +19,13 @@ const worker = await createProgramWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   db,
   mailer,
+  dataConverter: encryptingDataConverter(config.payloadKeys),
   ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
 });
 // The read model follows the event log in this process; several workers may run it side by side.
 const projector = createProjector(db);
 projector.start();
+if (config.usingDevelopmentPayloadKey) console.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
 console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
 try {
   await worker.run();

@@ -1,9 +1,11 @@
 /** Builds the development-program worker over its dependencies; used by main.ts and the tests. */
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { Mailer } from '../activities/mailer.js';
+import { developmentDataConverter } from '../client/payload-codec.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -16,13 +18,16 @@ export interface ProgramWorkerOptions {
   mailer?: Mailer;
   /** A prebuilt bundle (production); without one the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Seals the payloads (client/payload-codec.ts); the development key's when not given. */
+  dataConverter?: DataConverter;
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
 }
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, tuning }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, tuning }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
+    dataConverter: dataConverter ?? developmentDataConverter(),
     namespace: namespace ?? 'default',
     taskQueue,
     activities: createActivities({ db, mailer }),

@@ -22,6 +22,7 @@ import { civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
 import { searchAttributes } from '../../workflows/definitions.js';
 import { temporalCliPath, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
+import { developmentDataConverter } from '../../client/payload-codec.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = addFormatsModule.default;
@@ -107,6 +108,7 @@ export async function startApiStack(): Promise<ApiStack> {
         searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
         extraArgs: ['--headless', '--log-level', 'error'],
       },
+      client: { dataConverter: developmentDataConverter() },
     }),
     createOwnDatabase(),
   ]);

@@ -2,6 +2,8 @@
  * Update and search-attribute semantics on the real Temporal dev server (the CLI's
  * `server start-dev`), and the command line end to end.
  */
+import { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
@@ -10,7 +12,7 @@ import { EXIT, runCli } from '../../client/cli.js';
 import { RuleViolationError, type ProgramClient } from '../../client/programs.js';
 import { addDays, addMonths, civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
-import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
+import { programQuery, searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
 import {
   das,
   enrollmentFixture,
@@ -25,6 +27,7 @@ import {
   waitUntilIdle,
   workflowBundle,
 } from './harness.js';
+import { developmentDataConverter, ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
 
 let env: TestWorkflowEnvironment;
 let db: pg.Pool;
@@ -42,6 +45,7 @@ beforeAll(async () => {
         searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
         extraArgs: ['--headless', '--log-level', 'error'],
       },
+      client: { dataConverter: developmentDataConverter() },
     }),
     openTestDatabase(),
   ]);
@@ -74,6 +78,26 @@ describe('on the Temporal dev server', () => {
     ).rejects.toMatchObject({ code: 'exceeds-statutory-maximum' });
 
     expect((await handle.fetchHistory()).events?.length).toBe(before);
+    await programs.withdraw(programId, { effectiveOn: today, reason: 'test complete' }, hr);
+  });
+
+  it('keeps no personal data readable in Temporal: every payload of the history is sealed, and a client without the key cannot open them', async () => {
+    const enrollment = enrollmentFixture(today);
+    const { programId } = await programs.enroll(enrollment, hr);
+    await programs.signOff(programId, 'm1', { signedOn: today, comments: 'Private remark' }, supervisor);
+    await waitForRecorded(db, programId, 3);
+    await waitUntilIdle(env.client, programId);
+
+    const history = await env.client.workflow.getHandle(workflowIdFor(programId)).fetchHistory();
+    const raw = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish());
+    for (const secret of [enrollment.trainee.name, enrollment.trainee.email, 'Private remark']) expect(raw.includes(secret), secret).toBe(false);
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    expect(new TextDecoder().decode(started?.metadata?.encoding ?? undefined)).toBe(ENCRYPTED_ENCODING);
+
+    // With the key, the program reads as ever; without it, not at all.
+    expect((await programs.show(programId)).traineeEmployeeId).toBe(enrollment.trainee.employeeId);
+    const keyless = new Client({ connection: env.connection });
+    await expect(keyless.workflow.getHandle(workflowIdFor(programId)).query(programQuery)).rejects.toThrow();
     await programs.withdraw(programId, { effectiveOn: today, reason: 'test complete' }, hr);
   });
 

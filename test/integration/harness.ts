@@ -17,6 +17,7 @@ import type { Actor } from '../../domain/program.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
 import { workflowsPath } from '../../worker/worker.js';
+import { developmentDataConverter } from '../../client/payload-codec.js';
 
 const tools = fileURLToPath(new URL('../../.tools/bin/', import.meta.url));
 export const testServerPath = process.env.TEMPORAL_TEST_SERVER_PATH ?? `${tools}temporal-test-server`;
@@ -33,6 +34,7 @@ const indexedType = {
 export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath } },
+    client: { dataConverter: developmentDataConverter() },
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',

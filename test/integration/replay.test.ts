@@ -8,6 +8,7 @@ import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { historiesDir, workflowBundle } from './harness.js';
+import { developmentDataConverter, ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
 
 const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.binpb')).sort();
 
@@ -16,9 +17,20 @@ describe('recorded workflow histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(8);
   });
 
+  it('include histories recorded before payload encryption and after it', async () => {
+    const encodings = new Set<string>();
+    for (const file of files) {
+      const history = proto.temporal.api.history.v1.History.decode(await readFile(`${historiesDir}${file}`));
+      const input = history.events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      encodings.add(new TextDecoder().decode(input?.metadata?.encoding ?? undefined));
+    }
+    expect([...encodings].sort()).toEqual([ENCRYPTED_ENCODING, 'json/plain']);
+  });
+
   it.each(files)('replays %s without a determinism error', async (file) => {
     const history = proto.temporal.api.history.v1.History.decode(await readFile(`${historiesDir}${file}`));
     expect(history.events.length).toBeGreaterThan(5);
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: file }, history);
+    // Histories recorded before payload encryption replay as they are; later ones are decrypted.
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: file, dataConverter: developmentDataConverter() }, history);
   });
 });

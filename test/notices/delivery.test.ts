@@ -37,6 +37,8 @@ import {
 } from '../integration/harness.js';
 import { startMaildev, type Inbox, type ReceivedMail } from './maildev.js';
 import { pdfText } from './pdf-text.js';
+import type { Payload } from '@temporalio/common';
+import { developmentDataConverter } from '../../client/payload-codec.js';
 
 // Failed delivery attempts are expected here; the worker's warnings about them would bury the report.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -430,21 +432,28 @@ async function endDeadAttempt(programId: string, activityId: string): Promise<vo
   await env.asyncCompletionClient.fail({ workflowId: workflowIdFor(programId), activityId }, new Error('the worker was killed'));
 }
 
+const payloadCodec = developmentDataConverter().payloadCodecs?.[0];
+
 /** How many attempts the history shows for the delivery of `noticeId`, and whether one completed. */
 async function deliveryAttempts(programId: string, noticeId: string): Promise<{ attempts: number; completed: boolean }> {
   const history = await env.client.workflow.getHandle(workflowIdFor(programId)).fetchHistory();
   const events = history.events ?? [];
-  const scheduled = events.find(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotice' && noticeIdOf(e.activityTaskScheduledEventAttributes.input?.payloads?.[0]?.data) === noticeId,
-  );
+  let scheduled: (typeof events)[number] | undefined;
+  for (const e of events) {
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name !== 'deliverNotice') continue;
+    if ((await noticeIdOf(e.activityTaskScheduledEventAttributes.input?.payloads?.[0])) === noticeId) scheduled = e;
+  }
   const scheduledId = scheduled?.eventId?.toString();
   const started = events.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduledId);
   const completed = events.some((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === scheduledId);
   return { attempts: started?.activityTaskStartedEventAttributes?.attempt ?? 0, completed };
 }
 
-function noticeIdOf(data: Uint8Array | null | undefined): string | undefined {
-  if (!data) return undefined;
-  const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
+/** The activity's input as the worker reads it: opened with the payload key first. */
+async function noticeIdOf(payload: Payload | null | undefined): Promise<string | undefined> {
+  if (!payload) return undefined;
+  const [opened] = (await payloadCodec?.decode([payload])) ?? [payload];
+  if (!opened?.data) return undefined;
+  const value: unknown = JSON.parse(Buffer.from(opened.data).toString('utf8'));
   return typeof value === 'object' && value !== null && 'noticeId' in value && typeof value.noticeId === 'string' ? value.noticeId : undefined;
 }

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { createActivities } from '../../activities/index.js';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
+import { developmentDataConverter } from '../../client/payload-codec.js';
 
 const env = z
   .object({
@@ -48,6 +49,7 @@ const mailer: Mailer = {
 const activities = createActivities({ db, mailer });
 const worker = await Worker.create({
   connection: await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
+  dataConverter: developmentDataConverter(),
   taskQueue: env.TASK_QUEUE,
   workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH },
   maxCachedWorkflows: 0,
