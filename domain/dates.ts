@@ -90,12 +90,15 @@ export function dayOfWeek(date: CivilDate): number {
   return (((toEpochDay(date) + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
 }
 
-/** Monday-to-Friday days from `from` to `to`, both ends included. Holidays are not known here. */
-export function workingDaysInclusive(from: CivilDate, to: CivilDate): number {
+/**
+ * Monday-to-Friday days from `from` to `to`, both ends included, less the days `isHoliday` names
+ * (domain/holidays.ts knows Connecticut's).
+ */
+export function workingDaysInclusive(from: CivilDate, to: CivilDate, isHoliday: (date: CivilDate) => boolean = () => false): number {
   let count = 0;
   for (let d = toEpochDay(from), end = toEpochDay(to); d <= end; d++) {
     const weekday = (((d + 4) % 7) + 7) % 7;
-    if (weekday !== 0 && weekday !== 6) count++;
+    if (weekday !== 0 && weekday !== 6 && !isHoliday(fromEpochDay(d))) count++;
   }
   return count;
 }

@@ -11,6 +11,11 @@ export interface PolicySettings {
   unpaidLeaveExtendsMinimumPeriod: boolean;
   /** Unpaid leave of more than this many working days extends the minimum period (DAS General Letter 31). */
   unpaidLeaveThresholdWorkingDays: number;
+  /**
+   * Whether Connecticut's legal holidays (domain/holidays.ts) are left out of a leave's working days.
+   * Absent in programs enrolled before the setting existed, which keep counting weekdays only.
+   */
+  workingDaysExcludeStateHolidays?: boolean;
   /** Days before the latest completion date on which a cap warning is issued. */
   capWarningDays: readonly number[];
   /** The full-time schedule the class specification requires. */
@@ -37,6 +42,7 @@ export const defaultPolicy: PolicySettings = {
   programTimeCountsAsGeneralExperience: true,
   unpaidLeaveExtendsMinimumPeriod: true,
   unpaidLeaveThresholdWorkingDays: 3,
+  workingDaysExcludeStateHolidays: true,
   capWarningDays: [90, 30],
   requiredHoursPerWeek: 40,
 };

@@ -4,7 +4,7 @@
  * the state. Time-driven rules are the `advance-clock` command, so a timer in the workflow and a
  * migrated program's past dates go through the same code.
  */
-import { addDays, daysBetween, minDate, workingDaysInclusive, type CivilDate } from './dates.js';
+import { addDays, daysBetween, minDate, type CivilDate } from './dates.js';
 import type { MilestoneReminderPolicy, PolicySettings } from './policy.js';
 import {
   checkEnrollment,
@@ -12,6 +12,7 @@ import {
   checkProgramLength,
   earliestReclassificationDate,
   latestCompletionDate,
+  leaveWorkingDays,
   minimumPeriodExtensionDays,
   projectQualification,
   violation,
@@ -521,7 +522,7 @@ function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): D
       actor,
       data: {
         ...leave,
-        workingDays: workingDaysInclusive(leave.from, leave.to),
+        workingDays: leaveWorkingDays(leave, state.policy),
         extendsMinimumByDays: minimumPeriodExtensionDays(leave, state.policy),
         earliestReclassificationDate: earliestReclassificationDate(state.appointmentDate, leaves, state.policy),
       },

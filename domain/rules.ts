@@ -2,6 +2,7 @@
  * The program rules of DOMAIN.md as pure functions. No I/O, no clock: callers pass "today".
  */
 import { addDays, addMonths, anniversary, daysBetween, minDate, workingDaysInclusive, type CivilDate } from './dates.js';
+import { isConnecticutHoliday } from './holidays.js';
 import type { PolicySettings } from './policy.js';
 import type { Degree, TargetClass } from './target-classes.js';
 
@@ -81,9 +82,14 @@ export interface Leave {
   kind: LeaveKind;
 }
 
+/** The working days a leave spans: weekdays, less Connecticut's legal holidays where the policy says so. */
+export function leaveWorkingDays(leave: Pick<Leave, 'from' | 'to'>, policy: PolicySettings): number {
+  return workingDaysInclusive(leave.from, leave.to, policy.workingDaysExcludeStateHolidays === true ? isConnecticutHoliday : undefined);
+}
+
 export function minimumPeriodExtensionDays(leave: Leave, policy: PolicySettings): number {
   if (!policy.unpaidLeaveExtendsMinimumPeriod || leave.kind !== 'unpaid') return 0;
-  if (workingDaysInclusive(leave.from, leave.to) <= policy.unpaidLeaveThresholdWorkingDays) return 0;
+  if (leaveWorkingDays(leave, policy) <= policy.unpaidLeaveThresholdWorkingDays) return 0;
   return daysBetween(leave.from, leave.to) + 1;
 }
 

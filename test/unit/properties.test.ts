@@ -28,6 +28,7 @@ import {
   type LeaveKind,
 } from '../../domain/rules.js';
 import { findTargetClass, type Degree } from '../../domain/target-classes.js';
+import { isConnecticutHoliday } from '../../domain/holidays.js';
 
 const MS_PER_DAY = 86_400_000;
 const civilFromEpochDay = (epochDay: number): CivilDate => new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
@@ -52,6 +53,7 @@ const appointmentDate: fc.Arbitrary<CivilDate> = fc.oneof(
 const policy: fc.Arbitrary<PolicySettings> = fc.record({
   unpaidLeaveExtendsMinimumPeriod: fc.boolean(),
   unpaidLeaveThresholdWorkingDays: fc.integer({ min: 0, max: 10 }),
+  workingDaysExcludeStateHolidays: fc.boolean(),
 }).map((overrides) => resolvePolicy(overrides));
 
 const leaveKind: fc.Arbitrary<LeaveKind> = fc.constantFrom('unpaid', 'unpaid', 'sick', 'workers-comp', 'other');
@@ -119,9 +121,14 @@ describe('the program window, for any appointment date', () => {
   });
 
   it('moves the earliest date back by the calendar days of each unpaid leave over the threshold, and no other', () => {
-    const workingDays = (from: CivilDate, to: CivilDate): number => {
+    // Weekdays by the JavaScript calendar, less the state's holidays when the policy says so.
+    const workingDays = (from: CivilDate, to: CivilDate, settings: PolicySettings): number => {
       let n = 0;
-      for (let d = epochDayOf(from); d <= epochDayOf(to); d++) if (![0, 6].includes(new Date(d * MS_PER_DAY).getUTCDay())) n++;
+      for (let d = epochDayOf(from); d <= epochDayOf(to); d++) {
+        const date = new Date(d * MS_PER_DAY);
+        const holiday = settings.workingDaysExcludeStateHolidays === true && isConnecticutHoliday(date.toISOString().slice(0, 10));
+        if (![0, 6].includes(date.getUTCDay()) && !holiday) n++;
+      }
       return n;
     };
     fc.assert(
@@ -130,7 +137,7 @@ describe('the program window, for any appointment date', () => {
         ([appointed, leaves, settings]) => {
           const extension = settings.unpaidLeaveExtendsMinimumPeriod
             ? leaves
-                .filter((l) => l.kind === 'unpaid' && workingDays(l.from, l.to) > settings.unpaidLeaveThresholdWorkingDays)
+                .filter((l) => l.kind === 'unpaid' && workingDays(l.from, l.to, settings) > settings.unpaidLeaveThresholdWorkingDays)
                 .reduce((days, l) => days + daysBetween(l.from, l.to) + 1, 0)
             : 0;
           const uncapped = addDays(anniversary(appointed, 1), extension);
