@@ -5,8 +5,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -20,9 +20,7 @@ import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
-import { searchAttributes } from '../../workflows/definitions.js';
-import { temporalCliPath, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
-import { developmentDataConverter } from '../../client/payload-codec.js';
+import { startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = addFormatsModule.default;
@@ -100,18 +98,7 @@ export async function startApiStack(): Promise<ApiStack> {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const typeNames = { KEYWORD: 'KEYWORD', DATETIME: 'DATETIME' } as const;
-  const [env, database] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: temporalCliPath },
-        searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
-        extraArgs: ['--headless', '--log-level', 'error'],
-      },
-      client: { dataConverter: developmentDataConverter() },
-    }),
-    createOwnDatabase(),
-  ]);
+  const [env, database] = await Promise.all([startDevServer(), createOwnDatabase()]);
   const db = database.pool;
   const taskQueue = uniqueTaskQueue();
   const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });

@@ -4,7 +4,7 @@
  */
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,14 +20,14 @@ import {
   openTestDatabase,
   programClient,
   recordedEvents,
+  startDevServer,
   supervisor,
-  temporalCliPath,
   uniqueTaskQueue,
   waitForRecorded,
   waitUntilIdle,
   workflowBundle,
 } from './harness.js';
-import { developmentDataConverter, ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
+import { ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
 
 let env: TestWorkflowEnvironment;
 let db: pg.Pool;
@@ -37,18 +37,7 @@ let running: Promise<void>;
 const today = civilDateInNewYork(Date.now());
 
 beforeAll(async () => {
-  const typeNames = { KEYWORD: 'KEYWORD', DATETIME: 'DATETIME' } as const;
-  [env, db] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: temporalCliPath },
-        searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
-        extraArgs: ['--headless', '--log-level', 'error'],
-      },
-      client: { dataConverter: developmentDataConverter() },
-    }),
-    openTestDatabase(),
-  ]);
+  [env, db] = await Promise.all([startDevServer(), openTestDatabase()]);
   const taskQueue = uniqueTaskQueue();
   worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });
   running = worker.run();

@@ -43,6 +43,19 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   return env;
 }
 
+/** The Temporal dev server (the project's CLI binary), with the search attributes and the payload key. */
+export function startDevServer(): Promise<TestWorkflowEnvironment> {
+  const typeNames = { KEYWORD: 'KEYWORD', DATETIME: 'DATETIME' } as const;
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath },
+      searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
+      extraArgs: ['--headless', '--log-level', 'error'],
+    },
+    client: { dataConverter: developmentDataConverter() },
+  });
+}
+
 export async function openTestDatabase(): Promise<pg.Pool> {
   await migrate(testDatabaseUrl);
   return new pg.Pool({ connectionString: testDatabaseUrl, max: 5 });
