@@ -189,6 +189,11 @@ describe('HR on a program page', () => {
       body: { signedOn: today() },
     });
     expect(signed.status).toBe(200);
+    await eventually(
+      () => stack.call('GET', `/v1/programs/${programId}`, { token: hrToken }),
+      (r) => (r.body as { milestones: { status: string }[] }).milestones[0]?.status === 'signed-off',
+      'the sign-off in the read model',
+    );
     const programAppointment = addMonths(today(), -4);
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
@@ -548,6 +553,12 @@ describe('a trainee', () => {
     });
 
     await withPage(async ({ page }) => {
+      // The inbox reads the read model, a moment behind the command.
+      await eventually(
+        () => stack.call('GET', `/v1/programs?agency=${encodeURIComponent(staff.agency)}&limit=200`, { token: hrToken }),
+        (r) => (r.body as { items: { programId: string; progressReports: unknown[] }[] }).items.some((p) => p.programId === programId && p.progressReports.length === 1),
+        'the report in the read model',
+      );
       await signIn(page, stack.baseUrl, staff.programManagerId, 'program-manager', '/inbox');
       // The inbox lists the report awaiting review, and leads to the program page where it is reviewed.
       const waiting = page.locator(`.reports-to-review li[data-program="${programId}"]`);
