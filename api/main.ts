@@ -1,7 +1,7 @@
 /** The API process: `npm run api`. Configuration from the environment (worker/config.ts), parsed once. */
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { encryptingDataConverter } from '../client/payload-codec.js';
+import { EncryptionCodec, encryptingDataConverter } from '../client/payload-codec.js';
 import { createProgramClient } from '../client/programs.js';
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../worker/config.js';
 import { buildApiServer } from './server.js';
@@ -13,7 +13,12 @@ const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
 const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
-const app = await buildApiServer({ programs, db, temporal, authSecret: config.AUTH_JWT_SECRET, logger: { level: 'info' } });
+// On a developer's machine the Temporal Web UI decodes payloads through this server (api/codec.ts).
+const codec =
+  config.NODE_ENV === 'production'
+    ? undefined
+    : { codec: new EncryptionCodec(config.payloadKeys), origins: [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`] };
+const app = await buildApiServer({ programs, db, temporal, authSecret: config.AUTH_JWT_SECRET, logger: { level: 'info' }, ...(codec ? { codec } : {}) });
 if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
 }

@@ -68,6 +68,7 @@ import {
   leaveCancellationBody,
   withdrawalBody,
 } from './schemas.js';
+import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -103,6 +104,8 @@ export interface ApiServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
   ui?: Omit<WebUiOptions, 'authSecret'>;
+  /** The development codec endpoint for the Temporal Web UI (api/codec.ts); off when not given. */
+  codec?: CodecRoutesOptions;
 }
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
@@ -119,7 +122,7 @@ const validatorCompiler =
     return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
   };
 
-export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {} }: ApiServerOptions): Promise<FastifyInstance> {
+export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {}, codec }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
     logger,
@@ -600,6 +603,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
 
   await app.register(dashboardRoutes, { queries });
   await app.register(calendarRoutes, { db, secret: authSecret });
+  if (codec) await app.register(codecRoutes, codec);
   await app.register(webUi, { ...ui, authSecret });
 
   await app.ready();

@@ -8,7 +8,7 @@ bash scripts/setup.sh
 mkdir -p .data
 
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
-TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
+export TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
 export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}
 export DATABASE_URL=${DATABASE_URL:-postgres://lap:lap@127.0.0.1:5432/lap}
 MAILDEV_SMTP_PORT=${MAILDEV_SMTP_PORT:-1025}
@@ -42,6 +42,7 @@ else
   "$temporal_bin" server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename .data/temporal.sqlite --ui-disable-news-fetch --log-level warn \
+    --ui-codec-endpoint "http://127.0.0.1:${API_PORT:-8080}/codec" \
     $(npx tsx worker/search-attribute-flags.ts) \
     >.data/temporal.log 2>&1 &
   pids+=($!)
@@ -68,7 +69,7 @@ cat <<INFO
 
   Leadership Associate development programs: running
   HTTP API          http://127.0.0.1:${API_PORT:-8080}/v1/health   (OpenAPI at /v1/openapi.json)
-  Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT   (workflows "development-program-…")
+  Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT   (workflows "development-program-…"; payloads decoded by the API's /codec)
   Temporal gRPC     $TEMPORAL_ADDRESS   (state in .data/temporal.sqlite, log in .data/temporal.log)
   PostgreSQL        $DATABASE_URL   (tables program_events, notices, notice_deliveries)
   Notices (e-mail)  http://127.0.0.1:$MAILDEV_WEB_PORT   (maildev's inbox; SMTP on ${SMTP_URL#smtp://})

@@ -19,6 +19,8 @@ const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
       .default('postgres://lap:lap@127.0.0.1:5432/lap'),
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
+    /** The local Temporal Web UI's port: the development codec endpoint serves that origin. */
+    TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
     NODE_ENV: z.string().optional(),
     API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     API_HOST: z.string().min(1).default('127.0.0.1'),
