@@ -71,7 +71,8 @@ export function connecticutHolidays(year: number): { date: CivilDate; name: stri
     ...fixed.map(([month, day, name]) => ({ date: observed(civil(year, month, day)), name })),
     // New Year's Day of the next year, when it falls on a Saturday, is kept on 31 December of this one.
     ...(weekday(civil(year + 1, 1, 1)) === 6 ? [{ date: civil(year, 12, 31), name: "New Year's Day (observed)" }] : []),
-    { date: addDays(civil(year, 1, 15), (1 - weekday(civil(year, 1, 15)) + 7) % 7), name: 'Martin Luther King Jr. Day' },
+    // The first Monday on or after 15 January is always the third Monday.
+    { date: nthWeekday(year, 1, 1, 3), name: 'Martin Luther King Jr. Day' },
     { date: nthWeekday(year, 2, 1, 3), name: "Washington's Birthday" },
     { date: addDays(easterSunday(year), -2), name: 'Good Friday' },
     { date: nthWeekday(year, 5, 1, -1), name: 'Memorial Day' },

@@ -1,6 +1,6 @@
 /** Words and dates as the pages show them. Dates are civil dates in America/New_York (DOMAIN.md). */
 import { civilDateInNewYork, daysBetween } from '../../domain/dates.js';
-import type { ApiRole, AtRiskReason, CivilDate, ProgramStatus } from './api-types.js';
+import type { ApiRole, AtRiskReason, CivilDate, ProgramStatus, ProgramView } from './api-types.js';
 
 export const todayInNewYork = (): CivilDate => civilDateInNewYork(Date.now());
 
@@ -10,6 +10,14 @@ export const STATUS_LABELS: Record<ProgramStatus, string> = {
   reclassified: 'Reclassified',
   expired: 'Expired at the cap',
   ended: 'Ended',
+};
+
+/** The kinds of leave HR records (shared/API.md), as people name them. */
+export const LEAVE_KIND_LABELS: Record<ProgramView['leaves'][number]['kind'], string> = {
+  unpaid: 'Unpaid leave',
+  sick: 'Sick leave',
+  'workers-comp': "Workers' compensation",
+  other: 'Other leave',
 };
 
 export const PROGRAM_STATUSES = Object.keys(STATUS_LABELS) as ProgramStatus[];

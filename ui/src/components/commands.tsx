@@ -9,7 +9,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, postJson } from '../api.js';
 import { rememberProgram } from '../fresh-programs.js';
 import type { Issue, ProgramView } from '../api-types.js';
-import { todayInNewYork } from '../format.js';
+import { LEAVE_KIND_LABELS, todayInNewYork } from '../format.js';
 import { ErrorSummary, fieldId, SelectField, TextAreaField, TextField, textOrAbsent } from './forms.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from './milestones.js';
 
@@ -243,12 +243,7 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
   );
 }
 
-const LEAVE_KINDS = [
-  { value: 'unpaid', label: 'Unpaid leave' },
-  { value: 'sick', label: 'Sick leave' },
-  { value: 'workers-comp', label: "Workers' compensation" },
-  { value: 'other', label: 'Other leave' },
-] as const;
+const LEAVE_KINDS = Object.entries(LEAVE_KIND_LABELS).map(([value, label]) => ({ value, label }));
 
 /** HR records leave. Unpaid leave of more than three working days moves the first anniversary back (policy); no leave moves the cap. */
 export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {

@@ -22,7 +22,7 @@ import {
 } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
-import { formatDate, formatInstant, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
+import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
 import { Link } from '../router.js';
 import { newestOf } from '../fresh-programs.js';
 import { describeEvent, eventLabel } from './events.js';
@@ -405,7 +405,7 @@ function Leaves({ program, onDone }: { program: ProgramView; onDone: (p: Program
         const key = keyOf(leave);
         return (
           <li key={key} data-leave={key}>
-            {LEAVE_KIND_LABELS[leave.kind] ?? leave.kind}, {formatDate(leave.from)} to {formatDate(leave.to)}{' '}
+            {LEAVE_KIND_LABELS[leave.kind]}, {formatDate(leave.from)} to {formatDate(leave.to)}{' '}
             {cancelling === key ? (
               <LeaveCancellationForm
                 programId={program.programId}
@@ -429,7 +429,6 @@ function Leaves({ program, onDone }: { program: ProgramView; onDone: (p: Program
   );
 }
 
-const LEAVE_KIND_LABELS: Record<string, string> = { unpaid: 'Unpaid leave', sick: 'Sick leave', 'workers-comp': "Workers' compensation", other: 'Other leave' };
 
 /** A list, not a table: each event reads as one line on a desk and stacks on a phone. */
 function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JSX.Element {
