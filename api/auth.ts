@@ -2,7 +2,7 @@
  * Bearer tokens (HS256 JWTs, shared/API.md) and who may do what. The person acting always comes from
  * the token (`sub`), never from a request body; their role is the one that authorizes the action.
  */
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Actor, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
@@ -17,44 +17,83 @@ export interface Principal {
   /** The token's `sub`: a staff or employee id. */
   id: string;
   roles: readonly ApiRole[];
+  /**
+   * The `agencies` claim of an HR token: HR acts only on programs of these agencies. Absent: every
+   * agency (central HR, DAS).
+   */
+  agencies?: readonly string[];
 }
+
+/** No token lives longer than this (shared/API.md 1.1): a stolen token is worth a working day at most. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 const claimsSchema = z.object({
   // The subject becomes the actor of recorded events, so it has the same shape as every actor id.
   sub: actorSchema.shape.id,
-  roles: z.array(z.string()).max(20),
+  exp: z.number(),
+  iat: z.number().optional(),
+  nbf: z.number().optional(),
+  agencies: z.array(z.string().min(1).max(100)).max(200).optional(),
 });
 
 const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
-/** Checks a bearer token; any failure is a 401 that does not say more than needed. */
-export async function authenticate(authorization: string | undefined, secret: string): Promise<Principal> {
+/** The token of an `Authorization: Bearer <JWT>` header; 401 without one. */
+export function bearerToken(authorization: string | undefined): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) throw unauthorized('missing-token', 'A bearer token is required (Authorization: Bearer <JWT>).');
-  let payload: unknown;
+  return match[1];
+}
+
+/**
+ * The principal of a token whose signature (and issuer, audience) is already verified, whatever
+ * signed it (the HS256 secret here, an OpenID provider's key elsewhere): checks `exp`, `nbf` and the
+ * 12-hour lifetime, reads `sub` and `agencies`, and keeps the roles this API knows (`roles` are
+ * given, since an identity provider's claims map to them by configuration).
+ */
+export function principalFromClaims(payload: JWTPayload, roles: readonly string[], nowMs: number = Date.now()): Principal {
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub and exp.');
+  const { sub, exp, iat, nbf, agencies } = claims.data;
+  const now = Math.floor(nowMs / 1000);
+  if (exp <= now) throw unauthorized('token-expired', 'The bearer token has expired.');
+  if (nbf !== undefined && nbf > now) throw unauthorized('invalid-token', 'The bearer token is not valid yet (nbf).');
+  if (exp - (iat ?? now) > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw unauthorized('invalid-token', 'The bearer token lives longer than 12 hours; ask for a shorter-lived one.');
+  }
+  // Roles this API does not know give no rights; they do not make the token invalid.
+  const known = API_ROLES.filter((role) => roles.includes(role));
+  return { id: sub, roles: known, ...(agencies ? { agencies } : {}) };
+}
+
+const rolesClaim = z.object({ roles: z.array(z.string()).max(20) });
+
+/** Checks an HS256 bearer token (service accounts, development); any failure is a 401 that says no more than needed. */
+export async function authenticate(authorization: string | undefined, secret: string): Promise<Principal> {
+  const token = bearerToken(authorization);
+  let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(match[1], keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+    ({ payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired) throw unauthorized('token-expired', 'The bearer token has expired.');
     throw unauthorized('invalid-token', 'The bearer token is not valid.');
   }
-  const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub and roles.');
-  // Roles this API does not know give no rights; they do not make the token invalid.
-  const roles = API_ROLES.filter((role) => claims.data.roles.includes(role));
-  return { id: claims.data.sub, roles };
+  const roles = rolesClaim.safeParse(payload);
+  if (!roles.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub and roles.');
+  return principalFromClaims(payload, roles.data.roles);
 }
 
 export interface MintOptions {
   sub: string;
   roles: readonly ApiRole[];
-  /** A jose time span such as `8h`, `30m` or `2d`. */
+  /** A jose time span such as `8h` or `30m`; at most 12 hours, or the API refuses the token. */
   ttl: string;
+  agencies?: readonly string[];
 }
 
 /** A signed token for local use and tests (`npm run cli -- token`). */
-export function mintToken(secret: string, { sub, roles, ttl }: MintOptions): Promise<string> {
-  return new SignJWT({ roles: [...roles] })
+export function mintToken(secret: string, { sub, roles, ttl, agencies }: MintOptions): Promise<string> {
+  return new SignJWT({ roles: [...roles], ...(agencies ? { agencies: [...agencies] } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(sub)
     .setIssuedAt()
@@ -64,8 +103,6 @@ export function mintToken(secret: string, { sub, roles, ttl }: MintOptions): Pro
 
 // --- What each role may see and do ----------------------------------------------------------------
 
-/** Roles that see every program. */
-const SEE_ALL: readonly ApiRole[] = ['hr', 'das', 'auditor'];
 /** Roles that see and act on the programs they supervise or manage. */
 export const ASSIGNED_ROLES: readonly ApiRole[] = ['supervisor', 'program-manager'];
 
@@ -74,16 +111,24 @@ export const holdsAny = (principal: Principal, roles: readonly ApiRole[]): boole
 export const isAssignedTo = (principal: Principal, program: Pick<ProgramView, 'supervisorId' | 'programManagerId'>): boolean =>
   principal.id === program.supervisorId || principal.id === program.programManagerId;
 
+/**
+ * Whether an `hr` principal's agencies include this one: HR without the claim acts on every agency.
+ * Only HR is scoped by the claim; DAS and auditors see all.
+ */
+export const hrCovers = (principal: Principal, agency: string): boolean => principal.agencies === undefined || principal.agencies.includes(agency);
+
 /** Whether the principal may read this program (GET program, events, notices). */
 export function maySee(principal: Principal, program: ProgramView): boolean {
-  if (holdsAny(principal, SEE_ALL)) return true;
+  if (holdsAny(principal, ['das', 'auditor'])) return true;
+  if (principal.roles.includes('hr') && hrCovers(principal, program.agency)) return true;
   if (holdsAny(principal, ASSIGNED_ROLES) && isAssignedTo(principal, program)) return true;
   return principal.roles.includes('trainee') && principal.id === program.traineeEmployeeId;
 }
 
-/** Whether the principal may list programs, and which: every program, or those assigned to them. */
-export function listingScope(principal: Principal): { assignedTo?: string } | null {
-  if (holdsAny(principal, SEE_ALL)) return {};
+/** Whether the principal may list programs, and which: every program, their agencies', or those assigned to them. */
+export function listingScope(principal: Principal): { assignedTo?: string; agencies?: readonly string[] } | null {
+  if (holdsAny(principal, ['das', 'auditor'])) return {};
+  if (principal.roles.includes('hr')) return principal.agencies ? { agencies: principal.agencies } : {};
   if (holdsAny(principal, ASSIGNED_ROLES)) return { assignedTo: principal.id };
   return null;
 }

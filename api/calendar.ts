@@ -22,6 +22,8 @@ export interface CalendarRoutesOptions {
   db: Pool;
   /** Signs feed URLs (AUTH_JWT_SECRET, under a label of its own); changing it retires every URL. */
   secret: string;
+  /** Where the API is reached (PUBLIC_BASE_URL): feed URLs are built on it, never on a request's Host. */
+  baseUrl: () => string;
 }
 
 const feedResponse = z
@@ -60,14 +62,13 @@ export function verifiedFeedId(secret: string, token: string): string | null {
   return expected.length === given.length && timingSafeEqual(expected, given) ? feedId : null;
 }
 
-export const calendarRoutes: FastifyPluginAsync<CalendarRoutesOptions> = async (app, { db, secret }) => {
+export const calendarRoutes: FastifyPluginAsync<CalendarRoutesOptions> = async (app, { db, secret, baseUrl }) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const urlOf = (request: FastifyRequest, feed: CalendarFeed): string | null =>
-    feed.revokedAt ? null : `${request.protocol}://${request.host}/v1/calendar/${feedToken(secret, feed.feedId)}.ics`;
-  const present = (request: FastifyRequest, feed: CalendarFeed) => ({
+  const urlOf = (feed: CalendarFeed): string | null => (feed.revokedAt ? null : `${baseUrl()}/v1/calendar/${feedToken(secret, feed.feedId)}.ics`);
+  const present = (_request: FastifyRequest, feed: CalendarFeed) => ({
     feedId: feed.feedId,
     role: feed.role,
-    url: urlOf(request, feed),
+    url: urlOf(feed),
     createdAt: feed.createdAt,
     revokedAt: feed.revokedAt,
   });

@@ -80,7 +80,7 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
     const issues = error.violations.map((v) => ({ path: v.field, message: v.message, code: v.code }));
     const first = error.violations[0];
     const message = first ? first.message : 'The request breaks a program rule.';
-    const statusCode = STATE_CONFLICT_CODES.has(error.code) ? 409 : 422;
+    const statusCode = error.code === 'version-mismatch' ? 412 : STATE_CONFLICT_CODES.has(error.code) ? 409 : 422;
     return { statusCode, body: { code: error.code, message, issues } };
   }
   if (error instanceof ProgramNotFoundError) return errorBodyFor(notFound('program'));

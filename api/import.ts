@@ -4,13 +4,13 @@
  * same file again after a partial failure finds the rows already enrolled instead of enrolling them
  * twice. A bad row is reported and the others go on.
  */
+import { createHmac } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import {
   InvalidInputError,
   ProgramConflictError,
   RuleViolationError,
-  newProgramId,
   type ProgramClient,
 } from '../client/programs.js';
 import type { Actor } from '../domain/program.js';
@@ -211,29 +211,40 @@ export function splitCsv(text: string, rowsPerChunk: number): { text: string; ro
 
 // --- Enrolling the rows -----------------------------------------------------------------------------
 
-/** The program a row enrolls: the same trainee, appointment and target class give the same id. */
-export function importProgramId(enrollment: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string }): string {
-  return newProgramId(`import:${enrollment.trainee.employeeId}:${enrollment.appointmentDate}:${enrollment.targetClassCode}`);
+/**
+ * The program a row enrolls: the same trainee, appointment and target class give the same id. An
+ * HMAC under the server's secret (IMPORT_ID_SECRET), so that an id does not give back the employee
+ * to someone who tries employee ids against the dates and class the search attributes show.
+ */
+export function importProgramId(secret: string, enrollment: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string }): string {
+  const identity = `import:${enrollment.trainee.employeeId}:${enrollment.appointmentDate}:${enrollment.targetClassCode}`;
+  return `p-${createHmac('sha256', secret).update(identity).digest('hex').slice(0, 32)}`;
+}
+
+export interface EnrollRowsOptions {
+  idSecret: string;
+  /** Whether the caller may enroll in this agency (HR of some agencies only). */
+  mayEnroll?: (agency: string) => boolean;
 }
 
 /** Rows enrolled side by side: enough to hide Temporal's round trips, few enough for two cores. */
 const CONCURRENT_ROWS = 4;
 
-export async function enrollRows(rows: readonly ImportRow[], programs: ProgramClient, actor: Actor): Promise<ImportRowResult[]> {
+export async function enrollRows(rows: readonly ImportRow[], programs: ProgramClient, actor: Actor, options: EnrollRowsOptions): Promise<ImportRowResult[]> {
   const results: ImportRowResult[] = new Array<ImportRowResult>(rows.length);
   let next = 0;
   const work = async (): Promise<void> => {
     while (next < rows.length) {
       const index = next++;
       const row = rows[index];
-      if (row) results[index] = await enrollRow(row, programs, actor);
+      if (row) results[index] = await enrollRow(row, programs, actor, options);
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_ROWS, rows.length) }, work));
   return results;
 }
 
-async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor): Promise<ImportRowResult> {
+async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, { idSecret, mayEnroll }: EnrollRowsOptions): Promise<ImportRowResult> {
   if ('unreadable' in row) {
     return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
   }
@@ -241,7 +252,11 @@ async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor):
   if (!parsed.success) {
     return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: 'The row does not fit the enrollment schema.', issues: issuesOf(parsed.error) } };
   }
-  const programId = importProgramId(parsed.data);
+  if (mayEnroll && !mayEnroll(parsed.data.agency)) {
+    const message = 'Your token does not cover this agency.';
+    return { row: row.row, status: 'rejected', error: { code: 'forbidden', message, issues: [{ path: 'agency', message }] } };
+  }
+  const programId = importProgramId(idSecret, parsed.data);
   try {
     await programs.enroll(parsed.data, actor, { programId });
     return { row: row.row, status: 'created', programId };

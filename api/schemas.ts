@@ -256,6 +256,24 @@ export const enrollmentHeaders = z.looseObject({
     .describe('The same key again gives the same program, not a second one'),
 });
 
+const idempotencyKeyHeader = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .optional()
+  .describe('Remembered 48 hours per caller: the same key and body again get the first answer and change nothing; another body under the key is 409 `idempotency-key-reused`');
+
+/** Headers of every command on a program (shared/API.md 1.1). */
+export const commandHeaders = z.looseObject({
+  'idempotency-key': idempotencyKeyHeader,
+  'if-match': z
+    .string()
+    .max(40)
+    .optional()
+    .describe('The ETag of GET /v1/programs/{programId}: the command applies only if the program is still at that version; otherwise 412 `version-mismatch` and nothing changes'),
+});
+
 // The response schemas must describe exactly what the domain and the read model produce.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertTrue = <T extends true>(): T | undefined => undefined;

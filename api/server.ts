@@ -7,7 +7,7 @@
 import fastifyAccepts from '@fastify/accepts';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -16,7 +16,8 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { ProgramNotFoundError, type ProgramClient } from '../client/programs.js';
+import { createHmac } from 'node:crypto';
+import { ProgramNotFoundError, type CommandOptions, type ProgramClient } from '../client/programs.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
 import { targetClasses } from '../domain/target-classes.js';
@@ -28,6 +29,7 @@ import {
   assignedActorFor,
   authenticate,
   holdsAny,
+  hrCovers,
   listingScope,
   maySee,
   type ApiRole,
@@ -36,6 +38,16 @@ import {
 import { calendarRoutes } from './calendar.js';
 import { dashboardRoutes } from './dashboard.js';
 import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  clientErrorHandler,
+  installHardening,
+  isLoopbackHost,
+  loggerWithoutCredentials,
+  refuseNulBytes,
+  type RateLimits,
+} from './hardening.js';
+import { installIdempotency, updateIdFor } from './idempotency.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import { webUi, type WebUiOptions } from './ui.js';
@@ -43,6 +55,7 @@ import {
   MAX_IMPORT_ROWS,
   amendmentBody,
   enrollmentBody,
+  commandHeaders,
   enrollmentHeaders,
   errorResponse,
   eventListResponse,
@@ -73,6 +86,8 @@ import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
   | { kind: 'public' }
+  /** Development mode only, and only to a loopback Host (no DNS rebinding): 404 otherwise. */
+  | { kind: 'development' }
   | { kind: 'roles'; roles: readonly ApiRole[] }
   /**
    * A command on one program: roles that may act on every program, whether its own supervisor or
@@ -104,11 +119,21 @@ export interface ApiServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
   ui?: Omit<WebUiOptions, 'authSecret'>;
-  /** The development codec endpoint for the Temporal Web UI (api/codec.ts); off when not given. */
+  /** The codec endpoint for the Temporal Web UI and CLI (api/codec.ts); off when not given. */
   codec?: CodecRoutesOptions;
+  /**
+   * Development mode (APP_ENV=development): the development routes exist (answering loopback Hosts
+   * only). Off unless asked for: every other server is production.
+   */
+  development?: boolean;
+  /** Keys import program ids and enrollment ids from idempotency keys (IMPORT_ID_SECRET); AUTH_JWT_SECRET under a label of its own when not given. */
+  idSecret?: string;
+  /** The absolute URL the API is reached at, for URLs it hands out (PUBLIC_BASE_URL); the listening address when not given. */
+  publicBaseUrl?: string;
+  rateLimits?: RateLimits;
 }
 
-const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
+const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
   Object.fromEntries(codes.map((code) => [code, errorResponse]));
 
 // Read in onRequest, before the params are validated: an id of the wrong shape names no program.
@@ -122,10 +147,37 @@ const validatorCompiler =
     return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
   };
 
-export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {}, codec }: ApiServerOptions): Promise<FastifyInstance> {
+/** The ETag of a program: its version (the number of its events). */
+export const etagOf = (program: Pick<ProgramView, 'version'>): string => `"${program.version}"`;
+
+/** The version an If-Match names; `*` or no header: any. */
+function expectedVersionOf(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match?.[1]) {
+    throw new ApiError(400, 'invalid-input', 'The If-Match header is not an ETag of this API.', [{ path: 'If-Match', message: 'must be the ETag of GET /v1/programs/{programId}, such as "7"' }]);
+  }
+  return Number(match[1]);
+}
+
+export async function buildApiServer({
+  programs,
+  db,
+  temporal,
+  authSecret,
+  logger = false,
+  ui = {},
+  codec,
+  development = false,
+  idSecret = createHmac('sha256', authSecret).update('program-ids/v1').digest('base64url'),
+  publicBaseUrl,
+  rateLimits = DEFAULT_RATE_LIMITS,
+}: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
-    logger,
+    logger: loggerWithoutCredentials(logger),
+    // Node's parser errors (headers over its limit: 431) answered in the contract's shape.
+    clientErrorHandler,
     bodyLimit: BODY_LIMIT,
     // Notice ids carry the program id and the notice's key (`p-…/milestone-overdue/m1/7`).
     routerOptions: { maxParamLength: 300 },
@@ -137,6 +189,9 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
   installErrorHandling(app);
+  refuseNulBytes(app);
+  const authLimits = await installHardening(app, rateLimits);
+  installIdempotency(app, db);
   await app.register(fastifyAccepts);
   await app.register(fastifySwagger, {
     openapi: {
@@ -179,13 +234,28 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.kind === 'public') return;
-    const principal = await authenticate(request.headers.authorization, authSecret);
+    if (access.kind === 'development') {
+      // The route is not registered outside development; inside, a Host other than loopback is a page an attacker's DNS points here.
+      if (!development || !isLoopbackHost(request.headers.host)) throw new ApiError(404, 'not-found', 'No such endpoint.');
+      return;
+    }
+    await authLimits.checkAuthenticationLimit(request);
+    const principal = await authenticate(request.headers.authorization, authSecret).catch(async (error: unknown) => {
+      await authLimits.authenticationFailed(request);
+      throw error;
+    });
     request.principal = principal;
     if (access.kind === 'roles') {
       if (!holdsAny(principal, access.roles)) throw forbidden();
       return;
     }
     request.actor = actorFor(principal, access.everywhere);
+    if (request.actor?.role === 'hr' && principal.agencies) {
+      // HR of some agencies only: the program's agency comes from its workflow, as for assignments.
+      const params = programIdOf.safeParse(request.params);
+      const program = params.success ? await currentProgram(params.data.programId) : null;
+      if (!program || !hrCovers(principal, program.agency)) request.actor = null;
+    }
     if (request.actor) return;
     const mayBeAssigned = access.assigned && holdsAny(principal, ASSIGNED_ROLES);
     const mayBeTrainee = access.trainee === true && principal.roles.includes('trainee');
@@ -214,9 +284,21 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
    * Runs a command. Temporal answers an Update to a finished workflow as "not found", which the
    * client passes on as ProgramNotFoundError; a program that exists but has closed is a conflict.
    */
-  async function command(programId: string, run: () => Promise<ProgramView>): Promise<ProgramView> {
+  async function command(
+    programId: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: (options: CommandOptions) => Promise<ProgramView>,
+  ): Promise<ProgramView> {
+    const expectedVersion = expectedVersionOf(request.headers['if-match']);
+    const options: CommandOptions = {
+      ...(request.idempotency ? { updateId: updateIdFor(request.idempotency) } : {}),
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+    };
     try {
-      return await run();
+      const program = await run(options);
+      reply.header('etag', etagOf(program));
+      return program;
     } catch (error) {
       if (!(error instanceof ProgramNotFoundError)) throw error;
       const program = await currentProgram(programId);
@@ -290,15 +372,18 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       config: { access: { kind: 'roles', roles: ['hr'] } },
     },
     async (request, reply) => {
-      const idempotencyKey = request.headers['idempotency-key'];
-      const { programId } = await programs.enroll(request.body, actorOf(request), idempotencyKey ? { idempotencyKey } : {});
+      if (!hrCovers(principalOf(request), request.body.agency)) throw forbidden();
+      const claim = request.idempotency;
+      // An id keyed by the caller's key: the same request again finds the program it created.
+      const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
+      const { programId } = await programs.enroll(request.body, actorOf(request), keyed);
       const program = await programs.show(programId);
-      if (idempotencyKey && !sameEnrollment(program, request.body)) {
+      if (claim && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [
           { path: 'Idempotency-Key', message: 'already used for another trainee, appointment date or target class' },
         ]);
       }
-      return reply.code(201).header('location', `/v1/programs/${programId}`).send(program);
+      return reply.code(201).header('location', `/v1/programs/${programId}`).header('etag', etagOf(program)).send(program);
     },
   );
 
@@ -326,7 +411,8 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       async (request) => {
         const rows = typeof request.body === 'string' ? rowsFromCsv(request.body) : rowsFromJson(request.body);
         checkRowCount(rows);
-        const results = await enrollRows(rows, programs, actorOf(request));
+        const principal = principalOf(request);
+        const results = await enrollRows(rows, programs, actorOf(request), { idSecret, mayEnroll: (agency) => hrCovers(principal, agency) });
         return { results, summary: summarize(results) };
       },
     );
@@ -362,11 +448,15 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       },
       config: readers,
     },
-    (request) => visibleProgram(request, request.params.programId),
+    async (request, reply) => {
+      const program = await visibleProgram(request, request.params.programId);
+      // Send it back in If-Match with a command: a program that moved on since refuses it (412).
+      return reply.header('etag', etagOf(program)).send(program);
+    },
   );
 
   const assignedOnly = { access: { kind: 'program-command', everywhere: [], assigned: true } } as const;
-  const commandErrors = errors(400, 401, 403, 404, 409, 413, 415, 422);
+  const commandErrors = errors(400, 401, 403, 404, 409, 412, 413, 415, 422);
 
   api.post(
     '/v1/programs/:programId/milestones/:milestoneId/sign-off',
@@ -376,12 +466,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         summary: "Sign off a milestone (the program's supervisor or program manager)",
         description: 'Signing off a milestone already signed off answers 200 and records nothing new.',
         params: milestoneParams,
+        headers: commandHeaders,
         body: signOffBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: assignedOnly,
     },
-    (request) => command(request.params.programId, () => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -392,12 +483,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         summary: 'Amend the schedule (das)',
         description: '422 `exceeds-statutory-maximum` past the three-year cap, `below-minimum-length` under one year.',
         params: programParams,
+        headers: commandHeaders,
         body: amendmentBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: ['das'], assigned: false } },
     },
-    (request) => command(request.params.programId, () => programs.amend(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.amend(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -408,12 +500,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         summary: "Rate service (the program's supervisor or program manager)",
         description: 'An unsatisfactory rating ends the program (C.G.S. 5-230).',
         params: programParams,
+        headers: commandHeaders,
         body: serviceRatingBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: assignedOnly,
     },
-    (request) => command(request.params.programId, () => programs.rate(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.rate(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -423,12 +516,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         tags: ['programs'],
         summary: 'Record leave (hr)',
         params: programParams,
+        headers: commandHeaders,
         body: leaveBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request) => command(request.params.programId, () => programs.recordLeave(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.recordLeave(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -438,12 +532,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         tags: ['programs'],
         summary: 'End the program (hr)',
         params: programParams,
+        headers: commandHeaders,
         body: withdrawalBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.withdraw(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -455,12 +550,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         description:
           'One report for each period, named by the last day it covers. The same report again answers 200 and records nothing new; a different one for a period already reported is 422 `progress-report-exists`.',
         params: programParams,
+        headers: commandHeaders,
         body: progressReportBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: [], assigned: false, trainee: true } },
     },
-    (request) => command(request.params.programId, () => programs.submitProgressReport(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.submitProgressReport(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -471,13 +567,14 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         summary: "Review a progress report (the program's program manager or supervisor)",
         description: 'Reviewing a report already reviewed answers 200 and records nothing new.',
         params: reportParams,
+        headers: commandHeaders,
         body: progressReviewBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: assignedOnly,
     },
-    (request) =>
-      command(request.params.programId, () => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, actorOf(request))),
+    (request, reply) =>
+      command(request.params.programId, request, reply, (options) => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -489,13 +586,14 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         description:
           'A correction: the sign-off stays in the event log and a `sign-off-retracted` event points at it. The milestone is open again, and overdue at once if its due date has passed. Retracting again answers 200 and records nothing new; a milestone never signed off is 422 `milestone-not-signed-off`.',
         params: milestoneParams,
+        headers: commandHeaders,
         body: retractionBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: true } },
     },
-    (request) =>
-      command(request.params.programId, () => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request))),
+    (request, reply) =>
+      command(request.params.programId, request, reply, (options) => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -507,12 +605,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         description:
           'A correction: the `leave-recorded` event stays in the log and a `leave-cancelled` event points at it; the first anniversary is reckoned again without the leave. Cancelling again answers 200 and records nothing new; leave never recorded is 422 `unknown-leave`.',
         params: programParams,
+        headers: commandHeaders,
         body: leaveCancellationBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request) => command(request.params.programId, () => programs.cancelLeave(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelLeave(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(
@@ -524,12 +623,13 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
         description:
           'The program, its DAS-approved schedule and its three-year clock carry on. The new supervisor and program manager act on it from then on; the former ones no longer see it. The same transfer again is 200 with no new event.',
         params: programParams,
+        headers: commandHeaders,
         body: transferBody,
         response: { 200: programResponse, ...commandErrors },
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request) => command(request.params.programId, () => programs.transfer(request.params.programId, request.body, actorOf(request))),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.get(
@@ -602,12 +702,20 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   );
 
   await app.register(dashboardRoutes, { queries });
-  await app.register(calendarRoutes, { db, secret: authSecret });
-  if (codec) await app.register(codecRoutes, codec);
-  await app.register(webUi, { ...ui, authSecret });
+  await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
+  if (codec) await app.register(codecRoutes, { ...codec, db });
+  await app.register(webUi, { ...ui, authSecret, development });
 
   await app.ready();
   return app;
+}
+
+/** This server's own address, for URLs it hands out when PUBLIC_BASE_URL is not set (never the Host header). */
+function listeningUrl(app: FastifyInstance): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') return 'http://127.0.0.1';
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 function principalOf(request: FastifyRequest): Principal {
@@ -654,7 +762,8 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   403: 'The roles in the token do not allow this action on this resource',
   404: 'No such resource, or not visible to the caller',
   406: 'None of the media types in Accept can be served',
-  409: 'A conflicting state: a closed program, an id or idempotency key already used',
+  409: 'A conflicting state: a closed program, an id already taken, an Idempotency-Key already used with another body (`idempotency-key-reused`)',
+  412: 'If-Match names a version the program has moved on from (`version-mismatch`); nothing changed',
   413: 'The body is larger than the endpoint accepts',
   415: 'The Content-Type is not accepted here',
   422: 'A program rule is broken; `code` names the rule',

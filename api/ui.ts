@@ -24,14 +24,15 @@ export interface WebUiOptions {
   authSecret: string;
   /** The built UI; dist/ui by default. */
   root?: string;
-  /** Serve POST /v1/dev/tokens. Never on when NODE_ENV=production, whatever is passed here. */
+  /** Serve POST /v1/dev/tokens in development (on unless turned off). Never in production, whatever is passed here. */
   developmentSignIn?: boolean;
+  /** Development mode (APP_ENV=development); production when not set. */
+  development?: boolean;
 }
 
-/** Whether the development sign-in may be served: not in production, ever. */
-export function developmentSignInAllowed(requested: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.NODE_ENV === 'production') return false;
-  return requested ?? true;
+/** Whether the development sign-in may be served: in development mode only, ever. */
+export function developmentSignInAllowed(requested: boolean | undefined, development: boolean): boolean {
+  return development && (requested ?? true);
 }
 
 interface StaticFile {
@@ -55,19 +56,6 @@ const MEDIA_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-// Blob URLs inherit this policy: a notice's PDF opened as a blob needs the viewer (object-src).
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'self' blob:",
-  "frame-src 'self' blob:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 /** Every file of the built UI, read once at start: a few hundred kilobytes, served from memory. */
 async function loadBuiltFiles(root: string): Promise<Map<string, StaticFile>> {
@@ -110,25 +98,26 @@ const developmentTokenResponse = z
 
 export async function webUi(app: FastifyInstance, options: WebUiOptions): Promise<void> {
   const files = await loadBuiltFiles(options.root ?? DEFAULT_UI_ROOT);
-  const developmentSignIn = developmentSignInAllowed(options.developmentSignIn);
+  const developmentSignIn = developmentSignInAllowed(options.developmentSignIn, options.development ?? false);
   const config: UiConfig = { developmentSignIn };
 
   if (developmentSignIn) {
-    app.log.warn('development sign-in is on (POST /v1/dev/tokens): anyone may act as anyone; NODE_ENV=production turns it off');
+    app.log.warn('development sign-in is on (POST /v1/dev/tokens, loopback Hosts only): anyone on this machine may act as anyone; only APP_ENV=development turns it on');
     app.withTypeProvider<ZodTypeProvider>().post(
       '/v1/dev/tokens',
       {
         schema: {
           tags: ['reference'],
-          summary: 'Development only: a token for any person and roles (absent when NODE_ENV=production)',
+          summary: 'Development only: a token for any person and roles (APP_ENV=development, loopback Host)',
           description:
-            'Lets the web UI sign in as a chosen person and role on a developer machine. The server does not offer this ' +
-            "route when NODE_ENV=production; there the token comes from the organisation's identity provider.",
+            'Lets the web UI sign in as a chosen person and role on a developer machine. The server offers this route only ' +
+            "with APP_ENV=development, and answers 404 to a request whose Host is not a loopback name or address (DNS rebinding); " +
+            "in production the token comes from the organisation's identity provider.",
           security: [],
           body: developmentTokenBody,
-          response: { 201: developmentTokenResponse, 400: errorResponse, 413: errorResponse, 415: errorResponse },
+          response: { 201: developmentTokenResponse, 400: errorResponse, 404: errorResponse, 413: errorResponse, 415: errorResponse },
         },
-        config: { access: { kind: 'public' } },
+        config: { access: { kind: 'development' } },
       },
       async (request, reply) => {
         const token = await mintToken(options.authSecret, { sub: request.body.sub, roles: request.body.roles, ttl: DEVELOPMENT_TOKEN_TTL });
@@ -141,9 +130,6 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
   const serve = (request: FastifyRequest, reply: FastifyReply, file: StaticFile): FastifyReply => {
     reply.header('etag', file.etag).header('x-content-type-options', 'nosniff');
     reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (file.type.startsWith('text/html')) {
-      reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('referrer-policy', 'no-referrer');
-    }
     if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
     return reply.type(file.type).send(file.body);
   };

@@ -92,6 +92,13 @@ export function newProgramId(idempotencyKey?: string): string {
   return `p-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
 }
 
+/** How a command is sent: under an Update id of the caller's (a retry gets the first answer), and only at a version. */
+export interface CommandOptions {
+  updateId?: string;
+  /** The program's version the caller saw (If-Match); another version refuses the command (`version-mismatch`). */
+  expectedVersion?: number;
+}
+
 export interface ProgramClientOptions {
   client: Client;
   taskQueue?: string;
@@ -123,8 +130,19 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
   }
 
   /** Sends one command, as the person who gives it, through its Update. */
-  const send = <C,>(programId: string, definition: UpdateDefinition<ProgramView, [Request<C>]>, command: Omit<C, 'type'>, actor: Actor): Promise<ProgramView> =>
-    update(programId, () => handleFor(programId).executeUpdate(definition, { args: [{ actor, command }] }));
+  const send = <C,>(
+    programId: string,
+    definition: UpdateDefinition<ProgramView, [Request<C>]>,
+    command: Omit<C, 'type'>,
+    actor: Actor,
+    { updateId, expectedVersion }: CommandOptions = {},
+  ): Promise<ProgramView> =>
+    update(programId, () =>
+      handleFor(programId).executeUpdate(definition, {
+        args: [{ actor, command, ...(expectedVersion === undefined ? {} : { expectedVersion }) }],
+        ...(updateId === undefined ? {} : { updateId }),
+      }),
+    );
 
   return {
     /** Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow. */
@@ -166,46 +184,46 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
       }
     },
 
-    signOff(programId: string, milestoneId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, actor);
+    signOff(programId: string, milestoneId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, actor, options);
     },
 
-    amend(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), actor);
+    amend(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), actor, options);
     },
 
-    rate(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), actor);
+    rate(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), actor, options);
     },
 
-    recordLeave(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), actor);
+    recordLeave(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), actor, options);
     },
 
-    withdraw(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), actor);
+    withdraw(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), actor, options);
     },
 
-    transfer(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, transferUpdate, parse(transferSchema, body), actor);
+    transfer(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, transferUpdate, parse(transferSchema, body), actor, options);
     },
 
     /** A correction: the milestone's sign-off was recorded in error. */
-    retractSignOff(programId: string, milestoneId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, actor);
+    retractSignOff(programId: string, milestoneId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, actor, options);
     },
 
     /** A correction: the leave was recorded in error. */
-    cancelLeave(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), actor);
+    cancelLeave(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), actor, options);
     },
 
-    submitProgressReport(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), actor);
+    submitProgressReport(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), actor, options);
     },
 
-    reviewProgressReport(programId: string, periodEnding: string, body: unknown, actor: Actor): Promise<ProgramView> {
-      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, actor);
+    reviewProgressReport(programId: string, periodEnding: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, actor, options);
     },
 
     handle: handleFor,

@@ -17,6 +17,8 @@ export interface ProgramListFilter {
   capBefore?: CivilDate;
   /** Only programs this person supervises or manages (a supervisor's or program manager's own). */
   assignedTo?: string;
+  /** Only programs of these agencies (an HR token with an `agencies` claim). */
+  agencies?: readonly string[];
   /** Only the program of this trainee (a trainee's own). */
   traineeEmployeeId?: string;
   limit?: number;
@@ -107,6 +109,7 @@ export function createQueries(db: Pool) {
       if (filter.targetClass) add((p) => `target_class_code = ${p}`, filter.targetClass);
       if (filter.capBefore) add((p) => `latest_completion_date < ${p}::date`, filter.capBefore);
       if (filter.assignedTo) add((p) => `(supervisor_id = ${p} OR program_manager_id = ${p})`, filter.assignedTo);
+      if (filter.agencies) add((p) => `agency = ANY(${p}::text[])`, filter.agencies);
       if (filter.traineeEmployeeId) add((p) => `trainee_employee_id = ${p}`, filter.traineeEmployeeId);
       if (filter.cursor) {
         const [date, id] = decodeCursor(filter.cursor);
@@ -153,12 +156,13 @@ export function createQueries(db: Pool) {
     },
 
     /** Program counts by status for a dashboard (every status present, zero when none). */
-    async countsByStatus(filter: Pick<ProgramListFilter, 'agency' | 'assignedTo'> = {}): Promise<Record<ProgramStatus, number>> {
+    async countsByStatus(filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> = {}): Promise<Record<ProgramStatus, number>> {
       const { rows } = await db.query<{ status: ProgramStatus; count: string }>(
         `SELECT status, count(*) AS count FROM rm_programs
           WHERE ($1::text IS NULL OR agency = $1) AND ($2::text IS NULL OR supervisor_id = $2 OR program_manager_id = $2)
+            AND ($3::text[] IS NULL OR agency = ANY($3::text[]))
           GROUP BY status`,
-        [filter.agency ?? null, filter.assignedTo ?? null],
+        [filter.agency ?? null, filter.assignedTo ?? null, filter.agencies ?? null],
       );
       const counts: Record<ProgramStatus, number> = { active: 0, 'awaiting-minimum': 0, reclassified: 0, expired: 0, ended: 0 };
       for (const row of rows) counts[row.status] = Number(row.count);
@@ -166,16 +170,17 @@ export function createQueries(db: Pool) {
     },
 
     /** Open programs whose cap is within 90 days of `today`, or that have overdue milestones. */
-    async atRisk(today: CivilDate, filter: Pick<ProgramListFilter, 'agency' | 'assignedTo'> & { limit?: number } = {}): Promise<AtRiskProgram[]> {
+    async atRisk(today: CivilDate, filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> & { limit?: number } = {}): Promise<AtRiskProgram[]> {
       const { rows } = await db.query<{ view: ProgramView; cap_soon: boolean; overdue: boolean }>(
         `SELECT view, latest_completion_date <= $1::date + 90 AS cap_soon, overdue_milestones > 0 AS overdue
            FROM rm_programs
           WHERE status IN ('active', 'awaiting-minimum')
             AND (latest_completion_date <= $1::date + 90 OR overdue_milestones > 0)
             AND ($2::text IS NULL OR agency = $2) AND ($3::text IS NULL OR supervisor_id = $3 OR program_manager_id = $3)
+            AND ($5::text[] IS NULL OR agency = ANY($5::text[]))
           ORDER BY latest_completion_date, program_id
           LIMIT $4`,
-        [today, filter.agency ?? null, filter.assignedTo ?? null, Math.min(filter.limit ?? 100, MAX_PAGE_SIZE)],
+        [today, filter.agency ?? null, filter.assignedTo ?? null, Math.min(filter.limit ?? 100, MAX_PAGE_SIZE), filter.agencies ?? null],
       );
       return rows.map((r) => ({
         program: current(r.view),

@@ -21,6 +21,8 @@ export type RuleCode =
   | 'date-before-appointment'
   | 'date-in-future'
   | 'program-closed'
+  // A command sent with If-Match at a version the program has moved on from (shared/API.md 1.1).
+  | 'version-mismatch'
   | 'amendment-approved-before-current-schedule'
   | 'amendment-changes-nothing'
   | 'das-approval-ref-reused'

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 mkdir -p .data
 
+# Development mode: the development sign-in (loopback only) and published local secrets. Every other start is production.
+export APP_ENV=${APP_ENV:-development}
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 export TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
 export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}

@@ -4,10 +4,17 @@ import { DEVELOPMENT_PAYLOAD_KEYS, parseEncryptionKeys } from '../client/payload
 import { describeIssues } from '../domain/schemas.js';
 
 /**
- * Signs and checks the API's tokens on a developer's machine only: with NODE_ENV=production an
- * unset AUTH_JWT_SECRET is refused rather than falling back to this published value.
+ * Signs and checks the API's tokens on a developer's machine only: a server started in production
+ * (no APP_ENV=development) refuses it, set or unset, rather than fall back to this published value.
  */
 export const DEVELOPMENT_JWT_SECRET = 'local-development-only-secret-never-use-in-production';
+
+/** Keys import program ids (an HMAC of the row's identity) on a developer's machine only. */
+export const DEVELOPMENT_IMPORT_ID_SECRET = 'local-development-import-id-secret-not-for-production';
+
+/** Secrets written in this repository (code, README, examples): published, so never good in production. */
+const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([DEVELOPMENT_JWT_SECRET, DEVELOPMENT_IMPORT_ID_SECRET]);
+const PUBLISHED_PAYLOAD_KEYS: readonly Buffer[] = parseEncryptionKeys(DEVELOPMENT_PAYLOAD_KEYS).map((k) => k.key);
 
 const configSchema = z
   .object({
@@ -21,7 +28,17 @@ const configSchema = z
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
     /** The local Temporal Web UI's port: the development codec endpoint serves that origin. */
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
-    NODE_ENV: z.string().optional(),
+    /** Only `development` turns development mode on (development sign-in, published defaults); anything else is production. */
+    APP_ENV: z.string().optional(),
+    /** The origin of the Temporal Web UI allowed to call /codec; the local Web UI in development. */
+    TEMPORAL_UI_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+    /** The absolute URL the API is reached at (calendar feed URLs); never taken from a request's Host. */
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Keys import program ids (HMAC-SHA256 of employee id, appointment date and class). */
+    IMPORT_ID_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Requests a caller may make per minute: writes, and failed sign-ins from one address. */
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     /** Where the CLI finds the API (import goes over HTTP); defaults to API_HOST and API_PORT. */
@@ -42,12 +59,6 @@ const configSchema = z
       .default('"Leadership Associate programs" <notices@lap.example>'),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && env.AUTH_JWT_SECRET === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'is required when NODE_ENV=production' });
-    }
-    if (env.NODE_ENV === 'production' && env.PAYLOAD_ENCRYPTION_KEYS === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_KEYS'], message: 'is required when NODE_ENV=production' });
-    }
     if (env.PAYLOAD_ENCRYPTION_KEYS !== undefined) {
       try {
         parseEncryptionKeys(env.PAYLOAD_ENCRYPTION_KEYS);
@@ -56,21 +67,55 @@ const configSchema = z
       }
     }
   })
-  .transform(({ AUTH_JWT_SECRET, API_URL, PAYLOAD_ENCRYPTION_KEYS, ...rest }) => ({
-    ...rest,
-    AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
-    payloadKeys: parseEncryptionKeys(PAYLOAD_ENCRYPTION_KEYS ?? DEVELOPMENT_PAYLOAD_KEYS),
-    usingDevelopmentPayloadKey: PAYLOAD_ENCRYPTION_KEYS === undefined,
-    API_URL: API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`,
-  }));
+  .transform(({ AUTH_JWT_SECRET, API_URL, PAYLOAD_ENCRYPTION_KEYS, IMPORT_ID_SECRET, TEMPORAL_UI_ORIGIN, APP_ENV, PUBLIC_BASE_URL, ...rest }) => {
+    const apiUrl = API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`;
+    return {
+      ...rest,
+      development: APP_ENV === 'development',
+      AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+      IMPORT_ID_SECRET: IMPORT_ID_SECRET ?? DEVELOPMENT_IMPORT_ID_SECRET,
+      TEMPORAL_UI_ORIGIN: TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${rest.TEMPORAL_UI_PORT}`,
+      payloadKeys: parseEncryptionKeys(PAYLOAD_ENCRYPTION_KEYS ?? DEVELOPMENT_PAYLOAD_KEYS),
+      usingDevelopmentPayloadKey: PAYLOAD_ENCRYPTION_KEYS === undefined,
+      API_URL: apiUrl,
+      PUBLIC_BASE_URL: (PUBLIC_BASE_URL ?? apiUrl).replace(/\/+$/, ''),
+    };
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
+/**
+ * The configuration of a tool (CLI, migrations): published development defaults fill what is unset,
+ * so a developer's commands work without setting anything. Servers use loadServerConfig.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = describeIssues(parsed.error).map((i) => `  ${i.path}: ${i.message}`);
-    throw new Error(`invalid configuration in the environment:\n${problems.join('\n')}`);
-  }
+  if (!parsed.success) throw configurationError(describeIssues(parsed.error));
   return parsed.data;
+}
+
+/**
+ * The configuration of a server (API, worker). In production (APP_ENV is not `development`) a
+ * secret or key that is unset, or one published in this repository, stops the start, naming the variable.
+ */
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const config = loadConfig(env);
+  if (config.development) return config;
+  const problems: { path: string; message: string }[] = [];
+  const published = 'is a published development value; set a secret of your own (or APP_ENV=development on a developer machine)';
+  const required = 'is required in production (APP_ENV is not "development")';
+  for (const name of ['AUTH_JWT_SECRET', 'IMPORT_ID_SECRET'] as const) {
+    if (env[name] === undefined) problems.push({ path: name, message: required });
+    else if (PUBLISHED_SECRETS.has(config[name])) problems.push({ path: name, message: published });
+  }
+  if (env.PAYLOAD_ENCRYPTION_KEYS === undefined) problems.push({ path: 'PAYLOAD_ENCRYPTION_KEYS', message: required });
+  else if (config.payloadKeys.some(({ key }) => PUBLISHED_PAYLOAD_KEYS.some((known) => known.equals(key)))) {
+    problems.push({ path: 'PAYLOAD_ENCRYPTION_KEYS', message: published });
+  }
+  if (problems.length > 0) throw configurationError(problems);
+  return config;
+}
+
+function configurationError(issues: readonly { path: string; message: string }[]): Error {
+  return new Error(`invalid configuration in the environment:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
 }

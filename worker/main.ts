@@ -5,10 +5,16 @@ import { createSmtpMailer } from '../activities/mailer.js';
 import { migrate } from '../db/migrate.js';
 import { createProjector } from '../db/projections.js';
 import { encryptingDataConverter } from '../client/payload-codec.js';
-import { loadConfig } from './config.js';
+import { loadServerConfig } from './config.js';
 import { createProgramWorker } from './worker.js';
 
-const config = loadConfig();
+let config: ReturnType<typeof loadServerConfig>;
+try {
+  config = loadServerConfig();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 await migrate(config.DATABASE_URL);
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
 const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });

@@ -56,6 +56,11 @@ export interface ProgramOutcome {
 export interface Request<C> {
   actor: Actor;
   command: Omit<C, 'type'>;
+  /**
+   * The program's version the caller saw (If-Match): the Update's validator refuses the command at
+   * any other version. Histories recorded before it never carry it, and validators do not run on replay.
+   */
+  expectedVersion?: number;
 }
 
 export const signOffMilestoneUpdate = defineUpdate<ProgramView, [Request<SignOffMilestone>]>('signOffMilestone');

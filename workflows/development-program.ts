@@ -162,6 +162,15 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
       },
       {
         validator: (request: Request<C>): void => {
+          if (request.expectedVersion !== undefined && request.expectedVersion !== state.version) {
+            throw ruleFailure([
+              {
+                code: 'version-mismatch',
+                field: 'If-Match',
+                message: `The program changed since you read it: it is at version ${state.version}, not ${request.expectedVersion}.`,
+              },
+            ]);
+          }
           const decision = decide(toCommand(request), state, request.actor, { today: today() });
           if (!decision.ok) throw ruleFailure(decision.violations);
         },

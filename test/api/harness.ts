@@ -92,7 +92,14 @@ async function createOwnDatabase(): Promise<{ pool: pg.Pool; drop(): Promise<voi
 
 let runtimeInstalled = false;
 
-export async function startApiStack(): Promise<ApiStack> {
+export interface ApiStackOptions {
+  /** Development mode (the development sign-in the UI tests use); on unless a test asks for production. */
+  development?: boolean;
+  /** Passed to the server as is (rate limits, the public base URL, a logger). */
+  server?: Partial<Parameters<typeof buildApiServer>[0]>;
+}
+
+export async function startApiStack({ development = true, server = {} }: ApiStackOptions = {}): Promise<ApiStack> {
   if (!runtimeInstalled) {
     // The worker's INFO lines would bury the test report.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -107,7 +114,7 @@ export async function startApiStack(): Promise<ApiStack> {
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
   const programs = createProgramClient({ client: env.client, taskQueue });
   const secret = randomBytes(32).toString('base64url');
-  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret });
+  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret, development, ...server });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address: AddressInfo | string | null = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');

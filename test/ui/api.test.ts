@@ -201,8 +201,7 @@ describe('the development sign-in', () => {
     expect((response.body as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path).sort()).toEqual(['roles[0]', 'sub']);
   });
 
-  it('does not exist when NODE_ENV=production, even when asked for', async () => {
-    vi.stubEnv('NODE_ENV', 'production');
+  it('does not exist in production (no APP_ENV=development), even when asked for', async () => {
     const app = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, ui: { developmentSignIn: true } });
     try {
       const minted = await app.inject({ method: 'POST', url: '/v1/dev/tokens', payload: { sub: 'hr-0001', roles: ['hr'] } });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { EncryptionCodec, ENCRYPTED_ENCODING, parseEncryptionKeys } from '../../client/payload-codec.js';
-import { loadConfig } from '../../worker/config.js';
+import { loadConfig, loadServerConfig } from '../../worker/config.js';
 
 const keySpec = (id: string): string => `${id}:${randomBytes(32).toString('base64')}`;
 const enrollment = { trainee: { employeeId: 'E1001', name: 'Dana Rivera', email: 'dana.rivera@example.ct.gov' }, agency: 'OPM' };
@@ -68,8 +68,11 @@ describe('the payload codec', () => {
     expect(message).not.toContain(short.slice(3));
   });
 
-  it('is required in production, and falls back to the development key elsewhere', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) })).toThrow('PAYLOAD_ENCRYPTION_KEYS: is required when NODE_ENV=production');
+  it('is required by a server in production, and falls back to the development key elsewhere', () => {
+    const secrets = { AUTH_JWT_SECRET: 'x'.repeat(32), IMPORT_ID_SECRET: 'y'.repeat(32) };
+    expect(() => loadServerConfig(secrets)).toThrow('PAYLOAD_ENCRYPTION_KEYS: is required in production');
+    expect(loadServerConfig({ ...secrets, PAYLOAD_ENCRYPTION_KEYS: keySpec('prod-1') }).development).toBe(false);
+    expect(loadServerConfig({ APP_ENV: 'development' }).usingDevelopmentPayloadKey).toBe(true);
     expect(loadConfig({}).usingDevelopmentPayloadKey).toBe(true);
     expect(loadConfig({ PAYLOAD_ENCRYPTION_KEYS: keySpec('prod-1') }).payloadKeys.map((k) => k.id)).toEqual(['prod-1']);
   });

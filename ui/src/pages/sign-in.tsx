@@ -73,8 +73,8 @@ function DevelopmentSignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Elem
       <div class="development-warning" role="note" aria-labelledby="development-warning-title">
         <h2 id="development-warning-title">Development only</h2>
         <p>
-          This sign-in lets anyone act as any person in any role. It exists only on a developer's machine: the server turns it off when it runs with{' '}
-          <code>NODE_ENV=production</code>, where people sign in through the organisation's identity provider.
+          This sign-in lets anyone act as any person in any role. It exists only on a developer's machine: the server offers it only when started with{' '}
+          <code>APP_ENV=development</code>, and only at a loopback address; everywhere else people sign in through the organisation's identity provider.
         </p>
       </div>
       {problem && <ErrorSummary problem={problem} issues={issues} labelFor={(path) => (path === 'sub' ? 'Person' : path.startsWith('roles') ? 'Role' : null)} />}
