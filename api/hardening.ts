@@ -188,7 +188,13 @@ export async function installHardening(app: FastifyInstance, limits: RateLimits)
     allowList: (request) => !WRITE_METHODS.has(request.method),
     errorResponseBuilder: tooMany(limits.writesPerMinute, 'writes'),
   });
-  const failures = app.createRateLimit({ max: limits.authFailuresPerMinute, timeWindow: '1 minute', keyGenerator: (request) => `auth-failure:${request.ip}` });
+  const failures = app.createRateLimit({
+    max: limits.authFailuresPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) => `auth-failure:${request.ip}`,
+    // Every method counts here (the writes' allow list would otherwise be inherited).
+    allowList: () => false,
+  });
   const refuse = (): never => {
     throw new ApiError(429, 'too-many-requests', `More than ${limits.authFailuresPerMinute} refused tokens a minute from this address; try again in a minute.`);
   };

@@ -767,6 +767,7 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   413: 'The body is larger than the endpoint accepts',
   415: 'The Content-Type is not accepted here',
   422: 'A program rule is broken; `code` names the rule',
+  429: 'Too many writes, or too many refused tokens, from this address in a minute; try again later',
   503: 'A service the API depends on is not answering',
 };
 
@@ -782,6 +783,10 @@ function finishDocument<D extends { paths?: unknown; components?: { schemas?: Re
   if (!parsed.success) return document;
   const paths = parsed.data;
   for (const operation of Object.values(paths).flatMap((item) => Object.values(item))) {
+    // Any request may meet a rate limit (api/hardening.ts): writes, and callers whose tokens keep failing.
+    if (operation.responses && !operation.responses['429']) {
+      operation.responses['429'] = { description: RESPONSE_DESCRIPTIONS[429], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
     for (const [status, response] of Object.entries(operation.responses ?? {})) {
       if (response.description === 'Default Response') response.description = RESPONSE_DESCRIPTIONS[status] ?? 'Response';
     }

@@ -114,7 +114,9 @@ export async function startApiStack({ development = true, server = {} }: ApiStac
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
   const programs = createProgramClient({ client: env.client, taskQueue });
   const secret = randomBytes(32).toString('base64url');
-  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret, development, ...server });
+  // Rate limits far above what any test sends (the fuzz tests send thousands of writes); test/security sets its own.
+  const rateLimits = { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };
+  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret, development, rateLimits, ...server });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address: AddressInfo | string | null = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');

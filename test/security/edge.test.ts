@@ -149,6 +149,33 @@ describe('import program ids', () => {
   });
 });
 
+describe('rate limits', () => {
+  it('turn away a caller whose tokens keep failing (even with a good token then) and too many writes, with 429', async () => {
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
+    const limited = await buildApiServer({
+      programs: createProgramClient({ client: temporal }),
+      db: scratch.pool,
+      temporal,
+      authSecret: SECRET,
+      rateLimits: { writesPerMinute: 3, authFailuresPerMinute: 2 },
+    });
+    try {
+      const good = await bearer('hr-0001', 'hr');
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) statuses.push((await limited.inject({ url: '/v1/target-classes', headers: { authorization: 'Bearer not-a-token' } })).statusCode);
+      expect(statuses).toEqual([401, 401, 429]);
+      const blocked = await limited.inject({ url: '/v1/target-classes', headers: good });
+      expect([blocked.statusCode, blocked.json<{ error: { code: string } }>().error.code]).toEqual([429, 'too-many-requests']);
+
+      const writes: number[] = [];
+      for (let i = 0; i < 4; i++) writes.push((await limited.inject({ method: 'POST', url: '/v1/programs', remoteAddress: '10.9.9.9', headers: good, payload: {} })).statusCode);
+      expect(writes).toEqual([400, 400, 400, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('security headers', () => {
   it('come with every answer: a content security policy, nosniff, no referrer', async () => {
     const response = await production.inject({ url: '/v1/health' });
