@@ -16,3 +16,12 @@ export function newestOf(program: ProgramView): ProgramView {
   const known = latest.get(program.programId);
   return known && known.version > program.version ? known : program;
 }
+
+/** The version of each program as the page on screen shows it: commands send it as If-Match. */
+const shownVersions = new Map<string, number>();
+
+export function showProgram(program: ProgramView): void {
+  shownVersions.set(program.programId, program.version);
+}
+
+export const shownVersion = (programId: string): number | undefined => shownVersions.get(programId);

@@ -7,7 +7,7 @@
 import type { ComponentChildren, JSX, Ref } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, postJson } from '../api.js';
-import { rememberProgram } from '../fresh-programs.js';
+import { rememberProgram, showProgram, shownVersion } from '../fresh-programs.js';
 import type { Issue, ProgramView } from '../api-types.js';
 import { LEAVE_KIND_LABELS, todayInNewYork } from '../format.js';
 import { ErrorSummary, fieldId, SelectField, TextAreaField, TextField, textOrAbsent } from './forms.js';
@@ -16,12 +16,25 @@ import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from './milesto
 const asProblem = (error: unknown, what: string): ApiProblem =>
   error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: `The ${what} could not be sent.` });
 
-/** Every command answers with the program as it now stands; pages opened next show that, not an older read. */
-async function command(path: string, body: unknown): Promise<ProgramView> {
-  const program = await postJson<ProgramView>(path, body);
+/**
+ * Every command answers with the program as it now stands; pages opened next show that, not an older
+ * read. It goes with the version of the program on screen (If-Match: a program changed meanwhile is
+ * a 412, not an overwrite) and an Idempotency-Key (sending again after a lost answer applies it once).
+ */
+async function command(path: string, body: unknown, idempotencyKey: string): Promise<ProgramView> {
+  const programId = decodeURIComponent(path.split('/')[3] ?? '');
+  const version = shownVersion(programId);
+  const headers: Record<string, string> = { 'idempotency-key': idempotencyKey, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) };
+  const program = await postJson<ProgramView>(path, body, { headers });
   rememberProgram(program);
+  showProgram(program);
   return program;
 }
+
+const newIdempotencyKey = (): string =>
+  typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
+const CHANGED_SINCE_OPENED = 'This program changed since you opened it — reload to see the change. Nothing was saved.';
 
 const commandPath = (programId: string, rest: string): string => `/v1/programs/${encodeURIComponent(programId)}/${rest}`;
 
@@ -43,15 +56,20 @@ type OnDone = (program: ProgramView, message: string) => void;
 function useCommand(what: string, idPrefix: string) {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
+  // One key per request the person means to make: kept when the answer was lost (sending again is a retry), new after any answer.
+  const idempotencyKey = useRef(newIdempotencyKey());
   const issues = prefixed(problem?.issues ?? [], idPrefix);
   const send = async (path: string, body: unknown, accepted: (program: ProgramView) => void): Promise<void> => {
     setBusy(true);
     try {
-      const program = await command(path, body);
+      const program = await command(path, body, idempotencyKey.current);
+      idempotencyKey.current = newIdempotencyKey();
       setProblem(null);
       accepted(program);
     } catch (error) {
-      setProblem(asProblem(error, what));
+      const problem = asProblem(error, what);
+      if (problem.status !== 0) idempotencyKey.current = newIdempotencyKey();
+      setProblem(problem.status === 412 ? new ApiProblem(412, { code: 'version-mismatch', message: CHANGED_SINCE_OPENED }) : problem);
     } finally {
       setBusy(false);
     }

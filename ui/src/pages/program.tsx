@@ -24,7 +24,7 @@ import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/pa
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
 import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
 import { Link } from '../router.js';
-import { newestOf } from '../fresh-programs.js';
+import { newestOf, showProgram } from '../fresh-programs.js';
 import { describeEvent, eventLabel } from './events.js';
 
 let flash: string | null = null;
@@ -50,6 +50,7 @@ async function loadProgram(programId: string): Promise<ProgramData> {
     getJson<{ items: NoticeRecord[] }>(programApi(programId, '/notices')),
   ]);
   const program = newestOf(read);
+  showProgram(program);
   return { program, events: await eventsUpTo(programId, program.version), notices: notices.items };
 }
 
