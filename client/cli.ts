@@ -9,7 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import cliProgress from 'cli-progress';
 import pg from 'pg';
 import { z } from 'zod';
-import { API_ROLES, mintToken, type ApiRole } from '../api/auth.js';
+import { API_ROLES, MAX_TOKEN_LIFETIME_SECONDS, mintToken, type ApiRole } from '../api/auth.js';
+import { decodeJwt } from 'jose';
 import { MAX_IMPORT_ROWS, errorResponse, importResponse, type ImportRowResult } from '../api/schemas.js';
 import { splitCsv } from '../api/import.js';
 import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilter } from '../db/queries.js';
@@ -52,7 +53,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   import <file.csv|file.json> (--as <hr-id> | --token <jwt>) [--chunk-size <rows>]
       through the HTTP API (API_URL); a progress bar on stderr; safe to run again after a failure
   token --sub <id> --role <role> [--role <role> …] [--ttl 8h]
-      a signed API token for local use (AUTH_JWT_SECRET); roles: ${API_ROLES.join(', ')}
+      a signed API token for local use (AUTH_JWT_SECRET), at most 12h; roles: ${API_ROLES.join(', ')}
 
 Every command takes --json for machine-readable output. Dates are YYYY-MM-DD (America/New_York).`;
 
@@ -287,6 +288,8 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
         } catch {
           throw new UsageError('--ttl must be a time span such as 30m, 8h or 2d');
         }
+        const { exp = 0, iat = 0 } = decodeJwt(token);
+        if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw new UsageError('--ttl must be 12h or less: the API refuses tokens that live longer');
         print({ token, sub, roles }, token);
         return EXIT.ok;
       }
