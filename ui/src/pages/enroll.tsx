@@ -73,7 +73,9 @@ export function EnrollPage(): JSX.Element {
   const [classes, setClasses] = useState<TargetClass[]>([]);
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [busy, setBusy] = useState(false);
-  const [idempotencyKey] = useState(() => `ui-${crypto.randomUUID()}`);
+  // One key per enrollment the person means to send: kept when the answer was lost (sending again is a
+  // retry, not a second program), new after any answer (a corrected form is another request).
+  const [idempotencyKey, setIdempotencyKey] = useState(() => `ui-${crypto.randomUUID()}`);
   const issues: Issue[] = problem?.issues ?? [];
   const degreeMessages = issues.filter((i) => i.path.startsWith('education.degrees')).map((i) => i.message);
 
@@ -118,7 +120,9 @@ export function EnrollPage(): JSX.Element {
       setFlash(`Enrolled trainee ${program.traineeEmployeeId}. The program is ${program.status}.`);
       navigate(programPath(program.programId));
     } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The enrollment could not be sent.' }));
+      const problem = error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The enrollment could not be sent.' });
+      if (problem.status !== 0) setIdempotencyKey(`ui-${crypto.randomUUID()}`);
+      setProblem(problem);
     } finally {
       setBusy(false);
     }
