@@ -94,23 +94,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
+/** The secrets and keys a server may need; each server names those it uses. */
+export type ServerSecret = 'AUTH_JWT_SECRET' | 'IMPORT_ID_SECRET' | 'PAYLOAD_ENCRYPTION_KEYS';
+
 /**
- * The configuration of a server (API, worker). In production (APP_ENV is not `development`) a
- * secret or key that is unset, or one published in this repository, stops the start, naming the variable.
+ * The configuration of a server (the API needs every secret, the worker the payload keys). In
+ * production (APP_ENV is not `development`) a secret or key it needs that is unset, or one published
+ * in this repository, stops the start, naming the variable.
  */
-export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadServerConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  needs: readonly ServerSecret[] = ['AUTH_JWT_SECRET', 'IMPORT_ID_SECRET', 'PAYLOAD_ENCRYPTION_KEYS'],
+): Config {
   const config = loadConfig(env);
   if (config.development) return config;
   const problems: { path: string; message: string }[] = [];
   const published = 'is a published development value; set a secret of your own (or APP_ENV=development on a developer machine)';
   const required = 'is required in production (APP_ENV is not "development")';
-  for (const name of ['AUTH_JWT_SECRET', 'IMPORT_ID_SECRET'] as const) {
+  for (const name of needs) {
     if (env[name] === undefined) problems.push({ path: name, message: required });
-    else if (PUBLISHED_SECRETS.has(config[name])) problems.push({ path: name, message: published });
-  }
-  if (env.PAYLOAD_ENCRYPTION_KEYS === undefined) problems.push({ path: 'PAYLOAD_ENCRYPTION_KEYS', message: required });
-  else if (config.payloadKeys.some(({ key }) => PUBLISHED_PAYLOAD_KEYS.some((known) => known.equals(key)))) {
-    problems.push({ path: 'PAYLOAD_ENCRYPTION_KEYS', message: published });
+    else if (name === 'PAYLOAD_ENCRYPTION_KEYS' ? config.payloadKeys.some(({ key }) => PUBLISHED_PAYLOAD_KEYS.some((known) => known.equals(key))) : PUBLISHED_SECRETS.has(config[name])) {
+      problems.push({ path: name, message: published });
+    }
   }
   if (problems.length > 0) throw configurationError(problems);
   return config;

@@ -10,7 +10,8 @@ import { createProgramWorker } from './worker.js';
 
 let config: ReturnType<typeof loadServerConfig>;
 try {
-  config = loadServerConfig();
+  // The worker seals and opens payloads; it signs nothing.
+  config = loadServerConfig(process.env, ['PAYLOAD_ENCRYPTION_KEYS']);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);

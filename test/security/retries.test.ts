@@ -4,6 +4,7 @@
  * changes nothing, even after the program moved on; a command with a stale If-Match is a 412 and
  * changes nothing. Each is checked through the API and in the event log (program_events).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
@@ -65,6 +66,10 @@ describe('a late retry under its Idempotency-Key', () => {
     const retried = await stack.call('POST', `${base}/milestones/m1/retraction`, retract);
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual(first.body);
+    // Even with the API's record of the answer lost, Temporal knows the Update by its id and applies nothing.
+    await stack.db.query('UPDATE idempotency_keys SET status = NULL WHERE key = $1', [retract.headers['idempotency-key']]);
+    const retriedAgain = await stack.call('POST', `${base}/milestones/m1/retraction`, retract);
+    expect(retriedAgain.status).toBe(200);
     const now = await stack.programs.show(programId);
     expect(now.milestones.find((m) => m.id === 'm1')?.status).toBe('signed-off');
     expect(now.version).toBe(program(again).version);
@@ -163,6 +168,20 @@ describe('If-Match', () => {
     expect(count(types, 'milestone-signed-off')).toBe(1);
     const fresh = await stack.call('POST', `${base}/milestones/m2/sign-off`, { token: supervisor, body: { signedOn: today() }, headers: { 'if-match': `"${now.version}"` } });
     expect(fresh.status).toBe(200);
+  });
+});
+
+describe('an imported program’s id', () => {
+  it('is not a hash anyone can recompute from the employee id, appointment date and class, and the same row again finds it', async () => {
+    const base = enrollmentFixture(addMonths(today(), -1), { supervisorId, programManagerId: managerId });
+    const row: EnrollmentInput = { ...base, trainee: { ...base.trainee, employeeId: uniqueId('E') } };
+    const imported = await stack.call('POST', '/v1/programs/import', { token: hr, body: [row] });
+    const [result] = (imported.body as { results: { status: string; programId: string }[] }).results;
+    expect(result?.status).toBe('created');
+    const unsalted = `p-${createHash('sha256').update(`import:${row.trainee.employeeId}:${row.appointmentDate}:${row.targetClassCode}`).digest('hex').slice(0, 32)}`;
+    expect(result?.programId).not.toBe(unsalted);
+    const again = await stack.call('POST', '/v1/programs/import', { token: hr, body: [row] });
+    expect((again.body as { results: { status: string; programId: string }[] }).results[0]).toEqual({ row: 1, status: 'already-enrolled', programId: result?.programId });
   });
 });
 
