@@ -2,12 +2,13 @@
  * Bearer tokens (HS256 JWTs, shared/API.md) and who may do what. The person acting always comes from
  * the token (`sub`), never from a request body; their role is the one that authorizes the action.
  */
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Actor, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
 import type { ProgramView } from '../domain/view.js';
 import { unauthorized } from './errors.js';
+import type { OidcVerifier } from './oidc.js';
 
 /** The roles a token may carry (`system` is the engine's own and never comes from outside). */
 export const API_ROLES = ['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor'] as const satisfies readonly Role[];
@@ -17,6 +18,8 @@ export interface Principal {
   /** The token's `sub`: a staff or employee id. */
   id: string;
   roles: readonly ApiRole[];
+  /** Agency codes an HR user acts for (an OIDC token's agencies claim); absent: every agency. */
+  agencies?: readonly string[];
 }
 
 const claimsSchema = z.object({
@@ -27,10 +30,19 @@ const claimsSchema = z.object({
 
 const keyOf = (secret: string): Uint8Array => new TextEncoder().encode(secret);
 
-/** Checks a bearer token; any failure is a 401 that does not say more than needed. */
-export async function authenticate(authorization: string | undefined, secret: string): Promise<Principal> {
+/**
+ * Checks a bearer token; any failure is a 401 that does not say more than needed. A token signed
+ * HS256 is checked against the shared secret (service accounts, development); one signed RS256 or
+ * ES256 against the OpenID Connect issuer's keys (api/oidc.ts), when an issuer is configured. Each
+ * path accepts only its own algorithms, so the header cannot steer a token to a weaker check.
+ */
+export async function authenticate(authorization: string | undefined, secret: string, oidc?: OidcVerifier): Promise<Principal> {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match?.[1]) throw unauthorized('missing-token', 'A bearer token is required (Authorization: Bearer <JWT>).');
+  if (oidc && signedByIssuer(match[1])) {
+    const { sub, roles, agencies } = await oidc.verify(match[1]);
+    return { id: sub, roles, ...(agencies ? { agencies } : {}) };
+  }
   let payload: unknown;
   try {
     ({ payload } = await jwtVerify(match[1], keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
@@ -43,6 +55,14 @@ export async function authenticate(authorization: string | undefined, secret: st
   // Roles this API does not know give no rights; they do not make the token invalid.
   const roles = API_ROLES.filter((role) => claims.data.roles.includes(role));
   return { id: claims.data.sub, roles };
+}
+
+function signedByIssuer(token: string): boolean {
+  try {
+    return decodeProtectedHeader(token).alg !== 'HS256';
+  } catch {
+    return false; // not a JWT: the HS256 path refuses it
+  }
 }
 
 export interface MintOptions {

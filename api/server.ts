@@ -69,6 +69,7 @@ import {
   withdrawalBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
+import type { OidcVerifier } from './oidc.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -101,6 +102,8 @@ export interface ApiServerOptions {
   /** For the health check; commands go through `programs`. */
   temporal: Client;
   authSecret: string;
+  /** Tokens of the OpenID Connect issuer (api/oidc.ts); only HS256 tokens when not given. */
+  oidc?: OidcVerifier;
   logger?: FastifyServerOptions['logger'];
   /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
   ui?: Omit<WebUiOptions, 'authSecret'>;
@@ -122,7 +125,7 @@ const validatorCompiler =
     return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
   };
 
-export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {}, codec }: ApiServerOptions): Promise<FastifyInstance> {
+export async function buildApiServer({ programs, db, temporal, authSecret, oidc, logger = false, ui = {}, codec }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
     logger,
@@ -161,7 +164,10 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description: 'HS256, signed with AUTH_JWT_SECRET; claims `sub`, `roles` (hr, supervisor, program-manager, das, trainee, auditor), `exp`.',
+            description:
+              'An access token of the configured OpenID Connect issuer (RS256 or ES256; `iss`, `aud`, `exp`, `nbf` checked; roles from a mapped ' +
+              'group claim), or for service accounts an HS256 token signed with AUTH_JWT_SECRET with claims `sub`, `roles` (hr, supervisor, ' +
+              'program-manager, das, trainee, auditor), `exp`. At most 12 hours of lifetime.',
           },
         },
       },
@@ -179,7 +185,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.kind === 'public') return;
-    const principal = await authenticate(request.headers.authorization, authSecret);
+    const principal = await authenticate(request.headers.authorization, authSecret, oidc);
     request.principal = principal;
     if (access.kind === 'roles') {
       if (!holdsAny(principal, access.roles)) throw forbidden();

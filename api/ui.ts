@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { actorSchema } from '../domain/schemas.js';
 import type { DevelopmentToken, ImportResult, NoticeRecord, ProgramEventRecord, UiConfig } from '../ui/src/api-types.js';
 import { API_ROLES, mintToken } from './auth.js';
+import type { OidcConfig } from './oidc-config.js';
 import { errorResponse, type eventResponse, type importResponse, type noticeResponse } from './schemas.js';
 
 export const DEFAULT_UI_ROOT = fileURLToPath(new URL('../dist/ui/', import.meta.url));
@@ -26,6 +27,8 @@ export interface WebUiOptions {
   root?: string;
   /** Serve POST /v1/dev/tokens. Never on when NODE_ENV=production, whatever is passed here. */
   developmentSignIn?: boolean;
+  /** The OpenID Connect issuer the UI signs in with (api/oidc-config.ts); offered when it names a client. */
+  oidc?: Pick<OidcConfig, 'issuer' | 'clientId' | 'providerName' | 'scope'>;
 }
 
 /** Whether the development sign-in may be served: not in production, ever. */
@@ -55,13 +58,14 @@ const MEDIA_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-// Blob URLs inherit this policy: a notice's PDF opened as a blob needs the viewer (object-src).
-const CONTENT_SECURITY_POLICY = [
+// Blob URLs inherit this policy: a notice's PDF opened as a blob needs the viewer (object-src). The
+// sign-in talks to the identity provider from the browser (discovery, the code exchange).
+const contentSecurityPolicy = (connectTo: string[]): string => [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "connect-src 'self'",
+  ["connect-src 'self'", ...connectTo].join(' '),
   "object-src 'self' blob:",
   "frame-src 'self' blob:",
   "base-uri 'none'",
@@ -111,7 +115,11 @@ const developmentTokenResponse = z
 export async function webUi(app: FastifyInstance, options: WebUiOptions): Promise<void> {
   const files = await loadBuiltFiles(options.root ?? DEFAULT_UI_ROOT);
   const developmentSignIn = developmentSignInAllowed(options.developmentSignIn);
-  const config: UiConfig = { developmentSignIn };
+  const oidc = options.oidc?.clientId
+    ? { issuer: options.oidc.issuer, clientId: options.oidc.clientId, providerName: options.oidc.providerName, scope: options.oidc.scope }
+    : undefined;
+  const config: UiConfig = { developmentSignIn, ...(oidc ? { oidc } : {}) };
+  const policy = contentSecurityPolicy(oidc ? [new URL(oidc.issuer).origin] : []);
 
   if (developmentSignIn) {
     app.log.warn('development sign-in is on (POST /v1/dev/tokens): anyone may act as anyone; NODE_ENV=production turns it off');
@@ -142,7 +150,7 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
     reply.header('etag', file.etag).header('x-content-type-options', 'nosniff');
     reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     if (file.type.startsWith('text/html')) {
-      reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('referrer-policy', 'no-referrer');
+      reply.header('content-security-policy', policy).header('referrer-policy', 'no-referrer');
     }
     if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
     return reply.type(file.type).send(file.body);
