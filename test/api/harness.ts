@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { z } from 'zod';
 import { mintToken, type ApiRole } from '../../api/auth.js';
-import { buildApiServer } from '../../api/server.js';
+import { buildApiServer, type ApiServerOptions } from '../../api/server.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
 import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
@@ -92,7 +92,10 @@ async function createOwnDatabase(): Promise<{ pool: pg.Pool; drop(): Promise<voi
 
 let runtimeInstalled = false;
 
-export async function startApiStack(): Promise<ApiStack> {
+/** Server options a test file may add: the OpenID Connect issuer, the web UI's settings. */
+export type ApiStackOptions = Pick<ApiServerOptions, 'oidc' | 'ui'>;
+
+export async function startApiStack(serverOptions: ApiStackOptions = {}): Promise<ApiStack> {
   if (!runtimeInstalled) {
     // The worker's INFO lines would bury the test report.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -107,7 +110,7 @@ export async function startApiStack(): Promise<ApiStack> {
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
   const programs = createProgramClient({ client: env.client, taskQueue });
   const secret = randomBytes(32).toString('base64url');
-  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret });
+  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret, ...serverOptions });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address: AddressInfo | string | null = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');
