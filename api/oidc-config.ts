@@ -12,6 +12,8 @@ export interface OidcConfig {
   issuer: string;
   /** What the API's access tokens carry in `aud`. */
   audience: string;
+  /** The claim holding the staff or employee id programs know the person by; `sub` unless the provider's is opaque. */
+  subjectClaim: string;
   /** The claim holding the caller's groups, e.g. `groups` or `roles`. */
   roleClaim: string;
   /** Group name → the API roles it grants. */
@@ -46,6 +48,7 @@ const envSchema = z
   .object({
     OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
     OIDC_AUDIENCE: z.string().min(1).optional(),
+    OIDC_SUBJECT_CLAIM: claimName.default('sub'),
     OIDC_ROLE_CLAIM: claimName.default('groups'),
     OIDC_ROLE_MAP: roleMapSchema.optional(),
     OIDC_AGENCIES_CLAIM: claimName.default('agencies'),
@@ -72,6 +75,7 @@ export function loadOidcConfig(env: NodeJS.ProcessEnv = process.env): OidcConfig
   return {
     issuer,
     audience,
+    subjectClaim: parsed.data.OIDC_SUBJECT_CLAIM,
     roleClaim: parsed.data.OIDC_ROLE_CLAIM,
     roleMap,
     agenciesClaim: parsed.data.OIDC_AGENCIES_CLAIM,

@@ -92,12 +92,12 @@ export function createOidcVerifier(config: OidcConfig): OidcVerifier {
 }
 
 /** The caller a verified token names, or a 401 when its claims do not fit. */
-export function identityOf(payload: JWTPayload, config: Pick<OidcConfig, 'roleClaim' | 'roleMap' | 'agenciesClaim'>, now = Date.now()): OidcIdentity {
+export function identityOf(payload: JWTPayload, config: Pick<OidcConfig, 'subjectClaim' | 'roleClaim' | 'roleMap' | 'agenciesClaim'>, now = Date.now()): OidcIdentity {
   const exp = payload.exp ?? 0;
   const lifetime = exp - (typeof payload.iat === 'number' ? payload.iat : Math.floor(now / 1000));
   if (lifetime > MAX_TOKEN_LIFETIME_SECONDS) throw unauthorized('invalid-token', 'The bearer token is valid for more than 12 hours.');
-  const sub = subjectSchema.safeParse(payload.sub);
-  if (!sub.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub.');
+  const sub = subjectSchema.safeParse(payload[config.subjectClaim]);
+  if (!sub.success) throw unauthorized('invalid-token', `The bearer token does not carry a staff or employee id in ${config.subjectClaim}.`);
   const groups = payload[config.roleClaim] === undefined ? [] : stringList.safeParse(payload[config.roleClaim]);
   if (!Array.isArray(groups) && !groups.success) throw unauthorized('invalid-token', `The bearer token's ${config.roleClaim} claim is not a list of names.`);
   const roles = new Set<ApiRole>();

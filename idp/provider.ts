@@ -165,11 +165,11 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
       <h1>Sign in to the development identity provider</h1>
       <p class="note">Development only: every account below signs in with the development password.</p>
       ${problem ? `<p class="problem" role="alert">${escapeHtml(problem)}</p>` : ''}
-      <form method="post" action="/interaction/${escapeHtml(uid)}/login" autocomplete="off">
+      <form method="post" action="/interaction/${escapeHtml(uid)}/login">
         <label for="username">User name</label>
-        <input id="username" name="username" value="${escapeHtml(username)}" required autofocus>
+        <input id="username" name="username" value="${escapeHtml(username)}" autocomplete="username" required autofocus>
         <label for="password">Password</label>
-        <input id="password" name="password" type="password" required>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
         <button type="submit">Sign in</button>
       </form>
       <form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button type="submit" class="secondary">Cancel</button></form>
@@ -188,7 +188,7 @@ async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · development identity provider</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)} · development identity provider</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}label,input,button{display:block;margin:.4rem 0}
 input{padding:.4rem;width:20rem}button{padding:.5rem 1rem;margin-top:1rem}.note{background:#fff4ce;padding:.5rem}.problem{color:#a4262c;font-weight:bold}
 table{margin-top:2rem;border-collapse:collapse}td,th{border-bottom:1px solid #ccc;padding:.25rem .5rem;text-align:left}</style></head>

@@ -127,6 +127,14 @@ describe('tokens of the configured OpenID Connect issuer', () => {
     expect(bad.statusCode).toBe(401);
   });
 
+  it('takes the person from another claim when configured (a provider whose sub is opaque)', async () => {
+    const byEmployeeId = createOidcVerifier({ ...config, subjectClaim: 'employee_id' });
+    const token = await tokenFrom(trusted, { sub: 'opaque-3f9a', claims: { employee_id: 'sup-0042', groups: ['lap-supervisors'] } });
+    expect(await authenticate(`Bearer ${token}`, SECRET, byEmployeeId)).toEqual({ id: 'sup-0042', roles: ['supervisor'] });
+    const without = await tokenFrom(trusted, { sub: 'opaque-3f9a' });
+    await expect(authenticate(`Bearer ${without}`, SECRET, byEmployeeId)).rejects.toMatchObject({ statusCode: 401 });
+  });
+
   it('gives a token whose groups the mapping does not name no rights (403), not a 401', async () => {
     const response = await me(await tokenFrom(trusted, { claims: { groups: ['everyone'] } }));
     expect(response.statusCode).toBe(403);

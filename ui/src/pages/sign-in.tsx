@@ -72,9 +72,11 @@ function ProviderSignIn({ provider, next }: { provider: ProviderConfig; next: st
         </div>
       )}
       <p>Sign in with your organisation account; you come back here once you are signed in.</p>
-      <button type="button" class="button" disabled={busy} onClick={start}>
-        Sign in with {provider.providerName}
-      </button>
+      <p>
+        <button type="button" class="button" disabled={busy} onClick={start}>
+          Sign in with {provider.providerName}
+        </button>
+      </p>
     </div>
   );
 }
