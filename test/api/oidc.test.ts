@@ -5,7 +5,10 @@
  * The issuers here are real HTTP servers publishing a discovery document and a JWKS of keys generated
  * for the test; the tokens are minted with jose.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -182,6 +185,35 @@ describe('tokens of the configured OpenID Connect issuer', () => {
     expect((await me(confused)).statusCode).toBe(401);
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'hr-0001', groups: ['lap-hr'], iss: trusted.url, aud: AUDIENCE, exp: now() + 60 })).toString('base64url')}.`;
     expect((await me(unsigned)).statusCode).toBe(401);
+  });
+});
+
+describe('the web UI with an OpenID Connect client', () => {
+  it('tells the sign-in page about the provider, and lets the page talk to the issuer’s origin only', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lap-ui-'));
+    await writeFile(join(root, 'index.html'), '<!doctype html><title>UI</title>');
+    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
+    const withUi = await buildApiServer({
+      programs: createProgramClient({ client: temporal }),
+      db,
+      temporal,
+      authSecret: SECRET,
+      oidc: createOidcVerifier(config),
+      ui: { root, developmentSignIn: false, oidc: { ...config, clientId: 'lap-web-ui', providerName: 'State account' } },
+    });
+    try {
+      expect((await withUi.inject({ url: '/ui-config.json' })).json()).toEqual({
+        developmentSignIn: false,
+        oidc: { issuer: trusted.url, clientId: 'lap-web-ui', providerName: 'State account', scope: 'openid profile' },
+      });
+      const policy = String((await withUi.inject({ url: '/sign-in' })).headers['content-security-policy']);
+      expect(policy).toContain(`connect-src 'self' ${trusted.url};`);
+      // Without a client id the UI offers no provider sign-in.
+      expect((await app.inject({ url: '/ui-config.json' })).json()).not.toHaveProperty('oidc');
+    } finally {
+      await withUi.close();
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
