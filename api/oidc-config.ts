@@ -46,7 +46,18 @@ const claimName = z.string().regex(/^[A-Za-z0-9_:./-]{1,100}$/, 'must be a claim
 
 const envSchema = z
   .object({
-    OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    OIDC_ISSUER: z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => {
+        let parsed: URL;
+        try {
+          parsed = new URL(url);
+        } catch {
+          return true; // not a URL at all: the check above says so
+        }
+        return parsed.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+      }, 'must use https (plain http only for a provider on this machine)')
+      .optional(),
     OIDC_AUDIENCE: z.string().min(1).optional(),
     OIDC_SUBJECT_CLAIM: claimName.default('sub'),
     OIDC_ROLE_CLAIM: claimName.default('groups'),

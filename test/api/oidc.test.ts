@@ -118,6 +118,7 @@ describe('tokens of the configured OpenID Connect issuer', () => {
   });
 
   it('fetches the JWKS once for many tokens', async () => {
+    expect((await me(await tokenFrom(trusted))).statusCode).toBe(200);
     const before = trusted.jwksFetches;
     for (let i = 0; i < 5; i += 1) expect((await me(await tokenFrom(trusted))).statusCode).toBe(200);
     expect(trusted.jwksFetches).toBe(before);
@@ -220,9 +221,12 @@ describe('the web UI with an OpenID Connect client', () => {
 describe('the OpenID Connect configuration', () => {
   it('is off without an issuer, and names each bad variable', () => {
     expect(loadOidcConfig({})).toBeUndefined();
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'http://idp.example' })).toThrow(/OIDC_AUDIENCE: is required when OIDC_ISSUER is set[\s\S]*OIDC_ROLE_MAP: is required/);
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'http://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{lap-hr: hr}' })).toThrow(/OIDC_ROLE_MAP: must be a JSON object/);
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'http://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{"lap-hr": "admin"}' })).toThrow(/OIDC_ROLE_MAP/);
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example' })).toThrow(/OIDC_AUDIENCE: is required when OIDC_ISSUER is set[\s\S]*OIDC_ROLE_MAP: is required/);
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{lap-hr: hr}' })).toThrow(/OIDC_ROLE_MAP: must be a JSON object/);
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{"lap-hr": "admin"}' })).toThrow(/OIDC_ROLE_MAP/);
     expect(() => loadOidcConfig({ OIDC_ISSUER: 'not a url', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })).toThrow(/OIDC_ISSUER/);
+    // Keys fetched over plain http could be anyone's: only a provider on this machine may use it.
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'http://idp.agency.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })).toThrow(/OIDC_ISSUER: must use https/);
+    expect(loadOidcConfig({ OIDC_ISSUER: 'https://idp.agency.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })?.issuer).toBe('https://idp.agency.example');
   });
 });
