@@ -2,12 +2,13 @@
  * Bearer tokens (HS256 JWTs, shared/API.md) and who may do what. The person acting always comes from
  * the token (`sub`), never from a request body; their role is the one that authorizes the action.
  */
-import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Actor, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
 import type { ProgramView } from '../domain/view.js';
 import { unauthorized } from './errors.js';
+import type { OidcVerifier } from './oidc.js';
 
 /** The roles a token may carry (`system` is the engine's own and never comes from outside). */
 export const API_ROLES = ['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor'] as const satisfies readonly Role[];
@@ -18,8 +19,8 @@ export interface Principal {
   id: string;
   roles: readonly ApiRole[];
   /**
-   * The `agencies` claim of an HR token: HR acts only on programs of these agencies. Absent: every
-   * agency (central HR, DAS).
+   * The `agencies` claim of an HR token (or the claim an identity provider maps to it): HR acts only
+   * on programs of these agencies. Absent: every agency (central HR, DAS).
    */
   agencies?: readonly string[];
 }
@@ -68,9 +69,18 @@ export function principalFromClaims(payload: JWTPayload, roles: readonly string[
 
 const rolesClaim = z.object({ roles: z.array(z.string()).max(20) });
 
-/** Checks an HS256 bearer token (service accounts, development); any failure is a 401 that says no more than needed. */
-export async function authenticate(authorization: string | undefined, secret: string): Promise<Principal> {
+/**
+ * Checks a bearer token; any failure is a 401 that does not say more than needed. A token signed
+ * HS256 is checked against the shared secret (service accounts, development); one signed RS256 or
+ * ES256 against the OpenID Connect issuer's keys (api/oidc.ts), when an issuer is configured. Each
+ * path accepts only its own algorithms, so the header cannot steer a token to a weaker check.
+ */
+export async function authenticate(authorization: string | undefined, secret: string, oidc?: OidcVerifier): Promise<Principal> {
   const token = bearerToken(authorization);
+  if (oidc && signedByIssuer(token)) {
+    const { sub, roles, agencies } = await oidc.verify(token);
+    return { id: sub, roles, ...(agencies ? { agencies } : {}) };
+  }
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, keyOf(secret), { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
@@ -81,6 +91,14 @@ export async function authenticate(authorization: string | undefined, secret: st
   const roles = rolesClaim.safeParse(payload);
   if (!roles.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub and roles.');
   return principalFromClaims(payload, roles.data.roles);
+}
+
+function signedByIssuer(token: string): boolean {
+  try {
+    return decodeProtectedHeader(token).alg !== 'HS256';
+  } catch {
+    return false; // not a JWT: the HS256 path refuses it
+  }
 }
 
 export interface MintOptions {

@@ -172,9 +172,17 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * authentications: past it, a client gets 429 on anything that needs a token until the window ends.
  * Returns the hook the authentication step calls when a token is refused.
  */
-export async function installHardening(app: FastifyInstance, limits: RateLimits): Promise<{ authenticationFailed(request: FastifyRequest): Promise<void>; checkAuthenticationLimit(request: FastifyRequest): Promise<void> }> {
+export async function installHardening(
+  app: FastifyInstance,
+  limits: RateLimits,
+  /** Origins the web UI may call besides its own: the OpenID provider it signs in with (discovery, the code exchange). */
+  connectTo: readonly string[] = [],
+): Promise<{ authenticationFailed(request: FastifyRequest): Promise<void>; checkAuthenticationLimit(request: FastifyRequest): Promise<void> }> {
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY_DIRECTIVES },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { ...CONTENT_SECURITY_POLICY_DIRECTIVES, connectSrc: [...CONTENT_SECURITY_POLICY_DIRECTIVES.connectSrc, ...connectTo] },
+    },
     referrerPolicy: { policy: 'no-referrer' },
     // The Temporal Web UI calls /codec from its own origin (CORS decides who may).
     crossOriginResourcePolicy: { policy: 'same-site' },

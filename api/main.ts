@@ -7,11 +7,15 @@ import pg from 'pg';
 import { EncryptionCodec, encryptingDataConverter } from '../client/payload-codec.js';
 import { createProgramClient } from '../client/programs.js';
 import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../worker/config.js';
+import { createOidcVerifier } from './oidc.js';
+import { loadOidcConfig } from './oidc-config.js';
 import { buildApiServer } from './server.js';
 
 let config: ReturnType<typeof loadServerConfig>;
+let oidcConfig: ReturnType<typeof loadOidcConfig>;
 try {
   config = loadServerConfig();
+  oidcConfig = loadOidcConfig();
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
@@ -37,6 +41,7 @@ const app = await buildApiServer({
   idSecret: config.IMPORT_ID_SECRET,
   publicBaseUrl: config.PUBLIC_BASE_URL,
   rateLimits: { writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE, authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE },
+  ...(oidcConfig ? { oidc: createOidcVerifier(oidcConfig), ui: { oidc: oidcConfig } } : {}),
 });
 if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');

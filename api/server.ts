@@ -82,6 +82,7 @@ import {
   withdrawalBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
+import type { OidcVerifier } from './oidc.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -116,6 +117,8 @@ export interface ApiServerOptions {
   /** For the health check; commands go through `programs`. */
   temporal: Client;
   authSecret: string;
+  /** Tokens of the OpenID Connect issuer (api/oidc.ts); only HS256 tokens when not given. */
+  oidc?: OidcVerifier;
   logger?: FastifyServerOptions['logger'];
   /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
   ui?: Omit<WebUiOptions, 'authSecret'>;
@@ -165,6 +168,7 @@ export async function buildApiServer({
   db,
   temporal,
   authSecret,
+  oidc,
   logger = false,
   ui = {},
   codec,
@@ -190,7 +194,7 @@ export async function buildApiServer({
   app.decorateRequest('actor', null);
   installErrorHandling(app);
   refuseNulBytes(app);
-  const authLimits = await installHardening(app, rateLimits);
+  const authLimits = await installHardening(app, rateLimits, ui.oidc?.clientId ? [new URL(ui.oidc.issuer).origin] : []);
   installIdempotency(app, db);
   await app.register(fastifyAccepts);
   await app.register(fastifySwagger, {
@@ -216,7 +220,10 @@ export async function buildApiServer({
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description: 'HS256, signed with AUTH_JWT_SECRET; claims `sub`, `roles` (hr, supervisor, program-manager, das, trainee, auditor), `exp`.',
+            description:
+              'An access token of the configured OpenID Connect issuer (RS256 or ES256; `iss`, `aud`, `exp`, `nbf` checked; roles from a mapped ' +
+              'group claim), or for service accounts an HS256 token signed with AUTH_JWT_SECRET with claims `sub`, `roles` (hr, supervisor, ' +
+              'program-manager, das, trainee, auditor), `exp`. At most 12 hours of lifetime.',
           },
         },
       },
@@ -240,7 +247,7 @@ export async function buildApiServer({
       return;
     }
     await authLimits.checkAuthenticationLimit(request);
-    const principal = await authenticate(request.headers.authorization, authSecret).catch(async (error: unknown) => {
+    const principal = await authenticate(request.headers.authorization, authSecret, oidc).catch(async (error: unknown) => {
       await authLimits.authenticationFailed(request);
       throw error;
     });

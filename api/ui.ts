@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { actorSchema } from '../domain/schemas.js';
 import type { DevelopmentToken, ImportResult, NoticeRecord, ProgramEventRecord, UiConfig } from '../ui/src/api-types.js';
 import { API_ROLES, mintToken } from './auth.js';
+import type { OidcConfig } from './oidc-config.js';
 import { errorResponse, type eventResponse, type importResponse, type noticeResponse } from './schemas.js';
 
 export const DEFAULT_UI_ROOT = fileURLToPath(new URL('../dist/ui/', import.meta.url));
@@ -28,6 +29,8 @@ export interface WebUiOptions {
   developmentSignIn?: boolean;
   /** Development mode (APP_ENV=development); production when not set. */
   development?: boolean;
+  /** The OpenID Connect issuer the UI signs in with (api/oidc-config.ts); offered when it names a client. */
+  oidc?: Pick<OidcConfig, 'issuer' | 'clientId' | 'providerName' | 'scope'>;
 }
 
 /** Whether the development sign-in may be served: in development mode only, ever. */
@@ -99,7 +102,10 @@ const developmentTokenResponse = z
 export async function webUi(app: FastifyInstance, options: WebUiOptions): Promise<void> {
   const files = await loadBuiltFiles(options.root ?? DEFAULT_UI_ROOT);
   const developmentSignIn = developmentSignInAllowed(options.developmentSignIn, options.development ?? false);
-  const config: UiConfig = { developmentSignIn };
+  const oidc = options.oidc?.clientId
+    ? { issuer: options.oidc.issuer, clientId: options.oidc.clientId, providerName: options.oidc.providerName, scope: options.oidc.scope }
+    : undefined;
+  const config: UiConfig = { developmentSignIn, ...(oidc ? { oidc } : {}) };
 
   if (developmentSignIn) {
     app.log.warn('development sign-in is on (POST /v1/dev/tokens, loopback Hosts only): anyone on this machine may act as anyone; only APP_ENV=development turns it on');

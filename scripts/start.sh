@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the whole system on embedded defaults: PostgreSQL (via setup), the Temporal dev server
 # (SQLite file under .data/, Web UI), a local SMTP server with a web inbox (maildev) for the notices,
-# the worker and the API. Ctrl-C stops what it started.
+# the local OpenID provider the web UI signs in with (idp/), the worker and the API, all in
+# development mode (APP_ENV=development). Ctrl-C stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,6 +17,18 @@ export DATABASE_URL=${DATABASE_URL:-postgres://lap:lap@127.0.0.1:5432/lap}
 MAILDEV_SMTP_PORT=${MAILDEV_SMTP_PORT:-1025}
 MAILDEV_WEB_PORT=${MAILDEV_WEB_PORT:-1080}
 export SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:$MAILDEV_SMTP_PORT}
+# Development mode: only this start command turns it on; any other start is production.
+export APP_ENV=${APP_ENV:-development}
+export API_PORT=${API_PORT:-8080}
+# Sign-in: the local OpenID provider, unless OIDC_ISSUER names another one.
+export IDP_PORT=${IDP_PORT:-8091}
+local_idp=http://127.0.0.1:$IDP_PORT
+export OIDC_ISSUER=${OIDC_ISSUER:-$local_idp}
+export OIDC_AUDIENCE=${OIDC_AUDIENCE:-urn:lap:api}
+export OIDC_CLIENT_ID=${OIDC_CLIENT_ID:-lap-web-ui}
+export OIDC_SCOPE=${OIDC_SCOPE:-openid profile lap}
+export OIDC_ROLE_MAP=${OIDC_ROLE_MAP:-$(cat idp/role-map.dev.json)}
+export OIDC_PROVIDER_NAME=${OIDC_PROVIDER_NAME:-the development identity provider}
 
 temporal_bin=.tools/bin/temporal
 command -v temporal >/dev/null 2>&1 && [ ! -x "$temporal_bin" ] && temporal_bin=$(command -v temporal)
@@ -44,7 +57,7 @@ else
   "$temporal_bin" server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" \
     --db-filename .data/temporal.sqlite --ui-disable-news-fetch --log-level warn \
-    --ui-codec-endpoint "http://127.0.0.1:${API_PORT:-8080}/codec" \
+    --ui-codec-endpoint "http://127.0.0.1:${API_PORT}/codec" \
     $(npx tsx worker/search-attribute-flags.ts) \
     >.data/temporal.log 2>&1 &
   pids+=($!)
@@ -63,6 +76,14 @@ else
     --mail-directory .data/mail >.data/maildev.log 2>&1 &
   pids+=($!)
 fi
+if [ "$OIDC_ISSUER" = "$local_idp" ]; then
+  if (exec 3<>"/dev/tcp/127.0.0.1/$IDP_PORT") 2>/dev/null; then
+    echo "[start] something already answers on port $IDP_PORT; using it as the OpenID provider"
+  else
+    npx tsx idp/main.ts >.data/idp.log 2>&1 &
+    pids+=($!)
+  fi
+fi
 # Where notices to staff go: the development staff directory (supervisors, program managers, agency HR, DAS).
 npx tsx db/migrate.ts >/dev/null
 npx tsx db/staff-directory.ts load db/seeds/staff-directory.dev.json
@@ -70,15 +91,17 @@ npx tsx db/staff-directory.ts load db/seeds/staff-directory.dev.json
 cat <<INFO
 
   Leadership Associate development programs: running
-  HTTP API          http://127.0.0.1:${API_PORT:-8080}/v1/health   (OpenAPI at /v1/openapi.json)
+  HTTP API          http://127.0.0.1:${API_PORT}/v1/health   (OpenAPI at /v1/openapi.json)
   Temporal Web UI   http://127.0.0.1:$TEMPORAL_UI_PORT   (workflows "development-program-…"; payloads decoded by the API's /codec)
   Temporal gRPC     $TEMPORAL_ADDRESS   (state in .data/temporal.sqlite, log in .data/temporal.log)
   PostgreSQL        $DATABASE_URL   (tables program_events, notices, notice_deliveries)
   Notices (e-mail)  http://127.0.0.1:$MAILDEV_WEB_PORT   (maildev's inbox; SMTP on ${SMTP_URL#smtp://})
+  Web UI            http://127.0.0.1:${API_PORT}/   (sign in with $OIDC_PROVIDER_NAME, or the development sign-in)
+  OpenID provider   $OIDC_ISSUER   (accounts in db/seeds/sign-in-accounts.dev.json, password "${IDP_PASSWORD:-development}"; log in .data/idp.log)
   Try, in another terminal:
     npm run cli -- enroll client/examples/enrollment.json --as hr-0001
     npm run cli -- show <programId>
-    curl -s http://127.0.0.1:${API_PORT:-8080}/v1/programs -H "Authorization: Bearer \$(npm run cli -s -- token --sub hr-0001 --role hr)"
+    curl -s http://127.0.0.1:${API_PORT}/v1/programs -H "Authorization: Bearer \$(npm run cli -s -- token --sub hr-0001 --role hr)"
 
 INFO
 

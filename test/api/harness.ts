@@ -95,7 +95,7 @@ let runtimeInstalled = false;
 export interface ApiStackOptions {
   /** Development mode (the development sign-in the UI tests use); on unless a test asks for production. */
   development?: boolean;
-  /** Passed to the server as is (rate limits, the public base URL, a logger). */
+  /** Passed to the server as is (rate limits, the public base URL, a logger, the OpenID Connect issuer, the web UI's settings). */
   server?: Partial<Parameters<typeof buildApiServer>[0]>;
 }
 

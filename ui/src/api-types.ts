@@ -106,4 +106,6 @@ export interface DevelopmentToken {
 /** What the server tells the sign-in page (GET /ui-config.json). */
 export interface UiConfig {
   developmentSignIn: boolean;
+  /** Sign-in with the organisation's OpenID Connect provider (authorization code with PKCE), when configured. */
+  oidc?: { issuer: string; clientId: string; providerName: string; scope: string };
 }

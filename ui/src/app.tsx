@@ -13,6 +13,7 @@ import { EnrollPage } from './pages/enroll.js';
 import { ImportPage } from './pages/import.js';
 import { InboxPage } from './pages/inbox.js';
 import { MyProgramPage, ProgramPage } from './pages/program.js';
+import { CALLBACK_PATH, providerSignOutUrl } from './oidc.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, match, navigate, useLocation } from './router.js';
 import { claimsOfStoredToken, clearToken, signedInForDevelopment, storedToken } from './session.js';
@@ -39,6 +40,8 @@ function initialSession(): Session {
 }
 
 const signInPath = (next: string): string => (next === '/' || next.startsWith('/sign-in') ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`);
+/** The sign-in page, and the page the identity provider sends the browser back to. */
+const isSignInPath = (path: string): boolean => path === '/sign-in' || path === CALLBACK_PATH;
 
 export function App(): JSX.Element {
   const location = useLocation();
@@ -69,13 +72,18 @@ export function App(): JSX.Element {
 
   // Every page but sign-in needs a person: send the others to sign in, and back afterwards.
   useEffect(() => {
-    if (session.state === 'signed-out' && location.path !== '/sign-in') navigate(signInPath(location.href), { replace: true });
+    if (session.state === 'signed-out' && !isSignInPath(location.path)) navigate(signInPath(location.href), { replace: true });
   }, [session.state, location.path, location.href]);
 
   const signOut = (): void => {
-    clearToken();
-    setSession({ state: 'signed-out' });
-    navigate('/sign-in');
+    // Signed in through the identity provider: end its session too, and come back to /sign-in.
+    const ending = providerSignOutUrl().catch(() => null);
+    void ending.then((url) => {
+      clearToken();
+      setSession({ state: 'signed-out' });
+      if (url) window.location.assign(url);
+      else navigate('/sign-in');
+    });
   };
 
   const me = session.state === 'signed-in' ? session.me : null;
@@ -100,15 +108,17 @@ export function App(): JSX.Element {
             <ProblemMessage error={session.error} />
           </>
         )}
-        {(session.state === 'signed-out' || location.path === '/sign-in') && session.state !== 'loading' && (
+        {(session.state === 'signed-out' || isSignInPath(location.path)) && session.state !== 'loading' && (
           <SignInPage
-            onSignedIn={() => {
+            path={location.path}
+            next={location.query.get('next') ?? '/'}
+            onSignedIn={(next) => {
               loadMe();
-              navigate(location.query.get('next') ?? '/', { replace: true });
+              navigate(next ?? location.query.get('next') ?? '/', { replace: true });
             }}
           />
         )}
-        {me && location.path !== '/sign-in' && <Page me={me} path={location.path} />}
+        {me && !isSignInPath(location.path) && <Page me={me} path={location.path} />}
       </main>
       <footer class="site-footer">
         <p>State of Connecticut Leadership Associate development programs (C.G.S. 5-234). Dates are New York dates.</p>

@@ -6,6 +6,14 @@ import type { ApiRole, Me } from './api-types.js';
  */
 const TOKEN_KEY = 'lap.token';
 const DEVELOPMENT_KEY = 'lap.development-sign-in';
+const PROVIDER_KEY = 'lap.provider-session';
+
+/** Who signed the user in through OpenID Connect, kept to end the provider's session on sign-out. */
+export interface ProviderSession {
+  issuer: string;
+  clientId: string;
+  idToken?: string;
+}
 
 export function storedToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -13,6 +21,7 @@ export function storedToken(): string | null {
 
 export function storeToken(token: string, { development }: { development: boolean }): void {
   sessionStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.removeItem(PROVIDER_KEY);
   if (development) sessionStorage.setItem(DEVELOPMENT_KEY, 'yes');
   else sessionStorage.removeItem(DEVELOPMENT_KEY);
 }
@@ -20,6 +29,20 @@ export function storeToken(token: string, { development }: { development: boolea
 export function clearToken(): void {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(DEVELOPMENT_KEY);
+  sessionStorage.removeItem(PROVIDER_KEY);
+}
+
+export function storeProviderSession(session: ProviderSession): void {
+  sessionStorage.setItem(PROVIDER_KEY, JSON.stringify(session));
+}
+
+export function signedInWithProvider(): ProviderSession | null {
+  const text = sessionStorage.getItem(PROVIDER_KEY);
+  try {
+    return text ? (JSON.parse(text) as ProviderSession) : null;
+  } catch {
+    return null;
+  }
 }
 
 export const signedInForDevelopment = (): boolean => sessionStorage.getItem(DEVELOPMENT_KEY) === 'yes';

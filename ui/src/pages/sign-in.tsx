@@ -1,7 +1,8 @@
 /**
- * Sign-in. On a developer's machine: choose a person and a role, and the development-only endpoint
- * mints a token. In production that endpoint does not exist; the organisation's identity provider
- * signs the user in (README, "Web UI": OpenID Connect).
+ * Sign-in. With OpenID Connect configured: "Sign in with <provider>" (authorization code with PKCE,
+ * ui/src/oidc.ts), and at /sign-in/callback the end of that sign-in. On a developer's machine also:
+ * choose a person and a role, and the development-only endpoint mints a token. In production that
+ * endpoint does not exist.
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -10,6 +11,7 @@ import type { ApiRole, DevelopmentToken, Issue, UiConfig } from '../api-types.js
 import { ErrorSummary, SelectField, TextField } from '../components/forms.js';
 import { Loading, PageHeading } from '../components/page.js';
 import { ROLE_LABELS } from '../format.js';
+import { CALLBACK_PATH, finishSignIn, startSignIn, type ProviderConfig } from '../oidc.js';
 import { storeToken } from '../session.js';
 
 /** People of the development data (client/examples) for each role; any other id may be typed. */
@@ -24,7 +26,7 @@ const SAMPLE_PEOPLE: Record<ApiRole, string> = {
 
 const ROLE_OPTIONS = (Object.keys(ROLE_LABELS) as ApiRole[]).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
-export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): JSX.Element {
+export function SignInPage({ path, next, onSignedIn }: { path: string; next: string; onSignedIn: (next?: string) => void }): JSX.Element {
   const [config, setConfig] = useState<UiConfig | null>(null);
   useEffect(() => {
     getJson<UiConfig>('/ui-config.json')
@@ -32,11 +34,76 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): JSX.Elem
       .catch(() => setConfig({ developmentSignIn: false }));
   }, []);
 
+  if (config?.oidc && path === CALLBACK_PATH) {
+    return (
+      <>
+        <PageHeading title="Signing in" />
+        <ProviderCallback provider={config.oidc} onSignedIn={onSignedIn} />
+      </>
+    );
+  }
   return (
     <>
       <PageHeading title="Sign in" />
-      {config === null ? <Loading what="sign-in options" /> : config.developmentSignIn ? <DevelopmentSignIn onSignedIn={onSignedIn} /> : <OrganisationSignIn />}
+      {config === null && <Loading what="sign-in options" />}
+      {config?.oidc && <ProviderSignIn provider={config.oidc} next={next} />}
+      {config?.developmentSignIn && <DevelopmentSignIn onSignedIn={() => onSignedIn()} />}
+      {config && !config.oidc && !config.developmentSignIn && <OrganisationSignIn />}
     </>
+  );
+}
+
+function ProviderSignIn({ provider, next }: { provider: ProviderConfig; next: string }): JSX.Element {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const start = (): void => {
+    setBusy(true);
+    setProblem(null);
+    startSignIn(provider, next).catch(() => {
+      setBusy(false);
+      setProblem(`${provider.providerName} could not be reached. Try again in a moment, or ask your help desk.`);
+    });
+  };
+  return (
+    <div class="prose">
+      {problem && (
+        <div class="problem" role="alert">
+          <p>{problem}</p>
+        </div>
+      )}
+      <p>Sign in with your organisation account; you come back here once you are signed in.</p>
+      <p>
+        <button type="button" class="button" disabled={busy} onClick={start}>
+          Sign in with {provider.providerName}
+        </button>
+      </p>
+    </div>
+  );
+}
+
+function ProviderCallback({ provider, onSignedIn }: { provider: ProviderConfig; onSignedIn: (next: string) => void }): JSX.Element {
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    const answer = new URLSearchParams(window.location.search);
+    if (answer.get('error')) {
+      setProblem(answer.get('error') === 'access_denied' ? 'The sign-in was cancelled.' : 'The sign-in did not succeed.');
+      return;
+    }
+    finishSignIn(provider)
+      .then(onSignedIn)
+      .catch((error: unknown) => setProblem(error instanceof Error && error.message.startsWith('This sign-in') ? error.message : 'The sign-in did not succeed.'));
+    // Once: a code can be exchanged only once.
+  }, []);
+  if (!problem) return <Loading what="your account" />;
+  return (
+    <div class="prose">
+      <div class="problem" role="alert">
+        <p>{problem}</p>
+      </div>
+      <p>
+        <a href="/sign-in">Sign in again</a>
+      </p>
+    </div>
   );
 }
 
