@@ -18,6 +18,7 @@ import type {
   SubmitProgressReport,
   Transfer,
   Withdraw,
+  CancelWithdrawal,
 } from './program.js';
 import type { Enrollment } from './rules.js';
 
@@ -69,7 +70,19 @@ export const enrollmentSchema = z.strictObject({
   }),
   education: z.strictObject({
     semesterHours: z.number().int().min(0).max(1000),
-    degrees: z.array(z.enum(['bachelor', 'master', 'law'])).max(3),
+    degrees: z
+      .array(
+        z.union([
+          z.enum(['bachelor', 'master', 'law']),
+          z.strictObject({
+            kind: z.enum(['bachelor', 'master', 'law']),
+            field: text(200).optional(),
+            relatedField: z.boolean().optional().describe('HR found the field one the target class names; false: the degree earns no additional years'),
+          }),
+        ]),
+      )
+      .max(6)
+      .describe('Each kind counts once; the plain "master" means HR confirmed its field is related'),
   }),
 });
 
@@ -106,6 +119,10 @@ export const leaveSchema = z.strictObject({
 export const withdrawalSchema = z.strictObject({
   effectiveOn: civilDate,
   reason: text(2000),
+});
+
+export const withdrawalCancellationSchema = z.strictObject({
+  reason: text(2000).describe('Why the withdrawal scheduled ahead is called off'),
 });
 
 export const transferSchema = z
@@ -160,6 +177,7 @@ assertTrue<Same<z.infer<typeof serviceRatingSchema>, Omit<RateService, 'type'>>>
 assertTrue<Same<z.infer<typeof leaveSchema>, Omit<RecordLeave, 'type'>>>();
 assertTrue<Same<z.infer<typeof withdrawalSchema>, Omit<Withdraw, 'type'>>>();
 assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>();
+assertTrue<Same<z.infer<typeof withdrawalCancellationSchema>, Omit<CancelWithdrawal, 'type'>>>();
 assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
 assertTrue<Same<z.infer<typeof retractionSchema>, Omit<RetractSignOff, 'type' | 'milestoneId'>>>();
 assertTrue<Same<z.infer<typeof leaveCancellationSchema>, Omit<CancelLeave, 'type'>>>();

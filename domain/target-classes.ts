@@ -3,7 +3,16 @@
  * values differ between classes, so they live here with each class and not in code (rule 7).
  */
 
-export type Degree = 'bachelor' | 'master' | 'law';
+export type DegreeKind = 'bachelor' | 'master' | 'law';
+
+/**
+ * A degree as the enrollment gives it: the plain kind (a Master's so given means HR has confirmed
+ * its field is one the class names), or the kind with its field and HR's finding on it
+ * (DOMAIN.md decision 8).
+ */
+export type Degree = DegreeKind | { kind: DegreeKind; field?: string; relatedField?: boolean };
+
+export const degreeKind = (degree: Degree): DegreeKind => (typeof degree === 'string' ? degree : degree.kind);
 
 export interface MinimumQualifications {
   /** Years of general experience required (special experience counts toward these). */
@@ -18,7 +27,7 @@ export interface MinimumQualifications {
     /** Most years that college training can stand for; a Bachelor's degree earns all of them. */
     maxCollegeYears: number;
     /** Additional years of general experience for each degree beyond a Bachelor's. */
-    additionalYearsForDegree: Partial<Record<Degree, number>>;
+    additionalYearsForDegree: Partial<Record<DegreeKind, number>>;
   };
 }
 

@@ -64,7 +64,7 @@ async function newWorker(taskQueue: string, tuning?: Parameters<typeof createPro
 /** A fresh task queue, worker and client for one test. */
 async function setup() {
   const taskQueue = uniqueTaskQueue();
-  return { taskQueue, worker: await newWorker(taskQueue), programs: programClient(env.client, taskQueue) };
+  return { taskQueue, worker: await newWorker(taskQueue), programs: programClient(env.client, taskQueue, env) };
 }
 
 const resultOf = (programId: string): Promise<ProgramOutcome> =>
@@ -407,7 +407,7 @@ describe('a development program on the time-skipping server', () => {
 
   it('(h) resumes with nothing lost when the worker is restarted mid-program', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = programClient(env.client, taskQueue);
+    const programs = programClient(env.client, taskQueue, env);
     // The time-skipping server never moves a dead worker's sticky queue back to the shared one (a
     // real server does, after stickyQueueScheduleToStartTimeout), so this worker caches nothing.
     const worker = await newWorker(taskQueue, { maxCachedWorkflows: 0 });
