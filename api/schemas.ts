@@ -19,6 +19,7 @@ import {
   retractionSchema,
   leaveCancellationSchema,
   withdrawalSchema,
+  withdrawalCancellationSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -37,6 +38,10 @@ export const amendmentBody = amendmentSchema.meta({
 export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
 export const leaveBody = leaveSchema.meta({ id: 'Leave' });
 export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
+export const withdrawalCancellationBody = withdrawalCancellationSchema.meta({
+  id: 'WithdrawalCancellation',
+  description: 'A correction: the withdrawal scheduled ahead is called off before its date.',
+});
 export const retractionBody = retractionSchema.meta({ id: 'SignOffRetraction', description: 'A correction: the sign-off was recorded in error.' });
 export const leaveCancellationBody = leaveCancellationSchema.meta({
   id: 'LeaveCancellation',

@@ -67,6 +67,7 @@ import {
   retractionBody,
   leaveCancellationBody,
   withdrawalBody,
+  withdrawalCancellationBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 
@@ -437,6 +438,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       schema: {
         tags: ['programs'],
         summary: 'End the program (hr)',
+        description: 'Effective today or earlier, the program ends now; dated ahead, the withdrawal is scheduled and the program ends at the start of that day (HR can cancel it before then).',
         params: programParams,
         body: withdrawalBody,
         response: { 200: programResponse, ...commandErrors },
@@ -444,6 +446,23 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/withdrawal/cancellation',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Cancel a withdrawal scheduled ahead, before its date (hr)',
+        description:
+          'A correction: the `withdrawn` event stays in the log and a `withdrawal-cancelled` event points at it; the program goes on. Cancelling again answers 200 and records nothing new; with no withdrawal scheduled ahead it is 422 `no-scheduled-withdrawal`.',
+        params: programParams,
+        body: withdrawalCancellationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request) => command(request.params.programId, () => programs.cancelWithdrawal(request.params.programId, request.body, actorOf(request))),
   );
 
   api.post(

@@ -146,7 +146,7 @@ describe('notices by e-mail', () => {
       return resultOf(programId);
     });
     expect(outcome.status).toBe('expired');
-    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'n1-reminders-escalation-expiry-delivered');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'n4-reminders-escalation-expiry-at-third-anniversary-delivered');
 
     const latest = addDays(anniversary(appointment, 3), -1);
     const firstAnniversary = anniversary(appointment, 1);
@@ -154,7 +154,7 @@ describe('notices by e-mail', () => {
       [firstAnniversary, 'minimum-period-reached'],
       [addDays(latest, -90), 'cap-warning'],
       [addDays(latest, -30), 'cap-warning'],
-      [latest, 'program-expired'],
+      [anniversary(appointment, 3), 'program-expired'], // the latest completion date is served in full
     ];
     const mails = await mailsOf(programId, await inbox.waitFor((all) => all.length > 0, 'mail'));
     expect(byRole(mails, 'supervisor')).toEqual([
