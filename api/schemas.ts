@@ -20,6 +20,7 @@ import {
   leaveCancellationSchema,
   withdrawalSchema,
   withdrawalCancellationSchema,
+  qualificationConfirmationSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -38,6 +39,10 @@ export const amendmentBody = amendmentSchema.meta({
 export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
 export const leaveBody = leaveSchema.meta({ id: 'Leave' });
 export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
+export const qualificationConfirmationBody = qualificationConfirmationSchema.meta({
+  id: 'QualificationConfirmation',
+  description: "HR's confirmation that the trainee meets a target class whose minimum qualifications the catalogue does not state.",
+});
 export const withdrawalCancellationBody = withdrawalCancellationSchema.meta({
   id: 'WithdrawalCancellation',
   description: 'A correction: the withdrawal scheduled ahead is called off before its date.',
@@ -159,6 +164,7 @@ export const targetClassResponse = z
       })
       .nullable(),
     source: z.string(),
+    seed: z.string().optional().describe('The source document in the seeds the class comes from'),
   })
   .meta({ id: 'TargetClass' });
 

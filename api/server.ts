@@ -68,6 +68,7 @@ import {
   leaveCancellationBody,
   withdrawalBody,
   withdrawalCancellationBody,
+  qualificationConfirmationBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 
@@ -446,6 +447,23 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request) => command(request.params.programId, () => programs.withdraw(request.params.programId, request.body, actorOf(request))),
+  );
+
+  api.post(
+    '/v1/programs/:programId/qualification-confirmation',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Confirm the trainee meets the target class (hr)',
+        description:
+          'Only for a target class whose minimum qualifications the catalogue does not state (otherwise 422 `qualification-confirmation-not-needed`): such a program is never reclassified until HR confirms, with a reason.',
+        params: programParams,
+        body: qualificationConfirmationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request) => command(request.params.programId, () => programs.confirmQualification(request.params.programId, request.body, actorOf(request))),
   );
 
   api.post(

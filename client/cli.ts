@@ -42,6 +42,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
       dated ahead, the withdrawal is scheduled: the program runs until the start of that day
   cancel-withdrawal <programId> --reason <text> --as <hr-id>
       a correction: the withdrawal scheduled ahead is called off before its date
+  confirm-qualification <programId> --reason <text> --as <hr-id>
+      for a target class whose minimum qualifications the catalogue does not state
   transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
       at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
   report <programId> --period-ending <date> --summary <text> --as <trainee-employee-id>
@@ -231,6 +233,10 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
       case 'withdraw': {
         const body = { effectiveOn: need(values.on, 'on'), reason: need(values.reason, 'reason') };
         showProgram(await programs.withdraw(programId(), body, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'confirm-qualification': {
+        showProgram(await programs.confirmQualification(programId(), { reason: need(values.reason, 'reason') }, actor(values, 'hr')));
         return EXIT.ok;
       }
       case 'cancel-withdrawal': {

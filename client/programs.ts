@@ -28,6 +28,7 @@ import {
   progressReviewSchema,
   withdrawalSchema,
   withdrawalCancellationSchema,
+  qualificationConfirmationSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -45,6 +46,7 @@ import {
   reviewProgressReportUpdate,
   withdrawUpdate,
   cancelWithdrawalUpdate,
+  confirmQualificationUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
   type Request,
@@ -197,6 +199,11 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
     /** A correction: the withdrawal scheduled ahead is called off before its date. */
     cancelWithdrawal(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
       return send(programId, cancelWithdrawalUpdate, parse(withdrawalCancellationSchema, body), actor);
+    },
+
+    /** HR confirms the qualification for a target class the catalogue states none for. */
+    confirmQualification(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {
+      return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), actor);
     },
 
     transfer(programId: string, body: unknown, actor: Actor): Promise<ProgramView> {

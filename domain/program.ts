@@ -71,6 +71,8 @@ interface EventPayloads {
   withdrawn: { effectiveOn: CivilDate; reason: string };
   /** A correction: a withdrawal dated ahead is called off before its date (decision 6). */
   'withdrawal-cancelled': { effectiveOn: CivilDate; corrects: string | null };
+  /** HR confirms the trainee meets a target class whose minimum qualifications the catalogue lacks (decision 8). */
+  'qualification-confirmed': { targetClassCode: string; on: CivilDate };
   /** Corrections: each points at the event it corrects (null only for one recorded before ids were kept). */
   'sign-off-retracted': { milestoneId: string; corrects: string | null; signedOffBy: string | null; signedOn: CivilDate | null };
   'leave-cancelled': Leave & { corrects: string | null; earliestReclassificationDate: CivilDate };
@@ -120,6 +122,7 @@ export const EVENT_TYPES = [
   'leave-recorded',
   'withdrawn',
   'withdrawal-cancelled',
+  'qualification-confirmed',
   'transferred',
   'sign-off-retracted',
   'leave-cancelled',
@@ -195,6 +198,8 @@ export interface ProgramState {
   progressReports?: ProgressReportState[];
   /** A withdrawal dated ahead, to take effect at the start of `effectiveOn` (rules edition 2). */
   scheduledWithdrawal?: { effectiveOn: CivilDate; reason: string } | null;
+  /** HR's confirmation of the qualification, for a class the catalogue states none for. */
+  qualificationConfirmed?: { by: string; on: CivilDate; reason: string } | null;
 }
 
 export interface ProgressReportState {
@@ -262,6 +267,11 @@ export interface CancelWithdrawal {
   type: 'cancel-withdrawal';
   reason: string;
 }
+/** HR confirms the trainee meets a target class whose minimum qualifications the catalogue lacks. */
+export interface ConfirmQualification {
+  type: 'confirm-qualification';
+  reason: string;
+}
 /** Names at least one of the three; those left out stay as they are. */
 export interface Transfer {
   type: 'transfer';
@@ -308,6 +318,7 @@ export type ProgramCommand =
   | RecordLeave
   | Withdraw
   | CancelWithdrawal
+  | ConfirmQualification
   | Transfer
   | RetractSignOff
   | CancelLeave
@@ -400,6 +411,8 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
       return decideWithdrawal(command, state, actor, clock);
     case 'cancel-withdrawal':
       return decideWithdrawalCancellation(command, state, actor, clock);
+    case 'confirm-qualification':
+      return decideQualificationConfirmation(command, state, actor, clock);
     case 'transfer':
       return decideTransfer(command, state, actor, clock);
     case 'retract-sign-off':
@@ -591,6 +604,24 @@ function decideWithdrawalCancellation(command: CancelWithdrawal, state: ProgramS
   ]);
 }
 
+/**
+ * Decision 8: a class whose minimum qualifications the catalogue does not state is never
+ * reclassified automatically; HR confirms the trainee meets it, with a reason.
+ */
+function decideQualificationConfirmation(command: ConfirmQualification, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  if (state.targetClass.minimumQualifications !== null) {
+    return reject(
+      violation(
+        'qualification-confirmation-not-needed',
+        'targetClassCode',
+        `The catalogue states the minimum qualifications of ${state.targetClass.code}; the engine assesses them itself.`,
+      ),
+    );
+  }
+  if (state.qualificationConfirmed) return accept([]); // confirmed already
+  return accept([{ type: 'qualification-confirmed', actor, reason: command.reason, data: { targetClassCode: state.targetClass.code, on: clock.today } }]);
+}
+
 export const assignmentOf = ({ enrollment }: ProgramState): Assignment => ({
   agency: enrollment.agency,
   supervisorId: enrollment.supervisorId,
@@ -717,6 +748,15 @@ function decideLeaveCancellation(command: CancelLeave, state: ProgramState, acto
 
 // --- Time-driven rules ----------------------------------------------------------------------
 
+/**
+ * Whether the projection lets the program reclassify: under rules edition 2 only a qualification
+ * met, or confirmed by HR where the catalogue states none; before, anything not known to fall short.
+ */
+export function qualifiesForReclassification(state: ProgramState, qualification: QualificationProjection): boolean {
+  if (rulesEditionOf(state.policy) < 2) return qualification.meetsTargetClass !== false;
+  return qualification.meetsTargetClass === true || (qualification.meetsTargetClass === null && !!state.qualificationConfirmed);
+}
+
 export function allRequirementsMet(state: ProgramState): boolean {
   return state.milestones.every((m) => m.status === 'signed-off') && state.serviceRating?.rating === 'satisfactory';
 }
@@ -754,7 +794,7 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   const asOf = minDate(today, state.latestCompletionDate);
   if (asOf >= state.earliestReclassificationDate && allRequirementsMet(state)) {
     const qualification = qualificationOn(state, asOf);
-    if (qualification.meetsTargetClass !== false) {
+    if (qualifiesForReclassification(state, qualification)) {
       const noticeId = reclassificationNoticeId(state.programId);
       events.push(
         { type: 'eligible-for-reclassification', actor, data: { on: asOf, qualification } },
@@ -1057,6 +1097,8 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
         : state;
     case 'withdrawal-cancelled':
       return { ...state, scheduledWithdrawal: null };
+    case 'qualification-confirmed':
+      return { ...state, qualificationConfirmed: { by: event.actor.id, on: event.data.on, reason: event.reason ?? '' } };
     case 'progress-report-submitted': {
       const { periodEnding, submittedOn, summary } = event.data;
       const reports = [...(state.progressReports ?? []), { periodEnding, submittedOn, submittedBy: event.actor.id, summary }];

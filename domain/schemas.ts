@@ -19,6 +19,7 @@ import type {
   Transfer,
   Withdraw,
   CancelWithdrawal,
+  ConfirmQualification,
 } from './program.js';
 import type { Enrollment } from './rules.js';
 
@@ -125,6 +126,10 @@ export const withdrawalCancellationSchema = z.strictObject({
   reason: text(2000).describe('Why the withdrawal scheduled ahead is called off'),
 });
 
+export const qualificationConfirmationSchema = z.strictObject({
+  reason: text(2000).describe('How HR established that the trainee meets the target class'),
+});
+
 export const transferSchema = z
   .strictObject({
     effectiveOn: civilDate,
@@ -178,6 +183,7 @@ assertTrue<Same<z.infer<typeof leaveSchema>, Omit<RecordLeave, 'type'>>>();
 assertTrue<Same<z.infer<typeof withdrawalSchema>, Omit<Withdraw, 'type'>>>();
 assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>();
 assertTrue<Same<z.infer<typeof withdrawalCancellationSchema>, Omit<CancelWithdrawal, 'type'>>>();
+assertTrue<Same<z.infer<typeof qualificationConfirmationSchema>, Omit<ConfirmQualification, 'type'>>>();
 assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
 assertTrue<Same<z.infer<typeof retractionSchema>, Omit<RetractSignOff, 'type' | 'milestoneId'>>>();
 assertTrue<Same<z.infer<typeof leaveCancellationSchema>, Omit<CancelLeave, 'type'>>>();

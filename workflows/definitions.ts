@@ -22,6 +22,7 @@ import type {
   ReviewProgressReport,
   Withdraw,
   CancelWithdrawal,
+  ConfirmQualification,
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import type { TargetClass } from '../domain/target-classes.js';
@@ -65,6 +66,7 @@ export const rateServiceUpdate = defineUpdate<ProgramView, [Request<RateService>
 export const recordLeaveUpdate = defineUpdate<ProgramView, [Request<RecordLeave>]>('recordLeave');
 export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('withdraw');
 export const cancelWithdrawalUpdate = defineUpdate<ProgramView, [Request<CancelWithdrawal>]>('cancelWithdrawal');
+export const confirmQualificationUpdate = defineUpdate<ProgramView, [Request<ConfirmQualification>]>('confirmQualification');
 export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
 export const retractSignOffUpdate = defineUpdate<ProgramView, [Request<RetractSignOff>]>('retractSignOff');
 export const cancelLeaveUpdate = defineUpdate<ProgramView, [Request<CancelLeave>]>('cancelLeave');

@@ -43,6 +43,7 @@ import {
   type ReviewProgressReport,
   type Withdraw,
   type CancelWithdrawal,
+  type ConfirmQualification,
 } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
 import { programView, type ProgramView } from '../domain/view.js';
@@ -60,6 +61,7 @@ import {
   reviewProgressReportUpdate,
   withdrawUpdate,
   cancelWithdrawalUpdate,
+  confirmQualificationUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
   type Request,
@@ -179,6 +181,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(recordLeaveUpdate, ...commandHandlers<RecordLeave>('record-leave'));
   setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
   setHandler(cancelWithdrawalUpdate, ...commandHandlers<CancelWithdrawal>('cancel-withdrawal'));
+  setHandler(confirmQualificationUpdate, ...commandHandlers<ConfirmQualification>('confirm-qualification'));
   setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
   setHandler(retractSignOffUpdate, ...commandHandlers<RetractSignOff>('retract-sign-off'));
   setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));

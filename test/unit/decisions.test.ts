@@ -297,3 +297,55 @@ describe('anniversaries used above', () => {
     expect(anniversary(APPOINTED, 3)).toBe(THIRD_ANNIVERSARY);
   });
 });
+
+describe('decision 9: the catalogue is data', () => {
+  it('ships only classes found in the seeds, each naming the seed it comes from', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { TARGET_CLASS_CATALOGUE } = await import('../../domain/target-class-catalogue.js');
+    expect(TARGET_CLASS_CATALOGUE.map((c) => c.code)).toEqual(['5257MP']);
+    for (const targetClass of TARGET_CLASS_CATALOGUE) {
+      const seed = await readFile(new URL(`../../../shared/seeds/${targetClass.seed ?? 'missing'}`, import.meta.url), 'utf8').catch(() => null);
+      // The seeds live beside the project (../shared); where they are absent, the name must still be one.
+      if (seed !== null) {
+        expect(seed).toContain(targetClass.code);
+        expect(seed).toContain(targetClass.salaryGroup ?? '');
+      }
+      expect(targetClass.seed).toMatch(/^\d{3}_[0-9a-f]{16}\.txt$/);
+    }
+  });
+});
+
+describe('decision 8: a class without stated minimum qualifications waits for HR', () => {
+  const unstated = { ...findTargetClass('5257MP')!, code: 'TEST-NOQ', minimumQualifications: null, seed: undefined };
+
+  function givenUnstated(...more: EventDraft[]): History {
+    const enrollment = enrollmentFixture({ targetClassCode: unstated.code });
+    const opened = decideEnrollment(enrollment, unstated, POLICY, HR, { today: APPOINTED });
+    if (!opened.ok) throw new Error('setup');
+    const events = stamp(PROGRAM_ID, 0, [...opened.events, ...more], `${APPOINTED}T14:00:00.000Z`);
+    return { events, state: replay(events)! };
+  }
+  const done: EventDraft[] = [
+    { type: 'milestone-signed-off', actor: SUPERVISOR, data: { milestoneId: 'm1', signedOn: '2025-06-01' } },
+    { type: 'service-rated', actor: SUPERVISOR, data: { rating: 'satisfactory', ratedOn: '2025-08-01' } },
+  ];
+
+  it('is not reclassified on its anniversary with everything done until HR confirms, with a reason', () => {
+    const waiting = clockTo(givenUnstated(...done), '2026-06-01');
+    expect(waiting.state.status).toBe('active');
+    expect(waiting.state.reclassification).toBeNull();
+    const confirmed = accepted(when(waiting, { type: 'confirm-qualification', reason: 'Transcript and experience verified by DAS' }, HR, '2026-06-02'));
+    expect(confirmed.events.map((e) => [e.type, e.reason])).toEqual([
+      ['qualification-confirmed', 'Transcript and experience verified by DAS'],
+      ['eligible-for-reclassification', undefined],
+      ['reclassification-notice-issued', undefined],
+    ]);
+    expect(confirmed.history.state.reclassification?.effectiveOn).toBe('2026-06-02');
+  });
+
+  it('refuses the confirmation for a class whose qualifications the catalogue states', () => {
+    expect(rejection(when(given(), { type: 'confirm-qualification', reason: 'x' }, HR, '2025-06-02'))).toEqual([
+      { code: 'qualification-confirmation-not-needed', field: 'targetClassCode' },
+    ]);
+  });
+});

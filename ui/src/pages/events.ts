@@ -15,6 +15,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'leave-recorded': 'Leave recorded',
   withdrawn: 'Withdrawn',
   'withdrawal-cancelled': 'Scheduled withdrawal cancelled (correction)',
+  'qualification-confirmed': 'Qualification confirmed by HR',
   transferred: 'Transferred',
   'progress-report-submitted': 'Progress report submitted',
   'progress-report-reviewed': 'Progress report reviewed',
