@@ -98,6 +98,7 @@ export const programResponse = z
     agency: z.string(),
     functionalRole: z.string(),
     traineeEmployeeId: z.string(),
+    trainee: z.object({ employeeId: z.string(), name: z.string() }),
     appointmentDate: date,
     earliestReclassificationDate: date,
     latestCompletionDate: date,
@@ -132,6 +133,16 @@ export const programResponse = z
     qualification: qualificationSchema.describe('Projected at the planned end date, or at the effective date once reclassified'),
     reclassification: z.object({ effectiveOn: date, noticeId: z.string() }).nullable(),
     ended: z.object({ on: date, reason: z.enum(['unsatisfactory-service', 'withdrawn', 'expired']) }).nullable(),
+    checklist: z
+      .array(
+        z.object({
+          requirement: z.enum(['milestones-signed-off', 'service-rated-satisfactory', 'minimum-period-served', 'meets-target-class-qualifications']),
+          met: z.boolean(),
+          detail: z.string().describe('Why it is met or not, in a sentence'),
+        }),
+      )
+      .describe('The reclassification requirements as of today; all met once the program is reclassified'),
+    reclassifiesOn: date.nullable().describe('The day the program will be reclassified if what is open is done in time; null if it cannot be'),
     version: z.number().int(),
   })
   .meta({ id: 'Program' });

@@ -133,6 +133,10 @@ function formatProgram(p: ProgramView): string {
     `service rating     ${p.serviceRating ? `${p.serviceRating.rating} on ${p.serviceRating.ratedOn}` : 'none yet'}`,
     `qualification      ${p.qualification.meetsTargetClass === null ? 'not assessed' : p.qualification.meetsTargetClass ? 'meets the target class' : `${p.qualification.shortfallYears} years short`} (as of ${p.qualification.asOf})`,
   ];
+  // Why not yet (DOMAIN.md decision 13): what reclassification still needs, and when it would come.
+  rows.push(`reclassifies on    ${p.reclassifiesOn ?? 'not possible as things stand'}${p.reclassification ? '' : ' (if the rest is done in time)'}`);
+  rows.push('checklist');
+  for (const item of p.checklist) rows.push(`  [${item.met ? 'x' : ' '}] ${item.requirement.padEnd(34)} ${item.detail}`);
   if (p.reclassification) rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
   if (p.ended) rows.push(`ended              ${p.ended.on} (${p.ended.reason})`);
   for (const r of p.progressReports) {

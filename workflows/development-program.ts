@@ -165,7 +165,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     return [
       (request: Request<C>): ProgramView => {
         run(toCommand(request), request.actor);
-        return programView(state);
+        return programView(state, today());
       },
       {
         validator: (request: Request<C>): void => {
@@ -187,7 +187,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));
   setHandler(submitProgressReportUpdate, ...commandHandlers<SubmitProgressReport>('submit-progress-report'));
   setHandler(reviewProgressReportUpdate, ...commandHandlers<ReviewProgressReport>('review-progress-report'));
-  setHandler(programQuery, () => programView(state));
+  setHandler(programQuery, () => programView(state, today()));
 
   const shouldContinueAsNew = (): boolean =>
     workflowInfo().continueAsNewSuggested ||
