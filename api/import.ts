@@ -67,9 +67,13 @@ function cellValue(kind: ColumnKind, cell: string): unknown {
   if (kind === 'number') return NUMBER.test(cell) ? Number(cell) : cell;
   if (kind === 'milestones') {
     return cell.split(';').map((entry) => {
-      const parts = entry.split('|').map((p) => p.trim());
-      if (parts.length < 3) return { id: parts[0], title: parts[1] };
-      return { id: parts[0], title: parts.slice(1, -1).join('|'), dueDate: parts.at(-1) };
+      // The id is before the first `|` and the due date after the last: a title keeps its own `|`s
+      // and the spaces around them (only its ends are trimmed).
+      const first = entry.indexOf('|');
+      const last = entry.lastIndexOf('|');
+      if (first === -1) return { id: entry.trim() };
+      if (first === last) return { id: entry.slice(0, first).trim(), title: entry.slice(first + 1).trim() };
+      return { id: entry.slice(0, first).trim(), title: entry.slice(first + 1, last).trim(), dueDate: entry.slice(last + 1).trim() };
     });
   }
   return cell;

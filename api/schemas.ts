@@ -19,6 +19,8 @@ import {
   retractionSchema,
   leaveCancellationSchema,
   withdrawalSchema,
+  withdrawalCancellationSchema,
+  qualificationConfirmationSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -37,6 +39,14 @@ export const amendmentBody = amendmentSchema.meta({
 export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
 export const leaveBody = leaveSchema.meta({ id: 'Leave' });
 export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
+export const qualificationConfirmationBody = qualificationConfirmationSchema.meta({
+  id: 'QualificationConfirmation',
+  description: "HR's confirmation that the trainee meets a target class whose minimum qualifications the catalogue does not state.",
+});
+export const withdrawalCancellationBody = withdrawalCancellationSchema.meta({
+  id: 'WithdrawalCancellation',
+  description: 'A correction: the withdrawal scheduled ahead is called off before its date.',
+});
 export const retractionBody = retractionSchema.meta({ id: 'SignOffRetraction', description: 'A correction: the sign-off was recorded in error.' });
 export const leaveCancellationBody = leaveCancellationSchema.meta({
   id: 'LeaveCancellation',
@@ -88,6 +98,7 @@ export const programResponse = z
     agency: z.string(),
     functionalRole: z.string(),
     traineeEmployeeId: z.string(),
+    trainee: z.object({ employeeId: z.string(), name: z.string() }),
     appointmentDate: date,
     earliestReclassificationDate: date,
     latestCompletionDate: date,
@@ -122,6 +133,16 @@ export const programResponse = z
     qualification: qualificationSchema.describe('Projected at the planned end date, or at the effective date once reclassified'),
     reclassification: z.object({ effectiveOn: date, noticeId: z.string() }).nullable(),
     ended: z.object({ on: date, reason: z.enum(['unsatisfactory-service', 'withdrawn', 'expired']) }).nullable(),
+    checklist: z
+      .array(
+        z.object({
+          requirement: z.enum(['milestones-signed-off', 'service-rated-satisfactory', 'minimum-period-served', 'meets-target-class-qualifications']),
+          met: z.boolean(),
+          detail: z.string().describe('Why it is met or not, in a sentence'),
+        }),
+      )
+      .describe('The reclassification requirements as of today; all met once the program is reclassified'),
+    reclassifiesOn: date.nullable().describe('The day the program will be reclassified if what is open is done in time; null if it cannot be'),
     version: z.number().int(),
   })
   .meta({ id: 'Program' });
@@ -154,6 +175,7 @@ export const targetClassResponse = z
       })
       .nullable(),
     source: z.string(),
+    seed: z.string().optional().describe('The source document in the seeds the class comes from'),
   })
   .meta({ id: 'TargetClass' });
 

@@ -80,6 +80,8 @@ import {
   retractionBody,
   leaveCancellationBody,
   withdrawalBody,
+  withdrawalCancellationBody,
+  qualificationConfirmationBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 import type { OidcVerifier } from './oidc.js';
@@ -538,6 +540,7 @@ export async function buildApiServer({
       schema: {
         tags: ['programs'],
         summary: 'End the program (hr)',
+        description: 'Effective today or earlier, the program ends now; dated ahead, the withdrawal is scheduled and the program ends at the start of that day (HR can cancel it before then).',
         params: programParams,
         headers: commandHeaders,
         body: withdrawalBody,
@@ -546,6 +549,42 @@ export async function buildApiServer({
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request, reply) => command(request.params.programId, request, reply, (options) => programs.withdraw(request.params.programId, request.body, actorOf(request), options)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/qualification-confirmation',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Confirm the trainee meets the target class (hr)',
+        description:
+          'Only for a target class whose minimum qualifications the catalogue does not state (otherwise 422 `qualification-confirmation-not-needed`): such a program is never reclassified until HR confirms, with a reason.',
+        params: programParams,
+        headers: commandHeaders,
+        body: qualificationConfirmationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.confirmQualification(request.params.programId, request.body, actorOf(request), options)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/withdrawal/cancellation',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Cancel a withdrawal scheduled ahead, before its date (hr)',
+        description:
+          'A correction: the `withdrawn` event stays in the log and a `withdrawal-cancelled` event points at it; the program goes on. Cancelling again answers 200 and records nothing new; with no withdrawal scheduled ahead it is 422 `no-scheduled-withdrawal`.',
+        params: programParams,
+        headers: commandHeaders,
+        body: withdrawalCancellationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelWithdrawal(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(

@@ -40,6 +40,11 @@ const USAGE = `usage: npm run cli -- <command> [options]
   amend <programId> <amendment.json> --as <das-id>
   leave <programId> --from <date> --to <date> --kind unpaid|sick|workers-comp|other --as <hr-id>
   withdraw <programId> --on <date> --reason <text> --as <hr-id>
+      dated ahead, the withdrawal is scheduled: the program runs until the start of that day
+  cancel-withdrawal <programId> --reason <text> --as <hr-id>
+      a correction: the withdrawal scheduled ahead is called off before its date
+  confirm-qualification <programId> --reason <text> --as <hr-id>
+      for a target class whose minimum qualifications the catalogue does not state
   transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
       at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
   report <programId> --period-ending <date> --summary <text> --as <trainee-employee-id>
@@ -129,6 +134,10 @@ function formatProgram(p: ProgramView): string {
     `service rating     ${p.serviceRating ? `${p.serviceRating.rating} on ${p.serviceRating.ratedOn}` : 'none yet'}`,
     `qualification      ${p.qualification.meetsTargetClass === null ? 'not assessed' : p.qualification.meetsTargetClass ? 'meets the target class' : `${p.qualification.shortfallYears} years short`} (as of ${p.qualification.asOf})`,
   ];
+  // Why not yet (DOMAIN.md decision 13): what reclassification still needs, and when it would come.
+  rows.push(`reclassifies on    ${p.reclassifiesOn ?? 'not possible as things stand'}${p.reclassification ? '' : ' (if the rest is done in time)'}`);
+  rows.push('checklist');
+  for (const item of p.checklist) rows.push(`  [${item.met ? 'x' : ' '}] ${item.requirement.padEnd(34)} ${item.detail}`);
   if (p.reclassification) rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
   if (p.ended) rows.push(`ended              ${p.ended.on} (${p.ended.reason})`);
   for (const r of p.progressReports) {
@@ -229,6 +238,14 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
       case 'withdraw': {
         const body = { effectiveOn: need(values.on, 'on'), reason: need(values.reason, 'reason') };
         showProgram(await programs.withdraw(programId(), body, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'confirm-qualification': {
+        showProgram(await programs.confirmQualification(programId(), { reason: need(values.reason, 'reason') }, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'cancel-withdrawal': {
+        showProgram(await programs.cancelWithdrawal(programId(), { reason: need(values.reason, 'reason') }, actor(values, 'hr')));
         return EXIT.ok;
       }
       case 'transfer': {

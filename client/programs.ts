@@ -10,7 +10,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import { defaultPolicy, type PolicySettings } from '../domain/policy.js';
+import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
+import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
 import {
@@ -26,6 +27,8 @@ import {
   progressReportSchema,
   progressReviewSchema,
   withdrawalSchema,
+  withdrawalCancellationSchema,
+  qualificationConfirmationSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -42,6 +45,8 @@ import {
   submitProgressReportUpdate,
   reviewProgressReportUpdate,
   withdrawUpdate,
+  cancelWithdrawalUpdate,
+  confirmQualificationUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
   type Request,
@@ -103,9 +108,13 @@ export interface ProgramClientOptions {
   client: Client;
   taskQueue?: string;
   policy?: PolicySettings;
+  /** Today's New York date on the clock the workflows run by (a test server's clock in tests). */
+  today?: () => CivilDate | Promise<CivilDate>;
 }
 
-export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, policy = defaultPolicy }: ProgramClientOptions) {
+const wallClockToday = (): CivilDate => civilDateInNewYork(Date.now());
+
+export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, policy = defaultPolicy, today = wallClockToday }: ProgramClientOptions) {
   const handleFor = (programId: string) => client.workflow.getHandle(workflowIdFor(programId));
 
   /** Runs an Update and turns a rule's rejection into a RuleViolationError with its cause kept. */
@@ -153,7 +162,8 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
     ) {
       const enrollment = parse(enrollmentSchema, body);
       const targetClass = findTargetClass(enrollment.targetClassCode);
-      const verdict = decideEnrollment(enrollment, targetClass, policy, enrolledBy);
+      // The same verdict the workflow will give: the policy a new program is enrolled under, today.
+      const verdict = decideEnrollment(enrollment, targetClass, enrollmentPolicy(policy), enrolledBy, { today: await today() });
       if (!verdict.ok || !targetClass) throw new RuleViolationError(verdict.ok ? [] : verdict.violations);
       const programId = options.programId ?? newProgramId(options.idempotencyKey);
       const input: DevelopmentProgramInput = { programId, enrollment, targetClass, policy, enrolledBy };
@@ -202,6 +212,16 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
 
     withdraw(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
       return send(programId, withdrawUpdate, parse(withdrawalSchema, body), actor, options);
+    },
+
+    /** A correction: the withdrawal scheduled ahead is called off before its date. */
+    cancelWithdrawal(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, cancelWithdrawalUpdate, parse(withdrawalCancellationSchema, body), actor, options);
+    },
+
+    /** HR confirms the qualification for a target class the catalogue states none for. */
+    confirmQualification(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), actor, options);
     },
 
     transfer(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {

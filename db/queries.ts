@@ -3,9 +3,9 @@
  * (db/migrations/002_read-models.sql). Pages are keyset-paged by (latest completion date, program id).
  */
 import type { Pool } from 'pg';
-import { isCivilDate, type CivilDate } from '../domain/dates.js';
-import type { ProgramStatus } from '../domain/program.js';
-import type { ProgramView } from '../domain/view.js';
+import { civilDateInNewYork, isCivilDate, type CivilDate } from '../domain/dates.js';
+import type { ProgramState, ProgramStatus } from '../domain/program.js';
+import { reclassificationChecklist, type ProgramView } from '../domain/view.js';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -90,8 +90,15 @@ const NOTICE_COLUMNS = `notice_id AS "noticeId", program_id AS "programId", kind
  * A stored view as the API serves it now: rows projected before a field was added get its empty
  * value until the next event of their program (or a rebuild) writes them again.
  */
-function current(view: ProgramView): ProgramView {
-  return { ...view, progressReports: view.progressReports ?? [] };
+function current(view: ProgramView, state: ProgramState): ProgramView {
+  const { employeeId, name } = state.enrollment.trainee;
+  return {
+    ...view,
+    progressReports: view.progressReports ?? [],
+    trainee: view.trainee ?? { employeeId, name },
+    // The checklist speaks of today, so it is worked out when served, from the stored state.
+    ...reclassificationChecklist(state, civilDateInNewYork(Date.now())),
+  };
 }
 
 export function createQueries(db: Pool) {
@@ -117,19 +124,19 @@ export function createQueries(db: Pool) {
         where.push(`(latest_completion_date, program_id) > ($${params.length - 1}::date, $${params.length})`);
       }
       params.push(limit + 1);
-      const { rows } = await db.query<{ view: ProgramView }>(
-        `SELECT view FROM rm_programs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      const { rows } = await db.query<{ view: ProgramView; state: ProgramState }>(
+        `SELECT view, state FROM rm_programs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY latest_completion_date, program_id LIMIT $${params.length}`,
         params,
       );
-      const items = rows.slice(0, limit).map((r) => current(r.view));
+      const items = rows.slice(0, limit).map((r) => current(r.view, r.state));
       const last = items.at(-1);
       return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.latestCompletionDate, last.programId) : null };
     },
 
     async getProgram(programId: string): Promise<ProgramView | null> {
-      const { rows } = await db.query<{ view: ProgramView }>('SELECT view FROM rm_programs WHERE program_id = $1', [programId]);
-      return rows[0] ? current(rows[0].view) : null;
+      const { rows } = await db.query<{ view: ProgramView; state: ProgramState }>('SELECT view, state FROM rm_programs WHERE program_id = $1', [programId]);
+      return rows[0] ? current(rows[0].view, rows[0].state) : null;
     },
 
     async programEvents(programId: string): Promise<StoredEvent[]> {
@@ -171,8 +178,8 @@ export function createQueries(db: Pool) {
 
     /** Open programs whose cap is within 90 days of `today`, or that have overdue milestones. */
     async atRisk(today: CivilDate, filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> & { limit?: number } = {}): Promise<AtRiskProgram[]> {
-      const { rows } = await db.query<{ view: ProgramView; cap_soon: boolean; overdue: boolean }>(
-        `SELECT view, latest_completion_date <= $1::date + 90 AS cap_soon, overdue_milestones > 0 AS overdue
+      const { rows } = await db.query<{ view: ProgramView; state: ProgramState; cap_soon: boolean; overdue: boolean }>(
+        `SELECT view, state, latest_completion_date <= $1::date + 90 AS cap_soon, overdue_milestones > 0 AS overdue
            FROM rm_programs
           WHERE status IN ('active', 'awaiting-minimum')
             AND (latest_completion_date <= $1::date + 90 OR overdue_milestones > 0)
@@ -183,7 +190,7 @@ export function createQueries(db: Pool) {
         [today, filter.agency ?? null, filter.assignedTo ?? null, Math.min(filter.limit ?? 100, MAX_PAGE_SIZE), filter.agencies ?? null],
       );
       return rows.map((r) => ({
-        program: current(r.view),
+        program: current(r.view, r.state),
         reasons: [...(r.cap_soon ? (['cap-within-90-days'] as const) : []), ...(r.overdue ? (['overdue-milestones'] as const) : [])],
       }));
     },

@@ -7,7 +7,7 @@
  * (activities/notice-templates/), rendered when the notice is issued. A notice carries the facts
  * the templates may use and everyone it may go to.
  */
-import { daysBetween, type CivilDate } from './dates.js';
+import { civilDateInNewYork, daysBetween, type CivilDate } from './dates.js';
 import type { EndReason, EventOf, ProgramEvent, ProgramState } from './program.js';
 
 export const NOTICE_KINDS = [
@@ -204,7 +204,8 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
     case 'qualification-shortfall-projected':
       return {
         noticeId: key('qualification-warning'),
-        issuedOn: event.occurredAt.slice(0, 10),
+        // Decision 12: the New York date of the enrollment, never the UTC one.
+        issuedOn: civilDateInNewYork(Date.parse(event.occurredAt)),
         detail: { kind: 'qualification-warning', asOf: event.data.projection.asOf, shortfallYears: event.data.projection.shortfallYears },
       };
     case 'progress-report-submitted': {

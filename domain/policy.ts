@@ -25,6 +25,15 @@ export interface PolicySettings {
    * the rules they were enrolled under (no reminders); `null` turns them off for a program.
    */
   milestoneReminders?: MilestoneReminderPolicy | null;
+  /**
+   * The edition of the rules the program was enrolled under. Absent (edition 1) in programs enrolled
+   * before the decisions of 2026-11-29 (DOMAIN.md), which keep the rules they were enrolled under;
+   * 2 for programs enrolled since: the last day counts, leave after the minimum moves nothing,
+   * scheduled withdrawals, HR decides after an unsatisfactory rating, degrees count once.
+   */
+  rulesEdition?: 2;
+  /** Working days HR has to decide after an unsatisfactory rating before it is escalated (edition 2). */
+  hrDecisionEscalateAfterWorkingDays?: number;
 }
 
 /** When the supervisor is reminded of a milestone, and when the program manager is brought in. */
@@ -60,6 +69,19 @@ export const defaultMilestoneReminders: MilestoneReminderPolicy = {
  */
 export function withMilestoneReminderDefaults(policy: PolicySettings): PolicySettings {
   return policy.milestoneReminders === undefined ? { ...policy, milestoneReminders: defaultMilestoneReminders } : policy;
+}
+
+/** The rules edition a program follows: 1 for programs enrolled before the setting existed. */
+export const rulesEditionOf = (policy: PolicySettings): number => policy.rulesEdition ?? 1;
+
+/** Programs enrolled from now on follow the decisions of 2026-11-29. */
+export function withCurrentRules(policy: PolicySettings): PolicySettings {
+  return { ...policy, rulesEdition: 2, hrDecisionEscalateAfterWorkingDays: policy.hrDecisionEscalateAfterWorkingDays ?? 10 };
+}
+
+/** The policy a new program is enrolled under: every default a running program did not have. */
+export function enrollmentPolicy(policy: PolicySettings): PolicySettings {
+  return withCurrentRules(withMilestoneReminderDefaults(policy));
 }
 
 export function resolvePolicy(overrides: Partial<PolicySettings> | undefined): PolicySettings {

@@ -5,9 +5,10 @@
  * migrated program's past dates go through the same code.
  */
 import { addDays, daysBetween, minDate, type CivilDate } from './dates.js';
-import type { MilestoneReminderPolicy, PolicySettings } from './policy.js';
+import { rulesEditionOf, type MilestoneReminderPolicy, type PolicySettings } from './policy.js';
 import {
   checkEnrollment,
+  checkNotTrainee,
   checkMilestones,
   checkProgramLength,
   earliestReclassificationDate,
@@ -68,6 +69,10 @@ interface EventPayloads {
   'service-rating-overdue': { workingTestPeriodEndsOn: CivilDate; on: CivilDate };
   'leave-recorded': Leave & { workingDays: number; extendsMinimumByDays: number; earliestReclassificationDate: CivilDate };
   withdrawn: { effectiveOn: CivilDate; reason: string };
+  /** A correction: a withdrawal dated ahead is called off before its date (decision 6). */
+  'withdrawal-cancelled': { effectiveOn: CivilDate; corrects: string | null };
+  /** HR confirms the trainee meets a target class whose minimum qualifications the catalogue lacks (decision 8). */
+  'qualification-confirmed': { targetClassCode: string; on: CivilDate };
   /** Corrections: each points at the event it corrects (null only for one recorded before ids were kept). */
   'sign-off-retracted': { milestoneId: string; corrects: string | null; signedOffBy: string | null; signedOn: CivilDate | null };
   'leave-cancelled': Leave & { corrects: string | null; earliestReclassificationDate: CivilDate };
@@ -116,6 +121,8 @@ export const EVENT_TYPES = [
   'service-rating-overdue',
   'leave-recorded',
   'withdrawn',
+  'withdrawal-cancelled',
+  'qualification-confirmed',
   'transferred',
   'sign-off-retracted',
   'leave-cancelled',
@@ -189,6 +196,10 @@ export interface ProgramState {
   eventIds?: Record<string, string>;
   /** The trainee's progress reports, by the date their period ends; absent before reports existed. */
   progressReports?: ProgressReportState[];
+  /** A withdrawal dated ahead, to take effect at the start of `effectiveOn` (rules edition 2). */
+  scheduledWithdrawal?: { effectiveOn: CivilDate; reason: string } | null;
+  /** HR's confirmation of the qualification, for a class the catalogue states none for. */
+  qualificationConfirmed?: { by: string; on: CivilDate; reason: string } | null;
 }
 
 export interface ProgressReportState {
@@ -251,6 +262,16 @@ export interface Withdraw {
   effectiveOn: CivilDate;
   reason: string;
 }
+/** A correction: the withdrawal scheduled ahead is called off before its date. */
+export interface CancelWithdrawal {
+  type: 'cancel-withdrawal';
+  reason: string;
+}
+/** HR confirms the trainee meets a target class whose minimum qualifications the catalogue lacks. */
+export interface ConfirmQualification {
+  type: 'confirm-qualification';
+  reason: string;
+}
 /** Names at least one of the three; those left out stay as they are. */
 export interface Transfer {
   type: 'transfer';
@@ -296,6 +317,8 @@ export type ProgramCommand =
   | RateService
   | RecordLeave
   | Withdraw
+  | CancelWithdrawal
+  | ConfirmQualification
   | Transfer
   | RetractSignOff
   | CancelLeave
@@ -319,8 +342,9 @@ export function decideEnrollment(
   targetClass: TargetClass | undefined,
   policy: PolicySettings,
   actor: Actor,
+  clock?: Clock,
 ): Decision {
-  const problems = checkEnrollment(enrollment, targetClass, policy);
+  const problems = checkEnrollment(enrollment, targetClass, policy, clock?.today);
   if (problems.length > 0 || !targetClass) return reject(...problems);
   const { appointmentDate, schedule } = enrollment;
   const events: EventDraft[] = [
@@ -384,7 +408,11 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
     case 'record-leave':
       return decideLeave(command, state, actor);
     case 'withdraw':
-      return decideWithdrawal(command, state, actor);
+      return decideWithdrawal(command, state, actor, clock);
+    case 'cancel-withdrawal':
+      return decideWithdrawalCancellation(command, state, actor, clock);
+    case 'confirm-qualification':
+      return decideQualificationConfirmation(command, state, actor, clock);
     case 'transfer':
       return decideTransfer(command, state, actor, clock);
     case 'retract-sign-off':
@@ -449,7 +477,8 @@ function decideAmendment(command: AmendSchedule, state: ProgramState, actor: Act
   const milestones = command.milestones ?? state.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate }));
   const problems: RuleViolation[] = [];
   if (command.approvedOn > clock.today) {
-    problems.push(violation('date-in-future', 'approvedOn', `${command.approvedOn} is after today (${clock.today}).`));
+    // Decision 3: DAS approves an amendment before it is used.
+    problems.push(violation('schedule-approved-in-future', 'approvedOn', `The amendment's DAS approval is dated ${command.approvedOn}, after today (${clock.today}).`));
   }
   if (command.approvedOn < state.schedule.approvedOn) {
     problems.push(
@@ -516,6 +545,7 @@ function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): D
     return reject(violation('leave-overlaps', 'from', `The leave overlaps leave already recorded (${overlapping.from} to ${overlapping.to}).`));
   }
   const leaves = [...state.leaves, leave];
+  const earliest = earliestReclassificationDate(state.appointmentDate, leaves, state.policy);
   return accept([
     {
       type: 'leave-recorded',
@@ -523,14 +553,16 @@ function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): D
       data: {
         ...leave,
         workingDays: leaveWorkingDays(leave, state.policy),
-        extendsMinimumByDays: minimumPeriodExtensionDays(leave, state.policy),
-        earliestReclassificationDate: earliestReclassificationDate(state.appointmentDate, leaves, state.policy),
+        // Edition 2 merges one absence's records, so the move is the change this record makes.
+        extendsMinimumByDays:
+          rulesEditionOf(state.policy) >= 2 ? daysBetween(state.earliestReclassificationDate, earliest) : minimumPeriodExtensionDays(leave, state.policy),
+        earliestReclassificationDate: earliest,
       },
     },
   ]);
 }
 
-function decideWithdrawal(command: Withdraw, state: ProgramState, actor: Actor): Decision {
+function decideWithdrawal(command: Withdraw, state: ProgramState, actor: Actor, clock: Clock): Decision {
   if (command.effectiveOn < state.appointmentDate || command.effectiveOn > state.latestCompletionDate) {
     return reject(
       violation(
@@ -540,10 +572,54 @@ function decideWithdrawal(command: Withdraw, state: ProgramState, actor: Actor):
       ),
     );
   }
+  const withdrawn: EventDraft = { type: 'withdrawn', actor, data: { effectiveOn: command.effectiveOn, reason: command.reason } };
+  if (rulesEditionOf(state.policy) >= 2 && command.effectiveOn > clock.today) {
+    // Decision 6: dated ahead, it is scheduled; the program runs until the start of that day.
+    const scheduled = state.scheduledWithdrawal;
+    if (scheduled) {
+      if (scheduled.effectiveOn === command.effectiveOn && scheduled.reason === command.reason) return accept([]);
+      return reject(
+        violation('withdrawal-already-scheduled', 'effectiveOn', `A withdrawal is already scheduled for ${scheduled.effectiveOn}; cancel it first.`),
+      );
+    }
+    return accept([withdrawn]);
+  }
+  return accept([withdrawn, { type: 'program-ended', actor, data: { on: command.effectiveOn, reason: 'withdrawn' } }]);
+}
+
+/** HR calls off a withdrawal scheduled ahead, before its date: a correction pointing at it. */
+function decideWithdrawalCancellation(command: CancelWithdrawal, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const scheduled = state.scheduledWithdrawal;
+  if (!scheduled || scheduled.effectiveOn <= clock.today) {
+    if (state.eventIds?.['withdrawal-cancelled'] && !scheduled) return accept([]); // cancelled already: the same request again
+    return reject(violation('no-scheduled-withdrawal', 'effectiveOn', 'No withdrawal dated ahead is scheduled for this program.'));
+  }
   return accept([
-    { type: 'withdrawn', actor, data: { effectiveOn: command.effectiveOn, reason: command.reason } },
-    { type: 'program-ended', actor, data: { on: command.effectiveOn, reason: 'withdrawn' } },
+    {
+      type: 'withdrawal-cancelled',
+      actor,
+      reason: command.reason,
+      data: { effectiveOn: scheduled.effectiveOn, corrects: state.eventIds?.['withdrawn'] ?? null },
+    },
   ]);
+}
+
+/**
+ * Decision 8: a class whose minimum qualifications the catalogue does not state is never
+ * reclassified automatically; HR confirms the trainee meets it, with a reason.
+ */
+function decideQualificationConfirmation(command: ConfirmQualification, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  if (state.targetClass.minimumQualifications !== null) {
+    return reject(
+      violation(
+        'qualification-confirmation-not-needed',
+        'targetClassCode',
+        `The catalogue states the minimum qualifications of ${state.targetClass.code}; the engine assesses them itself.`,
+      ),
+    );
+  }
+  if (state.qualificationConfirmed) return accept([]); // confirmed already
+  return accept([{ type: 'qualification-confirmed', actor, reason: command.reason, data: { targetClassCode: state.targetClass.code, on: clock.today } }]);
 }
 
 export const assignmentOf = ({ enrollment }: ProgramState): Assignment => ({
@@ -565,10 +641,7 @@ function decideTransfer(command: Transfer, state: ProgramState, actor: Actor, cl
     programManagerId: command.programManagerId ?? from.programManagerId,
   };
   const problems = checkServiceDate(command.effectiveOn, 'effectiveOn', state, clock);
-  if (to.supervisorId === state.enrollment.trainee.employeeId || to.programManagerId === state.enrollment.trainee.employeeId) {
-    const field = to.supervisorId === state.enrollment.trainee.employeeId ? 'supervisorId' : 'programManagerId';
-    problems.push(violation('trainee-cannot-oversee-own-program', field, 'The trainee cannot supervise or manage their own program.'));
-  }
+  problems.push(...checkNotTrainee(state.enrollment.trainee.employeeId, to).slice(0, 1));
   const last = state.transfers?.at(-1);
   if (last && command.effectiveOn < last.effectiveOn) {
     problems.push(violation('transfer-before-last-transfer', 'effectiveOn', `${command.effectiveOn} is before the last transfer, effective ${last.effectiveOn}.`));
@@ -675,12 +748,21 @@ function decideLeaveCancellation(command: CancelLeave, state: ProgramState, acto
 
 // --- Time-driven rules ----------------------------------------------------------------------
 
+/**
+ * Whether the projection lets the program reclassify: under rules edition 2 only a qualification
+ * met, or confirmed by HR where the catalogue states none; before, anything not known to fall short.
+ */
+export function qualifiesForReclassification(state: ProgramState, qualification: QualificationProjection): boolean {
+  if (rulesEditionOf(state.policy) < 2) return qualification.meetsTargetClass !== false;
+  return qualification.meetsTargetClass === true || (qualification.meetsTargetClass === null && !!state.qualificationConfirmed);
+}
+
 export function allRequirementsMet(state: ProgramState): boolean {
   return state.milestones.every((m) => m.status === 'signed-off') && state.serviceRating?.rating === 'satisfactory';
 }
 
 export function qualificationOn(state: ProgramState, date: CivilDate): QualificationProjection {
-  return projectQualification(state.enrollment, state.targetClass, date, state.policy);
+  return projectQualification(state.enrollment, state.targetClass, date, state.policy, state.leaves);
 }
 
 /**
@@ -691,6 +773,11 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   if (isTerminal(state.status) || today < state.appointmentDate) return [];
   const actor = SYSTEM_ACTOR;
   const events: EventDraft[] = [];
+  const withdrawal = state.scheduledWithdrawal;
+  if (withdrawal && today >= withdrawal.effectiveOn) {
+    // A scheduled withdrawal ends the program at the start of its effective date (decision 6).
+    return [{ type: 'program-ended', actor: { id: 'system', role: 'system' }, data: { on: withdrawal.effectiveOn, reason: 'withdrawn' } }];
+  }
   for (const milestone of state.milestones) {
     if (milestone.status === 'pending' && today > milestone.dueDate) {
       events.push({ type: 'milestone-overdue', actor, data: { milestoneId: milestone.id, dueDate: milestone.dueDate, on: today } });
@@ -707,7 +794,7 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   const asOf = minDate(today, state.latestCompletionDate);
   if (asOf >= state.earliestReclassificationDate && allRequirementsMet(state)) {
     const qualification = qualificationOn(state, asOf);
-    if (qualification.meetsTargetClass !== false) {
+    if (qualifiesForReclassification(state, qualification)) {
       const noticeId = reclassificationNoticeId(state.programId);
       events.push(
         { type: 'eligible-for-reclassification', actor, data: { on: asOf, qualification } },
@@ -720,13 +807,14 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
       return events;
     }
   }
-  if (today >= state.latestCompletionDate) {
+  const expiresOn = expiryDate(state);
+  if (today >= expiresOn) {
     events.push({
       type: 'program-expired-at-maximum',
       actor,
       data: {
         // The cap is a date in law: a clock that catches up late still ends the program on it.
-        on: state.latestCompletionDate,
+        on: expiresOn,
         latestCompletionDate: state.latestCompletionDate,
         openMilestones: state.milestones.filter((m) => m.status !== 'signed-off').map((m) => m.id),
       },
@@ -750,6 +838,14 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   if (reminderPolicy) events.push(...milestoneReminders(state, today, reminderPolicy));
   return events;
 }
+
+/**
+ * The day the program expires at its start: the third anniversary, so the latest completion date
+ * is served in full (decision 1); programs of rules edition 1 expire at the start of the latest
+ * completion date itself.
+ */
+export const expiryDate = (state: ProgramState): CivilDate =>
+  rulesEditionOf(state.policy) >= 2 ? addDays(state.latestCompletionDate, 1) : state.latestCompletionDate;
 
 const remindedFor = (list: readonly MilestoneDueDate[], milestone: Milestone): boolean =>
   list.some((r) => r.milestoneId === milestone.id && r.dueDate === milestone.dueDate);
@@ -813,7 +909,8 @@ function dueCapWarning(state: ProgramState, today: CivilDate): number | null {
 /** The next date after `today` on which `advance` may have something to do; null once closed. */
 export function nextCheckDate(state: ProgramState, today: CivilDate): CivilDate | null {
   if (isTerminal(state.status)) return null;
-  const candidates: CivilDate[] = [state.appointmentDate, state.latestCompletionDate];
+  const candidates: CivilDate[] = [state.appointmentDate, expiryDate(state)];
+  if (state.scheduledWithdrawal) candidates.push(state.scheduledWithdrawal.effectiveOn);
   for (const m of state.milestones) if (m.status === 'pending') candidates.push(addDays(m.dueDate, 1));
   if (!state.serviceRating && !state.serviceRatingOverdue) candidates.push(addDays(state.workingTestPeriodEndsOn, 1));
   if (!state.minimumPeriodReachedOn) candidates.push(state.earliestReclassificationDate);
@@ -924,7 +1021,9 @@ function withEventId(state: ProgramState, event: EventDraft & { id?: string }): 
           ? `retracted:${event.data.milestoneId}`
           : event.type === 'leave-cancelled'
             ? `cancelled:${leaveKey(event.data.from, event.data.to)}`
-            : null;
+            : event.type === 'withdrawn' || event.type === 'withdrawal-cancelled'
+              ? event.type
+              : null;
   return key === null ? state : { ...state, eventIds: { ...state.eventIds, [key]: event.id } };
 }
 
@@ -992,7 +1091,14 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
       };
     }
     case 'withdrawn':
-      return state;
+      // Edition 2: a withdrawal not ended by the same decision is scheduled (a later program-ended clears it).
+      return rulesEditionOf(state.policy) >= 2
+        ? { ...state, scheduledWithdrawal: { effectiveOn: event.data.effectiveOn, reason: event.data.reason } }
+        : state;
+    case 'withdrawal-cancelled':
+      return { ...state, scheduledWithdrawal: null };
+    case 'qualification-confirmed':
+      return { ...state, qualificationConfirmed: { by: event.actor.id, on: event.data.on, reason: event.reason ?? '' } };
     case 'progress-report-submitted': {
       const { periodEnding, submittedOn, summary } = event.data;
       const reports = [...(state.progressReports ?? []), { periodEnding, submittedOn, submittedBy: event.actor.id, summary }];

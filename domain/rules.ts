@@ -3,8 +3,8 @@
  */
 import { addDays, addMonths, anniversary, daysBetween, minDate, workingDaysInclusive, type CivilDate } from './dates.js';
 import { isConnecticutHoliday } from './holidays.js';
-import type { PolicySettings } from './policy.js';
-import type { Degree, TargetClass } from './target-classes.js';
+import { rulesEditionOf, type PolicySettings } from './policy.js';
+import { degreeKind, type Degree, type DegreeKind, type TargetClass } from './target-classes.js';
 
 /** Stable codes for every rule a request can break; the API uses them as its error `code`. */
 export type RuleCode =
@@ -31,7 +31,6 @@ export type RuleCode =
   | 'leave-outside-program'
   | 'leave-overlaps'
   | 'withdrawal-outside-program'
-  | 'trainee-cannot-oversee-own-program'
   | 'transfer-before-last-transfer'
   | 'milestone-not-signed-off'
   | 'unknown-leave'
@@ -39,7 +38,19 @@ export type RuleCode =
   | 'progress-report-exists'
   | 'unknown-progress-report'
   | 'review-before-report'
-  | 'special-experience-exceeds-general';
+  | 'special-experience-exceeds-general'
+  | 'supervisor-is-trainee'
+  | 'trainee-already-enrolled'
+  | 'withdrawal-already-scheduled'
+  | 'no-scheduled-withdrawal'
+  | 'hr-decision-not-pending'
+  | 'hr-decision-pending'
+  | 'removal-date-outside-program'
+  | 'remediation-amendment-missing'
+  | 'qualification-confirmation-not-needed'
+  | 'prior-record-outside-program'
+  | 'prior-record-in-future'
+  | 'unknown-prior-milestone';
 
 export interface RuleViolation {
   code: RuleCode;
@@ -72,8 +83,57 @@ export function earliestReclassificationDate(
   leaves: readonly Leave[],
   policy: PolicySettings,
 ): CivilDate {
-  const extension = leaves.reduce((days, leave) => days + minimumPeriodExtensionDays(leave, policy), 0);
-  return minDate(addDays(baseEarliestReclassificationDate(appointmentDate), extension), latestCompletionDate(appointmentDate));
+  const cap = latestCompletionDate(appointmentDate);
+  if (rulesEditionOf(policy) < 2) {
+    const extension = leaves.reduce((days, leave) => days + minimumPeriodExtensionDays(leave, policy), 0);
+    return minDate(addDays(baseEarliestReclassificationDate(appointmentDate), extension), cap);
+  }
+  // Decision 2: one continuous absence counts once, and only if it begins before the minimum
+  // period (as already moved) is served; it then moves the date by its whole length, since the
+  // service still owed on its first day is owed again after its last.
+  let earliest = baseEarliestReclassificationDate(appointmentDate);
+  for (const absence of continuousAbsences(leaves)) {
+    if (!policy.unpaidLeaveExtendsMinimumPeriod || absence.from >= earliest) continue;
+    if (workingDaysInclusive(absence.from, absence.to, isConnecticutHoliday) <= policy.unpaidLeaveThresholdWorkingDays) continue;
+    earliest = addDays(earliest, daysBetween(absence.from, absence.to) + 1);
+  }
+  return minDate(earliest, cap);
+}
+
+/** The first working day (not a weekend, not a Connecticut legal holiday) after `date`. */
+function nextWorkingDayAfter(date: CivilDate): CivilDate {
+  let next = addDays(date, 1);
+  while (workingDaysInclusive(next, next, isConnecticutHoliday) === 0) next = addDays(next, 1);
+  return next;
+}
+
+/**
+ * Unpaid leave as continuous absences, oldest first: records that touch or overlap, or are
+ * separated only by weekends and legal holidays, are one absence (DOMAIN.md decision 2).
+ */
+export function continuousAbsences(leaves: readonly Leave[]): { from: CivilDate; to: CivilDate }[] {
+  const unpaid = leaves.filter((l) => l.kind === 'unpaid').sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const absences: { from: CivilDate; to: CivilDate }[] = [];
+  for (const leave of unpaid) {
+    const last = absences.at(-1);
+    if (last && leave.from <= nextWorkingDayAfter(last.to)) {
+      if (leave.to > last.to) last.to = leave.to;
+    } else {
+      absences.push({ from: leave.from, to: leave.to });
+    }
+  }
+  return absences;
+}
+
+/** Calendar days of unpaid leave from `from` to `to`, both ends included (overlaps counted once). */
+export function unpaidLeaveDaysWithin(leaves: readonly Leave[], from: CivilDate, to: CivilDate): number {
+  let days = 0;
+  for (const absence of continuousAbsences(leaves)) {
+    const start = absence.from > from ? absence.from : from;
+    const end = absence.to < to ? absence.to : to;
+    if (start <= end) days += daysBetween(start, end) + 1;
+  }
+  return days;
 }
 
 export type LeaveKind = 'unpaid' | 'sick' | 'workers-comp' | 'other';
@@ -188,8 +248,23 @@ export function checkEnrollment(
   enrollment: Enrollment,
   targetClass: TargetClass | undefined,
   policy: PolicySettings,
+  today?: CivilDate,
 ): RuleViolation[] {
   const problems: RuleViolation[] = [];
+  if (rulesEditionOf(policy) >= 2) {
+    // Decision 3: DAS approves before the schedule is used, at enrollment as at amendment.
+    if (today !== undefined && enrollment.schedule.approvedOn > today) {
+      problems.push(
+        violation(
+          'schedule-approved-in-future',
+          'schedule.approvedOn',
+          `The schedule's DAS approval is dated ${enrollment.schedule.approvedOn}, after today (${today}).`,
+        ),
+      );
+    }
+    // Decision 4: nobody supervises themselves.
+    problems.push(...checkNotTrainee(enrollment.trainee.employeeId, enrollment));
+  }
   if (!targetClass) {
     problems.push(
       violation('unknown-target-class', 'targetClassCode', `"${enrollment.targetClassCode}" is not an approved designated target class.`),
@@ -228,6 +303,17 @@ export function checkEnrollment(
   return problems;
 }
 
+/** The supervisor and the program manager are never the trainee (DOMAIN.md decision 4). */
+export function checkNotTrainee(employeeId: string, assignment: { supervisorId: string; programManagerId: string }): RuleViolation[] {
+  const problems: RuleViolation[] = [];
+  for (const field of ['supervisorId', 'programManagerId'] as const) {
+    if (assignment[field] === employeeId) {
+      problems.push(violation('supervisor-is-trainee', field, `The ${field === 'supervisorId' ? 'supervisor' : 'program manager'} cannot be the trainee.`));
+    }
+  }
+  return problems;
+}
+
 // --- Qualification for the target class (rule 7) -------------------------------------------
 
 export interface QualificationProjection {
@@ -253,15 +339,30 @@ export function wholeMonthsBetween(from: CivilDate, to: CivilDate): number {
 }
 
 /** Years that education stands for, by the target class's own substitution values. */
-export function educationYears(education: Enrollment['education'], targetClass: TargetClass): number {
+export function educationYears(education: Enrollment['education'], targetClass: TargetClass, policy?: PolicySettings): number {
   const rules = targetClass.minimumQualifications?.substitutions;
   if (!rules) return 0;
   const hasDegree = education.degrees.length > 0; // a graduate or law degree implies a Bachelor's
   const college = hasDegree
     ? rules.maxCollegeYears
     : Math.min(Math.floor(education.semesterHours / rules.semesterHoursPerHalfYear) * 0.5, rules.maxCollegeYears);
-  const additional = education.degrees.reduce((years, degree) => years + (rules.additionalYearsForDegree[degree] ?? 0), 0);
+  const kinds: DegreeKind[] =
+    policy !== undefined && rulesEditionOf(policy) >= 2 ? countingDegreeKinds(education.degrees) : education.degrees.map(degreeKind);
+  const additional = kinds.reduce((years, kind) => years + (rules.additionalYearsForDegree[kind] ?? 0), 0);
   return college + additional;
+}
+
+/**
+ * Decision 8: each kind of degree counts once, and a graduate or law degree whose field HR found
+ * unrelated (`relatedField: false`) earns no additional years. The plain form means HR confirmed it.
+ */
+export function countingDegreeKinds(degrees: readonly Degree[]): DegreeKind[] {
+  const kinds = new Set<DegreeKind>();
+  for (const degree of degrees) {
+    if (typeof degree === 'object' && degree.kind !== 'bachelor' && degree.relatedField === false) continue;
+    kinds.add(degreeKind(degree));
+  }
+  return [...kinds];
 }
 
 /**
@@ -274,10 +375,16 @@ export function projectQualification(
   targetClass: TargetClass,
   asOf: CivilDate,
   policy: PolicySettings,
+  leaves: readonly Leave[] = [],
 ): QualificationProjection {
   const required = targetClass.minimumQualifications;
-  const programMonths = policy.programTimeCountsAsGeneralExperience ? wholeMonthsBetween(enrollment.appointmentDate, asOf) : 0;
-  const baseGeneral = enrollment.priorExperience.generalYears + educationYears(enrollment.education, targetClass);
+  // Decision 8: days on unpaid leave are not experience.
+  const leaveDays = (until: CivilDate): number =>
+    rulesEditionOf(policy) >= 2 ? unpaidLeaveDaysWithin(leaves, enrollment.appointmentDate, until) : 0;
+  const programMonths = policy.programTimeCountsAsGeneralExperience
+    ? wholeMonthsBetween(enrollment.appointmentDate, addDays(asOf, -leaveDays(asOf)))
+    : 0;
+  const baseGeneral = enrollment.priorExperience.generalYears + educationYears(enrollment.education, targetClass, policy);
   const generalYears = round2(baseGeneral + programMonths / 12);
   const specialYears = enrollment.priorExperience.specialYears;
   if (!required) {
@@ -290,7 +397,14 @@ export function projectQualification(
   const meets = generalGapYears === 0 && specialGapYears === 0;
   let qualifiesOn: CivilDate | null = null;
   if (specialGapYears === 0 && (policy.programTimeCountsAsGeneralExperience || monthsNeeded === 0)) {
-    qualifiesOn = addMonths(enrollment.appointmentDate, monthsNeeded);
+    const withoutLeave = addMonths(enrollment.appointmentDate, monthsNeeded);
+    // Each day of unpaid leave before it puts the date back a day (a few rounds settle it).
+    qualifiesOn = withoutLeave;
+    for (let round = 0; round < 20; round++) {
+      const next = addDays(withoutLeave, leaveDays(qualifiesOn));
+      if (next === qualifiesOn) break;
+      qualifiesOn = next;
+    }
   }
   return {
     asOf,

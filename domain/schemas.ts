@@ -18,6 +18,8 @@ import type {
   SubmitProgressReport,
   Transfer,
   Withdraw,
+  CancelWithdrawal,
+  ConfirmQualification,
 } from './program.js';
 import type { Enrollment } from './rules.js';
 
@@ -69,7 +71,19 @@ export const enrollmentSchema = z.strictObject({
   }),
   education: z.strictObject({
     semesterHours: z.number().int().min(0).max(1000),
-    degrees: z.array(z.enum(['bachelor', 'master', 'law'])).max(3),
+    degrees: z
+      .array(
+        z.union([
+          z.enum(['bachelor', 'master', 'law']),
+          z.strictObject({
+            kind: z.enum(['bachelor', 'master', 'law']),
+            field: text(200).optional(),
+            relatedField: z.boolean().optional().describe('HR found the field one the target class names; false: the degree earns no additional years'),
+          }),
+        ]),
+      )
+      .max(6)
+      .describe('Each kind counts once; the plain "master" means HR confirmed its field is related'),
   }),
 });
 
@@ -106,6 +120,14 @@ export const leaveSchema = z.strictObject({
 export const withdrawalSchema = z.strictObject({
   effectiveOn: civilDate,
   reason: text(2000),
+});
+
+export const withdrawalCancellationSchema = z.strictObject({
+  reason: text(2000).describe('Why the withdrawal scheduled ahead is called off'),
+});
+
+export const qualificationConfirmationSchema = z.strictObject({
+  reason: text(2000).describe('How HR established that the trainee meets the target class'),
 });
 
 export const transferSchema = z
@@ -160,6 +182,8 @@ assertTrue<Same<z.infer<typeof serviceRatingSchema>, Omit<RateService, 'type'>>>
 assertTrue<Same<z.infer<typeof leaveSchema>, Omit<RecordLeave, 'type'>>>();
 assertTrue<Same<z.infer<typeof withdrawalSchema>, Omit<Withdraw, 'type'>>>();
 assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>();
+assertTrue<Same<z.infer<typeof withdrawalCancellationSchema>, Omit<CancelWithdrawal, 'type'>>>();
+assertTrue<Same<z.infer<typeof qualificationConfirmationSchema>, Omit<ConfirmQualification, 'type'>>>();
 assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
 assertTrue<Same<z.infer<typeof retractionSchema>, Omit<RetractSignOff, 'type' | 'milestoneId'>>>();
 assertTrue<Same<z.infer<typeof leaveCancellationSchema>, Omit<CancelLeave, 'type'>>>();

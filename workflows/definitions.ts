@@ -21,6 +21,8 @@ import type {
   SubmitProgressReport,
   ReviewProgressReport,
   Withdraw,
+  CancelWithdrawal,
+  ConfirmQualification,
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import type { TargetClass } from '../domain/target-classes.js';
@@ -68,6 +70,8 @@ export const amendScheduleUpdate = defineUpdate<ProgramView, [Request<AmendSched
 export const rateServiceUpdate = defineUpdate<ProgramView, [Request<RateService>]>('rateService');
 export const recordLeaveUpdate = defineUpdate<ProgramView, [Request<RecordLeave>]>('recordLeave');
 export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('withdraw');
+export const cancelWithdrawalUpdate = defineUpdate<ProgramView, [Request<CancelWithdrawal>]>('cancelWithdrawal');
+export const confirmQualificationUpdate = defineUpdate<ProgramView, [Request<ConfirmQualification>]>('confirmQualification');
 export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
 export const retractSignOffUpdate = defineUpdate<ProgramView, [Request<RetractSignOff>]>('retractSignOff');
 export const cancelLeaveUpdate = defineUpdate<ProgramView, [Request<CancelLeave>]>('cancelLeave');

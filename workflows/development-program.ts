@@ -18,7 +18,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import { civilDateInNewYork, startOfDayInNewYork } from '../domain/dates.js';
 import { noticeFor, type LegacyNotice, type Notice } from '../domain/notices.js';
-import { withMilestoneReminderDefaults } from '../domain/policy.js';
+import { withCurrentRules, withMilestoneReminderDefaults } from '../domain/policy.js';
 import {
   decide,
   decideEnrollment,
@@ -42,6 +42,8 @@ import {
   type SubmitProgressReport,
   type ReviewProgressReport,
   type Withdraw,
+  type CancelWithdrawal,
+  type ConfirmQualification,
 } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
 import { programView, type ProgramView } from '../domain/view.js';
@@ -58,6 +60,8 @@ import {
   submitProgressReportUpdate,
   reviewProgressReportUpdate,
   withdrawUpdate,
+  cancelWithdrawalUpdate,
+  confirmQualificationUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
   type Request,
@@ -82,6 +86,8 @@ const PATCHES = {
   noticeDelivery: 'notice-delivery',
   /** Programs enrolled from now on get milestone reminders unless their policy says otherwise. */
   milestoneReminders: 'milestone-reminders',
+  /** Programs enrolled from now on follow the decisions of 2026-11-29 (policy `rulesEdition: 2`). */
+  rulesEdition2: 'rules-edition-2',
 } as const;
 
 /** A rule's verdict as a failure the caller can read: `type` is the rule code, details list every violation. */
@@ -120,8 +126,9 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   if (input.carriedOver) {
     ({ state, unrecordedEvents, unissuedNotices } = input.carriedOver);
   } else {
-    const policy = patched(PATCHES.milestoneReminders) ? withMilestoneReminderDefaults(input.policy) : input.policy;
-    const opened = decideEnrollment(input.enrollment, input.targetClass, policy, input.enrolledBy);
+    let policy = patched(PATCHES.milestoneReminders) ? withMilestoneReminderDefaults(input.policy) : input.policy;
+    if (patched(PATCHES.rulesEdition2)) policy = withCurrentRules(policy);
+    const opened = decideEnrollment(input.enrollment, input.targetClass, policy, input.enrolledBy, { today: today() });
     if (!opened.ok) throw ruleFailure(opened.violations);
     state = commit(opened.events, null);
   }
@@ -158,7 +165,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     return [
       (request: Request<C>): ProgramView => {
         run(toCommand(request), request.actor);
-        return programView(state);
+        return programView(state, today());
       },
       {
         validator: (request: Request<C>): void => {
@@ -182,12 +189,14 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(rateServiceUpdate, ...commandHandlers<RateService>('rate-service'));
   setHandler(recordLeaveUpdate, ...commandHandlers<RecordLeave>('record-leave'));
   setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
+  setHandler(cancelWithdrawalUpdate, ...commandHandlers<CancelWithdrawal>('cancel-withdrawal'));
+  setHandler(confirmQualificationUpdate, ...commandHandlers<ConfirmQualification>('confirm-qualification'));
   setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
   setHandler(retractSignOffUpdate, ...commandHandlers<RetractSignOff>('retract-sign-off'));
   setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));
   setHandler(submitProgressReportUpdate, ...commandHandlers<SubmitProgressReport>('submit-progress-report'));
   setHandler(reviewProgressReportUpdate, ...commandHandlers<ReviewProgressReport>('review-progress-report'));
-  setHandler(programQuery, () => programView(state));
+  setHandler(programQuery, () => programView(state, today()));
 
   const shouldContinueAsNew = (): boolean =>
     workflowInfo().continueAsNewSuggested ||

@@ -46,6 +46,17 @@ const csvRow = (e: EnrollmentInput): string =>
   ].join(',');
 
 describe('the command line over the API', () => {
+  it('shows a program with its reclassification checklist and the day it would be reclassified', async () => {
+    const { programId } = await stack.programs.enroll(enrollmentFixture(today()), { id: 'hr-0001', role: 'hr' });
+    const shown = await run('show', programId);
+    expect(shown.code).toBe(EXIT.ok);
+    expect(shown.out).toContain('checklist');
+    expect(shown.out).toMatch(/\[ \] milestones-signed-off\s+Open: m1 \(due/);
+    expect(shown.out).toMatch(/\[ \] service-rated-satisfactory\s+No service rating yet/);
+    expect(shown.out).toMatch(/\[ \] minimum-period-served\s+The minimum period is served on \d{4}-\d{2}-\d{2}/);
+    expect(shown.out).toMatch(/reclassifies on\s+\d{4}-\d{2}-\d{2} \(if the rest is done in time\)/);
+  });
+
   it('mints a token the API accepts, for the roles asked', async () => {
     const minted = await run('token', '--sub', 'hr-0042', '--role', 'hr', '--role', 'auditor', '--ttl', '10m', '--json');
     expect(minted.code).toBe(EXIT.ok);

@@ -272,7 +272,7 @@ describe('a transfer', () => {
     expect(nothing.status).toBe(400);
     expect(error(nothing).issues?.[0]?.path).toBe('agency');
     const self = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), supervisorId: body0.trainee.employeeId } });
-    expect([self.status, error(self).code]).toEqual([422, 'trainee-cannot-oversee-own-program']);
+    expect([self.status, error(self).code]).toEqual([422, 'supervisor-is-trainee']);
     const future = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: addDays(today(), 1), agency: newAgency } });
     expect([future.status, error(future).code, error(future).issues?.[0]?.path]).toEqual([422, 'date-in-future', 'effectiveOn']);
 

@@ -7,7 +7,8 @@ import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RuleViolationError } from '../../client/programs.js';
-import { addDays, addMonths, anniversary, isLeapYear, startOfDayInNewYork } from '../../domain/dates.js';
+import { addDays, addMonths, anniversary, dayOfWeek, isLeapYear, startOfDayInNewYork, workingDaysInclusive } from '../../domain/dates.js';
+import { isConnecticutHoliday } from '../../domain/holidays.js';
 import { createProjector, type Projector } from '../../db/projections.js';
 import { createQueries, type Queries } from '../../db/queries.js';
 import { createProgramWorker } from '../../worker/worker.js';
@@ -64,7 +65,7 @@ async function newWorker(taskQueue: string, tuning?: Parameters<typeof createPro
 /** A fresh task queue, worker and client for one test. */
 async function setup() {
   const taskQueue = uniqueTaskQueue();
-  return { taskQueue, worker: await newWorker(taskQueue), programs: programClient(env.client, taskQueue) };
+  return { taskQueue, worker: await newWorker(taskQueue), programs: programClient(env.client, taskQueue, env) };
 }
 
 const resultOf = (programId: string): Promise<ProgramOutcome> =>
@@ -127,16 +128,18 @@ describe('a development program on the time-skipping server', () => {
     ]);
   });
 
-  it('(b) warns at 90 and 30 days and expires on the day before the third anniversary when work is incomplete', async () => {
+  it('(b) warns at 90 and 30 days and expires at the start of the third anniversary when work is incomplete', async () => {
     const { worker, programs } = await setup();
     const appointment = await serverToday(env);
     const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
     const latest = addDays(anniversary(appointment, 3), -1);
+    const third = anniversary(appointment, 3);
 
     const outcome = await worker.runUntil(resultOf(programId));
     expect(outcome.status).toBe('expired');
-    expect(outcome.ended).toEqual({ on: latest, reason: 'expired' });
-    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'b-expired-at-cap');
+    // Decision 1: the latest completion date is served in full.
+    expect(outcome.ended).toEqual({ on: third, reason: 'expired' });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'b2-expired-at-third-anniversary');
 
     const events = await recordedEvents(db, programId);
     const warnings = events.filter((e) => e.type === 'cap-warning-issued');
@@ -148,7 +151,7 @@ describe('a development program on the time-skipping server', () => {
     expectStartOfDay(warnings[1]?.occurred_at, addDays(latest, -30));
     const expired = events.filter((e) => e.type === 'program-expired-at-maximum');
     expect(expired).toHaveLength(1);
-    expectStartOfDay(expired[0]?.occurred_at, latest);
+    expectStartOfDay(expired[0]?.occurred_at, third);
     expect(events.filter((e) => e.type === 'milestone-overdue').map((e) => e.data.milestoneId)).toEqual(['m1', 'm2', 'm3']);
     expect(events.some((e) => e.type === 'reclassification-notice-issued')).toBe(false);
     const kinds = (await issuedNotices(db, programId)).map((n) => n.notice_id.replace(`${programId}/`, ''));
@@ -157,7 +160,7 @@ describe('a development program on the time-skipping server', () => {
     );
     expect(kinds).not.toContain('reclassification');
     const model = await readModelOf(programId);
-    expect(model.program).toMatchObject({ status: 'expired', latestCompletionDate: latest, ended: { on: latest, reason: 'expired' } });
+    expect(model.program).toMatchObject({ status: 'expired', latestCompletionDate: latest, ended: { on: third, reason: 'expired' } });
     expect(model.milestones.map((m) => m.status)).toEqual(['overdue', 'overdue', 'overdue']);
   });
 
@@ -350,14 +353,15 @@ describe('a development program on the time-skipping server', () => {
       expect(view.latestCompletionDate).toBe(latest);
       return resultOf(programId);
     });
-    expect(outcome).toMatchObject({ status: 'expired', ended: { on: latest, reason: 'expired' } });
+    const third = `${year + 3}-02-28`; // the third anniversary of a leap day, in a common year
+    expect(outcome).toMatchObject({ status: 'expired', ended: { on: third, reason: 'expired' } });
     const events = await recordedEvents(db, programId);
     const reached = events.find((e) => e.type === 'minimum-period-reached');
     expect(reached?.data.on).toBe(`${year + 1}-02-28`);
     expectStartOfDay(reached?.occurred_at, `${year + 1}-02-28`);
     const expired = events.find((e) => e.type === 'program-expired-at-maximum');
-    expect(expired?.occurred_at.toISOString().slice(0, 16)).toBe(`${year + 3}-02-27T05:00`); // midnight EST
-    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'e-leap-day-appointment');
+    expect(expired?.occurred_at.toISOString().slice(0, 16)).toBe(`${year + 3}-02-28T05:00`); // midnight EST
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'e2-leap-day-appointment');
   });
 
   it('(f) ends the program with a notice on an unsatisfactory service rating', async () => {
@@ -407,7 +411,7 @@ describe('a development program on the time-skipping server', () => {
 
   it('(h) resumes with nothing lost when the worker is restarted mid-program', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = programClient(env.client, taskQueue);
+    const programs = programClient(env.client, taskQueue, env);
     // The time-skipping server never moves a dead worker's sticky queue back to the shared one (a
     // real server does, after stickyQueueScheduleToStartTimeout), so this worker caches nothing.
     const worker = await newWorker(taskQueue, { maxCachedWorkflows: 0 });
@@ -465,5 +469,126 @@ describe('a development program on the time-skipping server', () => {
     const events = await recordedEvents(db, programId);
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'milestone-signed-off')).toHaveLength(3);
+  });
+});
+
+/** The first Monday on or after `date` whose week (Monday to Friday) has no legal holiday. */
+function fullWorkingWeekFrom(date: string): string {
+  let monday = addDays(date, (8 - dayOfWeek(date)) % 7);
+  while (workingDaysInclusive(monday, addDays(monday, 4), isConnecticutHoliday) < 5) monday = addDays(monday, 7);
+  return monday;
+}
+
+describe('the decisions of 2026-11-29 on the time-skipping server', () => {
+  it('(l) reclassifies on the latest completion date itself when the last milestone is signed off that day', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const latest = addDays(anniversary(appointment, 3), -1);
+    const enrollment = enrollmentFixture(appointment);
+    const { programId } = await programs.enroll(
+      { ...enrollment, schedule: { ...enrollment.schedule, plannedEndDate: latest, milestones: [...enrollment.schedule.milestones.slice(0, 2), { id: 'm3', title: 'Capstone', dueDate: latest }] } },
+      hr,
+    );
+    const outcome = await worker.runUntil(async () => {
+      const early = addMonths(appointment, 9);
+      await skipTo(env, early);
+      await programs.signOff(programId, 'm1', { signedOn: early }, supervisor);
+      await programs.signOff(programId, 'm2', { signedOn: early }, supervisor);
+      await programs.rate(programId, { rating: 'satisfactory', ratedOn: early }, supervisor);
+      await skipTo(env, latest, 16);
+      const view = await programs.signOff(programId, 'm3', { signedOn: latest }, supervisor);
+      expect(view).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: latest } });
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: latest } });
+    expect((await recordedEvents(db, programId)).some((e) => e.type === 'program-expired-at-maximum')).toBe(false);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'l-reclassified-on-latest-completion-date');
+  });
+
+  it('(m) moves nothing for unpaid leave taken after the first anniversary', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const first = anniversary(appointment, 1);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment, { priorExperience: { generalYears: 6, specialYears: 3 } }), hr);
+    const outcome = await worker.runUntil(async () => {
+      const after = addDays(first, 30);
+      await skipTo(env, after);
+      const withLeave = await programs.recordLeave(programId, { from: addDays(first, 7), to: addDays(first, 27), kind: 'unpaid' }, hr);
+      expect(withLeave.earliestReclassificationDate).toBe(first);
+      await signOffAll(programs, programId, after);
+      const view = await programs.rate(programId, { rating: 'satisfactory', ratedOn: after }, supervisor);
+      expect(view).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: after } });
+      return resultOf(programId);
+    });
+    expect(outcome.status).toBe('reclassified');
+    const reached = (await recordedEvents(db, programId)).filter((e) => e.type === 'minimum-period-reached');
+    expect(reached.map((e) => e.data.on)).toEqual([first]);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'm-leave-after-anniversary-moves-nothing');
+  });
+
+  it('(n) merges back-to-back leave records (Mon–Wed, Thu–Fri) into one absence that moves the anniversary', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const monday = fullWorkingWeekFrom(addMonths(appointment, 2));
+    const moved = addDays(anniversary(appointment, 1), 5);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    const outcome = await worker.runUntil(async () => {
+      const recordedOn = addDays(monday, 7);
+      await skipTo(env, recordedOn);
+      const first = await programs.recordLeave(programId, { from: monday, to: addDays(monday, 2), kind: 'unpaid' }, hr);
+      expect(first.earliestReclassificationDate).toBe(anniversary(appointment, 1)); // three working days: not over the threshold
+      const second = await programs.recordLeave(programId, { from: addDays(monday, 3), to: addDays(monday, 4), kind: 'unpaid' }, hr);
+      expect(second.earliestReclassificationDate).toBe(moved);
+      await signOffAll(programs, programId, recordedOn);
+      await programs.rate(programId, { rating: 'satisfactory', ratedOn: recordedOn }, supervisor);
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: moved } });
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'n-back-to-back-leave-merged');
+  });
+
+  it('(o) keeps a program with a withdrawal dated ahead active, and ends it at the start of that day', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const effectiveOn = addDays(appointment, 40);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    const outcome = await worker.runUntil(async () => {
+      await skipTo(env, addDays(appointment, 10));
+      const scheduled = await programs.withdraw(programId, { effectiveOn, reason: 'Resigned' }, hr);
+      expect(scheduled).toMatchObject({ status: 'active', ended: null });
+      await skipTo(env, addDays(effectiveOn, -1), 20);
+      expect((await programs.show(programId)).status).toBe('active');
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'ended', ended: { on: effectiveOn, reason: 'withdrawn' } });
+    const ended = (await recordedEvents(db, programId)).find((e) => e.type === 'program-ended');
+    expectStartOfDay(ended?.occurred_at, effectiveOn);
+    expect((await issuedNotices(db, programId)).filter((n) => n.kind === 'program-ended').map((n) => n.issued_on)).toEqual([effectiveOn]);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'o-withdrawal-scheduled-ahead');
+  });
+
+  it('(p) lets HR cancel a withdrawal scheduled ahead before its date: the program goes on', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const effectiveOn = addDays(appointment, 40);
+    const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
+    await worker.runUntil(async () => {
+      await skipTo(env, addDays(appointment, 10));
+      await programs.withdraw(programId, { effectiveOn, reason: 'Resigned' }, hr);
+      await skipTo(env, addDays(appointment, 20));
+      const cancelled = await programs.cancelWithdrawal(programId, { reason: 'Resignation withdrawn' }, hr);
+      expect(cancelled.status).toBe('active');
+      await skipTo(env, addDays(effectiveOn, 5));
+      const after = await programs.show(programId);
+      expect(after).toMatchObject({ status: 'active', ended: null });
+      await waitForRecorded(db, programId, after.version);
+      await programs.withdraw(programId, { effectiveOn: addDays(effectiveOn, 5), reason: 'test complete' }, hr);
+      await resultOf(programId);
+    });
+    const events = await recordedEvents(db, programId);
+    const withdrawn = events.filter((e) => e.type === 'withdrawn');
+    expect(events.find((e) => e.type === 'withdrawal-cancelled')?.data).toMatchObject({ effectiveOn, corrects: withdrawn[0]?.event_id });
+    expect(events.filter((e) => e.type === 'program-ended').map((e) => e.data.on)).toEqual([addDays(effectiveOn, 5)]);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'p-scheduled-withdrawal-cancelled');
   });
 });

@@ -156,8 +156,9 @@ export async function skipTo(env: TestWorkflowEnvironment, date: CivilDate, hour
   await env.sleep(target - now);
 }
 
-export function programClient(client: Client, taskQueue: string) {
-  return createProgramClient({ client, taskQueue });
+/** A program client on the server's clock; on a time-skipping server, pass `env` so "today" is the server's. */
+export function programClient(client: Client, taskQueue: string, env?: TestWorkflowEnvironment) {
+  return createProgramClient({ client, taskQueue, ...(env ? { today: () => serverToday(env) } : {}) });
 }
 
 export interface EventRow {

@@ -125,7 +125,7 @@ const byRole = (mails: { delivery: DeliveryRow }[], role: string): [string, stri
 describe('notices by e-mail', () => {
   it('sends reminders, escalations, warnings and the final notice to each recipient in order, once each', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = createProgramClient({ client: env.client, taskQueue });
+    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
     const people = await cast();
     const appointment = await serverToday(env);
     const [m1Due, m2Due] = [addMonths(appointment, 4), addMonths(appointment, 8)];
@@ -146,7 +146,7 @@ describe('notices by e-mail', () => {
       return resultOf(programId);
     });
     expect(outcome.status).toBe('expired');
-    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'n1-reminders-escalation-expiry-delivered');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'n4-reminders-escalation-expiry-at-third-anniversary-delivered');
 
     const latest = addDays(anniversary(appointment, 3), -1);
     const firstAnniversary = anniversary(appointment, 1);
@@ -154,7 +154,7 @@ describe('notices by e-mail', () => {
       [firstAnniversary, 'minimum-period-reached'],
       [addDays(latest, -90), 'cap-warning'],
       [addDays(latest, -30), 'cap-warning'],
-      [latest, 'program-expired'],
+      [anniversary(appointment, 3), 'program-expired'], // the latest completion date is served in full
     ];
     const mails = await mailsOf(programId, await inbox.waitFor((all) => all.length > 0, 'mail'));
     expect(byRole(mails, 'supervisor')).toEqual([
@@ -239,7 +239,7 @@ describe('notices by e-mail', () => {
 
   it('holds the notices while the SMTP server is down and delivers every one once it is back', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = createProgramClient({ client: env.client, taskQueue });
+    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
     const people = await cast();
     const today = await serverToday(env);
     await inbox.stop();
@@ -285,7 +285,7 @@ describe('notices by e-mail', () => {
 
   it('attaches to the reclassification e-mail the PDF the API serves, and it states what the notice must', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = createProgramClient({ client: env.client, taskQueue });
+    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
     const people = await cast();
     const today = await serverToday(env);
     const enrollment = people.enroll(addMonths(today, -13));
@@ -383,7 +383,7 @@ async function startDoomedWorker(taskQueue: string, killAt: 'after-recorded' | '
  */
 async function reclassifyUnderDoomedWorker(killAt: 'after-recorded' | 'after-accepted', killAfterAccepted = 1) {
   const taskQueue = uniqueTaskQueue();
-  const programs = createProgramClient({ client: env.client, taskQueue });
+  const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
   const people = await cast();
   const today = await serverToday(env);
   const { programId } = await programs.enroll(people.enroll(addMonths(today, -13)), hr);

@@ -38,7 +38,7 @@ describe('the reclassification notice as a PDF', () => {
     expect(text).toContain('MP, salary group MP 63');
     expect(text).toContain(`Effective date ${longDate(reclassification.issuedOn)}`);
     expect(text).toContain('DAS-2025-0142');
-    expect(text).toContain('This reclassification is made without competitive examination, in accordance with C.G.S. 5-234.');
+    expect(text).toContain('This reclassification is made without competitive examination, as the class specification of the Leadership Associate class provides');
     expect(text).toContain('No additional working test period is required.');
   });
 

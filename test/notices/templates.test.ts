@@ -50,8 +50,12 @@ describe('notice templates', () => {
       `Effective date: ${effective}`,
       'DAS approval: DAS-2025-0142',
     ]);
-    expect(body).toContain('This reclassification is made without competitive examination, in accordance with C.G.S. 5-234.');
+    expect(body).toContain('This reclassification is made without competitive examination, as the class specification of the Leadership Associate class provides');
     expect(body).toContain('No additional working test period is required.');
+    // Decision 11: the exam waiver and the 1-year minimum are the class specification's; only the 3-year maximum is C.G.S. 5-234.
+    expect(body).toContain("the class specification's minimum of one year");
+    expect(body).toContain('three-year maximum of service in a trainee class under C.G.S. 5-234');
+    expect(body).not.toMatch(/competitive examination[^.]*5-234/);
   });
 
   it('takes the recipients of each kind from notices.json', async () => {

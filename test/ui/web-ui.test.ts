@@ -201,6 +201,13 @@ describe('HR on a program page', () => {
       await leave.waitFor();
       await expectAccessible(page, 'program-hr-actions');
 
+      // At the top: why the program is not reclassified yet, and when it would be.
+      const checklist = page.getByRole('region', { name: 'Reclassification checklist' });
+      await expect.poll(() => checklist.locator('[data-requirement="milestones-signed-off"]').getAttribute('data-met')).toBe('no');
+      expect(await checklist.locator('[data-requirement="milestones-signed-off"]').textContent()).toContain('Open: m2');
+      expect(await checklist.locator('[data-requirement="service-rated-satisfactory"]').textContent()).toContain('No service rating yet');
+      expect(await checklist.locator('#reclassifies-on').textContent()).toMatch(/^Reclassified on .+ if what is open is done in time\.$/);
+
       // Reversed dates: the rule's message beside the last day; nothing recorded.
       await leave.getByLabel('First day').fill(addDays(today(), -10));
       await leave.getByLabel('Last day').fill(addDays(today(), -20));

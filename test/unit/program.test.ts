@@ -380,7 +380,7 @@ describe('transferring a trainee', () => {
   it('rejects the trainee as their own supervisor or program manager, and any transfer of a closed program', () => {
     const history = given(enrollmentFixture());
     expect(rejection(when(history, transfer('2025-09-02', { programManagerId: 'E1001' }), HR, '2025-09-02'))).toEqual([
-      { code: 'trainee-cannot-oversee-own-program', field: 'programManagerId' },
+      { code: 'supervisor-is-trainee', field: 'programManagerId' },
     ]);
     const ended = accepted(when(history, { type: 'withdraw', effectiveOn: '2025-08-01', reason: 'Resigned' }, HR, '2025-08-01')).history;
     expect(rejection(when(ended, transfer('2025-09-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'program-closed', field: 'programId' }]);

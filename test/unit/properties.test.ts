@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { addDays, anniversary, daysBetween, type CivilDate } from '../../domain/dates.js';
-import { defaultPolicy, resolvePolicy, type PolicySettings } from '../../domain/policy.js';
+import { defaultPolicy, enrollmentPolicy, resolvePolicy, type PolicySettings } from '../../domain/policy.js';
 import {
   advance,
   decideEnrollment,
@@ -29,6 +29,7 @@ import {
 } from '../../domain/rules.js';
 import { findTargetClass, type Degree } from '../../domain/target-classes.js';
 import { isConnecticutHoliday } from '../../domain/holidays.js';
+import { reclassificationChecklist } from '../../domain/view.js';
 
 const MS_PER_DAY = 86_400_000;
 const civilFromEpochDay = (epochDay: number): CivilDate => new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
@@ -214,7 +215,9 @@ type CommandSpec =
   | { type: 'retract-sign-off'; milestoneId: string; by: Actor }
   | { type: 'cancel-leave'; pick: number }
   | { type: 'submit-progress-report'; daysAgo: number }
-  | { type: 'review-progress-report'; pick: number; by: Actor };
+  | { type: 'review-progress-report'; pick: number; by: Actor }
+  | { type: 'withdraw'; daysAhead: number }
+  | { type: 'cancel-withdrawal' };
 
 /** A command, the days since the previous one, and where to probe between today and the next check date. */
 interface Step {
@@ -254,6 +257,10 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
       const report = reports[Math.floor(spec.pick * reports.length)];
       return { command: { type: spec.type, periodEnding: report?.periodEnding ?? today, reviewedOn: today }, actor: spec.by };
     }
+    case 'withdraw':
+      return { command: { type: spec.type, effectiveOn: addDays(today, spec.daysAhead), reason: 'Resigned' }, actor: HR };
+    case 'cancel-withdrawal':
+      return { command: { type: spec.type, reason: 'Resignation withdrawn' }, actor: HR };
     case 'transfer':
       return { command: { type: spec.type, effectiveOn: addDays(today, -spec.daysAgo), supervisorId: spec.supervisor.id, agency: spec.agency }, actor: HR };
   }
@@ -315,15 +322,24 @@ const commandSpec: fc.Arbitrary<CommandSpec> = fc.oneof(
   },
 );
 
-const step: fc.Arbitrary<Step> = fc.record({
-  daysLater: fc.oneof(
-    { weight: 3, arbitrary: fc.integer({ min: 0, max: 30 }) },
-    { weight: 2, arbitrary: fc.integer({ min: 0, max: 150 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 100, max: 500 }) }, // a clock that jumps, as after an outage or a migration
-  ),
-  pick: fc.double({ min: 0, max: 1, noNaN: true }),
-  spec: commandSpec,
-});
+/** Rules edition 2 adds withdrawals dated ahead (rare, so most programs run their course). */
+const commandSpecEdition2: fc.Arbitrary<CommandSpec> = fc.oneof(
+  { weight: 30, arbitrary: commandSpec },
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('withdraw' as const), daysAhead: fc.integer({ min: 0, max: 200 }) }) },
+  { weight: 1, arbitrary: fc.constant({ type: 'cancel-withdrawal' as const }) },
+);
+
+const stepOf = (spec: fc.Arbitrary<CommandSpec>): fc.Arbitrary<Step> =>
+  fc.record({
+    daysLater: fc.oneof(
+      { weight: 3, arbitrary: fc.integer({ min: 0, max: 30 }) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 150 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 100, max: 500 }) }, // a clock that jumps, as after an outage or a migration
+    ),
+    pick: fc.double({ min: 0, max: 1, noNaN: true }),
+    spec,
+  });
+const step = stepOf(commandSpec);
 
 interface Run {
   events: ProgramEvent[];
@@ -331,9 +347,9 @@ interface Run {
 }
 
 /** Runs the steps the way the workflow does: execute, stamp, record, fold. Checks replay against execute on every step. */
-function run(t: Trainee, steps: readonly Step[]): Run {
+function run(t: Trainee, steps: readonly Step[], policy: PolicySettings = defaultPolicy): Run {
   const enrollment = enrollmentFor(t);
-  const opened = decideEnrollment(enrollment, findTargetClass('5257MP'), defaultPolicy, HR);
+  const opened = decideEnrollment(enrollment, findTargetClass('5257MP'), policy, HR);
   if (!opened.ok) throw new Error(`fixture enrollment rejected: ${JSON.stringify(opened.violations)}`);
   let events = stamp(PROGRAM_ID, 0, opened.events, `${t.appointed}T14:00:00.000Z`);
   let state = replay(events)!;
@@ -428,6 +444,53 @@ describe('the event stream, for any sequence of commands', () => {
           if (e.type !== 'reclassification-notice-issued') continue;
           expectOnOrBefore(final.earliestReclassificationDate, e.data.effectiveOn, 'earliest reclassification date vs notice');
           expectOnOrBefore(e.data.effectiveOn, final.latestCompletionDate, 'notice vs latest completion date');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('programs under rules edition 2, for any sequence of commands', () => {
+  const policy = enrollmentPolicy(defaultPolicy);
+  const sequences = fc.tuple(trainee, fc.array(stepOf(commandSpecEdition2), { minLength: 1, maxLength: 30, size: 'max' }));
+
+  it('shows every checklist item met exactly when the program is reclassified; awaiting-minimum lacks only time and perhaps the qualification', () => {
+    fc.assert(
+      fc.property(sequences, ([t, steps]) => {
+        for (const { state, today } of run(t, steps, policy).states) {
+          const { checklist } = reclassificationChecklist(state, today);
+          const met = Object.fromEntries(checklist.map((c) => [c.requirement, c.met]));
+          expect(Object.keys(met).sort()).toEqual(['meets-target-class-qualifications', 'milestones-signed-off', 'minimum-period-served', 'service-rated-satisfactory']);
+          expect(checklist.every((c) => c.met), `${state.status} on ${today}: ${JSON.stringify(checklist)}`).toBe(state.status === 'reclassified');
+          if (state.status === 'awaiting-minimum') {
+            expect(met).toMatchObject({ 'milestones-signed-off': true, 'service-rated-satisfactory': true, 'minimum-period-served': false });
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('closes once, with nothing after, and leaves nothing for advance before the next check date', () => {
+    fc.assert(
+      fc.property(sequences, ([t, steps]) => {
+        const { events, states } = run(t, steps, policy);
+        const closedAt = events.findIndex((e) => TERMINAL.includes(e.type));
+        if (closedAt >= 0) expect(events.slice(closedAt + 1).map((e) => e.type)).toEqual([]);
+        for (const { state, today, pick } of states) {
+          expect(advance(state, today)).toEqual([]);
+          const next = nextCheckDate(state, today);
+          if (next === null) continue;
+          const gap = daysBetween(today, next);
+          if (gap > 1) expect(advance(state, addDays(today, 1 + Math.min(gap - 2, Math.floor(pick * (gap - 1)))))).toEqual([]);
+        }
+        // A scheduled withdrawal ends the program on its date, never before.
+        for (const e of events) {
+          if (e.type === 'program-ended' && e.data.reason === 'withdrawn') {
+            const withdrawn = events.filter((w) => w.type === 'withdrawn' && w.version < e.version).at(-1);
+            expect(withdrawn?.data).toMatchObject({ effectiveOn: e.data.on });
+          }
         }
       }),
       { numRuns: 300 },

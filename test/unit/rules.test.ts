@@ -326,7 +326,9 @@ describe('projectQualification for Agency Labor Relations Specialist (5257MP: 8 
   });
 
   it('says "not assessed" for a target class whose qualifications are not known', () => {
-    const projection = projectQualification(trainee(0, 0, { semesterHours: 0, degrees: [] }), targetClass('LRA'), FIRST_ANNIVERSARY, defaultPolicy);
+    // As recorded in programs enrolled before the catalogue held only classes found in the seeds.
+    const unstated: TargetClass = { code: 'LRA', title: 'Labor Relations Associate', payPlan: 'MP', salaryGroup: null, annualSalary: null, minimumQualifications: null, source: 'seed 000' };
+    const projection = projectQualification(trainee(0, 0, { semesterHours: 0, degrees: [] }), unstated, FIRST_ANNIVERSARY, defaultPolicy);
     expect(projection.meetsTargetClass).toBeNull();
     expect(projection.qualifiesOn).toBeNull();
   });

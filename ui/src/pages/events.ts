@@ -14,6 +14,8 @@ export const EVENT_LABELS: Record<string, string> = {
   'service-rating-overdue': 'Service rating overdue',
   'leave-recorded': 'Leave recorded',
   withdrawn: 'Withdrawn',
+  'withdrawal-cancelled': 'Scheduled withdrawal cancelled (correction)',
+  'qualification-confirmed': 'Qualification confirmed by HR',
   transferred: 'Transferred',
   'progress-report-submitted': 'Progress report submitted',
   'progress-report-reviewed': 'Progress report reviewed',
@@ -74,6 +76,8 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return `the report for the period ending ${date(data, 'periodEnding') ?? ''}${text(data, 'comments') ? ` (“${text(data, 'comments')}”)` : ''}`;
     case 'sign-off-retracted':
       return `${text(data, 'milestoneId') ?? ''}, signed off ${date(data, 'signedOn') ?? ''} by ${text(data, 'signedOffBy') ?? 'unknown'}; corrects ${eventNumber(text(data, 'corrects'))}`;
+    case 'withdrawal-cancelled':
+      return `the withdrawal effective ${date(data, 'effectiveOn') ?? ''}; corrects ${eventNumber(text(data, 'corrects'))}`;
     case 'leave-cancelled':
       return `${text(data, 'kind') ?? ''} leave, ${date(data, 'from') ?? ''} to ${date(data, 'to') ?? ''}; first anniversary now ${date(data, 'earliestReclassificationDate') ?? ''}; corrects ${eventNumber(text(data, 'corrects'))}`;
     case 'transferred': {

@@ -126,6 +126,11 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         </p>
       )}
 
+      <section aria-labelledby="checklist-title" class="checklist">
+        <h2 id="checklist-title">Reclassification checklist</h2>
+        <ReclassificationChecklist program={program} />
+      </section>
+
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
         <ProgramSummary program={program} />
@@ -559,3 +564,33 @@ export function MyProgramPage({ me }: { me: Me }): JSX.Element {
     </>
   );
 }
+
+/** Why not yet (DOMAIN.md decision 13): each requirement, met or not with the reason, and when it would come. */
+function ReclassificationChecklist({ program }: { program: ProgramView }): JSX.Element {
+  const when = program.reclassification
+    ? `Reclassified effective ${formatDate(program.reclassification.effectiveOn)}.`
+    : program.reclassifiesOn
+      ? `Reclassified on ${formatDate(program.reclassifiesOn)} if what is open is done in time.`
+      : program.status === 'active' || program.status === 'awaiting-minimum'
+        ? 'Cannot be reclassified as things stand.'
+        : 'Not reclassified.';
+  return (
+    <>
+      <p id="reclassifies-on">{when}</p>
+      <ul class="checklist-items">
+        {program.checklist.map((item) => (
+          <li key={item.requirement} data-requirement={item.requirement} data-met={item.met ? 'yes' : 'no'}>
+            <span class={item.met ? 'check-met' : 'check-open'}>{item.met ? 'Met' : 'Not yet'}</span>: {CHECKLIST_LABELS[item.requirement]}. {item.detail}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+const CHECKLIST_LABELS: Record<ProgramView['checklist'][number]['requirement'], string> = {
+  'milestones-signed-off': 'Every milestone signed off',
+  'service-rated-satisfactory': 'Service rated satisfactory',
+  'minimum-period-served': 'Minimum period of one year served',
+  'meets-target-class-qualifications': 'Meets the target class’s minimum qualifications',
+};
