@@ -4,10 +4,11 @@
  * the body is even read, authorization before the body is validated, so a stranger learns nothing
  * from the shape of the answer.
  */
+import { randomUUID } from 'node:crypto';
 import fastifyAccepts from '@fastify/accepts';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -17,6 +18,7 @@ import {
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { ProgramNotFoundError, type ProgramClient } from '../client/programs.js';
+import { currentRequest, withRequestContext } from '../client/request-context.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
 import { targetClasses } from '../domain/target-classes.js';
@@ -35,7 +37,7 @@ import {
 } from './auth.js';
 import { calendarRoutes } from './calendar.js';
 import { dashboardRoutes } from './dashboard.js';
-import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
+import { ApiError, RETRY_AFTER_SECONDS, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import { webUi, type WebUiOptions } from './ui.js';
@@ -101,7 +103,8 @@ export interface ApiServerOptions {
   /** For the health check; commands go through `programs`. */
   temporal: Client;
   authSecret: string;
-  logger?: FastifyServerOptions['logger'];
+  /** Fastify's logger options, or a pino logger of the process's own (api/main.ts). */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
   ui?: Omit<WebUiOptions, 'authSecret'>;
   /** The development codec endpoint for the Temporal Web UI (api/codec.ts); off when not given. */
@@ -125,7 +128,13 @@ const validatorCompiler =
 export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {}, codec }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
-    logger,
+    ...(isLoggerInstance(logger) ? { loggerInstance: logger } : { logger }),
+    // A caller's X-Request-Id is kept when it is a plain token, so its own logs and ours line up.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
     bodyLimit: BODY_LIMIT,
     // Notice ids carry the program id and the notice's key (`p-…/milestone-overdue/m1/7`).
     routerOptions: { maxParamLength: 300 },
@@ -137,6 +146,11 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
   installErrorHandling(app);
+  // Every Temporal call made for a request carries its id (client/request-context.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    withRequestContext({ requestId: request.id, log: request.log }, done);
+  });
   await app.register(fastifyAccepts);
   await app.register(fastifySwagger, {
     openapi: {
@@ -216,7 +230,10 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
    */
   async function command(programId: string, run: () => Promise<ProgramView>): Promise<ProgramView> {
     try {
-      return await run();
+      const program = await run();
+      // With the request id: the program and the version its event row has.
+      currentRequest()?.log.info({ programId, version: program.version }, 'command applied');
+      return program;
     } catch (error) {
       if (!(error instanceof ProgramNotFoundError)) throw error;
       const program = await currentProgram(programId);
@@ -248,10 +265,11 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
     },
     async (_request, reply) => {
       const [temporalUp, postgresUp] = await Promise.all([
-        answers(() => temporal.workflowService.getSystemInfo({})),
+        answers(() => temporal.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
         answers(() => db.query('SELECT 1')),
       ]);
       const ok = temporalUp && postgresUp;
+      if (!ok) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'unavailable',
         checks: { api: 'ok', temporal: temporalUp ? 'ok' : 'unavailable', postgres: postgresUp ? 'ok' : 'unavailable' },
@@ -293,6 +311,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
       const idempotencyKey = request.headers['idempotency-key'];
       const { programId } = await programs.enroll(request.body, actorOf(request), idempotencyKey ? { idempotencyKey } : {});
       const program = await programs.show(programId);
+      request.log.info({ programId, version: program.version }, 'enrolled');
       if (idempotencyKey && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [
           { path: 'Idempotency-Key', message: 'already used for another trainee, appointment date or target class' },
@@ -630,6 +649,10 @@ function sameEnrollment(program: ProgramView, body: { trainee: { employeeId: str
     program.appointmentDate === body.appointmentDate &&
     program.targetClassCode === body.targetClassCode
   );
+}
+
+function isLoggerInstance(logger: ApiServerOptions['logger']): logger is FastifyBaseLogger {
+  return typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
 }
 
 async function answers(probe: () => Promise<unknown>): Promise<boolean> {

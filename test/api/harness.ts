@@ -20,7 +20,7 @@ import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
-import { startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
+import { TEST_DEADLINES, startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = addFormatsModule.default;
@@ -105,7 +105,7 @@ export async function startApiStack(): Promise<ApiStack> {
   const running = worker.run();
   const projector = createProjector(db);
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
-  const programs = createProgramClient({ client: env.client, taskQueue });
+  const programs = createProgramClient({ client: env.client, taskQueue, deadlines: TEST_DEADLINES });
   const secret = randomBytes(32).toString('base64url');
   const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret });
   await app.listen({ port: 0, host: '127.0.0.1' });

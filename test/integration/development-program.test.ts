@@ -466,4 +466,5 @@ describe('a development program on the time-skipping server', () => {
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'milestone-signed-off')).toHaveLength(3);
   });
+
 });
