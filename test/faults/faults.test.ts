@@ -5,7 +5,9 @@
  * notice reached each recipient (once: repeats keep their Message-ID).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, invariants, startFaultSystem, waitFor, type FaultSystem } from './harness.js';
+import { addMonths, civilDateInNewYork } from '../../domain/dates.js';
+import { enrollmentFixture } from '../integration/harness.js';
+import { call, callUntilAnswered, invariants, mapLimit, startFaultSystem, waitFor, type FaultSystem } from './harness.js';
 import { runLoad, workflowVersions } from './load.js';
 
 let system: FaultSystem;
@@ -76,8 +78,71 @@ describe('under faults', () => {
     expect(restarts).toHaveLength(2);
     expect(healthSeen.filter((s) => s === 503)).toHaveLength(2);
     expect({ worker: system.worker.exits, api: system.api.exits }).toEqual(exitsBefore);
-    const down = await call(system, 'GET', '/v1/health', '');
-    expect(down.status).toBe(200);
+    expect((await call(system, 'GET', '/v1/health', '')).status).toBe(200);
     await expectInvariants(programIds, signOffs);
+  }, 900_000);
+
+  it('answers 503 at once while Temporal is down, and applies each command sent again with its key once when it is back on the same state', async () => {
+    const today = civilDateInNewYork(Date.now());
+    const [hr, supervisor] = await Promise.all([system.token('hr-0001', 'hr'), system.token('sup-0001', 'supervisor')]);
+    const { programIds, signOffs } = await runLoad(system, { programs: 10, prefix: 't' });
+    const enrollment = (i: number) => {
+      const body = enrollmentFixture(today, { supervisorId: 'sup-0001', programManagerId: 'pm-0001' });
+      body.trainee.employeeId = `FT-OUT${String(i).padStart(4, '0')}`;
+      return body;
+    };
+    await system.temporal.stop();
+    // Every command is answered, as a 503 with Retry-After, not left hanging: the client's own
+    // limit here is far above what the API allows itself.
+    const outage = await mapLimit(Array.from({ length: 10 }, (_, i) => i), 10, async (i) => {
+      const answers = await Promise.all([
+        call(system, 'POST', '/v1/programs', hr, enrollment(i), { 'idempotency-key': `t-outage-${i}` }, 15_000),
+        call(system, 'POST', `/v1/programs/${programIds[i]}/milestones/m1/sign-off`, supervisor, { signedOn: today }, { 'idempotency-key': `t-outage-sign-${i}` }, 15_000),
+      ]);
+      return answers.map((a) => ({ status: a.status, code: (a.body as { error?: { code?: string } } | null)?.error?.code, retryAfter: a.headers.get('retry-after') }));
+    });
+    for (const answer of outage.flat()) {
+      expect(answer).toMatchObject({ status: 503, retryAfter: expect.stringMatching(/^\d+$/) });
+      expect(['service-unavailable', 'outcome-unknown']).toContain(answer.code);
+    }
+    const health = await call(system, 'GET', '/v1/health', '', undefined, {}, 15_000);
+    expect(health).toMatchObject({ status: 503, body: { checks: { temporal: 'unavailable', postgres: 'ok' } } });
+    // Reads come from the read model and go on.
+    expect((await call(system, 'GET', `/v1/programs/${programIds[0]}`, hr)).status).toBe(200);
+
+    await system.temporal.start();
+    const outageIds = await mapLimit(Array.from({ length: 10 }, (_, i) => i), 10, async (i) => {
+      const program = await callUntilAnswered(system, 'POST', '/v1/programs', hr, enrollment(i), { 'idempotency-key': `t-outage-${i}` });
+      await callUntilAnswered(system, 'POST', `/v1/programs/${programIds[i]}/milestones/m1/sign-off`, supervisor, { signedOn: today }, { 'idempotency-key': `t-outage-sign-${i}` });
+      return (program as { programId: string }).programId;
+    });
+    expect(new Set(outageIds).size).toBe(10);
+    await expectInvariants([...programIds, ...outageIds], new Map([...signOffs, ...outageIds.map((id) => [id, []] as [string, string[]])]));
+  }, 900_000);
+
+  it('delivers every reminder once after the SMTP server, down when they fell due, comes back', async () => {
+    const today = civilDateInNewYork(Date.now());
+    const hr = await system.token('hr-0001', 'hr');
+    await system.inbox.stop();
+    // Appointed seven months ago: the six-month milestone is overdue at once, and its notices are due now.
+    const programIds = await mapLimit(Array.from({ length: 5 }, (_, i) => i), 5, async (i) => {
+      const appointed = addMonths(today, -7);
+      const body = enrollmentFixture(appointed, { supervisorId: 'sup-0001', programManagerId: 'pm-0001' });
+      body.trainee.employeeId = `FS${String(i).padStart(5, '0')}`;
+      const program = await callUntilAnswered(system, 'POST', '/v1/programs', hr, body, { 'idempotency-key': `s-enroll-${i}` });
+      return (program as { programId: string }).programId;
+    });
+    // Each delivery has been tried against the server that is down, and is still to be made.
+    await waitFor(async () => {
+      const { rows } = await system.db.query<{ tried: number; open: number; total: number }>(
+        `SELECT count(*) FILTER (WHERE d.attempts > 0 AND d.status = 'pending')::int AS tried, count(*)::int AS total
+           FROM notice_deliveries d JOIN notices n USING (notice_id) WHERE n.program_id = ANY($1::text[])`,
+        [programIds],
+      );
+      const row = rows[0];
+      return row !== undefined && row.total > 0 && row.tried === row.total;
+    }, 'every delivery to have failed against the stopped SMTP server');
+    await system.inbox.start();
+    await expectInvariants(programIds, new Map());
   }, 900_000);
 });
