@@ -3,6 +3,7 @@
  * (the event id, the notice id, the notice and recipient), so a retry, a replay or a second worker
  * never applies it twice.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { z } from 'zod';
@@ -53,6 +54,36 @@ export interface DeliveryReport {
   rejected: number;
   /** Left for later: only when this worker has no mailer. */
   pending: number;
+}
+
+/** The running activity's context; null when called directly (tests of the activity's logic). */
+function activityContext(): Context | null {
+  try {
+    return Context.current();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Heartbeats every `everyMs` while `work` runs: a worker that dies mid-way is noticed after the
+ * activity's heartbeat timeout (seconds) rather than its start-to-close timeout (minutes).
+ */
+async function heartbeating<T>(everyMs: number, work: () => Promise<T>): Promise<T> {
+  const context = activityContext();
+  if (!context) return work();
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), everyMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** An SMTP error's text with every address in it replaced: it is kept in the outbox for operators. */
+export function withoutAddresses(text: string): string {
+  return text.replace(/<?[^\s<>@"',;:()]+@[^\s<>@"',;:()]+>?/g, '<address>');
 }
 
 type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected' } | { outcome: 'open'; problem: string };
@@ -115,7 +146,7 @@ export function createActivities({ db, mailer, templates = loadNoticeTemplates()
       return { outcome: 'sent' };
     } catch (error) {
       const failure = classifySendFailure(error);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = withoutAddresses(error instanceof Error ? error.message : String(error));
       await markFailed(db, delivery, failure === 'refused-for-good' ? 'rejected' : failure === 'not-accepted' ? 'pending' : 'sending', message);
       if (failure === 'refused-for-good') return { outcome: 'rejected' };
       // Only codes leave this function: an SMTP message may quote the address.
@@ -128,9 +159,20 @@ export function createActivities({ db, mailer, templates = loadNoticeTemplates()
     async recordEvents(events: ProgramEvent[]): Promise<{ appended: number }> {
       const rows = events.map((e) => parseInput(eventRowSchema, e, `event ${e.id}`));
       try {
-        return await appendEvents(db, rows);
+        const result = await appendEvents(db, rows);
+        // With the Temporal context (workflow id, run id) the logger adds: the request's program and
+        // version in the API's log line lead here, and from here to the rows.
+        activityContext()?.log.info('events recorded', {
+          programId: rows[0]?.programId,
+          versions: rows.map((r) => r.version),
+          eventIds: rows.map((r) => r.id),
+          appended: result.appended,
+        });
+        return result;
       } catch (error) {
-        if (error instanceof EventConflictError) throw ApplicationFailure.fromError(error, { type: 'event-conflict', nonRetryable: true });
+        if (error instanceof EventConflictError) {
+          throw ApplicationFailure.create({ type: 'event-conflict', message: error.message, nonRetryable: true, cause: error });
+        }
         throw error;
       }
     },
@@ -158,14 +200,16 @@ export function createActivities({ db, mailer, templates = loadNoticeTemplates()
       const report: DeliveryReport = { sent: 0, alreadyDone: notice.deliveries.length - open.length, rejected: 0, pending: 0 };
       if (!mailer) return { ...report, pending: open.length };
       if (open.length === 0) return report;
-      const attachment = notice.attachPdf ? await renderNoticePdf(notice) : null;
       const problems: string[] = [];
-      for (const delivery of open) {
-        const result = await send(notice, delivery, mailer, attachment);
-        if (result.outcome === 'sent') report.sent++;
-        else if (result.outcome === 'rejected') report.rejected++;
-        else problems.push(result.problem);
-      }
+      await heartbeating(2_000, async () => {
+        const attachment = notice.attachPdf ? await renderNoticePdf(notice) : null;
+        for (const delivery of open) {
+          const result = await send(notice, delivery, mailer, attachment);
+          if (result.outcome === 'sent') report.sent++;
+          else if (result.outcome === 'rejected') report.rejected++;
+          else problems.push(result.problem);
+        }
+      });
       if (problems.length > 0) {
         throw ApplicationFailure.retryable(
           `${problems.length} of ${notice.deliveries.length} deliveries of notice ${noticeId} not made yet: ${problems.join('; ')}`,

@@ -5,7 +5,16 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { InvalidInputError, ProgramConflictError, ProgramNotFoundError, RuleViolationError } from '../client/programs.js';
+import {
+  InvalidInputError,
+  OutcomeUnknownError,
+  ProgramConflictError,
+  ProgramNotFoundError,
+  RuleViolationError,
+  TemporalUnavailableError,
+  grpcStatusOf,
+} from '../client/programs.js';
+import { codeOf, isDatabaseUnavailable } from '../db/pool.js';
 import { InvalidCursorError } from '../db/queries.js';
 import { describeIssues } from '../domain/schemas.js';
 import type { ErrorBody } from './schemas.js';
@@ -90,17 +99,51 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
   if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { statusCode: error.statusCode, body: fastifyClientError(error) };
   }
-  if (isUnavailable(error)) {
-    return { statusCode: 503, body: { code: 'service-unavailable', message: 'A service the API depends on is not answering; try again later.' } };
+  if (error instanceof OutcomeUnknownError) {
+    return {
+      statusCode: 503,
+      body: {
+        code: 'outcome-unknown',
+        message: 'The command was sent but no answer came back in time; it may or may not have been applied. Send it again with the same Idempotency-Key: it is applied at most once.',
+      },
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    };
+  }
+  const part = unavailablePart(error);
+  if (part) {
+    return {
+      statusCode: 503,
+      body: { code: 'service-unavailable', message: `${part === 'temporal' ? 'Temporal' : 'PostgreSQL'} is not answering; nothing was changed. Try again later.` },
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    };
   }
   return { statusCode: 500, body: { code: 'internal-error', message: 'The server could not complete the request.' } };
 }
 
+/** What a client is told to wait before sending a request again after a 503. */
+export const RETRY_AFTER_SECONDS = 2;
+
 /** Temporal or PostgreSQL out of reach: the client may retry, so 503 rather than 500. */
-function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as Error & { code?: unknown }).code;
-  return error.name === 'ServiceError' || code === 'ECONNREFUSED' || code === '57P01' || /\bUNAVAILABLE\b|ECONNREFUSED/.test(error.message);
+function unavailablePart(error: unknown): 'temporal' | 'postgres' | null {
+  if (error instanceof TemporalUnavailableError) return 'temporal';
+  if (isDatabaseUnavailable(error)) return 'postgres';
+  if (!(error instanceof Error)) return null;
+  if (error.name === 'ServiceError' || grpcStatusOf(error) !== null) return 'temporal';
+  return null;
+}
+
+/**
+ * What a failure log line says of its cause: names and codes down the cause chain, never messages
+ * (they may quote the request).
+ */
+export function describeCause(error: unknown): { errorName: string; causes: string[] } {
+  const causes: string[] = [];
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
+    const code = codeOf(e);
+    const grpcCode = (e as { code?: unknown }).code;
+    causes.push([e.name, code ? `code ${code}` : typeof grpcCode === 'number' ? `grpc status ${grpcCode}` : ''].filter(Boolean).join(' '));
+  }
+  return { errorName: error instanceof Error ? error.name : typeof error, causes };
 }
 
 function isFastifyError(error: unknown): error is FastifyError {
@@ -132,7 +175,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     const { statusCode, body, headers } = errorBodyFor(error);
     if (statusCode >= 500) {
       // The name and the route say what failed; messages and bodies may carry personal data.
-      request.log.error({ errorName: error instanceof Error ? error.name : typeof error, route: request.routeOptions.url }, 'request failed');
+      request.log.error({ ...describeCause(error), route: request.routeOptions.url, statusCode, code: body.code }, 'request failed');
     }
     if (headers) reply.headers(headers);
     return reply.code(statusCode).type('application/json; charset=utf-8').send({ error: body });

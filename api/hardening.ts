@@ -137,12 +137,15 @@ export function redactedUrl(url: string): string {
   return `${safePath}?${safeQuery}`;
 }
 
+/** Request serializers that drop credentials (and the Host header). */
+export const credentialFreeSerializers = {
+  req: (request: FastifyRequest) => ({ method: request.method, url: redactedUrl(request.url), remoteAddress: request.ip }),
+};
+
 /** Fastify's logger options with request serializers that drop credentials (and the Host header). */
 export function loggerWithoutCredentials(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return logger;
-  const serializers = {
-    req: (request: FastifyRequest) => ({ method: request.method, url: redactedUrl(request.url), remoteAddress: request.ip }),
-  };
+  const serializers = credentialFreeSerializers;
   return typeof logger === 'object' ? { ...logger, serializers: { ...(logger as { serializers?: object }).serializers, ...serializers } } : { serializers };
 }
 

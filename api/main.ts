@@ -2,11 +2,13 @@
  * The API process: `npm run api`. Configuration from the environment (worker/config.ts), parsed once;
  * production (no APP_ENV=development) refuses published secrets and keys before anything starts.
  */
-import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { EncryptionCodec, encryptingDataConverter } from '../client/payload-codec.js';
 import { createProgramClient } from '../client/programs.js';
+import { requestIdInterceptor } from '../client/request-context.js';
+import { createPool } from '../db/pool.js';
 import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../worker/config.js';
+import { createLogger } from '../worker/logging.js';
 import { createOidcVerifier } from './oidc.js';
 import { loadOidcConfig } from './oidc-config.js';
 import { buildApiServer } from './server.js';
@@ -20,10 +22,23 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
-// Lazy: the API starts (and says so on /v1/health) even while Temporal is still coming up.
-const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
+const log = createLogger('api');
+// A lost connection is logged and replaced, and a query has a deadline (db/pool.ts).
+const db = createPool({ connectionString: config.DATABASE_URL, max: 10, name: 'api', log, connectTimeoutMs: 3_000, statementTimeoutMs: 10_000 });
+// Lazy: the API starts (and says so on /v1/health) even while Temporal is still coming up. A few
+// quick retries of a failed call, not the default's ten: each call has a deadline of its own, and
+// an outage should come back to the client as a 503 in seconds.
+const connection = Connection.lazy({
+  address: config.TEMPORAL_ADDRESS,
+  connectTimeout: '3 seconds',
+  interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3, maxIntervalMs: () => 1_000 }))],
+});
+const temporal = new Client({
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  dataConverter: encryptingDataConverter(config.payloadKeys),
+  interceptors: { workflow: [requestIdInterceptor()] },
+});
 const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
 // The Temporal Web UI and CLI decode payloads through this server (api/codec.ts), with an hr or auditor token.
@@ -35,7 +50,7 @@ const app = await buildApiServer({
   db,
   temporal,
   authSecret: config.AUTH_JWT_SECRET,
-  logger: { level: 'info' },
+  logger: log,
   codec: { codec: new EncryptionCodec(config.payloadKeys), origins: [...new Set(webUiOrigins)] },
   development: config.development,
   idSecret: config.IMPORT_ID_SECRET,
@@ -47,11 +62,28 @@ if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
 }
 
-const stop = async (): Promise<void> => {
-  await app.close();
-  await Promise.all([connection.close(), db.end()]);
+// SIGTERM: stop accepting, let the requests under way finish (fastify.close waits for them), then
+// let go of the connections. A second signal does not wait.
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) process.exit(1);
+  stopping = true;
+  log.info({ signal }, 'shutting down: finishing requests under way');
+  void app
+    .close()
+    .then(() => Promise.all([connection.close(), db.end()]))
+    .then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ errorName: error instanceof Error ? error.name : typeof error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
 };
-process.once('SIGINT', () => void stop());
-process.once('SIGTERM', () => void stop());
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
 
 await app.listen({ port: config.API_PORT, host: config.API_HOST });

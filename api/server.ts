@@ -4,10 +4,11 @@
  * the body is even read, authorization before the body is validated, so a stranger learns nothing
  * from the shape of the answer.
  */
+import { randomUUID } from 'node:crypto';
 import fastifyAccepts from '@fastify/accepts';
 import fastifySwagger from '@fastify/swagger';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import {
   createJsonSchemaTransform,
   createJsonSchemaTransformObject,
@@ -18,6 +19,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { createHmac } from 'node:crypto';
 import { ProgramNotFoundError, type CommandOptions, type ProgramClient } from '../client/programs.js';
+import { currentRequest, withRequestContext } from '../client/request-context.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
 import { targetClasses } from '../domain/target-classes.js';
@@ -37,10 +39,11 @@ import {
 } from './auth.js';
 import { calendarRoutes } from './calendar.js';
 import { dashboardRoutes } from './dashboard.js';
-import { ApiError, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
+import { ApiError, RETRY_AFTER_SECONDS, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import {
   DEFAULT_RATE_LIMITS,
   clientErrorHandler,
+  credentialFreeSerializers,
   installHardening,
   isLoopbackHost,
   loggerWithoutCredentials,
@@ -121,7 +124,8 @@ export interface ApiServerOptions {
   authSecret: string;
   /** Tokens of the OpenID Connect issuer (api/oidc.ts); only HS256 tokens when not given. */
   oidc?: OidcVerifier;
-  logger?: FastifyServerOptions['logger'];
+  /** Fastify's logger options, or a pino logger of the process's own (api/main.ts). */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
   /** The web UI at `/` (api/ui.ts): where it is built, and whether the development sign-in is on. */
   ui?: Omit<WebUiOptions, 'authSecret'>;
   /** The codec endpoint for the Temporal Web UI and CLI (api/codec.ts); off when not given. */
@@ -181,9 +185,16 @@ export async function buildApiServer({
 }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
-    logger: loggerWithoutCredentials(logger),
+    // Request lines never carry a credential (a feed token in the path, a token in the query).
+    ...(isLoggerInstance(logger) ? { loggerInstance: logger.child({}, { serializers: credentialFreeSerializers }) } : { logger: loggerWithoutCredentials(logger) }),
     // Node's parser errors (headers over its limit: 431) answered in the contract's shape.
     clientErrorHandler,
+    // A caller's X-Request-Id is kept when it is a plain token, so its own logs and ours line up.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'requestId',
     bodyLimit: BODY_LIMIT,
     // Notice ids carry the program id and the notice's key (`p-…/milestone-overdue/m1/7`).
     routerOptions: { maxParamLength: 300 },
@@ -195,6 +206,11 @@ export async function buildApiServer({
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
   installErrorHandling(app);
+  // Every Temporal call made for a request carries its id (client/request-context.ts).
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    withRequestContext({ requestId: request.id, log: request.log }, done);
+  });
   refuseNulBytes(app);
   const authLimits = await installHardening(app, rateLimits, ui.oidc?.clientId ? [new URL(ui.oidc.issuer).origin] : []);
   installIdempotency(app, db);
@@ -307,6 +323,8 @@ export async function buildApiServer({
     try {
       const program = await run(options);
       reply.header('etag', etagOf(program));
+      // With the request id: the program and the version its event row has.
+      currentRequest()?.log.info({ programId, version: program.version }, 'command applied');
       return program;
     } catch (error) {
       if (!(error instanceof ProgramNotFoundError)) throw error;
@@ -339,10 +357,11 @@ export async function buildApiServer({
     },
     async (_request, reply) => {
       const [temporalUp, postgresUp] = await Promise.all([
-        answers(() => temporal.workflowService.getSystemInfo({})),
+        answers(() => temporal.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
         answers(() => db.query('SELECT 1')),
       ]);
       const ok = temporalUp && postgresUp;
+      if (!ok) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'unavailable',
         checks: { api: 'ok', temporal: temporalUp ? 'ok' : 'unavailable', postgres: postgresUp ? 'ok' : 'unavailable' },
@@ -387,6 +406,7 @@ export async function buildApiServer({
       const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
       const { programId } = await programs.enroll(request.body, actorOf(request), keyed);
       const program = await programs.show(programId);
+      request.log.info({ programId, version: program.version }, 'enrolled');
       if (claim && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [
           { path: 'Idempotency-Key', message: 'already used for another trainee, appointment date or target class' },
@@ -784,6 +804,10 @@ function sameEnrollment(program: ProgramView, body: { trainee: { employeeId: str
     program.appointmentDate === body.appointmentDate &&
     program.targetClassCode === body.targetClassCode
   );
+}
+
+function isLoggerInstance(logger: ApiServerOptions['logger']): logger is FastifyBaseLogger {
+  return typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
 }
 
 async function answers(probe: () => Promise<unknown>): Promise<boolean> {

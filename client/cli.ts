@@ -7,12 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import cliProgress from 'cli-progress';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { API_ROLES, MAX_TOKEN_LIFETIME_SECONDS, mintToken, type ApiRole } from '../api/auth.js';
 import { decodeJwt } from 'jose';
 import { MAX_IMPORT_ROWS, errorResponse, importResponse, type ImportRowResult } from '../api/schemas.js';
 import { splitCsv } from '../api/import.js';
+import { createPool } from '../db/pool.js';
 import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilter } from '../db/queries.js';
 import type { Actor, ProgramStatus, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
@@ -514,7 +515,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const config = loadConfig();
   // Lazy: `token`, `list` and `import` do not talk to Temporal, and need not wait for it.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+  // Warnings only on stderr: the CLI's stdout is its answer.
+  const db = createPool({ connectionString: config.DATABASE_URL, max: 2, name: 'cli', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
   const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   const code = await runCli(

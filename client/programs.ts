@@ -4,8 +4,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
@@ -85,6 +88,56 @@ export class ProgramConflictError extends Error {
   }
 }
 
+/**
+ * Temporal did not take the request: it was not reachable, or refused it for a reason of its own (a
+ * lost worker's Update, say). Nothing was applied; the same request may be sent again.
+ */
+export class TemporalUnavailableError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('Temporal is not answering', options);
+    this.name = 'TemporalUnavailableError';
+  }
+}
+
+/**
+ * A command went out and no answer came back before its deadline: it may or may not have been
+ * applied. Sending it again with the same Idempotency-Key applies it at most once.
+ */
+export class OutcomeUnknownError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('the command was sent but its outcome is not known', options);
+    this.name = 'OutcomeUnknownError';
+  }
+}
+
+/** The gRPC status of a failure from Temporal's service, looking through the SDK's wrappers. */
+export function grpcStatusOf(error: unknown): { code: number; details: string } | null {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isGrpcServiceError(e)) return { code: e.code, details: e.details };
+  }
+  return null;
+}
+
+const GRPC = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, INTERNAL: 13, UNAVAILABLE: 14 } as const;
+
+/**
+ * A failure of Temporal itself rather than an answer about the program, as the error the caller can
+ * act on; `sent` says whether the request may have reached the server. Null for anything else.
+ */
+function asServiceFailure(error: unknown, sent: boolean): TemporalUnavailableError | OutcomeUnknownError | null {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return sent ? new OutcomeUnknownError({ cause: error }) : new TemporalUnavailableError({ cause: error });
+  const status = grpcStatusOf(error);
+  if (status === null) return error instanceof ServiceError ? new TemporalUnavailableError({ cause: error }) : null;
+  // No connection at all: the request never left this process.
+  const neverSent = status.code === GRPC.UNAVAILABLE && /No connection established|ECONNREFUSED|connect ECONN|Name resolution failed/i.test(status.details);
+  if (neverSent || !sent) return new TemporalUnavailableError({ cause: error });
+  if (status.code === GRPC.DEADLINE_EXCEEDED || status.code === GRPC.CANCELLED || status.code === GRPC.UNAVAILABLE || status.code === GRPC.UNKNOWN || status.code === GRPC.INTERNAL) {
+    return new OutcomeUnknownError({ cause: error });
+  }
+  if (status.code === GRPC.RESOURCE_EXHAUSTED) return new TemporalUnavailableError({ cause: error });
+  return null;
+}
+
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
@@ -110,17 +163,31 @@ export interface ProgramClientOptions {
   policy?: PolicySettings;
   /** Today's New York date on the clock the workflows run by (a test server's clock in tests). */
   today?: () => CivilDate | Promise<CivilDate>;
+  /**
+   * How long a call may take before it is given up: a query (`show`), and a command (an enrollment or
+   * an Update, which waits for the workflow to answer). Past a command's deadline its outcome is unknown.
+   */
+  deadlines?: { readMs: number; commandMs: number };
 }
 
 const wallClockToday = (): CivilDate => civilDateInNewYork(Date.now());
 
-export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, policy = defaultPolicy, today = wallClockToday }: ProgramClientOptions) {
+export const DEFAULT_DEADLINES = { readMs: 5_000, commandMs: 10_000 };
+
+export function createProgramClient({
+  client,
+  taskQueue = DEFAULT_TASK_QUEUE,
+  policy = defaultPolicy,
+  today = wallClockToday,
+  deadlines = DEFAULT_DEADLINES,
+}: ProgramClientOptions) {
   const handleFor = (programId: string) => client.workflow.getHandle(workflowIdFor(programId));
+  const within = <T,>(ms: number, call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + ms, call);
 
   /** Runs an Update and turns a rule's rejection into a RuleViolationError with its cause kept. */
   async function update<A>(programId: string, run: () => Promise<A>): Promise<A> {
     try {
-      return await run();
+      return await within(deadlines.commandMs, run);
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const [violations] = error.cause.details ?? [];
@@ -134,7 +201,10 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
         );
       }
       if (isNotFound(error)) throw new ProgramNotFoundError(programId);
-      throw error;
+      // Failed for a reason that is no rule (the workflow task of a worker that died, say): nothing
+      // was applied, and the client may send it again.
+      if (error instanceof WorkflowUpdateFailedError) throw new TemporalUnavailableError({ cause: error });
+      throw asServiceFailure(error, true) ?? error;
     }
   }
 
@@ -171,14 +241,16 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
         input.continueAsNewAfterHistoryEvents = options.continueAsNewAfterHistoryEvents;
       }
       try {
-        await client.workflow.start('developmentProgram', {
-          taskQueue,
-          workflowId: workflowIdFor(programId),
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await within(deadlines.commandMs, () =>
+          client.workflow.start('developmentProgram', {
+            taskQueue,
+            workflowId: workflowIdFor(programId),
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        );
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw asServiceFailure(error, true) ?? error;
         if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
         // The same key again: the program it created is the answer.
       }
@@ -187,8 +259,10 @@ export function createProgramClient({ client, taskQueue = DEFAULT_TASK_QUEUE, po
 
     async show(programId: string): Promise<ProgramView> {
       try {
-        return await handleFor(programId).query(programQuery);
+        return await within(deadlines.readMs, () => handleFor(programId).query(programQuery));
       } catch (error) {
+        const failure = asServiceFailure(error, false);
+        if (failure) throw failure;
         if (isNotFound(error)) throw new ProgramNotFoundError(programId);
         throw error;
       }

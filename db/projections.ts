@@ -322,14 +322,28 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
     runOnce,
     catchUp,
 
-    /** Polls the log until stopped; an error is reported and retried on the next tick. */
+    /**
+     * Polls the log until stopped. A failed step (the database restarting, say) is reported and
+     * tried again, waiting longer after each failure in a row (up to 5 s); the checkpoint is where
+     * the last committed step left it, so nothing is skipped or applied twice.
+     */
     start(intervalMs = 250, onError: (error: unknown) => void = (e) => console.error('projection failed:', e)): void {
       stopped = false;
+      let failuresInARow = 0;
       const tick = (): void => {
         running = runOnce()
-          .catch(onError)
+          .then(
+            () => {
+              failuresInARow = 0;
+            },
+            (error: unknown) => {
+              failuresInARow++;
+              onError(error);
+            },
+          )
           .finally(() => {
-            if (!stopped) timer = setTimeout(tick, intervalMs);
+            const delay = failuresInARow === 0 ? intervalMs : Math.min(intervalMs * 2 ** failuresInARow, 5_000);
+            if (!stopped) timer = setTimeout(tick, delay);
           });
       };
       tick();

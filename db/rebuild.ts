@@ -1,7 +1,7 @@
 /** `npx tsx db/rebuild.ts programs`: rebuilds a projection from the event log, with a progress bar. */
-import pg from 'pg';
 import { loadConfig } from '../worker/config.js';
 import { migrate } from './migrate.js';
+import { createPool } from './pool.js';
 import { PROGRAMS_PROJECTION, createProjector, type RebuildProgress } from './projections.js';
 
 const projections = [PROGRAMS_PROJECTION];
@@ -20,7 +20,8 @@ function progressBar({ applied, total }: RebuildProgress): string {
 
 const config = loadConfig();
 await migrate(config.DATABASE_URL);
-const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
+// A rebuild reads the whole log: no statement deadline short enough to cut it off.
+const pool = createPool({ connectionString: config.DATABASE_URL, max: 2, name: 'rebuild', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) }, statementTimeoutMs: 3_600_000 });
 const started = Date.now();
 try {
   const { applied } = await createProjector(pool).rebuild((progress) => process.stderr.write(`\r${progressBar(progress)}`));

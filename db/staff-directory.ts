@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import pg, { type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { RecipientRole } from '../domain/notices.js';
 
@@ -68,7 +68,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const { loadConfig } = await import('../worker/config.js');
-  const db = new pg.Pool({ connectionString: loadConfig().DATABASE_URL, max: 1 });
+  const { createPool } = await import('./pool.js');
+  const db = createPool({ connectionString: loadConfig().DATABASE_URL, max: 1, name: 'staff-directory', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
   try {
     const { loaded } = await loadDirectory(db, await readDirectoryFile(file));
     console.log(`staff directory: ${loaded} entries loaded from ${file}`);

@@ -43,6 +43,8 @@ kill_tree() {
 }
 cleanup() {
   trap - EXIT INT TERM
+  # The supervisors first (each stops its child and does not start it again), then what is left.
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do kill_tree "$pid"; done
   wait 2>/dev/null || true
 }
@@ -105,8 +107,28 @@ cat <<INFO
 
 INFO
 
-npx tsx worker/main.ts &
+# The worker and the API are kept running: one that exits is started again after a pause that grows
+# with each quick exit (1 s, 2 s, 4 s … 30 s), and the console says so. Ctrl-C stops everything.
+supervise() {
+  local name=$1; shift
+  local delay=1 started status
+  child=
+  trap '[ -n "${child:-}" ] && kill_tree "$child"; wait 2>/dev/null; exit 0' TERM INT
+  while true; do
+    started=$SECONDS
+    "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    # Running a minute or more was a real run: the next start waits only a second.
+    if [ $((SECONDS - started)) -ge 60 ]; then delay=1; fi
+    echo "[start] the $name exited (status $status); starting it again in ${delay} s" >&2
+    sleep "$delay"
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  done
+}
+supervise worker npx tsx worker/main.ts &
 pids+=($!)
-npx tsx api/main.ts &
+supervise API npx tsx api/main.ts &
 pids+=($!)
-wait -n "${pids[@]}"
+wait "${pids[@]}"

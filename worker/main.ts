@@ -1,11 +1,19 @@
-/** The worker process: applies migrations, then runs workflows and activities until stopped. */
-import { NativeConnection } from '@temporalio/worker';
-import pg from 'pg';
+/**
+ * The worker process: applies migrations, then runs workflows and activities until stopped.
+ *
+ * It outlives its dependencies: PostgreSQL and Temporal may be down when it starts (it waits for
+ * them, with backoff) or go away while it runs (the pool replaces lost connections, the projector
+ * resumes from its checkpoint, and a worker that loses Temporal is built again). SIGTERM drains it:
+ * no new tasks are polled and the ones under way finish (worker.shutdown()).
+ */
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createSmtpMailer } from '../activities/mailer.js';
-import { migrate } from '../db/migrate.js';
-import { createProjector } from '../db/projections.js';
 import { encryptingDataConverter } from '../client/payload-codec.js';
+import { migrate } from '../db/migrate.js';
+import { createPool, withBackoff } from '../db/pool.js';
+import { createProjector } from '../db/projections.js';
 import { loadServerConfig } from './config.js';
+import { createLogger } from './logging.js';
 import { createProgramWorker } from './worker.js';
 
 let config: ReturnType<typeof loadServerConfig>;
@@ -16,29 +24,66 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
-await migrate(config.DATABASE_URL);
-const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
-const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const worker = await createProgramWorker({
-  connection,
-  namespace: config.TEMPORAL_NAMESPACE,
-  taskQueue: config.TEMPORAL_TASK_QUEUE,
-  db,
-  mailer,
-  dataConverter: encryptingDataConverter(config.payloadKeys),
-  ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+const log = createLogger('worker');
+// The signals are handled here (below), so the runtime installs no handlers of its own. Workflow and
+// activity log lines (with their workflow id, run id and activity) go to the same pino log.
+const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
+Runtime.install({
+  shutdownSignals: [],
+  logger: new DefaultLogger('INFO', ({ level, message, meta }) => log[pinoLevel[level]]({ ...meta }, message)),
 });
+
+let stopping = false;
+const stopped = new AbortController();
+await withBackoff('applying the migrations', () => migrate(config.DATABASE_URL), log, { signal: stopped.signal });
+const db = createPool({ connectionString: config.DATABASE_URL, max: 10, name: 'worker', log });
+const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
 // The read model follows the event log in this process; several workers may run it side by side.
 const projector = createProjector(db);
-projector.start();
-if (config.usingDevelopmentPayloadKey) console.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
-console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
-try {
-  await worker.run();
-} finally {
-  await projector.stop();
-  mailer.close();
-  await connection.close();
-  await db.end();
+projector.start(250, (error) => log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'projection step failed; retrying'));
+if (config.usingDevelopmentPayloadKey) log.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
+
+let current: { shutdown(): void } | undefined;
+const stop = (signal: string): void => {
+  if (stopping) process.exit(1); // a second signal does not wait
+  stopping = true;
+  stopped.abort();
+  log.info({ signal }, 'shutting down: finishing the tasks under way');
+  current?.shutdown();
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+let delayMs = 500;
+while (!stopping) {
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    const worker = await createProgramWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      db,
+      mailer,
+      dataConverter: encryptingDataConverter(config.payloadKeys),
+      ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
+    });
+    current = worker;
+    if (stopping) worker.shutdown();
+    log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
+    delayMs = 500;
+    await worker.run();
+  } catch (error) {
+    if (stopping) break;
+    log.warn({ errorName: error instanceof Error ? error.name : typeof error, retryInMs: delayMs }, 'worker lost Temporal; starting again');
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 5_000);
+  } finally {
+    current = undefined;
+    await connection?.close().catch(() => undefined);
+  }
 }
+await projector.stop();
+mailer.close();
+await db.end();
+log.info('stopped');

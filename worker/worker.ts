@@ -22,16 +22,26 @@ export interface ProgramWorkerOptions {
   dataConverter?: DataConverter;
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
+  /** Replaces activities (tests: one that fails on purpose). */
+  activityOverrides?: Partial<ReturnType<typeof createActivities>>;
 }
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, tuning }: ProgramWorkerOptions): Promise<Worker> {
+/**
+ * A workflow task put on this worker's sticky queue goes to the shared queue after this long
+ * without being picked up: a killed worker holds its programs' Updates up for seconds, not the
+ * default's ten. Draining on SIGTERM lets the activities under way finish within the grace time.
+ */
+const DEFAULT_TUNING = { stickyQueueScheduleToStartTimeout: '3 seconds', shutdownGraceTime: '20 seconds' } as const;
+
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, tuning, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     dataConverter: dataConverter ?? developmentDataConverter(),
     namespace: namespace ?? 'default',
     taskQueue,
-    activities: createActivities({ db, mailer }),
+    activities: { ...createActivities({ db, mailer }), ...activityOverrides },
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    ...DEFAULT_TUNING,
     ...tuning,
   });
 }

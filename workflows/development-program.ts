@@ -5,9 +5,11 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
   continueAsNew,
+  isCancellation,
   log,
   patched,
   proxyActivities,
@@ -67,16 +69,20 @@ import {
   type Request,
 } from './definitions.js';
 
-// Recording must never give up: a database outage delays the audit trail, it does not lose it.
+// Recording must never give up: a database outage delays the audit trail, it does not lose it. Each
+// attempt is one short transaction: ten seconds is ample, and a worker killed mid-attempt costs a
+// program no more than that before another worker takes the work over.
 const { recordEvents, issueNotices } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'event-conflict'] },
 });
 
 // Delivery never gives up either: a failing SMTP server delays a notice, it does not lose it. The
 // activity skips recipients already served, so a retry sends nobody a second copy.
+// It heartbeats while it works, so a killed worker's delivery is taken over after the heartbeat timeout.
 const { deliverNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'notice-not-found'] },
 });
 
@@ -88,6 +94,11 @@ const PATCHES = {
   milestoneReminders: 'milestone-reminders',
   /** Programs enrolled from now on follow the decisions of 2026-11-29 (policy `rulesEdition: 2`). */
   rulesEdition2: 'rules-edition-2',
+  /**
+   * While recording fails (a database outage), Updates are still accepted and the history grows: the
+   * program continues as new when it must, carrying what is still to be recorded, instead of waiting.
+   */
+  carryPendingAcrossContinueAsNew: 'carry-pending-across-continue-as-new',
 } as const;
 
 /** A rule's verdict as a failure the caller can read: `type` is the rule code, details list every violation. */
@@ -208,7 +219,8 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
    */
   const deliver = (notices: readonly (Notice | LegacyNotice)[]): void => {
     for (const { noticeId, kind } of notices) {
-      const delivery: Promise<void> = deliverNotice({ noticeId }).then(
+      // Not cancelled with the recording that started it (flushUnlessContinuing): it runs on its own.
+      const delivery: Promise<void> = CancellationScope.nonCancellable(() => deliverNotice({ noticeId })).then(
         () => undefined,
         // Only a notice missing from the outbox or a malformed request ends here; the outbox keeps the rest.
         (error: unknown) => log.error('notice delivery abandoned', { kind, failure: error instanceof Error ? error.name : 'unknown' }),
@@ -236,14 +248,40 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     }
   };
 
+  /**
+   * Records what is pending unless the history must be cut first: then the recording under way is
+   * cancelled (it is idempotent, so an attempt that got through is harmless) and what it had not
+   * confirmed stays pending, to be carried over. Answers whether everything was recorded.
+   */
+  const flushUnlessContinuing = async (): Promise<boolean> => {
+    if (!patched(PATCHES.carryPendingAcrossContinueAsNew)) {
+      await flush();
+      return true;
+    }
+    if (unrecordedEvents.length === 0 && unissuedNotices.length === 0) return true;
+    return CancellationScope.cancellable(async () => {
+      const flushing = flush().then(() => true);
+      const mustContinue = condition(shouldContinueAsNew).then(() => false);
+      void mustContinue.catch(() => undefined); // cancelled below once the flush is done
+      try {
+        return await Promise.race([flushing, mustContinue]);
+      } finally {
+        CancellationScope.current().cancel();
+        await flushing.catch((error: unknown) => {
+          if (!isCancellation(error)) throw error;
+        });
+      }
+    });
+  };
+
   for (;;) {
     run({ type: 'advance-clock' }, { id: 'system', role: 'system' });
-    await flush();
-    if (isTerminal(state.status)) break;
-    if (shouldContinueAsNew()) {
+    const recorded = await flushUnlessContinuing();
+    if (recorded && isTerminal(state.status)) break;
+    if (!recorded || shouldContinueAsNew()) {
       await condition(allHandlersFinished);
       await deliveriesSettled();
-      if (unrecordedEvents.length === 0 && unissuedNotices.length === 0) {
+      if (patched(PATCHES.carryPendingAcrossContinueAsNew) || (unrecordedEvents.length === 0 && unissuedNotices.length === 0)) {
         return continueAsNew<typeof developmentProgram>({
           ...input,
           carriedOver: { state, unrecordedEvents, unissuedNotices },

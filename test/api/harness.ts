@@ -20,7 +20,7 @@ import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
-import { startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
+import { TEST_DEADLINES, startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = addFormatsModule.default;
@@ -112,7 +112,7 @@ export async function startApiStack({ development = true, server = {} }: ApiStac
   const running = worker.run();
   const projector = createProjector(db);
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
-  const programs = createProgramClient({ client: env.client, taskQueue });
+  const programs = createProgramClient({ client: env.client, taskQueue, deadlines: TEST_DEADLINES });
   const secret = randomBytes(32).toString('base64url');
   // Rate limits far above what any test sends (the fuzz tests send thousands of writes); test/security sets its own.
   const rateLimits = { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };

@@ -3,11 +3,13 @@
  * `server start-dev`), and the command line end to end.
  */
 import { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
 import { EXIT, runCli } from '../../client/cli.js';
 import { RuleViolationError, type ProgramClient } from '../../client/programs.js';
 import { addDays, addMonths, civilDateInNewYork } from '../../domain/dates.js';
@@ -176,5 +178,57 @@ describe('the command line', () => {
     expect((await run('sign-off', programId, 'm2', '--on', today, '--as', supervisor.id)).code).toBe(EXIT.rule);
 
     expect((await run('withdraw', programId, '--on', today, '--reason', 'test complete', '--as', hr.id)).code).toBe(EXIT.ok);
+  });
+
+  it('carries the events it could not record yet across continue-as-new, and records each once when the database is back', async () => {
+    const taskQueue = uniqueTaskQueue();
+    const carrying = programClient(env.client, taskQueue);
+    const real = createActivities({ db });
+    let recordingDown = true;
+    let failedAttempts = 0;
+    const carryingWorker = await createProgramWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      db,
+      workflowBundle: await workflowBundle(),
+      activityOverrides: {
+        recordEvents: async (events) => {
+          if (recordingDown) {
+            failedAttempts++;
+            throw ApplicationFailure.retryable('the event log is out of reach (test)', 'test-outage');
+          }
+          return real.recordEvents(events);
+        },
+      },
+    });
+    const appointment = today;
+    const { programId } = await carrying.enroll(enrollmentFixture(appointment), hr, { continueAsNewAfterHistoryEvents: 14 });
+    const handle = env.client.workflow.getHandle(workflowIdFor(programId));
+    const firstRunId = (await handle.describe()).runId;
+
+    await carryingWorker.runUntil(async () => {
+      // Updates are accepted while nothing can be recorded: the history grows past its limit.
+      const signed = ['m1', 'm2', 'm3'];
+      for (const milestoneId of signed) {
+        await carrying.signOff(programId, milestoneId, { signedOn: appointment }, supervisor);
+      }
+      for (let attempt = 0; (await handle.describe()).runId === firstRunId; attempt++) {
+        if (attempt > 1_200) throw new Error('the program never continued as new while recording failed');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(failedAttempts).toBeGreaterThan(0);
+      expect(await recordedEvents(db, programId)).toEqual([]);
+      const pending = await carrying.show(programId);
+      expect(pending.milestones.filter((m) => m.status === 'signed-off').map((m) => m.id)).toEqual(signed);
+
+      recordingDown = false;
+      const events = await waitForRecorded(db, programId, pending.version);
+      expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
+      expect(events.filter((e) => e.type === 'milestone-signed-off').map((e) => e.data.milestoneId)).toEqual(signed);
+      expect(events[0]?.type).toBe('enrolled');
+      // Nothing was written twice, and the new run knows everything the first one accepted.
+      expect(new Set(events.map((e) => e.event_id)).size).toBe(events.length);
+      expect((await carrying.show(programId)).version).toBe(events.length);
+    });
   });
 });

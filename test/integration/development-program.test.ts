@@ -470,6 +470,7 @@ describe('a development program on the time-skipping server', () => {
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'milestone-signed-off')).toHaveLength(3);
   });
+
 });
 
 /** The first Monday on or after `date` whose week (Monday to Friday) has no legal holiday. */

@@ -156,9 +156,12 @@ export async function skipTo(env: TestWorkflowEnvironment, date: CivilDate, hour
   await env.sleep(target - now);
 }
 
+/** Deadlines far past anything a busy machine needs: these tests are about the answers, not the time. */
+export const TEST_DEADLINES = { readMs: 60_000, commandMs: 60_000 };
+
 /** A program client on the server's clock; on a time-skipping server, pass `env` so "today" is the server's. */
 export function programClient(client: Client, taskQueue: string, env?: TestWorkflowEnvironment) {
-  return createProgramClient({ client, taskQueue, ...(env ? { today: () => serverToday(env) } : {}) });
+  return createProgramClient({ client, taskQueue, deadlines: TEST_DEADLINES, ...(env ? { today: () => serverToday(env) } : {}) });
 }
 
 export interface EventRow {

@@ -31,6 +31,7 @@ import {
   serverToday,
   skipTo,
   startTimeSkippingServer,
+  TEST_DEADLINES,
   uniqueTaskQueue,
   workflowBundle,
   type ScratchDatabase,
@@ -125,7 +126,7 @@ const byRole = (mails: { delivery: DeliveryRow }[], role: string): [string, stri
 describe('notices by e-mail', () => {
   it('sends reminders, escalations, warnings and the final notice to each recipient in order, once each', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
+    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env), deadlines: TEST_DEADLINES });
     const people = await cast();
     const appointment = await serverToday(env);
     const [m1Due, m2Due] = [addMonths(appointment, 4), addMonths(appointment, 8)];
@@ -239,7 +240,7 @@ describe('notices by e-mail', () => {
 
   it('holds the notices while the SMTP server is down and delivers every one once it is back', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
+    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env), deadlines: TEST_DEADLINES });
     const people = await cast();
     const today = await serverToday(env);
     await inbox.stop();
@@ -285,7 +286,7 @@ describe('notices by e-mail', () => {
 
   it('attaches to the reclassification e-mail the PDF the API serves, and it states what the notice must', async () => {
     const taskQueue = uniqueTaskQueue();
-    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
+    const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env), deadlines: TEST_DEADLINES });
     const people = await cast();
     const today = await serverToday(env);
     const enrollment = people.enroll(addMonths(today, -13));
@@ -383,7 +384,7 @@ async function startDoomedWorker(taskQueue: string, killAt: 'after-recorded' | '
  */
 async function reclassifyUnderDoomedWorker(killAt: 'after-recorded' | 'after-accepted', killAfterAccepted = 1) {
   const taskQueue = uniqueTaskQueue();
-  const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env) });
+  const programs = createProgramClient({ client: env.client, taskQueue, today: () => serverToday(env), deadlines: TEST_DEADLINES });
   const people = await cast();
   const today = await serverToday(env);
   const { programId } = await programs.enroll(people.enroll(addMonths(today, -13)), hr);

@@ -151,6 +151,35 @@ describe('the notice outbox', () => {
     }
   });
 
+  it("never shows a recipient's address, even when the server's answer quotes it", async () => {
+    const { notice, traineeAddress } = await reclassifiedProgram();
+    // A temporary refusal now (retried, kept pending), one for good on the next attempt.
+    let refusal = `452 4.2.2 <${traineeAddress}>: mailbox ${traineeAddress} is over quota`;
+    const stub = await startSmtpStub({ rcptTo: (address) => (address === traineeAddress ? refusal : undefined) });
+    try {
+      const activities = createActivities({ db: scratch.pool, mailer: mailerFor(stub.url) });
+      await activities.issueNotices([notice]);
+      const failure = await failureOf(activities.deliverNotice({ noticeId: notice.noticeId }));
+      expect(failure).toMatchObject({ type: 'notice-delivery-incomplete', nonRetryable: false });
+      expect(failure.message).toContain('SMTP 452');
+      expect(failure.message).not.toContain(traineeAddress);
+      expect(failure.message).not.toContain('@');
+      const pending = (await deliveries(notice.noticeId)).find((d) => d.role === 'trainee');
+      expect(pending).toMatchObject({ status: 'pending' });
+      expect(pending?.last_error).toContain('452');
+      expect(pending?.last_error).not.toContain(traineeAddress);
+
+      refusal = `550 5.1.1 <${traineeAddress}>: no such user ${traineeAddress}`;
+      expect(await activities.deliverNotice({ noticeId: notice.noticeId })).toEqual({ sent: 0, alreadyDone: 4, rejected: 1, pending: 0 });
+      const rejected = (await deliveries(notice.noticeId)).find((d) => d.role === 'trainee');
+      expect(rejected?.last_error).toContain('550');
+      expect(rejected?.last_error).not.toContain(traineeAddress);
+      expect(rejected?.last_error).not.toContain('@');
+    } finally {
+      await stub.close();
+    }
+  });
+
   it('keeps every delivery pending, and says why without an address, when the server refuses our sender (530: our configuration)', async () => {
     const { notice } = await reclassifiedProgram();
     const stub = await startSmtpStub({ mailFrom: '530 5.7.0 Authentication required' });

@@ -171,7 +171,12 @@ describe('HR', () => {
       expect(await page.locator('#program-message').textContent()).toContain(`Enrolled trainee ${body.trainee.employeeId}`);
       await expectAccessible(page, 'program-hr');
     });
-    const listed = await stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken });
+    // The list is the read model, which follows the enrollment a moment later.
+    const listed = await eventually(
+      () => stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken }),
+      (r) => (r.body as { items: unknown[] }).items.length > 0,
+      'the enrolled program in the list',
+    );
     expect((listed.body as { items: { traineeEmployeeId: string; supervisorId: string }[] }).items).toEqual([
       expect.objectContaining({ traineeEmployeeId: body.trainee.employeeId, supervisorId: staff.supervisorId }),
     ]);
@@ -397,7 +402,11 @@ describe('HR on the dashboard and the import page', () => {
       await upload();
       await expect.poll(() => page.locator('#import-summary').textContent()).toBe('3 rows: 2 already enrolled, 1 invalid.');
     });
-    const listed = await stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken });
+    const listed = await eventually(
+      () => stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken }),
+      (r) => (r.body as { items: unknown[] }).items.length >= 2,
+      'both imported programs in the list',
+    );
     expect((listed.body as { items: unknown[] }).items).toHaveLength(2);
   });
 });

@@ -21,8 +21,9 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
   const [openForm, setOpenForm] = useState<string | null>(null);
   const [message, setMessage] = useState('');
   const [reloads, setReloads] = useState(0);
-  const refresh = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => () => clearTimeout(refresh.current), []);
+  // Bumped on each command, so a wait for an earlier one's read model stops when a newer one starts.
+  const waiting = useRef(0);
+  useEffect(() => () => void (waiting.current += 1), []);
 
   useEffect(() => {
     getJson<Inbox>('/v1/inbox')
@@ -55,9 +56,12 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
       setPrograms({ state: 'loaded', value: { ...programs.value, items: programs.value.items.map((p) => (p.programId === program.programId ? program : p)) } });
     }
     requestAnimationFrame(() => document.getElementById('inbox-message')?.focus());
-    // The read model follows a moment behind; refresh after it has caught up.
-    clearTimeout(refresh.current);
-    refresh.current = setTimeout(() => setReloads((n) => n + 1), 1500);
+    // The lists come from the read model, which follows a moment behind: reload them once it shows
+    // the program at the version the command answered with.
+    const ticket = (waiting.current += 1);
+    void readModelReaches(program.programId, program.version, () => waiting.current !== ticket).then((reached) => {
+      if (reached) setReloads((n) => n + 1);
+    });
   };
 
   return (
@@ -224,4 +228,19 @@ function ReportsToReview({ programs }: { programs: readonly ProgramView[] }): JS
       ))}
     </ul>
   );
+}
+
+/**
+ * Waits until the read model has the program at `version` (or later), asking again with a growing
+ * pause; false if `abandoned` says the wait is no longer wanted or the model never gets there.
+ */
+async function readModelReaches(programId: string, version: number, abandoned: () => boolean): Promise<boolean> {
+  for (let pauseMs = 100; pauseMs <= 6_400; pauseMs *= 2) {
+    if (abandoned()) return false;
+    const row = await getJson<ProgramPage>(`/v1/programs?limit=200`).catch(() => null);
+    const listed = row?.items.find((p) => p.programId === programId);
+    if (listed && listed.version >= version) return !abandoned();
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+  return false;
 }
