@@ -9,8 +9,8 @@ import { buildApiServer } from './server.js';
 const config = loadConfig();
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
 // Lazy: the API starts (and says so on /v1/health) even while Temporal is still coming up.
-const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
+const connection = Connection.lazy(config.temporal.connectionOptions);
+const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.payloadKeys) });
 const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
 // On a developer's machine the Temporal Web UI decodes payloads through this server (api/codec.ts).

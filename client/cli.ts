@@ -493,9 +493,9 @@ function report(error: unknown, io: Output, json: boolean): number {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const config = loadConfig();
   // Lazy: `token`, `list` and `import` do not talk to Temporal, and need not wait for it.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const connection = Connection.lazy(config.temporal.connectionOptions);
   const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.payloadKeys) });
   const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   const code = await runCli(
     process.argv.slice(2),

@@ -1,6 +1,7 @@
 /** Configuration from the environment, parsed once at start-up, with local defaults. */
 import { z } from 'zod';
 import { DEVELOPMENT_PAYLOAD_KEYS, parseEncryptionKeys } from '../client/payload-codec.js';
+import { loadTemporalTarget, type TemporalTarget } from '../client/temporal-connection.js';
 import { describeIssues } from '../domain/schemas.js';
 
 /**
@@ -11,8 +12,6 @@ export const DEVELOPMENT_JWT_SECRET = 'local-development-only-secret-never-use-i
 
 const configSchema = z
   .object({
-    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('development-programs'),
     DATABASE_URL: z
       .string()
@@ -64,7 +63,8 @@ const configSchema = z
     API_URL: API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`,
   }));
 
-export type Config = z.infer<typeof configSchema>;
+/** Temporal's address, namespace, TLS and API key come from its own configuration (client/temporal-connection.ts). */
+export type Config = z.infer<typeof configSchema> & { temporal: TemporalTarget };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
@@ -72,5 +72,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = describeIssues(parsed.error).map((i) => `  ${i.path}: ${i.message}`);
     throw new Error(`invalid configuration in the environment:\n${problems.join('\n')}`);
   }
-  return parsed.data;
+  return { ...parsed.data, temporal: loadTemporalTarget(env) };
 }

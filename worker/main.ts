@@ -12,10 +12,10 @@ const config = loadConfig();
 await migrate(config.DATABASE_URL);
 const db = new pg.Pool({ connectionString: config.DATABASE_URL, max: 10 });
 const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await NativeConnection.connect(config.temporal.connectionOptions);
 const worker = await createProgramWorker({
   connection,
-  namespace: config.TEMPORAL_NAMESPACE,
+  namespace: config.temporal.namespace,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   db,
   mailer,
@@ -26,7 +26,7 @@ const worker = await createProgramWorker({
 const projector = createProjector(db);
 projector.start();
 if (config.usingDevelopmentPayloadKey) console.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
-console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+console.log(`worker polling task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.temporal.describe()}`);
 try {
   await worker.run();
 } finally {
