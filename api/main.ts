@@ -18,7 +18,7 @@ const codec =
   config.NODE_ENV === 'production'
     ? undefined
     : { codec: new EncryptionCodec(config.payloadKeys), origins: [`http://127.0.0.1:${config.TEMPORAL_UI_PORT}`, `http://localhost:${config.TEMPORAL_UI_PORT}`] };
-const app = await buildApiServer({ programs, db, temporal, authSecret: config.AUTH_JWT_SECRET, logger: { level: 'info' }, ...(codec ? { codec } : {}) });
+const app = await buildApiServer({ programs, db, temporal, authSecret: config.AUTH_JWT_SECRET, logger: { level: 'info' }, metrics: true, ...(codec ? { codec } : {}) });
 if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
 }

@@ -69,6 +69,7 @@ import {
   withdrawalBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
+import { installOperations } from './operations.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -106,6 +107,8 @@ export interface ApiServerOptions {
   ui?: Omit<WebUiOptions, 'authSecret'>;
   /** The development codec endpoint for the Temporal Web UI (api/codec.ts); off when not given. */
   codec?: CodecRoutesOptions;
+  /** Prometheus metrics at GET /metrics (api/operations.ts); off when not set. */
+  metrics?: boolean;
 }
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
@@ -122,7 +125,7 @@ const validatorCompiler =
     return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
   };
 
-export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {}, codec }: ApiServerOptions): Promise<FastifyInstance> {
+export async function buildApiServer({ programs, db, temporal, authSecret, logger = false, ui = {}, codec, metrics = false }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
     logger,
@@ -237,6 +240,7 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
   }
 
   const api = app.withTypeProvider<ZodTypeProvider>();
+  installOperations(api, { db, temporal, metrics });
   const anyRole = { access: { kind: 'roles', roles: API_ROLES } } as const;
   const readers = anyRole; // which program a reader may see is decided per program
 
