@@ -18,6 +18,12 @@ const configSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
       .default('postgres://lap:lap@127.0.0.1:5432/lap'),
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
+    /** Worker Versioning: this worker's build id; unset, the worker is unversioned (the dev server's default). */
+    WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores').optional(),
+    /** Where the worker serves Prometheus metrics (the SDK's Runtime telemetry), e.g. 127.0.0.1:9464; off when unset. */
+    WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
+    /** Worker Versioning: the deployment every build of the program worker belongs to. */
+    WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores').default('development-programs'),
     /** The local Temporal Web UI's port: the development codec endpoint serves that origin. */
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
     NODE_ENV: z.string().optional(),

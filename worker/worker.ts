@@ -20,11 +20,17 @@ export interface ProgramWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Seals the payloads (client/payload-codec.ts); the development key's when not given. */
   dataConverter?: DataConverter;
+  /**
+   * Worker Versioning (docs/deployment.md, "Releases"): the deployment and this build's id. Programs
+   * are PINNED to the build they started on; a new build takes new programs once it is made current,
+   * and running ones move to it only by a deliberate, replay-tested step. Unversioned when not given.
+   */
+  deployment?: { deploymentName: string; buildId: string };
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
 }
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, tuning }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, deployment, tuning }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     dataConverter: dataConverter ?? developmentDataConverter(),
@@ -32,6 +38,9 @@ export function createProgramWorker({ connection, namespace, taskQueue, db, mail
     taskQueue,
     activities: createActivities({ db, mailer }),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    ...(deployment
+      ? { workerDeploymentOptions: { version: deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
     ...tuning,
   });
 }
