@@ -29,13 +29,13 @@ const db = createPool({ connectionString: config.DATABASE_URL, max: 10, name: 'a
 // quick retries of a failed call, not the default's ten: each call has a deadline of its own, and
 // an outage should come back to the client as a 503 in seconds.
 const connection = Connection.lazy({
-  address: config.TEMPORAL_ADDRESS,
+  ...config.temporal.connectionOptions,
   connectTimeout: '3 seconds',
   interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3, maxIntervalMs: () => 1_000 }))],
 });
 const temporal = new Client({
   connection,
-  namespace: config.TEMPORAL_NAMESPACE,
+  namespace: config.temporal.namespace,
   dataConverter: encryptingDataConverter(config.payloadKeys),
   interceptors: { workflow: [requestIdInterceptor()] },
 });
@@ -51,6 +51,7 @@ const app = await buildApiServer({
   temporal,
   authSecret: config.AUTH_JWT_SECRET,
   logger: log,
+  metrics: true,
   codec: { codec: new EncryptionCodec(config.payloadKeys), origins: [...new Set(webUiOrigins)] },
   development: config.development,
   idSecret: config.IMPORT_ID_SECRET,

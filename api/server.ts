@@ -88,6 +88,7 @@ import {
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 import type { OidcVerifier } from './oidc.js';
+import { installOperations } from './operations.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -140,6 +141,8 @@ export interface ApiServerOptions {
   /** The absolute URL the API is reached at, for URLs it hands out (PUBLIC_BASE_URL); the listening address when not given. */
   publicBaseUrl?: string;
   rateLimits?: RateLimits;
+  /** Prometheus metrics at GET /metrics (api/operations.ts); off when not set. */
+  metrics?: boolean;
 }
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
@@ -182,6 +185,7 @@ export async function buildApiServer({
   idSecret = createHmac('sha256', authSecret).update('program-ids/v1').digest('base64url'),
   publicBaseUrl,
   rateLimits = DEFAULT_RATE_LIMITS,
+  metrics = false,
 }: ApiServerOptions): Promise<FastifyInstance> {
   const queries = createQueries(db);
   const app = Fastify({
@@ -346,6 +350,7 @@ export async function buildApiServer({
   }
 
   const api = app.withTypeProvider<ZodTypeProvider>();
+  installOperations(api, { db, temporal, metrics });
   const anyRole = { access: { kind: 'roles', roles: API_ROLES } } as const;
   const readers = anyRole; // which program a reader may see is decided per program
 

@@ -514,10 +514,10 @@ function report(error: unknown, io: Output, json: boolean): number {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const config = loadConfig();
   // Lazy: `token`, `list` and `import` do not talk to Temporal, and need not wait for it.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const connection = Connection.lazy(config.temporal.connectionOptions);
   // Warnings only on stderr: the CLI's stdout is its answer.
   const db = createPool({ connectionString: config.DATABASE_URL, max: 2, name: 'cli', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter: encryptingDataConverter(config.payloadKeys) });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.payloadKeys) });
   const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
   const code = await runCli(
     process.argv.slice(2),

@@ -1,9 +1,14 @@
-/** Writes the production workflow bundle (the production worker loads it instead of bundling). */
+/**
+ * Writes the production workflow bundle (the production worker loads it instead of bundling):
+ * dist/workflow-bundle.js, or the path given as the first argument.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from './worker.js';
 
 const { code } = await bundleWorkflowCode({ workflowsPath });
-await mkdir('dist', { recursive: true });
-await writeFile('dist/workflow-bundle.js', code);
-console.log(`wrote dist/workflow-bundle.js (${(code.length / 1024).toFixed(0)} KiB)`);
+const output = process.argv[2] ?? 'dist/workflow-bundle.js';
+await mkdir(dirname(output), { recursive: true });
+await writeFile(output, code);
+console.log(`wrote ${output} (${(code.length / 1024).toFixed(0)} KiB)`);

@@ -1,6 +1,7 @@
 /** Configuration from the environment, parsed once at start-up, with local defaults. */
 import { z } from 'zod';
 import { DEVELOPMENT_PAYLOAD_KEYS, parseEncryptionKeys } from '../client/payload-codec.js';
+import { loadTemporalTarget, type TemporalTarget } from '../client/temporal-connection.js';
 import { describeIssues } from '../domain/schemas.js';
 
 /**
@@ -18,14 +19,18 @@ const PUBLISHED_PAYLOAD_KEYS: readonly Buffer[] = parseEncryptionKeys(DEVELOPMEN
 
 const configSchema = z
   .object({
-    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('development-programs'),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
       .default('postgres://lap:lap@127.0.0.1:5432/lap'),
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
+    /** Worker Versioning: this worker's build id; unset, the worker is unversioned (the dev server's default). */
+    WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores').optional(),
+    /** Where the worker serves Prometheus metrics (the SDK's Runtime telemetry), e.g. 127.0.0.1:9464; off when unset. */
+    WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
+    /** Worker Versioning: the deployment every build of the program worker belongs to. */
+    WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores').default('development-programs'),
     /** The local Temporal Web UI's port: the development codec endpoint serves that origin. */
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
     /** Only `development` turns development mode on (development sign-in, published defaults); anything else is production. */
@@ -82,7 +87,8 @@ const configSchema = z
     };
   });
 
-export type Config = z.infer<typeof configSchema>;
+/** Temporal's address, namespace, TLS and API key come from its own configuration (client/temporal-connection.ts). */
+export type Config = z.infer<typeof configSchema> & { temporal: TemporalTarget };
 
 /**
  * The configuration of a tool (CLI, migrations): published development defaults fill what is unset,
@@ -91,7 +97,7 @@ export type Config = z.infer<typeof configSchema>;
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) throw configurationError(describeIssues(parsed.error));
-  return parsed.data;
+  return { ...parsed.data, temporal: loadTemporalTarget(env) };
 }
 
 /** The secrets and keys a server may need; each server names those it uses. */

@@ -31,6 +31,8 @@ const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', 
 Runtime.install({
   shutdownSignals: [],
   logger: new DefaultLogger('INFO', ({ level, message, meta }) => log[pinoLevel[level]]({ ...meta }, message)),
+  // Worker, poller and workflow-task metrics for Prometheus (docs/deployment.md, "Observability").
+  ...(config.WORKER_METRICS_ADDRESS ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } } : {}),
 });
 
 let stopping = false;
@@ -58,19 +60,23 @@ let delayMs = 500;
 while (!stopping) {
   let connection: NativeConnection | undefined;
   try {
-    connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+    connection = await NativeConnection.connect(config.temporal.connectionOptions);
     const worker = await createProgramWorker({
       connection,
-      namespace: config.TEMPORAL_NAMESPACE,
+      namespace: config.temporal.namespace,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       db,
       mailer,
       dataConverter: encryptingDataConverter(config.payloadKeys),
+      ...(config.WORKER_BUILD_ID ? { deployment: { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID } } : {}),
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     });
     current = worker;
     if (stopping) worker.shutdown();
-    log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker polling');
+    log.info(
+      { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporal.describe(), ...(config.WORKER_BUILD_ID ? { build: `${config.WORKER_DEPLOYMENT_NAME}:${config.WORKER_BUILD_ID}` } : {}) },
+      'worker polling',
+    );
     delayMs = 500;
     await worker.run();
   } catch (error) {

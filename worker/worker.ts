@@ -20,6 +20,12 @@ export interface ProgramWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Seals the payloads (client/payload-codec.ts); the development key's when not given. */
   dataConverter?: DataConverter;
+  /**
+   * Worker Versioning (docs/deployment.md, "Releases"): the deployment and this build's id. Programs
+   * are PINNED to the build they started on; a new build takes new programs once it is made current,
+   * and running ones move to it only by a deliberate, replay-tested step. Unversioned when not given.
+   */
+  deployment?: { deploymentName: string; buildId: string };
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
   /** Replaces activities (tests: one that fails on purpose). */
@@ -33,7 +39,7 @@ export interface ProgramWorkerOptions {
  */
 const DEFAULT_TUNING = { stickyQueueScheduleToStartTimeout: '3 seconds', shutdownGraceTime: '20 seconds' } as const;
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, tuning, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, deployment, tuning, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     dataConverter: dataConverter ?? developmentDataConverter(),
@@ -42,6 +48,9 @@ export function createProgramWorker({ connection, namespace, taskQueue, db, mail
     activities: { ...createActivities({ db, mailer }), ...activityOverrides },
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     ...DEFAULT_TUNING,
+    ...(deployment
+      ? { workerDeploymentOptions: { version: deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }
+      : {}),
     ...tuning,
   });
 }
