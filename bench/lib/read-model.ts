@@ -2,7 +2,8 @@
  * A read model of many programs for the read benchmarks, without Temporal: each program is lived by
  * the domain's own decide/evolve (enrollment, sign-offs, ratings, the clock) from its appointment to
  * today, then written into rm_programs and rm_milestones as the projector writes them. Programs are
- * spread over four years of appointments, twelve agencies, 400 supervisors and the catalogue's classes.
+ * spread over four years of appointments, twelve agencies, the catalogue's classes, 25 trainees to a
+ * supervisor and 100 to a program manager.
  */
 import type pg from 'pg';
 import { programRow } from '../../db/projections.js';
@@ -86,8 +87,10 @@ export function buildPrograms(count: number, offset = 0): ProgramState[] {
     state.programId = `p-bench-${n}`;
     state.enrollment.trainee.employeeId = `E9${n}`;
     state.enrollment.agency = AGENCIES[i % AGENCIES.length] ?? 'OPM';
-    state.enrollment.supervisorId = `sup-${String(i % 400).padStart(4, '0')}`;
-    state.enrollment.programManagerId = `pm-${String(i % 100).padStart(4, '0')}`;
+    // A supervisor has 25 trainees and a program manager 100, however many programs there are in all:
+    // more programs means more staff, so one person's inbox measures the cost of the total alone.
+    state.enrollment.supervisorId = `sup-${String(Math.floor(i / 25)).padStart(4, '0')}`;
+    state.enrollment.programManagerId = `pm-${String(Math.floor(i / 100)).padStart(4, '0')}`;
     programs.push(state);
   }
   console.error(`simulated ${templates.size} distinct programs, copied into ${count}`);
