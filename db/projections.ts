@@ -358,7 +358,7 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
         progress = await applyAll(client, progress.checkpoint, REBUILD, batchSize * 10, progress.applied, report);
         await adoptIndexNames(client, LIVE.milestones, REBUILD.milestones);
         await adoptIndexNames(client, LIVE.programs, REBUILD.programs);
-        await client.query('SELECT rm_program_counts_attach()'); // db/migrations/004: counts follow the new table
+        await client.query('SELECT rm_program_counts_attach()'); // db/migrations/010: counts follow the new table
         await saveCheckpoint(client, progress.checkpoint);
         return { applied: progress.applied };
       });

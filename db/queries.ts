@@ -168,7 +168,7 @@ export function createQueries(db: Pool) {
 
     /**
      * Program counts by status for a dashboard (every status present, zero when none): from the counts
-     * the database keeps by agency (db/migrations/004), or from the caller's own programs.
+     * the database keeps by agency (db/migrations/010), or from the caller's own programs.
      */
     async countsByStatus(filter: Pick<ProgramListFilter, 'agency' | 'assignedTo'> = {}): Promise<Record<ProgramStatus, number>> {
       const { rows } = filter.assignedTo
