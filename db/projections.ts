@@ -3,8 +3,8 @@
  * `evolve` the workflow uses (rules are not written twice).
  *
  * Commit order. Events are read by (transaction_id, position), and only from transactions older than
- * the oldest one still running (pg_snapshot_xmin). Ordering by a sequence alone would skip an event
- * whose transaction took its sequence number early but committed after a later one was read.
+ * the oldest one still running in this database (see readAfter). Ordering by a sequence alone would
+ * skip an event whose transaction took its sequence number early but committed after a later one was read.
  *
  * Exactly once. The checkpoint is written in the same transaction as the rows it covers, and each
  * program row keeps the version it has applied: an event seen twice changes nothing.
@@ -68,14 +68,28 @@ function toDomainEvent(row: LogRow): ProgramEvent {
   return event as ProgramEvent; // type checked above; data is what the workflow wrote for that type
 }
 
-/** The next events in commit order after `after`, from finished transactions only. */
+/**
+ * The next events in commit order after `after`, from finished transactions only. The horizon is the
+ * oldest transaction still running in this statement's snapshot, leaving out those known to belong to
+ * another database (they cannot append here): a long transaction elsewhere on the server holds
+ * nothing back. A transaction not found in pg_stat_activity (ended since, or not visible to this
+ * role) still counts, so the horizon errs on the side of waiting.
+ */
 async function readAfter(db: Pool | PoolClient, after: Checkpoint, limit: number): Promise<LogRow[]> {
   const { rows } = await db.query<LogRow>(
-    `SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
+    `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+          horizon AS (
+            SELECT coalesce(
+                     (SELECT min(x) FROM pg_snapshot_xip(s) AS x
+                       WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                          WHERE a.backend_xid = x::xid AND a.datname IS DISTINCT FROM current_database())),
+                     pg_snapshot_xmax(s)) AS h
+              FROM snapshot)
+     SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
             transaction_id::text AS transaction_id_text, position::text AS position_text
-       FROM program_events
+       FROM program_events, horizon
       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND transaction_id < horizon.h
       ORDER BY transaction_id, position
       LIMIT $3`,
     [after.transactionId, after.position, limit],
@@ -274,6 +288,7 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let tick = (): void => {};
 
   /** Applies every event committed so far; returns how many it read. */
   async function runOnce(): Promise<number> {
@@ -322,17 +337,45 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
     runOnce,
     catchUp,
 
-    /** Polls the log until stopped; an error is reported and retried on the next tick. */
+    /**
+     * Polls the log until stopped; an error is reported and retried on the next tick. `wake` runs a
+     * tick at once (db/notifications.ts calls it when events are appended), so the interval is only
+     * the fallback for a missed notification.
+     */
     start(intervalMs = 250, onError: (error: unknown) => void = (e) => console.error('projection failed:', e)): void {
       stopped = false;
-      const tick = (): void => {
+      let busy = false;
+      let again = false;
+      tick = (): void => {
+        if (stopped) return;
+        if (busy) {
+          again = true; // appended while a pass was running: one more pass right after it
+          return;
+        }
+        if (timer) clearTimeout(timer);
+        busy = true;
         running = runOnce()
           .catch(onError)
           .finally(() => {
-            if (!stopped) timer = setTimeout(tick, intervalMs);
+            busy = false;
+            if (stopped) return;
+            if (again) {
+              again = false;
+              tick();
+            } else timer = setTimeout(tick, intervalMs);
           });
       };
       tick();
+    },
+
+    /** Reads the log now rather than at the next poll (a no-op unless started). */
+    wake(): void {
+      tick();
+    },
+
+    /** Settles when the pass under way, if any, is over. */
+    async idle(): Promise<void> {
+      await running;
     },
 
     async stop(): Promise<void> {

@@ -80,4 +80,15 @@ CREATE INDEX rm_programs_open_by_cap ON rm_programs (latest_completion_date, pro
 CREATE INDEX rm_programs_open_overdue ON rm_programs (latest_completion_date, program_id)
   WHERE status IN ('active', 'awaiting-minimum') AND overdue_milestones > 0;
 
+-- Projectors wake on a notification when events are appended, instead of waiting for their next
+-- poll; NOTIFY is delivered at commit, once per transaction and channel.
+CREATE FUNCTION program_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('program_events', '');
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER program_events_notify AFTER INSERT ON program_events
+  FOR EACH STATEMENT EXECUTE FUNCTION program_events_notify();
+
 -- Down Migration

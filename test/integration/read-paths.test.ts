@@ -7,12 +7,14 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendEvents } from '../../db/event-store.js';
+import { listenForAppends } from '../../db/notifications.js';
 import { createProjector, type Projector } from '../../db/projections.js';
 import { createQueries } from '../../db/queries.js';
 import { addDays, addMonths } from '../../domain/dates.js';
 import { defaultPolicy } from '../../domain/policy.js';
 import { decideEnrollment, execute, replay, stamp, type Actor, type ProgramCommand, type ProgramEvent, type ProgramState } from '../../domain/program.js';
 import { findTargetClass } from '../../domain/target-classes.js';
+import { eventually } from '../api/harness.js';
 import { createScratchDatabase, enrollmentFixture, hr, supervisor, type ScratchDatabase } from './harness.js';
 
 let scratch: ScratchDatabase;
@@ -155,5 +157,43 @@ describe('the at-risk list', () => {
       expect(listed.map((p) => p.program.programId)).toEqual(rows.map((r) => r.program_id));
     }
     expect((await queries.atRisk(TODAY)).length).toBeGreaterThan(3);
+  });
+});
+
+describe('the projector', () => {
+  it('reads past a transaction held open in another database on the same server', async () => {
+    const elsewhere = await createScratchDatabase('read_paths_elsewhere');
+    const holder = await elsewhere.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_current_xact_id()'); // a transaction id, as a writer there has
+      const stream = new ProgramStream('p-held', '2027-01-04', 'OPM');
+      await appendEvents(db, stream.next());
+      expect(await projector.runOnce()).toBe(stream.events.length);
+      await holder.query('ROLLBACK');
+    } finally {
+      holder.release();
+      await elsewhere.drop();
+    }
+  });
+
+  it('wakes when events are appended instead of waiting for its next poll', async () => {
+    const live = createProjector(db);
+    const listener = listenForAppends(scratch.url, () => live.wake());
+    try {
+      await listener.listening;
+      live.start(3_600_000); // one pass now, the next poll in an hour: only a notification brings the row sooner
+      await live.idle();
+      const stream = new ProgramStream('p-woken', '2027-01-05', 'DOL');
+      await appendEvents(db, stream.next());
+      await eventually(
+        () => db.query('SELECT 1 FROM rm_programs WHERE program_id = $1', ['p-woken']),
+        (r) => r.rowCount === 1,
+        'the appended program in the read model',
+      );
+    } finally {
+      await listener.stop();
+      await live.stop();
+    }
   });
 });
