@@ -48,11 +48,17 @@ export async function createScratchDatabase(prefix: string): Promise<{ url: stri
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    /** Drops the database; a failure is reported, not thrown, so it never hides the benchmark's own error. */
     async drop() {
       const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
+      try {
+        await again.connect();
+        await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } catch (error) {
+        console.error(`[bench] could not drop the scratch database ${name}: ${(error as Error).message}`);
+      } finally {
+        await again.end().catch(() => {});
+      }
     },
   };
 }
