@@ -8,9 +8,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Queries } from '../db/queries.js';
-import { civilDateInNewYork, daysBetween, type CivilDate } from '../domain/dates.js';
-import type { ProgramView } from '../domain/view.js';
+import type { OpenMilestone, Queries } from '../db/queries.js';
+import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import type { Dashboard, Inbox, InboxItem, Me, OwnPrograms } from '../ui/src/api-types.js';
 import { ASSIGNED_ROLES, listingScope, type Principal } from './auth.js';
 import { forbidden } from './errors.js';
@@ -18,8 +17,8 @@ import { errorResponse, listProgramsQuery, programResponse } from './schemas.js'
 
 /** At-risk programs on one dashboard; the list filtered by `capBefore` shows the rest. */
 export const DASHBOARD_AT_RISK_LIMIT = 50;
-/** An inbox reads at most this many of the caller's active programs (pages of 200). */
-const INBOX_MAX_PAGES = 10;
+/** An inbox lists at most this many milestones, overdue first. */
+export const INBOX_LIMIT = 500;
 
 const date = z.iso.date();
 const roleSchema = z.enum(['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor']);
@@ -72,7 +71,7 @@ export const inboxResponse = z
         }),
       )
       .describe('Overdue first, then by due date'),
-    truncated: z.boolean().describe(`The caller has more than ${INBOX_MAX_PAGES * 200} active programs; only the first were read`),
+    truncated: z.boolean().describe(`More than ${INBOX_LIMIT} milestones await the caller; the first ${INBOX_LIMIT} are listed`),
   })
   .meta({ id: 'Inbox' });
 
@@ -163,48 +162,24 @@ export async function dashboardRoutes(app: FastifyInstance, { queries, today = (
       const principal = principalOf(request);
       const asOf = today();
       // Only an active program has milestones left to sign: awaiting-minimum means all are signed.
-      const programs: ProgramView[] = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await queries.listPrograms({ assignedTo: principal.id, status: 'active', limit: 200, ...(cursor ? { cursor } : {}) });
-        programs.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-        pages += 1;
-      } while (cursor && pages < INBOX_MAX_PAGES);
-      return { asOf, items: inboxItems(principal, programs, asOf), truncated: cursor !== undefined };
+      const rows = await queries.openMilestones(principal.id, asOf, INBOX_LIMIT + 1);
+      return { asOf, items: rows.slice(0, INBOX_LIMIT).map((row) => inboxItem(principal, row)), truncated: rows.length > INBOX_LIMIT };
     },
   );
 }
 
-/** The unsigned milestones of these programs, overdue first, then by due date. */
-export function inboxItems(principal: Principal, programs: readonly ProgramView[], asOf: CivilDate): InboxItem[] {
-  const items = programs.flatMap((program) =>
-    program.milestones.flatMap((milestone): InboxItem[] => {
-      if (milestone.status === 'signed-off') return [];
-      // The overdue event follows the due date by up to a timer tick; the inbox reckons from today.
-      const overdue = milestone.status === 'overdue' || milestone.dueDate < asOf;
-      return [
-        {
-          programId: program.programId,
-          traineeEmployeeId: program.traineeEmployeeId,
-          agency: program.agency,
-          targetClassCode: program.targetClassCode,
-          as: principal.id === program.supervisorId && principal.roles.includes('supervisor') ? 'supervisor' : 'program-manager',
-          milestone: { id: milestone.id, title: milestone.title, dueDate: milestone.dueDate, status: overdue ? 'overdue' : 'pending' },
-          daysUntilDue: daysBetween(asOf, milestone.dueDate),
-        },
-      ];
-    }),
-  );
-  const rank = (item: InboxItem): number => (item.milestone.status === 'overdue' ? 0 : 1);
-  return items.sort(
-    (a, b) =>
-      rank(a) - rank(b) ||
-      a.milestone.dueDate.localeCompare(b.milestone.dueDate) ||
-      a.programId.localeCompare(b.programId) ||
-      a.milestone.id.localeCompare(b.milestone.id),
-  );
+/** An open milestone as the caller's inbox shows it, in the role they sign off in on its program. */
+function inboxItem(principal: Principal, row: OpenMilestone): InboxItem {
+  return {
+    programId: row.programId,
+    traineeEmployeeId: row.traineeEmployeeId,
+    agency: row.agency,
+    targetClassCode: row.targetClassCode,
+    as: principal.id === row.supervisorId && principal.roles.includes('supervisor') ? 'supervisor' : 'program-manager',
+    // The overdue event follows the due date by up to a timer tick; the inbox reckons from today.
+    milestone: { id: row.milestoneId, title: row.title, dueDate: row.dueDate, status: row.overdue ? 'overdue' : 'pending' },
+    daysUntilDue: row.daysUntilDue,
+  };
 }
 
 function principalOf(request: FastifyRequest): Principal {

@@ -3,7 +3,7 @@
  * the programs projection from them, each reported as events/s next to a baseline measured in the
  * same run: a plain COPY of the same rows into an unindexed table.
  *
- *   npx tsx bench/event-store.ts [events] [--concurrency 4] [--batch 1000]
+ *   npx tsx bench/event-store.ts [events] [--concurrency 4] [--batch 1000] [--out result.json]
  *
  * Runs in a scratch database of its own (dropped at the end).
  */
@@ -25,7 +25,7 @@ import { findTargetClass } from '../domain/target-classes.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { concurrency: { type: 'string', default: '4' }, batch: { type: 'string', default: '1000' } },
+  options: { concurrency: { type: 'string', default: '4' }, batch: { type: 'string', default: '1000' }, out: { type: 'string' } },
 });
 const totalEvents = Number(positionals[0] ?? 1_000_000);
 const concurrency = Number(values.concurrency);
@@ -189,7 +189,7 @@ try {
   console.log(`COPY (baseline)   ${copySeconds.toFixed(1)} s  ${rate(totalEvents, copySeconds)}`);
   console.log(`append            ${appendSeconds.toFixed(1)} s  ${rate(totalEvents, appendSeconds)}  = ${(result.append.ratioToCopy * 100).toFixed(0)}% of COPY (target 25%)`);
   console.log(`rebuild programs  ${rebuildSeconds.toFixed(1)} s  ${rate(totalEvents, rebuildSeconds)}  = ${(result.rebuild.ratioToCopy * 100).toFixed(0)}% of COPY (target 20%)`);
-  await writeFile(join(process.cwd(), 'bench', 'event-store.last.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(values.out ?? join(process.cwd(), 'bench', 'event-store.last.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await pool.end();
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

@@ -3,8 +3,8 @@
  * `evolve` the workflow uses (rules are not written twice).
  *
  * Commit order. Events are read by (transaction_id, position), and only from transactions older than
- * the oldest one still running (pg_snapshot_xmin). Ordering by a sequence alone would skip an event
- * whose transaction took its sequence number early but committed after a later one was read.
+ * the oldest one still running in this database (see readAfter). Ordering by a sequence alone would
+ * skip an event whose transaction took its sequence number early but committed after a later one was read.
  *
  * Exactly once. The checkpoint is written in the same transaction as the rows it covers, and each
  * program row keeps the version it has applied: an event seen twice changes nothing.
@@ -68,14 +68,28 @@ function toDomainEvent(row: LogRow): ProgramEvent {
   return event as ProgramEvent; // type checked above; data is what the workflow wrote for that type
 }
 
-/** The next events in commit order after `after`, from finished transactions only. */
+/**
+ * The next events in commit order after `after`, from finished transactions only. The horizon is the
+ * oldest transaction still running in this statement's snapshot, leaving out those known to belong to
+ * another database (they cannot append here): a long transaction elsewhere on the server holds
+ * nothing back. A transaction not found in pg_stat_activity (ended since, or not visible to this
+ * role) still counts, so the horizon errs on the side of waiting.
+ */
 async function readAfter(db: Pool | PoolClient, after: Checkpoint, limit: number): Promise<LogRow[]> {
   const { rows } = await db.query<LogRow>(
-    `SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
+    `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+          horizon AS (
+            SELECT coalesce(
+                     (SELECT min(x) FROM pg_snapshot_xip(s) AS x
+                       WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                          WHERE a.backend_xid = x::xid AND a.datname IS DISTINCT FROM current_database())),
+                     pg_snapshot_xmax(s)) AS h
+              FROM snapshot)
+     SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
             transaction_id::text AS transaction_id_text, position::text AS position_text
-       FROM program_events
+       FROM program_events, horizon
       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-        AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        AND transaction_id < horizon.h
       ORDER BY transaction_id, position
       LIMIT $3`,
     [after.transactionId, after.position, limit],
@@ -274,6 +288,7 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let tick = (): void => {};
 
   /** Applies every event committed so far; returns how many it read. */
   async function runOnce(): Promise<number> {
@@ -325,12 +340,23 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
     /**
      * Polls the log until stopped. A failed step (the database restarting, say) is reported and
      * tried again, waiting longer after each failure in a row (up to 5 s); the checkpoint is where
-     * the last committed step left it, so nothing is skipped or applied twice.
+     * the last committed step left it, so nothing is skipped or applied twice. `wake` runs a step at
+     * once (db/notifications.ts calls it when events are appended), so the interval is only the
+     * fallback for a missed notification.
      */
     start(intervalMs = 250, onError: (error: unknown) => void = (e) => console.error('projection failed:', e)): void {
       stopped = false;
       let failuresInARow = 0;
-      const tick = (): void => {
+      let busy = false;
+      let again = false;
+      tick = (): void => {
+        if (stopped) return;
+        if (busy) {
+          again = true; // appended while a step was running: one more step right after it
+          return;
+        }
+        if (timer) clearTimeout(timer);
+        busy = true;
         running = runOnce()
           .then(
             () => {
@@ -342,11 +368,28 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
             },
           )
           .finally(() => {
+            busy = false;
+            if (stopped) return;
+            if (again && failuresInARow === 0) {
+              again = false;
+              tick();
+              return;
+            }
             const delay = failuresInARow === 0 ? intervalMs : Math.min(intervalMs * 2 ** failuresInARow, 5_000);
-            if (!stopped) timer = setTimeout(tick, delay);
+            timer = setTimeout(tick, delay);
           });
       };
       tick();
+    },
+
+    /** Reads the log now rather than at the next poll (a no-op unless started). */
+    wake(): void {
+      tick();
+    },
+
+    /** Settles when the pass under way, if any, is over. */
+    async idle(): Promise<void> {
+      await running;
     },
 
     async stop(): Promise<void> {
@@ -372,6 +415,7 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
         progress = await applyAll(client, progress.checkpoint, REBUILD, batchSize * 10, progress.applied, report);
         await adoptIndexNames(client, LIVE.milestones, REBUILD.milestones);
         await adoptIndexNames(client, LIVE.programs, REBUILD.programs);
+        await client.query('SELECT rm_program_counts_attach()'); // db/migrations/010: counts follow the new table
         await saveCheckpoint(client, progress.checkpoint);
         return { applied: progress.applied };
       });

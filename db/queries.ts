@@ -53,6 +53,20 @@ export interface NoticeRecord {
   body: string;
 }
 
+/** An unsigned milestone of an active program, with what an inbox shows of its program. */
+export interface OpenMilestone {
+  programId: string;
+  traineeEmployeeId: string;
+  agency: string;
+  targetClassCode: string;
+  supervisorId: string;
+  milestoneId: string;
+  title: string;
+  dueDate: CivilDate;
+  overdue: boolean;
+  daysUntilDue: number;
+}
+
 export interface AtRiskProgram {
   program: ProgramView;
   reasons: ('cap-within-90-days' | 'overdue-milestones')[];
@@ -162,29 +176,49 @@ export function createQueries(db: Pool) {
       return rows[0] ?? null;
     },
 
-    /** Program counts by status for a dashboard (every status present, zero when none). */
+    /**
+     * Program counts by status for a dashboard (every status present, zero when none): from the counts
+     * the database keeps by agency (db/migrations/010), or from the caller's own programs.
+     */
     async countsByStatus(filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> = {}): Promise<Record<ProgramStatus, number>> {
-      const { rows } = await db.query<{ status: ProgramStatus; count: string }>(
-        `SELECT status, count(*) AS count FROM rm_programs
-          WHERE ($1::text IS NULL OR agency = $1) AND ($2::text IS NULL OR supervisor_id = $2 OR program_manager_id = $2)
-            AND ($3::text[] IS NULL OR agency = ANY($3::text[]))
-          GROUP BY status`,
-        [filter.agency ?? null, filter.assignedTo ?? null, filter.agencies ?? null],
-      );
+      const { rows } = filter.assignedTo
+        ? await db.query<{ status: ProgramStatus; count: string }>(
+            `SELECT status, count(*) AS count FROM rm_programs
+              WHERE (supervisor_id = $1 OR program_manager_id = $1) AND ($2::text IS NULL OR agency = $2)
+                AND ($3::text[] IS NULL OR agency = ANY($3::text[]))
+              GROUP BY status`,
+            [filter.assignedTo, filter.agency ?? null, filter.agencies ?? null],
+          )
+        : await db.query<{ status: ProgramStatus; count: string }>(
+            `SELECT status, sum(n) AS count FROM rm_program_counts
+              WHERE ($1::text IS NULL OR agency = $1) AND ($2::text[] IS NULL OR agency = ANY($2::text[]))
+              GROUP BY status`,
+            [filter.agency ?? null, filter.agencies ?? null],
+          );
       const counts: Record<ProgramStatus, number> = { active: 0, 'awaiting-minimum': 0, reclassified: 0, expired: 0, ended: 0 };
       for (const row of rows) counts[row.status] = Number(row.count);
       return counts;
     },
 
-    /** Open programs whose cap is within 90 days of `today`, or that have overdue milestones. */
+    /**
+     * Open programs whose cap is within 90 days of `today`, or that have overdue milestones, earliest
+     * cap first. Each half is a range scan of its own partial index that stops at the limit.
+     */
     async atRisk(today: CivilDate, filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> & { limit?: number } = {}): Promise<AtRiskProgram[]> {
+      const scope = `($2::text IS NULL OR agency = $2) AND ($3::text IS NULL OR supervisor_id = $3 OR program_manager_id = $3)
+                     AND ($5::text[] IS NULL OR agency = ANY($5::text[]))`;
+      const open = `status IN ('active', 'awaiting-minimum')`;
       const { rows } = await db.query<{ view: ProgramView; state: ProgramState; cap_soon: boolean; overdue: boolean }>(
         `SELECT view, state, latest_completion_date <= $1::date + 90 AS cap_soon, overdue_milestones > 0 AS overdue
            FROM rm_programs
-          WHERE status IN ('active', 'awaiting-minimum')
-            AND (latest_completion_date <= $1::date + 90 OR overdue_milestones > 0)
-            AND ($2::text IS NULL OR agency = $2) AND ($3::text IS NULL OR supervisor_id = $3 OR program_manager_id = $3)
-            AND ($5::text[] IS NULL OR agency = ANY($5::text[]))
+          WHERE program_id IN (
+                  (SELECT program_id FROM rm_programs
+                    WHERE ${open} AND latest_completion_date <= $1::date + 90 AND ${scope}
+                    ORDER BY latest_completion_date, program_id LIMIT $4)
+                  UNION
+                  (SELECT program_id FROM rm_programs
+                    WHERE ${open} AND overdue_milestones > 0 AND ${scope}
+                    ORDER BY latest_completion_date, program_id LIMIT $4))
           ORDER BY latest_completion_date, program_id
           LIMIT $4`,
         [today, filter.agency ?? null, filter.assignedTo ?? null, Math.min(filter.limit ?? 100, MAX_PAGE_SIZE), filter.agencies ?? null],
@@ -193,6 +227,27 @@ export function createQueries(db: Pool) {
         program: current(r.view, r.state),
         reasons: [...(r.cap_soon ? (['cap-within-90-days'] as const) : []), ...(r.overdue ? (['overdue-milestones'] as const) : [])],
       }));
+    },
+
+    /**
+     * The unsigned milestones of the active programs a person supervises or manages, overdue first
+     * (by status or by a due date before `today`), then by due date: one query over the open
+     * milestones of their own programs, whatever the number of programs in all.
+     */
+    async openMilestones(assignedTo: string, today: CivilDate, limit: number): Promise<OpenMilestone[]> {
+      const { rows } = await db.query<OpenMilestone>(
+        `SELECT p.program_id AS "programId", p.trainee_employee_id AS "traineeEmployeeId", p.agency,
+                p.target_class_code AS "targetClassCode", p.supervisor_id AS "supervisorId",
+                m.milestone_id AS "milestoneId", m.title, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
+                (m.status = 'overdue' OR m.due_date < $2::date) AS overdue, (m.due_date - $2::date) AS "daysUntilDue"
+           FROM rm_programs p
+           JOIN rm_milestones m ON m.program_id = p.program_id AND m.status <> 'signed-off'
+          WHERE p.status = 'active' AND (p.supervisor_id = $1 OR p.program_manager_id = $1)
+          ORDER BY (m.status = 'overdue' OR m.due_date < $2::date) DESC, m.due_date, p.program_id, m.milestone_id
+          LIMIT $3`,
+        [assignedTo, today, limit],
+      );
+      return rows;
     },
   };
 }

@@ -39,6 +39,8 @@ DO \$\$ BEGIN
   -- Tests create and drop scratch databases of their own.
   ALTER ROLE $DB_USER CREATEDB;
 END \$\$;
+-- The projector tells other databases' transactions from its own by pg_stat_activity (db/projections.ts).
+GRANT pg_read_all_stats TO $DB_USER;
 SQL
   local db
   for db in $DB_NAMES; do

@@ -10,6 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { createSmtpMailer } from '../activities/mailer.js';
 import { encryptingDataConverter } from '../client/payload-codec.js';
 import { migrate } from '../db/migrate.js';
+import { listenForAppends } from '../db/notifications.js';
 import { createPool, withBackoff } from '../db/pool.js';
 import { createProjector } from '../db/projections.js';
 import { loadServerConfig } from './config.js';
@@ -41,8 +42,13 @@ await withBackoff('applying the migrations', () => migrate(config.DATABASE_URL),
 const db = createPool({ connectionString: config.DATABASE_URL, max: 10, name: 'worker', log });
 const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM });
 // The read model follows the event log in this process; several workers may run it side by side.
+// It reads when events are appended (LISTEN/NOTIFY) and polls every second in case a wake-up is missed.
 const projector = createProjector(db);
-projector.start(250, (error) => log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'projection step failed; retrying'));
+// It reads when events are appended (LISTEN/NOTIFY) and polls every second in case a wake-up is missed.
+projector.start(1_000, (error) => log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'projection step failed; retrying'));
+const appends = listenForAppends(config.DATABASE_URL, () => projector.wake(), (error) =>
+  log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'listening for appended events failed; listening again'),
+);
 if (config.usingDevelopmentPayloadKey) log.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
 
 let current: { shutdown(): void } | undefined;
@@ -89,6 +95,7 @@ while (!stopping) {
     await connection?.close().catch(() => undefined);
   }
 }
+await appends.stop();
 await projector.stop();
 mailer.close();
 await db.end();

@@ -5,7 +5,6 @@
  * checked against the OpenAPI document the server serves.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inboxItems } from '../../api/dashboard.js';
 import { buildApiServer } from '../../api/server.js';
 import { addDays, addMonths, daysBetween } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
@@ -156,17 +155,28 @@ describe('GET /v1/inbox', () => {
     expect((await stack.call('GET', '/v1/inbox', { token: hrToken })).status).toBe(403);
   });
 
-  it('counts a milestone past its due date as overdue before the overdue event is recorded', () => {
+  it('counts a milestone past its due date as overdue before the overdue event is recorded', async () => {
+    // The read model as the projector leaves it between a due date and the timer tick that records
+    // the overdue event: a copy of a projected program under a supervisor of its own.
     const asOf = today();
-    const program: ProgramView = {
-      ...early,
-      milestones: [
-        { id: 'a', title: 'Due later', dueDate: addDays(asOf, 5), status: 'pending' },
-        { id: 'b', title: 'Due yesterday', dueDate: addDays(asOf, -1), status: 'pending' },
-        { id: 'c', title: 'Done', dueDate: addDays(asOf, -9), status: 'signed-off', signedOffBy: supervisorId, signedOffOn: asOf },
-      ],
-    };
-    const items = inboxItems({ id: supervisorId, roles: ['supervisor'] }, [program], asOf);
+    const supervisor = uniqueId('sup');
+    const copy = uniqueId('p');
+    await stack.db.query(
+      `INSERT INTO rm_programs (program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
+         appointment_date, earliest_reclassification_date, latest_completion_date, overdue_milestones, meets_target_class, state, view)
+       SELECT $2, version, status, agency, target_class_code, $3, program_manager_id, trainee_employee_id, appointment_date,
+              earliest_reclassification_date, latest_completion_date, overdue_milestones, meets_target_class, state, view
+         FROM rm_programs WHERE program_id = $1`,
+      [early.programId, copy, supervisor],
+    );
+    await stack.db.query(
+      `INSERT INTO rm_milestones (program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on) VALUES
+         ($1, 'a', 'Due later', $2::date + 5, 'pending', NULL, NULL),
+         ($1, 'b', 'Due yesterday', $2::date - 1, 'pending', NULL, NULL),
+         ($1, 'c', 'Done', $2::date - 9, 'signed-off', $3, $2::date)`,
+      [copy, asOf, supervisor],
+    );
+    const items = (await inboxOf(supervisor, 'supervisor')).items;
     expect(items.map((i) => [i.milestone.id, i.milestone.status, i.daysUntilDue])).toEqual([
       ['b', 'overdue', -1],
       ['a', 'pending', 5],

@@ -1,0 +1,477 @@
+/**
+ * `npm run bench`: every path beside its floor, measured in the same run on the same servers, as one
+ * table of ratios (the targets of issue 13). No test asserts a time; this prints and records.
+ *
+ *   npx tsx bench/run.ts [--enrollments 500] [--small 10000] [--large 100000] [--events 200000] [--only writes,reads,rebuild,cli]
+ *
+ * - Writes: the project's API, worker and Temporal dev server started as production starts them
+ *   (bench/lib/stack.ts). The floor is a bare workflow with one Update and one activity that inserts
+ *   one row (bench/floor), on the same server, started by the same harness at the same concurrency.
+ * - Projection lag: from each enrollment's 201 to its row in the read model, during the enrollment
+ *   load, and again while another database on the same server holds a transaction open.
+ * - Reads: the API in this process over a read model of `small`, then `large`, simulated programs;
+ *   every SQL statement the API sends for a request is recorded and run again by `pg` directly as
+ *   that request's floor, and EXPLAINed at the large size.
+ * - Rebuild: bench/event-store.ts (rebuild of the programs projection beside a COPY of the same rows).
+ * - CLI: one command's wall time beside the same call made in this process.
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { mintToken } from '../api/auth.js';
+import { buildApiServer } from '../api/server.js';
+import { encryptingDataConverter, parseEncryptionKeys } from '../client/payload-codec.js';
+import { createProgramClient } from '../client/programs.js';
+import { migrate } from '../db/migrate.js';
+import { addDays, addMonths, civilDateInNewYork } from '../domain/dates.js';
+import { floorProgram, floorSignOff } from './floor/workflows.js';
+import { buildPrograms, insertReadModel } from './lib/read-model.js';
+import { createScratchDatabase, startStack, adminUrl, type Stack } from './lib/stack.js';
+import { median, percentile, round, runLoad } from './lib/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    enrollments: { type: 'string', default: '500' },
+    small: { type: 'string', default: '10000' },
+    large: { type: 'string', default: '100000' },
+    events: { type: 'string', default: '200000' },
+    only: { type: 'string', default: 'writes,reads,rebuild,cli' },
+  },
+});
+const enrollments = Number(values.enrollments);
+const sections = new Set(values.only.split(','));
+
+interface Row {
+  path: string;
+  project: string;
+  floor: string;
+  ratio: number;
+  target: string;
+  met: boolean;
+}
+const rows: Row[] = [];
+const explains: string[] = [];
+const ms = (value: number): string => `${round(value)} ms`;
+const log = (message: string): void => console.error(`[bench] ${message}`);
+
+// --- Writes ------------------------------------------------------------------------------------------
+
+const today = civilDateInNewYork(Date.now());
+
+function enrollmentBody(employeeId: string): unknown {
+  return {
+    trainee: { employeeId, name: 'Bench Trainee', email: 'bench.trainee@example.gov' },
+    agency: 'OPM',
+    functionalRole: 'Agency Labor Relations Specialist Trainee',
+    targetClassCode: '5257MP',
+    supervisorId: 'sup-bench',
+    programManagerId: 'pm-bench',
+    appointmentDate: today,
+    hoursPerWeek: 40,
+    schedule: {
+      dasApprovalRef: 'DAS-BENCH',
+      approvedOn: addDays(today, -14),
+      plannedEndDate: addMonths(today, 18),
+      milestones: [1, 2, 3].map((m) => ({ id: `m${m}`, title: `Rotation ${m}`, dueDate: addMonths(today, 4 * m) })),
+    },
+    priorExperience: { generalYears: 6, specialYears: 2 },
+    education: { semesterHours: 120, degrees: ['bachelor'] },
+  };
+}
+
+async function post(url: string, token: string, body: unknown): Promise<Response> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return response;
+}
+
+/** Watches the read model for programs the API has answered for; lag = first seen − the 201. */
+function watchProjection(db: pg.Pool): { answered(programId: string): void; lags: number[]; drain(): Promise<void> } {
+  const pending = new Map<string, number>();
+  const lags: number[] = [];
+  let stopped = false;
+  const loop = (async () => {
+    const giveUpAt = (): number => performance.now() + 180_000;
+    let deadline = Number.POSITIVE_INFINITY;
+    for (;;) {
+      if (pending.size > 0) {
+        const ids = [...pending.keys()];
+        const { rows: seen } = await db.query<{ program_id: string }>('SELECT program_id FROM rm_programs WHERE program_id = ANY($1::text[])', [ids]);
+        const now = performance.now();
+        for (const { program_id } of seen) {
+          const answeredAt = pending.get(program_id);
+          if (answeredAt !== undefined) lags.push(now - answeredAt);
+          pending.delete(program_id);
+        }
+      }
+      if (stopped && pending.size === 0) return;
+      if (stopped && deadline === Number.POSITIVE_INFINITY) deadline = giveUpAt();
+      if (performance.now() > deadline) throw new Error(`${pending.size} programs never reached the read model`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  return {
+    answered: (programId) => pending.set(programId, performance.now()),
+    lags,
+    async drain() {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+async function enrollThroughApi(
+  stack: Stack,
+  count: number,
+  prefix: string,
+  afterLoad: () => Promise<void> = async () => {},
+): Promise<{ load: Awaited<ReturnType<typeof runLoad>>; ids: string[]; lags: number[] }> {
+  const token = await mintToken(stack.authSecret, { sub: 'hr-bench', roles: ['hr'], ttl: '1h' });
+  const watcher = watchProjection(stack.db);
+  const ids: string[] = [];
+  const load = await runLoad(count, 20, async (i) => {
+    const response = await post(`${stack.apiBase}/v1/programs`, token, enrollmentBody(`E${prefix}${String(i).padStart(5, '0')}`));
+    const { programId } = (await response.json()) as { programId: string };
+    watcher.answered(programId);
+    ids.push(programId);
+  });
+  await afterLoad();
+  await watcher.drain();
+  return { load, ids, lags: watcher.lags };
+}
+
+async function writes(): Promise<void> {
+  log('starting the Temporal dev server, PostgreSQL database, worker, floor worker and API');
+  const stack = await startStack();
+  try {
+    const client = stack.temporal.client;
+    const runId = randomUUID().slice(0, 8);
+    // Warm both paths (bundles loaded, connections open) before anything is timed.
+    await client.workflow.start(floorProgram, { taskQueue: 'bench-floor', workflowId: `floor-warm-${runId}` });
+    await enrollThroughApi(stack, 20, '9');
+
+    log(`floor: ${enrollments} bare workflow starts at concurrency 20`);
+    const floorStart = await runLoad(enrollments, 20, async (i) => {
+      await client.workflow.start(floorProgram, { taskQueue: 'bench-floor', workflowId: `floor-${runId}-${i}` });
+    });
+    log(`project: ${enrollments} enrollments through the API at concurrency 20`);
+    const enrolled = await enrollThroughApi(stack, enrollments, '1');
+    for (const [name, load] of [['floor start', floorStart], ['API enroll', enrolled.load]] as const) {
+      if (load.errors.length) throw new Error(`${name}: ${load.errors.length} failed, first: ${load.errors[0]}`);
+    }
+    rows.push({
+      path: `enroll via the API, ${enrollments} at concurrency 20: throughput`,
+      project: `${round(enrolled.load.throughput)}/s`,
+      floor: `${round(floorStart.throughput)}/s (bare workflow start)`,
+      ratio: round(enrolled.load.throughput / floorStart.throughput, 2),
+      target: '≥ 0.8',
+      met: enrolled.load.throughput / floorStart.throughput >= 0.8,
+    });
+    const enrollP99 = percentile(enrolled.load.latencies, 99);
+    const floorStartP99 = percentile(floorStart.latencies, 99);
+    rows.push({
+      path: 'enroll via the API: p99',
+      project: ms(enrollP99),
+      floor: ms(floorStartP99),
+      ratio: round(enrollP99 / floorStartP99, 2),
+      target: '≤ 1.5',
+      met: enrollP99 / floorStartP99 <= 1.5,
+    });
+    const lagP99 = percentile(enrolled.lags, 99);
+    rows.push({ path: 'projection lag under the enrollment load: p99', project: ms(lagP99), floor: '—', ratio: round(lagP99 / 1000, 2), target: '≤ 1 s', met: lagP99 <= 1000 });
+
+    log(`floor: ${enrollments} executeUpdate calls at concurrency 10`);
+    const floorUpdate = await runLoad(enrollments, 10, async (i) => {
+      await client.workflow.getHandle(`floor-${runId}-${i}`).executeUpdate(floorSignOff, { args: ['m1'] });
+    });
+    log(`project: ${enrollments} sign-offs through the API at concurrency 10`);
+    const supervisorToken = await mintToken(stack.authSecret, { sub: 'sup-bench', roles: ['supervisor'], ttl: '1h' });
+    const signOffs = await runLoad(enrolled.ids.length, 10, async (i) => {
+      await post(`${stack.apiBase}/v1/programs/${enrolled.ids[i]}/milestones/m1/sign-off`, supervisorToken, { signedOn: today });
+    });
+    for (const [name, load] of [['floor update', floorUpdate], ['API sign-off', signOffs]] as const) {
+      if (load.errors.length) throw new Error(`${name}: ${load.errors.length} failed, first: ${load.errors[0]}`);
+    }
+    for (const p of [50, 99] as const) {
+      const project = percentile(signOffs.latencies, p);
+      const floor = percentile(floorUpdate.latencies, p);
+      const limit = p === 50 ? 1.3 : 1.5;
+      rows.push({
+        path: `sign-off via the API, ${enrollments} at concurrency 10: p${p}`,
+        project: ms(project),
+        floor: `${ms(floor)} (raw executeUpdate)`,
+        ratio: round(project / floor, 2),
+        target: `≤ ${limit}`,
+        met: project / floor <= limit,
+      });
+    }
+
+    // Another database on the same server holds a transaction open while programs are enrolled.
+    log('projection lag while another database holds a transaction open');
+    // The transaction is held for 60 s from the start of the load (or until the load is done, if
+    // that takes longer), then rolled back; programs not projected by then carry the whole wait.
+    const holder = new pg.Client({ connectionString: adminUrl });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT txid_current()');
+    const holdUntil = performance.now() + 60_000;
+    const held = await enrollThroughApi(stack, Math.min(200, enrollments), '2', async () => {
+      const left = holdUntil - performance.now();
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      await holder.query('ROLLBACK');
+    });
+    await holder.end();
+    const heldP99 = percentile(held.lags, 99);
+    rows.push({
+      path: 'projection lag p99, another database holding a transaction open',
+      project: ms(heldP99),
+      floor: '—',
+      ratio: round(heldP99 / 1000, 2),
+      target: '≤ 1 s',
+      met: heldP99 <= 1000,
+    });
+
+    await section('cli', () => cli(stack, enrolled.ids[0] ?? ''));
+  } finally {
+    await stack.stop();
+  }
+}
+
+// --- CLI ---------------------------------------------------------------------------------------------
+
+function runCliOnce(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`cli ${args.join(' ')} exited ${code}: ${stderr}`))));
+  });
+}
+
+async function cli(stack: Stack, programId: string): Promise<void> {
+  log('CLI: `show` as a process, beside the same call in this process');
+  const keys = parseEncryptionKeys(stack.env.PAYLOAD_ENCRYPTION_KEYS ?? '');
+  const programs = createProgramClient({ client: new Client({ connection: stack.temporal.connection, dataConverter: encryptingDataConverter(keys) }) });
+  const walls: number[] = [];
+  const calls: number[] = [];
+  await runCliOnce(stack.env, ['show', programId]);
+  for (let i = 0; i < 5; i++) {
+    walls.push(await runCliOnce(stack.env, ['show', programId]));
+    const started = performance.now();
+    await programs.show(programId);
+    calls.push(performance.now() - started);
+  }
+  const overhead = median(walls) - median(calls);
+  rows.push({
+    path: 'CLI `show`: wall time over the same call',
+    project: ms(median(walls)),
+    floor: `${ms(median(calls))} (the call in-process)`,
+    ratio: round(overhead / 1000, 2),
+    target: '≤ 0.5 s over',
+    met: overhead <= 500,
+  });
+}
+
+// --- Reads -------------------------------------------------------------------------------------------
+
+interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/** A pool whose queries are recorded while `recording` is set: what one request sends, in order. */
+function recordingPool(url: string): { pool: pg.Pool; record<T>(action: () => Promise<T>): Promise<{ result: T; statements: Statement[] }> } {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {});
+  let recording: Statement[] | null = null;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const [first, second] = args;
+    if (recording) {
+      if (typeof first === 'string') recording.push({ text: first, values: Array.isArray(second) ? second : [] });
+      else if (first && typeof first === 'object' && 'text' in first) {
+        const config = first as { text: string; values?: unknown[] };
+        recording.push({ text: config.text, values: config.values ?? (Array.isArray(second) ? second : []) });
+      }
+    }
+    return query(...args);
+  };
+  return {
+    pool,
+    async record(action) {
+      recording = [];
+      try {
+        const result = await action();
+        return { result, statements: recording };
+      } finally {
+        recording = null;
+      }
+    },
+  };
+}
+
+async function timeRequest(url: string, token: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+/** The same statements by `pg` directly, concurrently as the API may send them. */
+async function timeStatements(db: pg.Pool, statements: readonly Statement[]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(statements.map((s) => db.query(s.text, s.values)));
+  return performance.now() - started;
+}
+
+interface ReadPath {
+  name: string;
+  url: string;
+  token: string;
+}
+
+async function measureRead(path: ReadPath, recorder: ReturnType<typeof recordingPool>, direct: pg.Pool): Promise<{ api: number; sql: number; statements: Statement[] }> {
+  for (let i = 0; i < 5; i++) await timeRequest(path.url, path.token);
+  const { statements } = await recorder.record(() => timeRequest(path.url, path.token));
+  if (statements.length === 0) throw new Error(`${path.name} sent no SQL: nothing to compare with`);
+  const api: number[] = [];
+  const sql: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    api.push(await timeRequest(path.url, path.token));
+    sql.push(await timeStatements(direct, statements));
+  }
+  return { api: median(api), sql: median(sql), statements };
+}
+
+async function reads(): Promise<void> {
+  const small = Number(values.small);
+  const large = Number(values.large);
+  const scratch = await createScratchDatabase('lap_bench_reads');
+  const recorder = recordingPool(scratch.url);
+  const direct = new pg.Pool({ connectionString: scratch.url, max: 10 });
+  direct.on('error', () => {});
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  try {
+    await migrate(scratch.url);
+    log(`reads: simulating ${small.toLocaleString('en-US')} programs into the read model`);
+    await insertReadModel(direct, buildPrograms(small));
+    const secret = randomUUID() + randomUUID();
+    const app = await buildApiServer({ programs: createProgramClient({ client: temporal }), db: recorder.pool, temporal, authSecret: secret });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const hr = await mintToken(secret, { sub: 'hr-bench', roles: ['hr'], ttl: '1h' });
+    const supervisor = await mintToken(secret, { sub: 'sup-0001', roles: ['supervisor'], ttl: '1h' });
+    const paths: ReadPath[] = [
+      { name: 'GET one program', url: `${base}/v1/programs/p-bench-000001`, token: hr },
+      { name: 'GET /v1/dashboard', url: `${base}/v1/dashboard`, token: hr },
+      { name: 'GET /v1/inbox (a supervisor)', url: `${base}/v1/inbox`, token: supervisor },
+      { name: 'GET /v1/programs (active, first page)', url: `${base}/v1/programs?status=active&limit=50`, token: hr },
+    ];
+    const atSmall = new Map<string, Awaited<ReturnType<typeof measureRead>>>();
+    for (const path of paths) atSmall.set(path.name, await measureRead(path, recorder, direct));
+
+    log(`reads: adding ${(large - small).toLocaleString('en-US')} programs (${large.toLocaleString('en-US')} in all)`);
+    await insertReadModel(direct, buildPrograms(large - small, small));
+    for (const path of paths) {
+      const before = atSmall.get(path.name);
+      const after = await measureRead(path, recorder, direct);
+      if (!before) continue;
+      if (path.name === 'GET one program') {
+        rows.push({ path: `${path.name} (${large.toLocaleString('en-US')} programs)`, project: ms(after.api), floor: `${ms(after.sql)} (its SQL)`, ratio: round(after.api / after.sql, 2), target: '≤ 3', met: after.api / after.sql <= 3 });
+      } else {
+        rows.push({
+          path: `${path.name} at ${large.toLocaleString('en-US')} programs`,
+          project: ms(after.api),
+          floor: `${ms(after.sql)} (its SQL)`,
+          ratio: round(after.api / after.sql, 2),
+          target: '≤ 2',
+          met: after.api / after.sql <= 2,
+        });
+        rows.push({
+          path: `${path.name}: ${large.toLocaleString('en-US')} beside ${small.toLocaleString('en-US')} programs`,
+          project: ms(after.api),
+          floor: `${ms(before.api)} (itself at ${small.toLocaleString('en-US')})`,
+          ratio: round(after.api / before.api, 2),
+          target: '≤ 1.2',
+          met: after.api / before.api <= 1.2,
+        });
+      }
+      for (const statement of after.statements) {
+        const { rows: plan } = await direct.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`, statement.values);
+        explains.push(`-- ${path.name} at ${large.toLocaleString('en-US')} programs\n-- ${statement.text.replace(/\s+/g, ' ').trim()}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
+      }
+    }
+    await app.close();
+  } finally {
+    await recorder.pool.end();
+    await direct.end();
+    await temporal.connection.close();
+    await scratch.drop();
+  }
+}
+
+// --- Rebuild -----------------------------------------------------------------------------------------
+
+async function rebuild(): Promise<void> {
+  const events = Number(values.events);
+  log(`rebuild: ${events.toLocaleString('en-US')} events, beside COPY of the same rows (bench/event-store.ts)`);
+  const dir = await mkdtemp(join(tmpdir(), 'lap-bench-'));
+  try {
+    const out = join(dir, 'event-store.json');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/event-store.ts', String(events), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/event-store.ts exited ${code}`))));
+    });
+    const result = JSON.parse(await readFile(out, 'utf8')) as { copy: { eventsPerSecond: number }; rebuild: { eventsPerSecond: number; ratioToCopy: number } };
+    rows.push({
+      path: `projection rebuild, ${events.toLocaleString('en-US')} events`,
+      project: `${Math.round(result.rebuild.eventsPerSecond).toLocaleString('en-US')} events/s`,
+      floor: `${Math.round(result.copy.eventsPerSecond).toLocaleString('en-US')} rows/s (COPY)`,
+      ratio: round(result.rebuild.ratioToCopy, 2),
+      target: '≥ 0.30',
+      met: result.rebuild.ratioToCopy >= 0.3,
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// --- Report ------------------------------------------------------------------------------------------
+
+/** A section that fails is reported as failed; the others still run and print. */
+const failures: string[] = [];
+async function section(name: string, run: () => Promise<void>): Promise<void> {
+  if (!sections.has(name)) return;
+  try {
+    await run();
+  } catch (error) {
+    failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+}
+await section('writes', writes);
+await section('reads', reads);
+await section('rebuild', rebuild);
+
+const table = [
+  `| path | project | floor, same run | ratio | target | met |`,
+  `|---|---|---|---|---|---|`,
+  ...rows.map((r) => `| ${r.path} | ${r.project} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : 'no'} |`),
+].join('\n');
+if (explains.length) console.log(`\nEXPLAIN of each read query at the large size\n\n${explains.join('\n\n')}\n`);
+console.log(`\nnpm run bench, ${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores\n\n${table}\n`);
+if (failures.length) console.log(`Sections that failed:\n${failures.map((f) => `- ${f}`).join('\n')}\n`);
+await writeFile('bench/results.last.json', `${JSON.stringify({ at: new Date().toISOString(), rows, failures }, null, 2)}\n`);
+process.exitCode = failures.length ? 1 : 0;
