@@ -118,6 +118,7 @@ export async function startStack(): Promise<Stack> {
     API_HOST: '127.0.0.1',
     AUTH_JWT_SECRET: authSecret,
     PAYLOAD_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    IMPORT_ID_SECRET: randomBytes(32).toString('base64url'),
     // Notices go to a port nobody listens on: deliveries wait and retry, as with a mail server down.
     SMTP_URL: `smtp://127.0.0.1:${await freePort()}`,
   };
