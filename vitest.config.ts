@@ -1,13 +1,31 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Temporal's native worker runs best in child processes; two cores, so one file at a time
     // for the integration tier keeps the servers from starving each other.
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'default', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, 'test/cluster/**'] },
+      },
+      {
+        // The cluster profile (scripts/cluster-up.sh): a Temporal server of its own, so it runs
+        // after every other tier and alone. Its first start builds the server when not cached.
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
