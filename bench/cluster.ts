@@ -64,9 +64,10 @@ async function measure(target: Target): Promise<Result> {
   const signOffLatencies: number[] = [];
   let next = 0;
   const started = performance.now();
+  const runId = randomBytes(6).toString('hex');
   const lifecycle = async (i: number): Promise<void> => {
     const { programId } = (await post(`${target.enrollApi}/v1/programs`, target.hrToken, enrollmentFixture(addMonths(today, -13)), {
-      'idempotency-key': `bench-${target.label}-${started}-${i}`,
+      'idempotency-key': `bench-${runId}-${i}`,
     })) as { programId: string };
     for (const milestone of ['m1', 'm2', 'm3']) {
       const t0 = performance.now();
