@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Stops the cluster profile's processes (scripts/cluster-up.sh), each by the pid it recorded, with
+# its children: all of them, or the ones named (frontend history matching worker-service worker-N
+# api-N maildev). Leaves the databases, the configuration and the logs in place.
+#   CLUSTER_KILL=KILL bash scripts/cluster-down.sh worker-1   # a crash rather than a graceful stop
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+source scripts/cluster-lib.sh
+cluster_layout
+signal=${CLUSTER_KILL:-TERM}
+pids_dir=$CLUSTER_DIR/pids
+[ -d "$pids_dir" ] || exit 0
+
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  # Clients before the server: APIs and workers first, then Temporal's services.
+  for f in "$pids_dir"/api-*.pid "$pids_dir"/worker-[0-9]*.pid "$pids_dir"/maildev.pid \
+    "$pids_dir"/frontend.pid "$pids_dir"/worker-service.pid "$pids_dir"/matching.pid "$pids_dir"/history.pid; do
+    [ -f "$f" ] && names+=("$(basename "$f" .pid)")
+  done
+fi
+
+stopping=()
+for name in "${names[@]}"; do
+  f=$pids_dir/$name.pid
+  [ -f "$f" ] || continue
+  pid=$(cat "$f")
+  # The process leads its own group (setsid): the group holds it and its children.
+  if kill -0 "$pid" 2>/dev/null; then kill "-$signal" -- "-$pid" 2>/dev/null || true; stopping+=("$pid"); fi
+  rm -f "$f"
+  cluster_log "stopping $name (pid $pid)"
+done
+for pid in "${stopping[@]}"; do
+  for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 -- "-$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null || true
+done
+exit 0
