@@ -17,7 +17,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { ProgramNotFoundError, type ProgramClient } from '../client/programs.js';
+import { OutcomeUnknownError, ProgramNotFoundError, TemporalUnavailableError, type ProgramClient } from '../client/programs.js';
 import { currentRequest, withRequestContext } from '../client/request-context.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
@@ -310,7 +310,10 @@ export async function buildApiServer({ programs, db, temporal, authSecret, logge
     async (request, reply) => {
       const idempotencyKey = request.headers['idempotency-key'];
       const { programId } = await programs.enroll(request.body, actorOf(request), idempotencyKey ? { idempotencyKey } : {});
-      const program = await programs.show(programId);
+      // Started, but the program cannot be read back: not "nothing changed". The same key again answers with it.
+      const program = await programs.show(programId).catch((error: unknown) => {
+        throw error instanceof TemporalUnavailableError ? new OutcomeUnknownError({ cause: error }) : error;
+      });
       request.log.info({ programId, version: program.version }, 'enrolled');
       if (idempotencyKey && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [
