@@ -195,7 +195,13 @@ export interface FaultSystem {
 }
 
 export async function startFaultSystem(): Promise<FaultSystem> {
-  const [postgres, temporal, inbox] = await Promise.all([startPostgres(), startTemporal(), startMaildev()]);
+  const started = await Promise.allSettled([startPostgres(), startTemporal(), startMaildev()]);
+  const [postgres, temporal, inbox] = started.map((s) => (s.status === 'fulfilled' ? s.value : null)) as [Postgres | null, Temporal | null, Inbox | null];
+  if (!postgres || !temporal || !inbox) {
+    // Leave nothing running behind a start that failed halfway (the port 55433 is taken, say).
+    await Promise.all([postgres?.destroy(), temporal?.destroy(), inbox?.close()]);
+    throw started.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
+  }
   const apiPort = await freePort();
   const env = {
     DATABASE_URL: postgres.url,
