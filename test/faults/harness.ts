@@ -255,6 +255,17 @@ export async function invariants(
   workflowVersionsOf: (programIds: readonly string[]) => Promise<number[]>,
 ) {
   const { db } = system;
+  // Temporal's version of each program (its workflow's state); recording follows it, a killed
+  // worker's attempt a few seconds later, so the log is waited for until it has as many rows.
+  const workflowVersions = await workflowVersionsOf(programIds);
+  await waitFor(async () => {
+    const { rows } = await db.query<{ program_id: string; n: number }>(
+      'SELECT program_id, count(*)::int AS n FROM program_events WHERE program_id = ANY($1::text[]) GROUP BY program_id',
+      [programIds],
+    );
+    const counts = new Map(rows.map((r) => [r.program_id, r.n]));
+    return programIds.every((id, i) => (counts.get(id) ?? 0) >= (workflowVersions[i] ?? 0));
+  }, 'the event log to hold every event the workflows have');
   // The projection caught up with the log (the worker runs it).
   await waitFor(async () => {
     const { rows } = await db.query<{ behind: number }>(
@@ -280,8 +291,6 @@ export async function invariants(
       if (count !== 1) problems.push(`${programId}: ${count} sign-off events for ${milestoneId}`);
     }
   }
-  // Temporal's version of each program (its workflow's state) against the rows in the log.
-  const workflowVersions = await workflowVersionsOf(programIds);
   // The read model equals a rebuild from the log.
   const { rows: live } = await db.query('SELECT program_id, version, view FROM rm_programs ORDER BY program_id');
   await createProjector(db).rebuild();
