@@ -18,7 +18,7 @@ import {
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { createHmac } from 'node:crypto';
-import { ProgramNotFoundError, type CommandOptions, type ProgramClient } from '../client/programs.js';
+import { OutcomeUnknownError, ProgramNotFoundError, TemporalUnavailableError, type CommandOptions, type ProgramClient } from '../client/programs.js';
 import { currentRequest, withRequestContext } from '../client/request-context.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
@@ -410,7 +410,10 @@ export async function buildApiServer({
       // An id keyed by the caller's key: the same request again finds the program it created.
       const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
       const { programId } = await programs.enroll(request.body, actorOf(request), keyed);
-      const program = await programs.show(programId);
+      // Started, but the program cannot be read back: not "nothing changed". The same key again answers with it.
+      const program = await programs.show(programId).catch((error: unknown) => {
+        throw error instanceof TemporalUnavailableError ? new OutcomeUnknownError({ cause: error }) : error;
+      });
       request.log.info({ programId, version: program.version }, 'enrolled');
       if (claim && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [

@@ -195,7 +195,13 @@ export interface FaultSystem {
 }
 
 export async function startFaultSystem(): Promise<FaultSystem> {
-  const [postgres, temporal, inbox] = await Promise.all([startPostgres(), startTemporal(), startMaildev()]);
+  const started = await Promise.allSettled([startPostgres(), startTemporal(), startMaildev()]);
+  const [postgres, temporal, inbox] = started.map((s) => (s.status === 'fulfilled' ? s.value : null)) as [Postgres | null, Temporal | null, Inbox | null];
+  if (!postgres || !temporal || !inbox) {
+    // Leave nothing running behind a start that failed halfway (the port 55433 is taken, say).
+    await Promise.all([postgres?.destroy(), temporal?.destroy(), inbox?.close()]);
+    throw started.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
+  }
   const apiPort = await freePort();
   const env = {
     DATABASE_URL: postgres.url,
@@ -249,6 +255,17 @@ export async function invariants(
   workflowVersionsOf: (programIds: readonly string[]) => Promise<number[]>,
 ) {
   const { db } = system;
+  // Temporal's version of each program (its workflow's state); recording follows it, a killed
+  // worker's attempt a few seconds later, so the log is waited for until it has as many rows.
+  const workflowVersions = await workflowVersionsOf(programIds);
+  await waitFor(async () => {
+    const { rows } = await db.query<{ program_id: string; n: number }>(
+      'SELECT program_id, count(*)::int AS n FROM program_events WHERE program_id = ANY($1::text[]) GROUP BY program_id',
+      [programIds],
+    );
+    const counts = new Map(rows.map((r) => [r.program_id, r.n]));
+    return programIds.every((id, i) => (counts.get(id) ?? 0) >= (workflowVersions[i] ?? 0));
+  }, 'the event log to hold every event the workflows have');
   // The projection caught up with the log (the worker runs it).
   await waitFor(async () => {
     const { rows } = await db.query<{ behind: number }>(
@@ -274,8 +291,6 @@ export async function invariants(
       if (count !== 1) problems.push(`${programId}: ${count} sign-off events for ${milestoneId}`);
     }
   }
-  // Temporal's version of each program (its workflow's state) against the rows in the log.
-  const workflowVersions = await workflowVersionsOf(programIds);
   // The read model equals a rebuild from the log.
   const { rows: live } = await db.query('SELECT program_id, version, view FROM rm_programs ORDER BY program_id');
   await createProjector(db).rebuild();
