@@ -147,6 +147,15 @@ export const programResponse = z
   })
   .meta({ id: 'Program' });
 
+export const previewResponse = z
+  .object({
+    program: programResponse.nullable().describe('The program as it would be today if enrolled; null for an unknown target class'),
+    violations: z
+      .array(z.object({ code: z.string().describe('The rule broken'), field: z.string(), message: z.string() }))
+      .describe('Every rule the enrollment breaks; empty when it can be enrolled'),
+  })
+  .meta({ id: 'EnrollmentPreview' });
+
 export const programPageResponse = z
   .object({
     items: z.array(programResponse),

@@ -84,6 +84,7 @@ import {
   leaveCancellationBody,
   withdrawalBody,
   withdrawalCancellationBody,
+  previewResponse,
   qualificationConfirmationBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
@@ -387,6 +388,22 @@ export async function buildApiServer({
       config: anyRole,
     },
     () => ({ items: [...targetClasses] }),
+  );
+
+  api.post(
+    '/v1/programs/preview',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'See a program before enrolling it (hr, das)',
+        description:
+          'Body as the enrollment. The whole enrollment decision, by the same rules the program runs: its dates, milestones, qualification and reclassification checklist as of today, and every rule it breaks (`violations`). Nothing is started or stored.',
+        body: enrollmentBody,
+        response: { 200: previewResponse, ...errors(400, 401, 403, 413, 415) },
+      },
+      config: { access: { kind: 'roles', roles: ['hr', 'das'] } },
+    },
+    (request) => programs.preview(request.body, actorOf(request)),
   );
 
   api.post(

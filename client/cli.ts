@@ -34,6 +34,8 @@ export const EXIT = { ok: 0, failure: 1, invalid: 2, rule: 3, notFound: 4 } as c
 const USAGE = `usage: npm run cli -- <command> [options]
 
   enroll <enrollment.json> --as <hr-id> [--idempotency-key <key>]
+  preview <enrollment.json> --as <hr-id>
+      the enrollment decision with nothing started: dates, checklist and every rule broken
   show <programId>
   events <programId>
   sign-off <programId> <milestoneId> --on <date> --as <supervisor-id> [--comments <text>]
@@ -198,6 +200,19 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
         const result = await programs.enroll(await readJson(file), actor(values, 'hr'), key ? { idempotencyKey: key } : {});
         print(result, `enrolled: program ${result.programId}`);
         return EXIT.ok;
+      }
+      case 'preview': {
+        const file = args[0];
+        if (!file) throw new UsageError('preview needs the path of an enrollment JSON file');
+        const preview = await programs.preview(await readJson(file), actor(values, 'hr'));
+        const violations = preview.violations.map((v) => `  ${v.code} (${v.field}): ${v.message}`);
+        const human = [
+          preview.violations.length === 0 ? 'can be enrolled; nothing was started' : `breaks ${preview.violations.length} rule(s); nothing was started`,
+          ...violations,
+          ...(preview.program ? ['', formatProgram(preview.program)] : []),
+        ].join('\n');
+        print(preview, human);
+        return preview.violations.length === 0 ? EXIT.ok : EXIT.rule;
       }
       case 'show':
         showProgram(await programs.show(programId()));

@@ -15,6 +15,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
+import { previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
 import {
@@ -255,6 +256,12 @@ export function createProgramClient({
         // The same key again: the program it created is the answer.
       }
       return { programId };
+    },
+
+    /** The enrollment decision with nothing started: the program as it would be, and every rule broken. */
+    async preview(body: unknown, actor: Actor): Promise<EnrollmentPreview> {
+      const enrollment = parse(enrollmentSchema, body);
+      return previewEnrollment(enrollment, findTargetClass(enrollment.targetClassCode), enrollmentPolicy(policy), actor, await today());
     },
 
     async show(programId: string): Promise<ProgramView> {

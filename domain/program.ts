@@ -346,6 +346,11 @@ export function decideEnrollment(
 ): Decision {
   const problems = checkEnrollment(enrollment, targetClass, policy, clock?.today);
   if (problems.length > 0 || !targetClass) return reject(...problems);
+  return accept(enrollmentEvents(enrollment, targetClass, policy, actor));
+}
+
+/** The events that open a program, whatever the rules say of it (decideEnrollment checks them first). */
+export function enrollmentEvents(enrollment: Enrollment, targetClass: TargetClass, policy: PolicySettings, actor: Actor): EventDraft[] {
   const { appointmentDate, schedule } = enrollment;
   const events: EventDraft[] = [
     {
@@ -366,7 +371,7 @@ export function decideEnrollment(
   if (projection.meetsTargetClass === false) {
     events.push({ type: 'qualification-shortfall-projected', actor: SYSTEM_ACTOR, data: { projection } });
   }
-  return accept(events);
+  return events;
 }
 
 // --- decide ----------------------------------------------------------------------------------

@@ -46,6 +46,19 @@ const csvRow = (e: EnrollmentInput): string =>
   ].join(',');
 
 describe('the command line over the API', () => {
+  it('previews an enrollment file: every rule it breaks, and the program as it would be, with nothing started', async () => {
+    const fixture = enrollmentFixture(today());
+    const file = join(dir, 'preview.json');
+    await writeFile(file, JSON.stringify({ ...fixture, programManagerId: fixture.trainee.employeeId }));
+    const previewed = await run('preview', file, '--as', 'hr-0001');
+    expect(previewed.code).toBe(EXIT.rule);
+    expect(previewed.out).toContain('supervisor-is-trainee (programManagerId)');
+    expect(previewed.out).toContain('checklist');
+    const json = JSON.parse((await run('preview', file, '--as', 'hr-0001', '--json')).out) as { violations: unknown[]; program: { programId: string } };
+    expect(json.violations).toHaveLength(1);
+    expect(json.program.programId).toBe('preview');
+  });
+
   it('shows a program with its reclassification checklist and the day it would be reclassified', async () => {
     const { programId } = await stack.programs.enroll(enrollmentFixture(today()), { id: 'hr-0001', role: 'hr' });
     const shown = await run('show', programId);

@@ -100,6 +100,34 @@ describe('the service endpoints', () => {
 });
 
 describe('a program driven through the API', () => {
+  it('previews an enrollment with nothing started: its dates, checklist and every rule it breaks', async () => {
+    const body = enrollment(addMonths(today(), -2));
+    const seen = await stack.call('POST', '/v1/programs/preview', { token: dasToken, body });
+    expect(seen.status).toBe(200);
+    const preview = seen.body as { program: ProgramBody & { checklist: { requirement: string; met: boolean }[]; trainee: unknown }; violations: unknown[] };
+    expect(preview.violations).toEqual([]);
+    expect(preview.program).toMatchObject({ status: 'active', appointmentDate: body.appointmentDate, trainee: { employeeId: body.trainee.employeeId, name: body.trainee.name } });
+    expect(preview.program.checklist.map((c) => [c.requirement, c.met])).toEqual([
+      ['milestones-signed-off', false],
+      ['service-rated-satisfactory', false],
+      ['minimum-period-served', false],
+      ['meets-target-class-qualifications', true],
+    ]);
+    const bad = { ...body, supervisorId: body.trainee.employeeId, schedule: { ...body.schedule, approvedOn: addDays(today(), 3) } };
+    const refused = await stack.call('POST', '/v1/programs/preview', { token: hrToken, body: bad });
+    expect(refused.status).toBe(200);
+    expect((refused.body as { violations: { code: string; field: string }[] }).violations.map((v) => [v.code, v.field])).toEqual([
+      ['schedule-approved-in-future', 'schedule.approvedOn'],
+      ['supervisor-is-trainee', 'supervisorId'],
+      ['schedule-approved-after-appointment', 'schedule.approvedOn'],
+    ]);
+    expect((await stack.call('POST', '/v1/programs/preview', { token: supervisorToken, body })).status).toBe(403);
+    expect((await stack.call('POST', '/v1/programs/preview', { token: hrToken, body: { ...body, hoursPerWeek: 'forty' } })).status).toBe(400);
+    // Nothing was enrolled.
+    const listed = await stack.call('GET', `/v1/programs?agency=${encodeURIComponent(body.agency)}&limit=200`, { token: hrToken });
+    expect((listed.body as { items: { traineeEmployeeId: string }[] }).items.some((p) => p.traineeEmployeeId === body.trainee.employeeId)).toBe(false);
+  });
+
   it('goes from enrollment to reclassification when the first anniversary has passed', async () => {
     const appointed = addMonths(today(), -13);
     const created = await enroll(enrollment(appointed));

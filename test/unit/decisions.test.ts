@@ -349,3 +349,67 @@ describe('decision 8: a class without stated minimum qualifications waits for HR
     ]);
   });
 });
+
+describe('the preview, for any enrollment', () => {
+  it('gives the same dates, milestones, qualification, status and violations as enrolling it', async () => {
+    const fc = (await import('fast-check')).default;
+    const { previewEnrollment } = await import('../../domain/preview.js');
+    const enrollments = fc.record({
+      appointmentOffset: fc.integer({ min: -1200, max: 60 }),
+      approvedBefore: fc.integer({ min: -90, max: 30 }),
+      plannedEndDays: fc.integer({ min: 300, max: 1200 }),
+      hoursPerWeek: fc.constantFrom(40, 40, 40, 35),
+      supervisorId: fc.constantFrom('sup-1', 'sup-1', 'E2002'),
+      generalYears: fc.integer({ min: 0, max: 10 }),
+      specialYears: fc.integer({ min: 0, max: 4 }),
+      degrees: fc.subarray(['bachelor', 'master', 'master', 'law'] as const),
+      targetClassCode: fc.constantFrom('5257MP', '5257MP', 'NOPE'),
+      milestoneDays: fc.array(fc.integer({ min: -10, max: 1100 }), { minLength: 1, maxLength: 4 }),
+    });
+    const today = '2027-06-15';
+    fc.assert(
+      fc.property(enrollments, (e) => {
+        const appointmentDate = addDays(today, e.appointmentOffset);
+        const enrollment = enrollmentFixture({
+          appointmentDate,
+          hoursPerWeek: e.hoursPerWeek,
+          supervisorId: e.supervisorId,
+          targetClassCode: e.targetClassCode,
+          priorExperience: { generalYears: e.generalYears, specialYears: e.specialYears },
+          education: { semesterHours: 60, degrees: [...e.degrees] },
+          schedule: {
+            dasApprovalRef: 'DAS-PV-1',
+            approvedOn: addDays(appointmentDate, -e.approvedBefore),
+            plannedEndDate: addDays(appointmentDate, e.plannedEndDays),
+            milestones: e.milestoneDays.map((d, i) => ({ id: `m${i + 1}`, title: `Milestone ${i + 1}`, dueDate: addDays(appointmentDate, d) })),
+          },
+        });
+        const targetClass = findTargetClass(enrollment.targetClassCode);
+        const preview = previewEnrollment(enrollment, targetClass, POLICY, HR, today);
+        const opened = decideEnrollment(enrollment, targetClass, POLICY, HR, { today });
+        if (!opened.ok) {
+          expect(preview.violations).toEqual(opened.violations);
+          return;
+        }
+        expect(preview.violations).toEqual([]);
+        // As the workflow does: record the enrollment, then apply every rule whose date has passed.
+        const enrolled = replay(stamp('preview', 0, opened.events, `${today}T12:00:00.000Z`))!;
+        const started = accepted(when({ events: stamp('preview', 0, opened.events, `${today}T12:00:00.000Z`), state: enrolled }, { type: 'advance-clock' }, SYSTEM, today)).history.state;
+        const program = preview.program!;
+        expect(program).toMatchObject({
+          status: started.status,
+          earliestReclassificationDate: started.earliestReclassificationDate,
+          latestCompletionDate: started.latestCompletionDate,
+          workingTestPeriodEndsOn: started.workingTestPeriodEndsOn,
+          milestones: started.milestones,
+        });
+        expect(program.qualification).toEqual(qualificationOnPlannedEnd(started));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function qualificationOnPlannedEnd(state: ProgramState) {
+  return projectQualification(state.enrollment, state.targetClass, state.schedule.plannedEndDate, state.policy, state.leaves);
+}
