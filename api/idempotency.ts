@@ -62,6 +62,8 @@ export function installIdempotency(app: FastifyInstance, db: Pool): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.principal) return;
+    // Decoding changes nothing, and its answer (plaintext payloads) is not to be kept anywhere.
+    if (request.routeOptions.url?.startsWith('/codec/')) return;
     const parsed = idempotencyKeySchema.safeParse(header);
     if (!parsed.success) {
       throw new ApiError(400, 'invalid-input', 'The Idempotency-Key header is not valid.', [{ path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'is not valid' }]);
