@@ -30,6 +30,7 @@ const app = await buildApiServer({
   ...(codec ? { codec } : {}),
   ...(oidcConfig ? { oidc: createOidcVerifier(oidcConfig), ui: { oidc: oidcConfig } } : {}),
 });
+if (oidcConfig) app.log.info(`accepting OpenID Connect access tokens of ${oidcConfig.issuer} for ${oidcConfig.audience}`);
 if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
 }
