@@ -1,5 +1,6 @@
 /**
- * Bearer tokens (HS256 JWTs, shared/API.md) and who may do what. The person acting always comes from
+ * Bearer tokens (shared/API.md: the OpenID Connect issuer's, api/oidc.ts, and HS256 ones for service
+ * accounts and development) and who may do what. The person acting always comes from
  * the token (`sub`), never from a request body; their role is the one that authorizes the action.
  */
 import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
@@ -15,7 +16,7 @@ export const API_ROLES = ['hr', 'supervisor', 'program-manager', 'das', 'trainee
 export type ApiRole = (typeof API_ROLES)[number];
 
 export interface Principal {
-  /** The token's `sub`: a staff or employee id. */
+  /** The token's `sub` (or OIDC_SUBJECT_CLAIM's claim): a staff or employee id. */
   id: string;
   roles: readonly ApiRole[];
   /**

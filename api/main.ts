@@ -59,6 +59,7 @@ const app = await buildApiServer({
   rateLimits: { writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE, authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE },
   ...(oidcConfig ? { oidc: createOidcVerifier(oidcConfig), ui: { oidc: oidcConfig } } : {}),
 });
+if (oidcConfig) app.log.info(`accepting OpenID Connect access tokens of ${oidcConfig.issuer} for ${oidcConfig.audience}`);
 if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
 }

@@ -18,7 +18,7 @@ import { loadDevelopmentAccounts } from '../../idp/accounts.js';
 import { CALLBACK_PATH, SIGNED_OUT_PATH, createDevelopmentProvider } from '../../idp/provider.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, launchChromium, openPage, type UiSession } from './harness.js';
+import { ensureUiBuilt, launchChromium, openPage, screenshot, seriousAccessibilityViolations, type UiSession } from './harness.js';
 
 const PASSWORD = 'test-password';
 const AUDIENCE = 'urn:lap:api';
@@ -113,9 +113,13 @@ describe('sign-in through the OpenID provider', () => {
       await page.waitForURL(/\/sign-in\?next=%2Fenroll$/);
       await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).waitFor();
       expect(await page.getByRole('button', { name: 'Sign in for development' }).count()).toBe(0);
+      await screenshot(page, 'sign-in-oidc');
+      expect(await seriousAccessibilityViolations(page, 'sign-in-oidc')).toEqual([]);
 
       await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
       await page.waitForURL((url) => url.origin === issuer && url.pathname.startsWith('/interaction/'));
+      await page.getByLabel('User name').waitFor();
+      await screenshot(page, 'sign-in-oidc-provider');
       await page.getByLabel('User name').fill('hr-0001');
       await page.getByLabel('Password').fill('not-the-password');
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -196,6 +200,19 @@ describe('sign-in through the OpenID provider', () => {
       expect(await storedToken(page)).toBeNull();
       await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
       await page.getByLabel('User name').waitFor();
+    });
+  });
+
+  it('says so when the person cancels at the provider, and signs nobody in', async () => {
+    await withPage(async ({ page }) => {
+      await page.goto(`${stack.baseUrl}/sign-in`);
+      await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.waitForURL((url) => url.origin === stack.baseUrl && url.pathname === CALLBACK_PATH);
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe('The sign-in was cancelled.');
+      expect(await storedToken(page)).toBeNull();
+      await page.getByRole('link', { name: 'Sign in again' }).click();
+      await page.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` }).waitFor();
     });
   });
 });
