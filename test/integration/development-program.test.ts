@@ -199,7 +199,9 @@ describe('a development program on the time-skipping server', () => {
       const historyAfter = await meaningful();
       expect(historyAfter).toEqual(historyBefore);
       expect(historyAfter.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(false);
-      expect(await programs.show(programId)).toEqual(before);
+      // The checklist speaks of today (as the workflow last saw it), so only it may move.
+      const withoutChecklist = (view: typeof before) => ({ ...view, checklist: [] });
+      expect(withoutChecklist(await programs.show(programId))).toEqual(withoutChecklist(before));
 
       // A lawful amendment still goes through afterwards.
       const amended = await programs.amend(
