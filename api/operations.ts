@@ -12,9 +12,11 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { z } from 'zod';
 import { healthResponse } from './schemas.js';
 
-const PROBE_TIMEOUT_MS = 2_000;
+/** How long a health probe waits for a dependency before calling it down. */
+export const PROBE_TIMEOUT_MS = 2_000;
 
-async function answers(probe: () => Promise<unknown>): Promise<boolean> {
+/** Whether a dependency answers a probe within PROBE_TIMEOUT_MS (GET /v1/health and the readiness check). */
+export async function answers(probe: () => Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);

@@ -89,7 +89,7 @@ import {
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 import type { OidcVerifier } from './oidc.js';
-import { installOperations } from './operations.js';
+import { PROBE_TIMEOUT_MS, answers, installOperations } from './operations.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -116,7 +116,6 @@ declare module 'fastify' {
 /** An enrollment with 100 milestones is about 30 KB; nothing else comes close. */
 const BODY_LIMIT = 128 * 1024;
 const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
-const HEALTH_TIMEOUT_MS = 2_000;
 
 export interface ApiServerOptions {
   programs: ProgramClient;
@@ -363,7 +362,7 @@ export async function buildApiServer({
     },
     async (_request, reply) => {
       const [temporalUp, postgresUp] = await Promise.all([
-        answers(() => temporal.withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
+        answers(() => temporal.withDeadline(Date.now() + PROBE_TIMEOUT_MS, () => temporal.workflowService.getSystemInfo({}))),
         answers(() => db.query('SELECT 1')),
       ]);
       const ok = temporalUp && postgresUp;
@@ -833,20 +832,6 @@ function sameEnrollment(program: ProgramView, body: { trainee: { employeeId: str
 
 function isLoggerInstance(logger: ApiServerOptions['logger']): logger is FastifyBaseLogger {
   return typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
-}
-
-async function answers(probe: () => Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([probe().then(() => true), timeout]);
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const RESPONSE_DESCRIPTIONS: Record<string, string> = {
