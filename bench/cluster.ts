@@ -118,6 +118,9 @@ async function devServerTarget(): Promise<{ target: Target; stop(): Promise<void
     DATABASE_URL: url.toString(),
     AUTH_JWT_SECRET: secret,
     PAYLOAD_ENCRYPTION_KEYS: keys,
+    IMPORT_ID_SECRET: randomBytes(32).toString('base64url'),
+    // Every write of the benchmark comes from this one address.
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
     SMTP_URL: 'smtp://127.0.0.1:17725',
   };
   const children: ChildProcess[] = [];

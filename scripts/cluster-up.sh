@@ -96,6 +96,11 @@ write_env() {
     } >"$secrets"
     umask 022
   fi
+  # Production refuses to start without a key of its own for import ids (SECURITY.md); directories
+  # made before that rule get one added.
+  if ! grep -q '^IMPORT_ID_SECRET=' "$secrets"; then
+    echo "IMPORT_ID_SECRET=$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')" >>"$secrets"
+  fi
   cat >"$CLUSTER_DIR/temporal.toml" <<TOML
 # Temporal client profile of the local cluster (@temporalio/envconfig). Select it with
 # TEMPORAL_CONFIG_FILE=$CLUSTER_DIR/temporal.toml TEMPORAL_PROFILE=cluster
@@ -113,6 +118,9 @@ WORKER_DEPLOYMENT_NAME=$CLUSTER_DEPLOYMENT_NAME
 WORKER_BUILD_ID=$CLUSTER_BUILD_ID
 API_HOST=127.0.0.1
 API_URL=http://127.0.0.1:$CLUSTER_API_PORT_1
+# Load tests and the cluster tier send every write from this one address: the per-address write
+# limit (api/hardening.ts) is set past what they send. A deployment keeps the default.
+RATE_LIMIT_WRITES_PER_MINUTE=${CLUSTER_RATE_LIMIT_WRITES_PER_MINUTE:-100000}
 $(cat "$secrets")
 ENV
   chmod 600 "$CLUSTER_DIR/cluster.env"
