@@ -229,7 +229,14 @@ export async function startFaultSystem(): Promise<FaultSystem> {
       return 0;
     }
   };
-  await waitFor(async () => (await health()) === 200, 'the API to report healthy', 120_000);
+  try {
+    await waitFor(async () => (await health()) === 200, 'the API to report healthy', 120_000);
+  } catch (error) {
+    // Leave nothing running behind a start that failed: the next run needs port 55433 again.
+    await Promise.all([worker.kill('SIGTERM'), api.kill('SIGTERM')]);
+    await Promise.all([temporal.destroy(), postgres.destroy(), inbox.close()]);
+    throw error;
+  }
   const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
   db.on('error', () => undefined); // the tier restarts this server on purpose
   return {
