@@ -102,6 +102,19 @@ const lastOf = (rows: readonly LogRow[], fallback: Checkpoint): Checkpoint => {
   return last ? { transactionId: last.transaction_id_text, position: last.position_text } : fallback;
 };
 
+/** A program's rm_milestones rows, as the projector writes them. */
+export function milestoneRows(state: ProgramState) {
+  return state.milestones.map((m) => ({
+    program_id: state.programId,
+    milestone_id: m.id,
+    title: m.title,
+    due_date: m.dueDate,
+    status: m.status,
+    signed_off_by: m.signedOffBy ?? null,
+    signed_off_on: m.signedOffOn ?? null,
+  }));
+}
+
 /** A program's rm_programs row: the filtered columns, the working state and the served view. */
 export function programRow(state: ProgramState) {
   const view = programView(state);
@@ -190,17 +203,7 @@ async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables:
          program_id text, milestone_id text, title text, due_date date, status text, signed_off_by text, signed_off_on date)`,
     [
       JSON.stringify(
-        changed.flatMap((state) =>
-          state.milestones.map((m) => ({
-            program_id: state.programId,
-            milestone_id: m.id,
-            title: m.title,
-            due_date: m.dueDate,
-            status: m.status,
-            signed_off_by: m.signedOffBy ?? null,
-            signed_off_on: m.signedOffOn ?? null,
-          })),
-        ),
+        changed.flatMap(milestoneRows),
       ),
     ],
   );

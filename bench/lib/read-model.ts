@@ -6,7 +6,7 @@
  * supervisor and 100 to a program manager.
  */
 import type pg from 'pg';
-import { programRow } from '../../db/projections.js';
+import { milestoneRows, programRow } from '../../db/projections.js';
 import { addDays, addMonths, civilDateInNewYork, daysBetween, type CivilDate } from '../../domain/dates.js';
 import { defaultPolicy } from '../../domain/policy.js';
 import { decideEnrollment, execute, replay, stamp, type Actor, type ProgramCommand, type ProgramState } from '../../domain/program.js';
@@ -119,17 +119,7 @@ export async function insertReadModel(db: pg.Pool, states: readonly ProgramState
          signed_off_by text, signed_off_on date)`,
       [
         JSON.stringify(
-          batch.flatMap((state) =>
-            state.milestones.map((m) => ({
-              program_id: state.programId,
-              milestone_id: m.id,
-              title: m.title,
-              due_date: m.dueDate,
-              status: m.status,
-              signed_off_by: m.signedOffBy ?? null,
-              signed_off_on: m.signedOffOn ?? null,
-            })),
-          ),
+          batch.flatMap(milestoneRows),
         ),
       ],
     );
