@@ -19,8 +19,6 @@ export default defineConfig({
         },
       },
       // The fault tier kills and restarts servers of its own: after every other tier, and alone.
-      // `npm run test:faults` runs it; `npm test` leaves it out until the replay failure it found
-      // after worker kills with Update ids from Idempotency-Keys is fixed (issue 11, open).
       { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], sequence: { groupOrder: 1 }, maxWorkers: 1 } },
       {
         // The cluster profile (scripts/cluster-up.sh): a Temporal server of its own, so it runs

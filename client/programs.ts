@@ -4,6 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  QueryNotRegisteredError,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
@@ -271,6 +272,11 @@ export function createProgramClient({
         const failure = asServiceFailure(error, false);
         if (failure) throw failure;
         if (isNotFound(error)) throw new ProgramNotFoundError(programId);
+        // A worker whose cached copy of the program fell out of step with the history (its answer to
+        // a workflow task was refused: the task had timed out under load, or its worker was killed)
+        // reports a nondeterminism error, drops the copy and rebuilds it from the history. A query
+        // that meets it in between learns nothing wrong about the program: it may be asked again.
+        if (error instanceof QueryNotRegisteredError && /TMPRL1100|Nondeterminism/.test(error.message)) throw new TemporalUnavailableError({ cause: error });
         throw error;
       }
     },

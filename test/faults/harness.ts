@@ -5,6 +5,7 @@
  * API as production runs them: separate processes, configured by the environment.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -153,7 +154,11 @@ function service(file: string, env: NodeJS.ProcessEnv): Service {
   let child: ChildProcess | null = null;
   let exits = 0;
   const lines: string[] = [];
+  // Everything it printed is also kept whole in test/artifacts/ (git-ignored), to read after a failure.
+  mkdirSync(join(repoRoot, 'test/artifacts'), { recursive: true });
+  const logFile = createWriteStream(join(repoRoot, 'test/artifacts', `faults-${file.split('/')[0]}.log`), { flags: 'w' });
   const keep = (chunk: Buffer): void => {
+    logFile.write(chunk);
     lines.push(chunk.toString('utf8'));
     if (lines.length > 400) lines.splice(0, lines.length - 400);
   };

@@ -2,11 +2,15 @@
  * The fault tier's load: enrollments, then the sign-off of every milestone of every program, all
  * at once, each sent again (with its Idempotency-Key) until it is answered, as the contract asks.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { developmentDataConverter } from '../../client/payload-codec.js';
-import { createProgramClient } from '../../client/programs.js';
+import { createProgramClient, TemporalUnavailableError } from '../../client/programs.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
-import { enrollmentFixture, TEST_DEADLINES } from '../integration/harness.js';
+import { workflowIdFor } from '../../workflows/definitions.js';
+import { enrollmentFixture, TEST_DEADLINES, workflowBundle } from '../integration/harness.js';
 import { callUntilAnswered, mapLimit, type FaultSystem } from './harness.js';
 
 export interface LoadResult {
@@ -56,12 +60,49 @@ export async function runLoad(system: FaultSystem, { programs, prefix, onAnswere
 export async function workflowVersions(system: FaultSystem, programIds: readonly string[]): Promise<number[]> {
   const connection = await Connection.connect({ address: system.temporal.address });
   try {
-    const programs = createProgramClient({
-      client: new Client({ connection, dataConverter: developmentDataConverter() }),
-      taskQueue: 'fault-tier',
-      deadlines: TEST_DEADLINES,
+    const client = new Client({ connection, dataConverter: developmentDataConverter() });
+    const programs = createProgramClient({ client, taskQueue: 'fault-tier', deadlines: TEST_DEADLINES });
+    return await mapLimit(programIds, 8, async (programId) => {
+      // Asked again while Temporal says "not now" (a worker rebuilding its copy of the program after
+      // a kill): the state waited for is an answer. That the history itself always replays is
+      // checked on its own (historiesThatDoNotReplay).
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        try {
+          return (await programs.show(programId)).version;
+        } catch (error) {
+          if (!(error instanceof TemporalUnavailableError) || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
     });
-    return await mapLimit(programIds, 8, async (programId) => (await programs.show(programId)).version);
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Programs whose history, as Temporal holds it, does not replay against today's workflow code: what
+ * a worker that lost its cache (killed, or evicted) would hit. Each failing history is kept in
+ * test/artifacts/ to be replayed and read.
+ */
+export async function historiesThatDoNotReplay(system: FaultSystem, programIds: readonly string[]): Promise<string[]> {
+  const connection = await Connection.connect({ address: system.temporal.address });
+  try {
+    const client = new Client({ connection, dataConverter: developmentDataConverter() });
+    const failing: string[] = [];
+    const bundle = await workflowBundle();
+    await mapLimit(programIds, 4, async (programId) => {
+      const history = await client.workflow.getHandle(workflowIdFor(programId)).fetchHistory();
+      try {
+        await Worker.runReplayHistory({ workflowBundle: bundle, replayName: programId, dataConverter: developmentDataConverter() }, history);
+      } catch (error) {
+        failing.push(`${programId}: ${error instanceof Error ? error.message : String(error)}`);
+        await mkdir('test/artifacts', { recursive: true });
+        await writeFile(`test/artifacts/unreplayable-${programId}.binpb`, proto.temporal.api.history.v1.History.encode(history).finish());
+      }
+    });
+    return failing;
   } finally {
     await connection.close();
   }
