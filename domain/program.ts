@@ -780,7 +780,15 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   const events: EventDraft[] = [];
   const withdrawal = state.scheduledWithdrawal;
   if (withdrawal && today >= withdrawal.effectiveOn) {
-    // A scheduled withdrawal ends the program at the start of its effective date (decision 6).
+    // The program was active until then (decision 6): a clock that catches up late judges its last
+    // day first, so a trainee who qualified before the withdrawal took effect was reclassified.
+    const lastDay = minDate(addDays(withdrawal.effectiveOn, -1), state.latestCompletionDate);
+    const reclassified = lastDay >= state.earliestReclassificationDate ? reclassificationOn(state, lastDay) : null;
+    if (reclassified) {
+      const reached: EventDraft[] = state.minimumPeriodReachedOn ? [] : [{ type: 'minimum-period-reached', actor, data: { on: lastDay } }];
+      return [...reached, ...reclassified];
+    }
+    // A scheduled withdrawal ends the program at the start of its effective date.
     return [{ type: 'program-ended', actor: { id: 'system', role: 'system' }, data: { on: withdrawal.effectiveOn, reason: 'withdrawn' } }];
   }
   for (const milestone of state.milestones) {
@@ -797,21 +805,8 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   // A clock that catches up late (a worker down over the cap, a migrated program) judges
   // eligibility no later than the last day the trainee class may be held.
   const asOf = minDate(today, state.latestCompletionDate);
-  if (asOf >= state.earliestReclassificationDate && allRequirementsMet(state)) {
-    const qualification = qualificationOn(state, asOf);
-    if (qualifiesForReclassification(state, qualification)) {
-      const noticeId = reclassificationNoticeId(state.programId);
-      events.push(
-        { type: 'eligible-for-reclassification', actor, data: { on: asOf, qualification } },
-        {
-          type: 'reclassification-notice-issued',
-          actor,
-          data: { noticeId, effectiveOn: asOf, targetClassCode: state.targetClass.code, dasApprovalRef: state.schedule.dasApprovalRef },
-        },
-      );
-      return events;
-    }
-  }
+  const reclassified = asOf >= state.earliestReclassificationDate ? reclassificationOn(state, asOf) : null;
+  if (reclassified) return [...events, ...reclassified];
   const expiresOn = expiryDate(state);
   if (today >= expiresOn) {
     events.push({
@@ -842,6 +837,22 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   const reminderPolicy = state.policy.milestoneReminders;
   if (reminderPolicy) events.push(...milestoneReminders(state, today, reminderPolicy));
   return events;
+}
+
+/** The events that reclassify the program on `asOf`, when every requirement is met then; null otherwise. */
+function reclassificationOn(state: ProgramState, asOf: CivilDate): EventDraft[] | null {
+  if (!allRequirementsMet(state)) return null;
+  const qualification = qualificationOn(state, asOf);
+  if (!qualifiesForReclassification(state, qualification)) return null;
+  const noticeId = reclassificationNoticeId(state.programId);
+  return [
+    { type: 'eligible-for-reclassification', actor: SYSTEM_ACTOR, data: { on: asOf, qualification } },
+    {
+      type: 'reclassification-notice-issued',
+      actor: SYSTEM_ACTOR,
+      data: { noticeId, effectiveOn: asOf, targetClassCode: state.targetClass.code, dasApprovalRef: state.schedule.dasApprovalRef },
+    },
+  ];
 }
 
 /**

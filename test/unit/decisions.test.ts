@@ -182,6 +182,21 @@ describe('decision 6: a withdrawal dated ahead is scheduled', () => {
     expect(rejection(when(given(), { type: 'cancel-withdrawal', reason: 'x' }, HR, '2025-09-21'))).toEqual([{ code: 'no-scheduled-withdrawal', field: 'effectiveOn' }]);
   });
 
+  it('reclassifies a trainee who became eligible before the withdrawal took effect, when the clock catches up after it', () => {
+    const signed = accepted(when(given(), { type: 'sign-off-milestone', milestoneId: 'm1', signedOn: '2025-06-20' }, SUPERVISOR, '2025-06-20'));
+    const rated = accepted(when(signed.history, { type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-09-01' }, SUPERVISOR, '2025-09-01'));
+    const scheduled = accepted(when(rated.history, { type: 'withdraw', effectiveOn: '2026-04-01', reason: 'Resigned' }, HR, '2026-02-01'));
+    // The worker was down from before the first anniversary until after the withdrawal's date.
+    const late = accepted(when(scheduled.history, { type: 'advance-clock' }, SYSTEM, '2026-05-01'));
+    expect(types(late.events)).toEqual(['minimum-period-reached', 'eligible-for-reclassification', 'reclassification-notice-issued']);
+    expect(late.history.state).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: '2026-03-31' } });
+    // Not eligible before it (no rating): the withdrawal ends the program on its date.
+    const unrated = accepted(when(signed.history, { type: 'withdraw', effectiveOn: '2026-04-01', reason: 'Resigned' }, HR, '2026-02-01'));
+    expect(accepted(when(unrated.history, { type: 'advance-clock' }, SYSTEM, '2026-05-01')).events).toEqual([
+      expect.objectContaining({ type: 'program-ended', data: { on: '2026-04-01', reason: 'withdrawn' } }),
+    ]);
+  });
+
   it('refuses a second, different withdrawal while one is scheduled, and ends at once one dated today', () => {
     const scheduled = accepted(when(given(), { type: 'withdraw', effectiveOn: withdrawOn, reason: 'Resigned' }, HR, '2025-09-15'));
     expect(rejection(when(scheduled.history, { type: 'withdraw', effectiveOn: '2025-11-01', reason: 'Resigned' }, HR, '2025-09-16'))).toEqual([
