@@ -339,7 +339,8 @@ describe('the programs projection', () => {
     for (const type of ['milestone-signed-off', 'sign-off-retracted', 'schedule-amended', 'service-rated', 'leave-recorded', 'leave-cancelled', 'transferred', 'withdrawn', 'progress-report-submitted', 'progress-report-reviewed', 'program-ended']) {
       expect(seen, type).toContain(type);
     }
-  });
+    // 200 runs of real rebuilds: a few seconds on an idle machine, minutes with every core busy.
+  }, 900_000);
 
   it('rebuilds while events keep arriving, and the live projector then picks up the rest', async () => {
     const before = simulateProgram('p-before', '2026-03-02', [{ kind: 'sign-off', milestone: 1, day: 10 }]);
