@@ -229,6 +229,8 @@ export interface EnrollRowsOptions {
   idSecret: string;
   /** Whether the caller may enroll in this agency (HR of some agencies only). */
   mayEnroll?: (agency: string) => boolean;
+  /** The row's staff ids the directory does not know, as the API's error; null when all are known. */
+  staffProblem?: (row: { supervisorId: string; programManagerId: string }) => Promise<Error | null>;
 }
 
 /** Rows enrolled side by side: enough to hide Temporal's round trips, few enough for two cores. */
@@ -248,7 +250,7 @@ export async function enrollRows(rows: readonly ImportRow[], programs: ProgramCl
   return results;
 }
 
-async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, { idSecret, mayEnroll }: EnrollRowsOptions): Promise<ImportRowResult> {
+async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, { idSecret, mayEnroll, staffProblem }: EnrollRowsOptions): Promise<ImportRowResult> {
   if ('unreadable' in row) {
     return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
   }
@@ -260,6 +262,8 @@ async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, 
     const message = 'Your token does not cover this agency.';
     return { row: row.row, status: 'rejected', error: { code: 'forbidden', message, issues: [{ path: 'agency', message }] } };
   }
+  const unknownStaff = staffProblem ? await staffProblem(parsed.data) : null;
+  if (unknownStaff) return { row: row.row, status: 'rejected', error: errorBodyFor(unknownStaff).body };
   const programId = importProgramId(idSecret, parsed.data);
   try {
     await programs.enroll(parsed.data, actor, { programId });

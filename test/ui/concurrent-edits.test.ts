@@ -28,7 +28,9 @@ describe('a program changed by someone else after the page was opened', () => {
   it('refuses the command with “changed since you opened it”, and records nothing', async () => {
     const hr = await stack.token('hr-0001', 'hr');
     const supervisorId = uniqueId('sup');
-    const body = enrollmentFixture(addMonths(today(), -4), { supervisorId, programManagerId: uniqueId('pm'), agency: uniqueId('AG') });
+    const programManagerId = uniqueId('pm');
+    await stack.addStaff(supervisorId, programManagerId);
+    const body = enrollmentFixture(addMonths(today(), -4), { supervisorId, programManagerId, agency: uniqueId('AG') });
     const created = await stack.call('POST', '/v1/programs', { token: hr, body });
     const { programId, version } = created.body as { programId: string; version: number };
     await eventually(() => stack.call('GET', `/v1/programs/${programId}`, { token: hr }), (r) => (r.body as { version?: number }).version === version, 'the read model');

@@ -47,7 +47,12 @@ interface Staff {
   programManagerId: string;
   agency: string;
 }
-const newStaff = (): Staff => ({ supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') });
+/** A supervisor and program manager of the test's own, in the staff directory, and an agency of its own. */
+async function newStaff(): Promise<Staff> {
+  const staff = { supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') };
+  await stack.addStaff(staff.supervisorId, staff.programManagerId);
+  return staff;
+}
 
 /** Enrolls through the API and waits until the read model lists the program. */
 async function enrolled(body: EnrollmentInput): Promise<{ programId: string; traineeEmployeeId: string }> {
@@ -116,7 +121,7 @@ describe('sign-in', () => {
 
 describe('HR', () => {
   it('enrolls a trainee through the form, seeing the API’s own messages beside the fields until the enrollment is right', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const appointed = today();
     const body = enrollmentFixture(appointed, { ...staff, trainee: { employeeId: uniqueId('E'), name: 'Robin Formfill', email: 'robin.formfill@example.gov' } });
     await withPage(async ({ page }) => {
@@ -127,8 +132,8 @@ describe('HR', () => {
       await page.getByLabel('Agency').fill(body.agency);
       await page.getByLabel('Functional role').fill(body.functionalRole);
       await page.getByLabel('Target class').selectOption(body.targetClassCode);
-      await page.getByLabel('Supervisor id').fill(body.supervisorId);
-      await page.getByLabel('Program manager id').fill(body.programManagerId);
+      await page.getByLabel('Supervisor', { exact: true }).fill(body.supervisorId);
+      await page.getByLabel('Program manager', { exact: true }).fill(body.programManagerId);
       await page.getByLabel('Appointment date').fill(body.appointmentDate);
       await page.getByLabel('Hours per week').fill('35');
       await page.getByLabel('DAS approval reference').fill(body.schedule.dasApprovalRef);
@@ -185,9 +190,10 @@ describe('HR', () => {
 
 describe('HR on a program page', () => {
   it('records leave, transfers the trainee to another supervisor and agency, and ends the program, each with the rule’s message when refused', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -4), staff));
     const newSupervisor = uniqueId('sup');
+    await stack.addStaff(newSupervisor);
     const newAgency = uniqueId('AG');
     const signed = await stack.call('POST', `/v1/programs/${programId}/milestones/m1/sign-off`, {
       token: await stack.token(staff.supervisorId, 'supervisor'),
@@ -238,7 +244,7 @@ describe('HR on a program page', () => {
 
       const transfer = page.getByRole('form', { name: 'Transfer the trainee' });
       await transfer.getByLabel('Agency').fill(newAgency);
-      await transfer.getByLabel('Supervisor id').fill(newSupervisor);
+      await transfer.getByLabel('Supervisor', { exact: true }).fill(newSupervisor);
       await transfer.getByLabel('Reason (optional)').fill('Reassigned after a reorganisation');
       await transfer.getByRole('button', { name: 'Transfer' }).click();
       await expect.poll(() => page.locator('#program-message').textContent()).toContain(`supervisor ${newSupervisor}`);
@@ -297,7 +303,7 @@ describe('HR on a program page', () => {
 
 describe('HR on the dashboard and the import page', () => {
   it('sees counts by status, the programs at risk and the cohort timeline, filtered as the API filters', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const overdue = enrollmentFixture(addMonths(today(), -7), staff);
     // Appointed almost three years ago: the cap is weeks away, and every milestone is overdue.
     const nearCapAppointment = addDays(addMonths(today(), -35), -10);
@@ -379,7 +385,7 @@ describe('HR on the dashboard and the import page', () => {
   });
 
   it('imports a CSV file and sees a result for every row; the same file again enrolls nobody twice', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const good = [enrollmentFixture(today(), staff), enrollmentFixture(addMonths(today(), -1), staff)];
     const bad = enrollmentFixture(today(), staff);
     const csv = csvOf([good[0]!, { ...bad, trainee: { ...bad.trainee, email: 'not-an-address' } }, good[1]!]);
@@ -413,7 +419,7 @@ describe('HR on the dashboard and the import page', () => {
 
 describe('a supervisor', () => {
   it('signs off an overdue milestone from the inbox, and the program page shows it in the timeline and the event history', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     // Appointed seven months ago: m1 (six months) is overdue, m2 and m3 are still to come.
     const { programId, traineeEmployeeId } = await enrolled(enrollmentFixture(addMonths(today(), -7), staff));
     const later = await enrolled(enrollmentFixture(addMonths(today(), -2), staff));
@@ -482,8 +488,8 @@ describe('a supervisor', () => {
   });
 
   it('cannot open the program of another supervisor’s trainee', async () => {
-    const mine = newStaff();
-    const theirs = newStaff();
+    const mine = await newStaff();
+    const theirs = await newStaff();
     const { programId, traineeEmployeeId } = await enrolled(enrollmentFixture(addMonths(today(), -7), theirs));
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, mine.supervisorId, 'supervisor', `/programs/${programId}`);
@@ -501,7 +507,7 @@ describe('a supervisor', () => {
 
 describe('DAS', () => {
   it('sees the rule’s message when an amendment would run past the three-year cap, with focus on it, and nothing is amended', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -2), staff));
     const program = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
     await withPage(async ({ page }) => {
@@ -530,7 +536,7 @@ describe('DAS', () => {
 
 describe('a trainee', () => {
   it('reads their own program with no form but the progress report, submits a report their program manager then reviews, and opens a notice as a PDF', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     // No experience or education: a qualification shortfall, so a notice at enrollment.
     const body = { ...enrollmentFixture(today(), staff), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } };
     const { programId, traineeEmployeeId } = await enrolled(body);

@@ -11,6 +11,7 @@ import { rememberProgram, showProgram, shownVersion } from '../fresh-programs.js
 import type { Issue, ProgramView } from '../api-types.js';
 import { LEAVE_KIND_LABELS, todayInNewYork } from '../format.js';
 import { ErrorSummary, fieldId, SelectField, TextAreaField, TextField, textOrAbsent } from './forms.js';
+import { StaffPicker } from './staff.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from './milestones.js';
 
 const asProblem = (error: unknown, what: string): ApiProblem =>
@@ -310,7 +311,7 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
   const [reason, setReason] = useState('');
   const transfer = useCommand('transfer', idPrefix);
   const { issues } = transfer;
-  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor id', programManagerId: 'Program manager id', reason: 'Reason' };
+  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor', programManagerId: 'Program manager', reason: 'Reason' };
 
   const submit = (): void => {
     // Only what changes is sent; the API names the rule when nothing does.
@@ -332,15 +333,15 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
     <CommandForm label="Transfer the trainee" command={transfer} labelFor={labelsOf(idPrefix, labels)} onSubmit={submit} submitLabel="Transfer">
       <TextField path={`${idPrefix}.effectiveOn`} label={labels.effectiveOn} type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
       <TextField path={`${idPrefix}.agency`} label={labels.agency} value={agency} onValue={setAgency} issues={issues} />
-      <TextField
+      <StaffPicker
         path={`${idPrefix}.supervisorId`}
         label={labels.supervisorId}
         value={supervisorId}
         onValue={setSupervisorId}
         issues={issues}
-        hint="The new supervisor signs off milestones from the effective date; the former one no longer sees the program."
+        hint="Type part of a name or staff id and choose. The new supervisor signs off milestones from the effective date; the former one no longer sees the program."
       />
-      <TextField path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
+      <StaffPicker path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
       <TextAreaField path={`${idPrefix}.reason`} label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
     </CommandForm>
   );
