@@ -157,7 +157,7 @@ describe('sign-in through the OpenID provider', () => {
       await page.getByLabel("Bachelor's").check();
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of trainee ${body.trainee.employeeId}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of ${body.trainee.name} (${body.trainee.employeeId})`);
     });
     // Recorded as done by the person the provider signed in.
     const listed = await eventually(

@@ -172,8 +172,8 @@ describe('HR', () => {
       await page.getByLabel('Hours per week').fill('40');
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of trainee ${body.trainee.employeeId}`);
-      expect(await page.locator('#program-message').textContent()).toContain(`Enrolled trainee ${body.trainee.employeeId}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of Robin Formfill (${body.trainee.employeeId})`);
+      expect(await page.locator('#program-message').textContent()).toContain(`Enrolled Robin Formfill (${body.trainee.employeeId})`);
       await expectAccessible(page, 'program-hr');
     });
     // The list is the read model, which follows the enrollment a moment later.
@@ -446,12 +446,12 @@ describe('a supervisor', () => {
           const active = (globalThis as unknown as { document: { activeElement: { id: string; getAttribute(name: string): string | null } | null } }).document.activeElement;
           return { id: active?.id ?? '', opens: active?.getAttribute('data-opens') ?? null };
         });
-      await page.getByRole('button', { name: `Sign off m2 for trainee ${traineeEmployeeId}` }).click();
+      await page.getByRole('button', { name: `Sign off m2 for Jordan Example (${traineeEmployeeId})` }).click();
       await expect.poll(async () => (await activeElement()).id).toMatch(/signedOn$/);
       await page.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(async () => (await activeElement()).opens).toBe(`sign-off:${programId}/m2`);
 
-      await page.getByRole('button', { name: `Sign off m1 for trainee ${traineeEmployeeId}` }).click();
+      await page.getByRole('button', { name: `Sign off m1 for Jordan Example (${traineeEmployeeId})` }).click();
       // Typing starts once the form has taken focus, as it does for a person.
       await expect.poll(() => focusedElement(page)).toMatch(/signedOn$/);
       const form = page.getByRole('form', { name: /^Sign off milestone m1/ });
@@ -469,7 +469,7 @@ describe('a supervisor', () => {
       await screenshot(page, 'inbox-sign-off-form');
       await form.getByRole('button', { name: 'Sign off m1' }).click();
       await page.locator('#inbox-message').waitFor();
-      expect(await page.locator('#inbox-message').textContent()).toContain(`Milestone m1 (Contract administration rotation) of trainee ${traineeEmployeeId} is signed off.`);
+      expect(await page.locator('#inbox-message').textContent()).toContain(`Milestone m1 (Contract administration rotation) of Jordan Example (${traineeEmployeeId}) is signed off.`);
       expect(await page.locator(`.inbox-item[data-program="${programId}"][data-milestone="m1"]`).count()).toBe(0);
 
       await page.getByRole('link', { name: traineeEmployeeId }).first().click();

@@ -9,7 +9,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, postJson } from '../api.js';
 import { rememberProgram, showProgram, shownVersion } from '../fresh-programs.js';
 import type { Issue, ProgramView } from '../api-types.js';
-import { LEAVE_KIND_LABELS, todayInNewYork } from '../format.js';
+import { LEAVE_KIND_LABELS, todayInNewYork, traineeLabel } from '../format.js';
 import { ErrorSummary, fieldId, SelectField, TextAreaField, TextField, textOrAbsent } from './forms.js';
 import { StaffPicker } from './staff.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from './milestones.js';
@@ -147,7 +147,7 @@ export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }
 
   const submit = (): void =>
     void signOff.send(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/sign-off`), { signedOn, comments: textOrAbsent(comments) }, (program) =>
-      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of trainee ${program.traineeEmployeeId} is signed off.`),
+      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of ${traineeLabel(program)} is signed off.`),
     );
 
   return (
@@ -179,13 +179,13 @@ export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCanc
   const submit = (): void => {
     if (rating === 'unsatisfactory' && !confirmed) return rate.refuse('confirm', 'Confirm that an unsatisfactory rating ends the program.');
     void rate.send(commandPath(programId, 'service-ratings'), { rating, ratedOn, comments: textOrAbsent(comments) }, (program) =>
-      onDone(program, `Service of trainee ${traineeEmployeeId} rated ${rating}.`),
+      onDone(program, `Service of ${traineeEmployeeId} rated ${rating}.`),
     );
   };
 
   return (
     <CommandForm
-      label={`Rate the service of trainee ${traineeEmployeeId}`}
+      label={`Rate the service of ${traineeEmployeeId}`}
       command={rate}
       labelFor={labelsOf(idPrefix, { rating: 'Rating', ratedOn: 'Rated on', comments: 'Comments', confirm: 'Confirmation' })}
       onSubmit={submit}
@@ -281,7 +281,7 @@ export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: O
         recorded.earliestReclassificationDate !== program.earliestReclassificationDate
           ? ` The first anniversary moves to ${recorded.earliestReclassificationDate}.`
           : ' The first anniversary does not move.';
-      onDone(recorded, `Leave from ${from} to ${to} recorded for trainee ${recorded.traineeEmployeeId}.${moved}`);
+      onDone(recorded, `Leave from ${from} to ${to} recorded for ${traineeLabel(recorded)}.${moved}`);
     });
 
   return (
@@ -324,7 +324,7 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
       setReason('');
       onDone(
         moved,
-        `Trainee ${moved.traineeEmployeeId} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`,
+        `${traineeLabel(moved)} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`,
       );
     });
   };
@@ -359,7 +359,7 @@ export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDo
   const submit = (): void => {
     if (!confirmed) return withdraw.refuse('confirm', 'Confirm that this ends the program.');
     void withdraw.send(commandPath(program.programId, 'withdrawal'), { effectiveOn, reason }, (ended) =>
-      onDone(ended, `The program of trainee ${ended.traineeEmployeeId} ended on ${effectiveOn}.`),
+      onDone(ended, `The program of ${traineeLabel(ended)} ended on ${effectiveOn}.`),
     );
   };
 

@@ -8,7 +8,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, queryString } from '../api.js';
 import type { Issue, StaffList } from '../api-types.js';
-import { Field } from './forms.js';
+import { Field, fieldId } from './forms.js';
 
 type StaffMember = StaffList['items'][number];
 
@@ -73,7 +73,8 @@ export function StaffPicker({ path, label, value, onValue, issues, hint = 'Type 
         if (controller.signal.aborted) return;
         setOptions(list.items);
         setActive(list.items.length > 0 ? 0 : -1);
-        setExpanded(list.items.length > 0);
+        // An answer that arrives after the person moved on opens nothing under another field.
+        setExpanded(list.items.length > 0 && document.activeElement?.id === fieldId(path));
         setStatus(list.items.length === 0 ? 'No staff member matches.' : `${list.items.length} staff members match.`);
       })
       .catch(() => undefined); // an aborted or failed search leaves the typed text, which the API checks

@@ -22,7 +22,8 @@ import {
 } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
-import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
+import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
+import { nameAndId, useStaffNames } from '../components/staff.js';
 import { Link } from '../router.js';
 import { newestOf, showProgram } from '../fresh-programs.js';
 import { describeEvent, eventLabel } from './events.js';
@@ -108,7 +109,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
   return (
     <div class="program" data-program={program.programId}>
-      <PageHeading title={ownTrainee ? 'Your development program' : `Program of trainee ${program.traineeEmployeeId}`} />
+      <PageHeading title={ownTrainee ? 'Your development program' : `Program of ${traineeLabel(program)}`} />
       <p class="lede">
         <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span> {program.functionalRole}, {program.agency}, toward class{' '}
         {program.targetClassCode}.
@@ -140,7 +141,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         <h2 id="timeline-title">Timeline</h2>
         <Timeline
           id="program-timeline"
-          title={`Timeline of the program of trainee ${program.traineeEmployeeId}, from appointment to the three-year cap`}
+          title={`Timeline of the program of ${traineeLabel(program)}, from appointment to the three-year cap`}
           description={describeProgram(program, today)}
           bars={[barOf(program)]}
           today={today}
@@ -163,7 +164,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         <section aria-labelledby="rating-title">
           <h2 id="rating-title">Service rating</h2>
           <p>{program.serviceRating ? `Latest: ${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}, by ${program.serviceRating.ratedBy}.` : 'Not yet rated.'}</p>
-          <ServiceRatingForm programId={program.programId} traineeEmployeeId={program.traineeEmployeeId} idPrefix="rating" onDone={done} />
+          <ServiceRatingForm programId={program.programId} traineeEmployeeId={traineeLabel(program)} idPrefix="rating" onDone={done} />
         </section>
       )}
 
@@ -208,10 +209,11 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
 function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   const q = program.qualification;
+  const staff = useStaffNames([program.supervisorId, program.programManagerId]);
   const rows: [string, string][] = [
-    ['Trainee', program.traineeEmployeeId],
-    ['Supervisor', program.supervisorId],
-    ['Program manager', program.programManagerId],
+    ['Trainee', traineeLabel(program)],
+    ['Supervisor', nameAndId(staff.get(program.supervisorId), program.supervisorId)],
+    ['Program manager', nameAndId(staff.get(program.programManagerId), program.programManagerId)],
     ['Appointed', formatDate(program.appointmentDate)],
     ['Working test period ends', formatDate(program.workingTestPeriodEndsOn)],
     ['First anniversary (earliest reclassification)', formatDate(program.earliestReclassificationDate)],
