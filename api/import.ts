@@ -16,6 +16,7 @@ import {
 import type { Actor } from '../domain/program.js';
 import { enrollmentSchema } from '../domain/schemas.js';
 import { ApiError, errorBodyFor, issuesOf } from './errors.js';
+import { summaryOf } from './messages.js';
 import { MAX_IMPORT_ROWS, type ImportRowResult } from './schemas.js';
 
 // --- The CSV format ---------------------------------------------------------------------------
@@ -256,7 +257,8 @@ async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, 
   }
   const parsed = enrollmentSchema.safeParse(row.value);
   if (!parsed.success) {
-    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: 'The row does not fit the enrollment schema.', issues: issuesOf(parsed.error) } };
+    const issues = issuesOf(parsed.error, row.value);
+    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: summaryOf(issues), issues } };
   }
   if (mayEnroll && !mayEnroll(parsed.data.agency)) {
     const message = 'Your token does not cover this agency.';

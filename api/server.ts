@@ -157,7 +157,7 @@ const validatorCompiler =
   ({ schema }: { schema: z.ZodType }) =>
   (data: unknown): { value: unknown } | { error: Error } => {
     const result = schema.safeParse(data);
-    return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
+    return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error, data)) };
   };
 
 /** The ETag of a program: its version (the number of its events). */
