@@ -39,6 +39,7 @@ describe('a program changed by someone else after the page was opened', () => {
     try {
       const { page } = session;
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Record leave', exact: true }).click();
       const leave = page.getByRole('form', { name: 'Record leave' });
       await leave.waitFor();
 
@@ -59,6 +60,7 @@ describe('a program changed by someone else after the page was opened', () => {
 
       // After a reload the page shows the sign-off, and the same leave goes through.
       await page.reload();
+      await page.getByRole('button', { name: 'Record leave', exact: true }).click();
       await leave.waitFor();
       await leave.getByLabel('First day').fill(addDays(today(), -20));
       await leave.getByLabel('Last day').fill(addDays(today(), -10));

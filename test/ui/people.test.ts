@@ -142,6 +142,7 @@ describe('the staff picker and names', () => {
 
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       const transfer = page.getByRole('form', { name: 'Transfer the trainee' });
       const picker = transfer.locator('#f-transfer-supervisorId');
       await expect.poll(() => picker.inputValue()).toBe(`${supervisor.name} (${supervisor.staffId})`);
@@ -172,5 +173,34 @@ describe('the staff picker and names', () => {
     });
     const after = await stack.call('GET', `/v1/programs/${programId}`, { token: await stack.token('hr-0001', 'hr') });
     expect((after.body as { supervisorId: string }).supervisorId).toBe(successor.staffId);
+  });
+
+  it('tells HR what each field needs in plain sentences that name it as the form does, dates as the date box shows them', async () => {
+    await withPage(async ({ page }) => {
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/enroll');
+      await page.getByLabel('Name', { exact: true }).fill('   ');
+      await page.getByLabel('Email').fill('dana.rivera-at-ct.gov');
+      await page.getByLabel('Hours per week').fill('');
+      await page.getByRole('button', { name: 'Enroll', exact: true }).click();
+
+      const summary = page.locator('.error-summary');
+      await summary.waitFor();
+      await expect.poll(() => focusedElement(page)).toBe('error-summary');
+      expect(await summary.locator('p').textContent()).toMatch(/^Check \d+ fields: Employee id, Name, Email, Agency, Functional role and \d+ more\.$/);
+      expect(await page.locator('#f-trainee-name-error').textContent()).toBe('Name is required.');
+      expect(await page.locator('#f-trainee-email-error').textContent()).toBe('Email must be an e-mail address, such as name@ct.gov.');
+      expect(await page.locator('#f-hoursPerWeek-error').textContent()).toBe('Hours per week is required.');
+      expect(await page.locator('#f-supervisorId-error').textContent()).toBe('Supervisor is required.');
+      // The date box shows mm/dd/yyyy (Chromium, United States English); so does its message.
+      expect(await page.evaluate(() => (globalThis as unknown as { navigator: { language: string } }).navigator.language)).toBe('en-US');
+      expect(await page.locator('#f-appointmentDate-error').textContent()).toBe('Appointment date is required: enter it as mm/dd/yyyy.');
+      expect(await page.locator('#f-schedule-milestones-0-title-error').textContent()).toBe('Milestone 1 title is required.');
+      // One message per field, and none in the schema's words or quoting what was typed.
+      const messages = await page.locator('.field-error').allTextContents();
+      expect(messages.length).toBe(await page.locator('.field-invalid').count());
+      expect(await summary.getByRole('link', { name: 'Name is required.' }).count()).toBe(1);
+      expect((await page.locator('main').textContent()) ?? '').not.toMatch(/Too small|expected string|Invalid input|does not fit the schema|dana\.rivera/);
+      await expectAccessible(page, 'enroll-plain-messages');
+    });
   });
 });

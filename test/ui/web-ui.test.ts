@@ -67,7 +67,7 @@ async function enrolled(body: EnrollmentInput): Promise<{ programId: string; tra
   return { programId, traineeEmployeeId: body.trainee.employeeId };
 }
 
-/** The CSV of the import contract (README, "Bulk import"), one line per enrollment. */
+/** The CSV of the import contract (docs/api.md, "Bulk import"), one line per enrollment. */
 function csvOf(rows: readonly EnrollmentInput[]): string {
   const header = [
     'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId', 'programManagerId',
@@ -208,8 +208,11 @@ describe('HR on a program page', () => {
     const programAppointment = addMonths(today(), -4);
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      // The commands wait behind their buttons; one form opens at a time.
+      await page.getByRole('button', { name: 'Record leave', exact: true }).click();
       const leave = page.getByRole('form', { name: 'Record leave' });
       await leave.waitFor();
+      expect(await page.locator('form').count()).toBe(1);
       await expectAccessible(page, 'program-hr-actions');
 
       // At the top: why the program is not reclassified yet, and when it would be.
@@ -242,6 +245,7 @@ describe('HR on a program page', () => {
       expect(movedTo).toBe(leaveEvent?.data.earliestReclassificationDate);
       const afterLeave = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
 
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       const transfer = page.getByRole('form', { name: 'Transfer the trainee' });
       await transfer.getByLabel('Agency').fill(newAgency);
       await transfer.getByLabel('Supervisor', { exact: true }).fill(newSupervisor);
@@ -282,6 +286,7 @@ describe('HR on a program page', () => {
       await expectAccessible(page, 'program-hr-corrections');
 
       // Ending the program asks for confirmation first.
+      await page.getByRole('button', { name: 'End the program', exact: true }).click();
       const end = page.getByRole('form', { name: 'End the program' });
       await end.getByLabel('Reason').fill('Resigned from state service');
       await end.getByRole('button', { name: 'End the program' }).click();
@@ -400,7 +405,7 @@ describe('HR on the dashboard and the import page', () => {
       const rows = page.getByRole('region', { name: 'Result per row' }).locator('tbody tr');
       expect(await rows.allTextContents()).toEqual([
         expect.stringMatching(/^1Enrolled/),
-        expect.stringMatching(/^2Invalid.*trainee\.email: Invalid email address/),
+        expect.stringMatching(/^2Invalid.*trainee\.email: Email must be an e-mail address/),
         expect.stringMatching(/^3Enrolled/),
       ]);
       await expectAccessible(page, 'import-results');
@@ -512,6 +517,7 @@ describe('DAS', () => {
     const program = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'das-0001', 'das', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Amend the schedule', exact: true }).click();
       const form = page.getByRole('form', { name: 'Amend the schedule' });
       await form.waitFor();
       await form.getByLabel('DAS approval reference').fill('DAS-UI-0001');
@@ -550,8 +556,11 @@ describe('a trainee', () => {
       await page.waitForURL(/\/my-program$/);
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Your development program');
       await page.locator('.notice').first().waitFor();
-      expect(await page.locator('form').count()).toBe(1);
+      expect(await page.locator('form').count()).toBe(0);
+      await page.getByRole('button', { name: 'Submit a progress report', exact: true }).click();
       const report = page.getByRole('form', { name: 'Submit a progress report' });
+      await report.waitFor();
+      expect(await page.locator('form').count()).toBe(1);
       expect(await page.getByRole('button', { name: /Sign off|Amend|Rate|Retract|Transfer|End the program/ }).count()).toBe(0);
       await expectAccessible(page, 'program-trainee');
 
