@@ -47,7 +47,7 @@ export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description
 
 const columnByName = new Map(CSV_COLUMNS.map((c) => [c.name, c]));
 
-/** The CSV format as the OpenAPI document and the README describe it. */
+/** The CSV format as the OpenAPI document and docs/api.md describe it. */
 export const CSV_FORMAT_DESCRIPTION = [
   'CSV (RFC 4180, UTF-8, comma-separated, a header row naming the columns in any order). Columns:',
   '',
