@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/dates.js';
-import { startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
+import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { ensureUiBuilt, focusedElement, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
 
@@ -171,8 +171,13 @@ describe('the staff picker and names', () => {
       await expect.poll(() => page.locator('#program-message').textContent()).toContain(`supervisor ${successor.staffId}`);
       await expect.poll(() => page.locator('dl.summary').textContent()).toContain(`Supervisor${successor.name} (${successor.staffId})`);
     });
-    const after = await stack.call('GET', `/v1/programs/${programId}`, { token: await stack.token('hr-0001', 'hr') });
-    expect((after.body as { supervisorId: string }).supervisorId).toBe(successor.staffId);
+    // The read model follows the command a moment later.
+    const hr = await stack.token('hr-0001', 'hr');
+    await eventually(
+      () => stack.call('GET', `/v1/programs/${programId}`, { token: hr }),
+      (r) => (r.body as { supervisorId: string }).supervisorId === successor.staffId,
+      'the transfer in the read model',
+    );
   });
 
   it('tells HR what each field needs in plain sentences that name it as the form does, dates as the date box shows them', async () => {

@@ -81,6 +81,8 @@ export function StaffPicker({ path, label, value, onValue, issues, hint = 'Type 
   };
 
   const choose = (member: StaffMember): void => {
+    // A search still under way must not reopen the list over the choice.
+    lookup.current?.abort();
     onValue(member.staffId);
     setText(nameAndId(member.name, member.staffId));
     setExpanded(false);
