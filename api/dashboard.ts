@@ -63,6 +63,7 @@ export const inboxResponse = z
         z.object({
           programId: z.string(),
           traineeEmployeeId: z.string(),
+          traineeName: z.string().describe("The trainee's name, from the enrollment"),
           agency: z.string(),
           targetClassCode: z.string(),
           as: z.enum(['supervisor', 'program-manager']).describe('The role the caller signs off in on this program'),
@@ -173,6 +174,7 @@ function inboxItem(principal: Principal, row: OpenMilestone): InboxItem {
   return {
     programId: row.programId,
     traineeEmployeeId: row.traineeEmployeeId,
+    traineeName: row.traineeName,
     agency: row.agency,
     targetClassCode: row.targetClassCode,
     as: principal.id === row.supervisorId && principal.roles.includes('supervisor') ? 'supervisor' : 'program-manager',

@@ -16,7 +16,7 @@ import {
 } from '../client/programs.js';
 import { codeOf, isDatabaseUnavailable } from '../db/pool.js';
 import { InvalidCursorError } from '../db/queries.js';
-import { describeIssues } from '../domain/schemas.js';
+import { plainIssues, summaryOf } from './messages.js';
 import type { ErrorBody } from './schemas.js';
 
 type Issue = { path: string; message: string; code?: string };
@@ -42,24 +42,19 @@ export const notFound = (what: string): ApiError => new ApiError(404, 'not-found
 /** Input that does not fit a schema; raised by the validator compiler below. */
 export class RequestValidationError extends Error {
   constructor(readonly issues: Issue[]) {
-    super('The request does not fit the schema.');
+    super(summaryOf(issues));
     this.name = 'RequestValidationError';
   }
 }
 
 /**
- * Zod issues as the contract's issues. An unknown field is reported at its own path (zod reports it
- * on the object that holds it), so the client sees `status`, not the whole body.
+ * Zod issues as the contract's issues, one sentence per field naming it as the forms do
+ * (api/messages.ts). An unknown field is reported at its own path (zod reports it on the object
+ * that holds it), so the client sees `status`, not the whole body. `input` tells a missing field
+ * from a wrong one.
  */
-export function issuesOf(error: z.ZodError): Issue[] {
-  const described = describeIssues(error);
-  return error.issues.flatMap((issue, index) => {
-    const { path } = described[index] ?? { path: '' };
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a field of this request' }));
-    }
-    return [{ path, message: issue.message }];
-  });
+export function issuesOf(error: z.ZodError, input?: unknown): Issue[] {
+  return plainIssues(error, input);
 }
 
 /**
@@ -80,7 +75,7 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
     return { statusCode: 400, body: { code: 'invalid-input', message: error.message, issues: error.issues } };
   }
   if (error instanceof InvalidInputError) {
-    return { statusCode: 400, body: { code: 'invalid-input', message: 'The request does not fit the schema.', issues: error.issues } };
+    return { statusCode: 400, body: { code: 'invalid-input', message: summaryOf(error.issues), issues: error.issues } };
   }
   if (error instanceof InvalidCursorError) {
     return { statusCode: 400, body: { code: 'invalid-cursor', message: error.message, issues: [{ path: 'cursor', message: error.message }] } };

@@ -16,6 +16,7 @@ import {
 import type { Actor } from '../domain/program.js';
 import { enrollmentSchema } from '../domain/schemas.js';
 import { ApiError, errorBodyFor, issuesOf } from './errors.js';
+import { summaryOf } from './messages.js';
 import { MAX_IMPORT_ROWS, type ImportRowResult } from './schemas.js';
 
 // --- The CSV format ---------------------------------------------------------------------------
@@ -46,7 +47,7 @@ export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description
 
 const columnByName = new Map(CSV_COLUMNS.map((c) => [c.name, c]));
 
-/** The CSV format as the OpenAPI document and the README describe it. */
+/** The CSV format as the OpenAPI document and docs/api.md describe it. */
 export const CSV_FORMAT_DESCRIPTION = [
   'CSV (RFC 4180, UTF-8, comma-separated, a header row naming the columns in any order). Columns:',
   '',
@@ -229,6 +230,8 @@ export interface EnrollRowsOptions {
   idSecret: string;
   /** Whether the caller may enroll in this agency (HR of some agencies only). */
   mayEnroll?: (agency: string) => boolean;
+  /** The row's staff ids the directory does not know, as the API's error; null when all are known. */
+  staffProblem?: (row: { supervisorId: string; programManagerId: string }) => Promise<Error | null>;
 }
 
 /** Rows enrolled side by side: enough to hide Temporal's round trips, few enough for two cores. */
@@ -248,18 +251,21 @@ export async function enrollRows(rows: readonly ImportRow[], programs: ProgramCl
   return results;
 }
 
-async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, { idSecret, mayEnroll }: EnrollRowsOptions): Promise<ImportRowResult> {
+async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, { idSecret, mayEnroll, staffProblem }: EnrollRowsOptions): Promise<ImportRowResult> {
   if ('unreadable' in row) {
     return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
   }
   const parsed = enrollmentSchema.safeParse(row.value);
   if (!parsed.success) {
-    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: 'The row does not fit the enrollment schema.', issues: issuesOf(parsed.error) } };
+    const issues = issuesOf(parsed.error, row.value);
+    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: summaryOf(issues), issues } };
   }
   if (mayEnroll && !mayEnroll(parsed.data.agency)) {
     const message = 'Your token does not cover this agency.';
     return { row: row.row, status: 'rejected', error: { code: 'forbidden', message, issues: [{ path: 'agency', message }] } };
   }
+  const unknownStaff = staffProblem ? await staffProblem(parsed.data) : null;
+  if (unknownStaff) return { row: row.row, status: 'rejected', error: errorBodyFor(unknownStaff).body };
   const programId = importProgramId(idSecret, parsed.data);
   try {
     await programs.enroll(parsed.data, actor, { programId });

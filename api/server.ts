@@ -53,6 +53,7 @@ import {
 import { installIdempotency, updateIdFor } from './idempotency.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
 import { renderNoticePdf } from './notice-pdf.js';
+import { staffRoutes, unknownStaffError } from './staff.js';
 import { webUi, type WebUiOptions } from './ui.js';
 import {
   MAX_IMPORT_ROWS,
@@ -156,7 +157,7 @@ const validatorCompiler =
   ({ schema }: { schema: z.ZodType }) =>
   (data: unknown): { value: unknown } | { error: Error } => {
     const result = schema.safeParse(data);
-    return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error)) };
+    return result.success ? { value: result.data } : { error: new RequestValidationError(issuesOf(result.error, data)) };
   };
 
 /** The ETag of a program: its version (the number of its events). */
@@ -422,6 +423,8 @@ export async function buildApiServer({
     },
     async (request, reply) => {
       if (!hrCovers(principalOf(request), request.body.agency)) throw forbidden();
+      const unknownStaff = await unknownStaffError(db, request.body);
+      if (unknownStaff) throw unknownStaff;
       const claim = request.idempotency;
       // An id keyed by the caller's key: the same request again finds the program it created.
       const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
@@ -465,7 +468,11 @@ export async function buildApiServer({
         const rows = typeof request.body === 'string' ? rowsFromCsv(request.body) : rowsFromJson(request.body);
         checkRowCount(rows);
         const principal = principalOf(request);
-        const results = await enrollRows(rows, programs, actorOf(request), { idSecret, mayEnroll: (agency) => hrCovers(principal, agency) });
+        const results = await enrollRows(rows, programs, actorOf(request), {
+          idSecret,
+          mayEnroll: (agency) => hrCovers(principal, agency),
+          staffProblem: (row) => unknownStaffError(db, row),
+        });
         return { results, summary: summarize(results) };
       },
     );
@@ -719,7 +726,11 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, actorOf(request), options)),
+    async (request, reply) => {
+      const unknownStaff = await unknownStaffError(db, request.body);
+      if (unknownStaff) throw unknownStaff;
+      return command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, actorOf(request), options));
+    },
   );
 
   api.get(
@@ -792,6 +803,7 @@ export async function buildApiServer({
   );
 
   await app.register(dashboardRoutes, { queries });
+  await app.register(staffRoutes, { db });
   await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
   if (codec) await app.register(codecRoutes, { ...codec, db });
   await app.register(webUi, { ...ui, authSecret, development });

@@ -57,6 +57,7 @@ export interface NoticeRecord {
 export interface OpenMilestone {
   programId: string;
   traineeEmployeeId: string;
+  traineeName: string;
   agency: string;
   targetClassCode: string;
   supervisorId: string;
@@ -236,7 +237,7 @@ export function createQueries(db: Pool) {
      */
     async openMilestones(assignedTo: string, today: CivilDate, limit: number): Promise<OpenMilestone[]> {
       const { rows } = await db.query<OpenMilestone>(
-        `SELECT p.program_id AS "programId", p.trainee_employee_id AS "traineeEmployeeId", p.agency,
+        `SELECT p.program_id AS "programId", p.trainee_employee_id AS "traineeEmployeeId", p.view->'trainee'->>'name' AS "traineeName", p.agency,
                 p.target_class_code AS "targetClassCode", p.supervisor_id AS "supervisorId",
                 m.milestone_id AS "milestoneId", m.title, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
                 (m.status = 'overdue' OR m.due_date < $2::date) AS overdue, (m.due_date - $2::date) AS "daysUntilDue"

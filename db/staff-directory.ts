@@ -41,6 +41,37 @@ export async function lookUpAddress(db: Pool, role: string, ref: string): Promis
   return rows[0]?.email ?? null;
 }
 
+/** A supervisor or program manager as others see them: id and name, never the address. */
+export interface StaffMember {
+  staffId: string;
+  name: string;
+}
+
+/**
+ * Staff members by part of their name or id (case-insensitive), by id, or both; by name. The
+ * directory's names and ids only: addresses stay with the notices.
+ */
+export async function findStaff(db: Pool, { q, ids, limit }: { q?: string | undefined; ids?: readonly string[] | undefined; limit: number }): Promise<StaffMember[]> {
+  const { rows } = await db.query<StaffMember>(
+    `SELECT ref AS "staffId", display_name AS name FROM staff_directory
+      WHERE entry_kind = 'staff'
+        AND ($1::text IS NULL OR strpos(lower(display_name), lower($1)) > 0 OR strpos(lower(ref), lower($1)) > 0)
+        AND ($2::text[] IS NULL OR ref = ANY($2))
+      ORDER BY display_name, ref
+      LIMIT $3`,
+    [q ?? null, ids ? [...ids] : null, limit],
+  );
+  return rows;
+}
+
+/** Which of these staff ids the directory does not know (so no notice would have an address). */
+export async function unknownStaffIds(db: Pool, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { rows } = await db.query<{ ref: string }>("SELECT ref FROM staff_directory WHERE entry_kind = 'staff' AND ref = ANY($1)", [[...ids]]);
+  const known = new Set(rows.map((r) => r.ref));
+  return new Set(ids.filter((id) => !known.has(id)));
+}
+
 /** Adds or updates entries; an entry not in the file is left as it is. */
 export async function loadDirectory(db: Pool, entries: readonly DirectoryEntry[]): Promise<{ loaded: number }> {
   if (entries.length === 0) return { loaded: 0 };

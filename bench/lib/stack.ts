@@ -11,6 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pg from 'pg';
 import { migrate } from '../../db/migrate.js';
 import { searchAttributes } from '../../workflows/definitions.js';
+import { loadDirectory, readDirectoryFile } from '../../db/staff-directory.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const temporalCli = process.env.TEMPORAL_CLI_PATH ?? `${root}.tools/bin/temporal`;
@@ -107,6 +108,12 @@ export async function startStack(): Promise<Stack> {
   await migrate(scratch.url);
   const db = new pg.Pool({ connectionString: scratch.url, max: 20 });
   db.on('error', () => {});
+  // The API enrolls only staff the directory lists: the development directory and the benchmark's own two.
+  await loadDirectory(db, [
+    ...(await readDirectoryFile(`${root}db/seeds/staff-directory.dev.json`)),
+    { kind: 'staff', ref: 'sup-bench', displayName: 'Benchmark Supervisor', email: 'sup-bench@staff.test' },
+    { kind: 'staff', ref: 'pm-bench', displayName: 'Benchmark Program Manager', email: 'pm-bench@staff.test' },
+  ]);
   const apiPort = await freePort();
   const authSecret = randomBytes(32).toString('base64url');
   const env: NodeJS.ProcessEnv = {

@@ -32,6 +32,7 @@ const enrollment = (employeeId = uniqueId('E')): EnrollmentInput => {
 
 beforeAll(async () => {
   stack = await startApiStack();
+  await stack.addStaff(ownSupervisor, otherSupervisor, ownManager);
   const sign = (sub: string, role: Parameters<ApiStack['token']>[1]) => stack.token(sub, role);
   tokens.set('hr', await sign('hr-0001', 'hr'));
   tokens.set('own supervisor', await sign(ownSupervisor, 'supervisor'));

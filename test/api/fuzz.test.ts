@@ -55,6 +55,7 @@ const ENDPOINTS: WriteEndpoint[] = [
 
 beforeAll(async () => {
   stack = await startApiStack();
+  await stack.addStaff(supervisorId, 'sup-fuzz');
   tokens.hr = await stack.token('hr-0001', 'hr');
   tokens.supervisor = await stack.token(supervisorId, 'supervisor');
   tokens.das = await stack.token('das-0001', 'das');

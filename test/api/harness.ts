@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -18,6 +19,7 @@ import { buildApiServer } from '../../api/server.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
 import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
+import { loadDirectory, readDirectoryFile } from '../../db/staff-directory.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
 import { TEST_DEADLINES, startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
@@ -52,6 +54,11 @@ export interface ApiStack {
   openapi: OpenApiDocument;
   app: FastifyInstance;
   token(sub: string, ...roles: ApiRole[]): Promise<string>;
+  /**
+   * Puts supervisors or program managers of the test's own in the staff directory, as HR would
+   * before naming them (the API refuses staff ids it does not list). A bare id gets a made-up name.
+   */
+  addStaff(...people: (string | { staffId: string; name: string })[]): Promise<void>;
   call(method: string, path: string, options?: CallOptions): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
@@ -107,6 +114,8 @@ export async function startApiStack({ development = true, server = {} }: ApiStac
   }
   const [env, database] = await Promise.all([startDevServer(), createOwnDatabase()]);
   const db = database.pool;
+  // The development directory (sup-0001, pm-0001, OPM, DAS), as scripts/start.sh loads it.
+  await loadDirectory(db, await readDirectoryFile(fileURLToPath(new URL('../../db/seeds/staff-directory.dev.json', import.meta.url))));
   const taskQueue = uniqueTaskQueue();
   const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });
   const running = worker.run();
@@ -159,6 +168,10 @@ export async function startApiStack({ development = true, server = {} }: ApiStac
     openapi,
     app,
     token: (sub, ...roles) => mintToken(secret, { sub, roles, ttl: '1h' }),
+    async addStaff(...people) {
+      const entries = people.map((p) => (typeof p === 'string' ? { staffId: p, name: `Staff member ${p}` } : p));
+      await loadDirectory(db, entries.map(({ staffId, name }) => ({ kind: 'staff', ref: staffId, displayName: name, email: `${staffId}@staff.test` })));
+    },
     call,
     async stop() {
       await app.close();

@@ -23,6 +23,7 @@ let supervisorToken: string;
 
 beforeAll(async () => {
   stack = await startApiStack();
+  await stack.addStaff(supervisorId, managerId);
   [hrToken, dasToken, supervisorToken] = await Promise.all([
     stack.token('hr-0001', 'hr'),
     stack.token('das-0001', 'das'),
@@ -292,6 +293,7 @@ describe('a transfer', () => {
     const created = await enroll(body0);
     const newAgency = uniqueId('AG');
     const newSupervisor = uniqueId('sup');
+    await stack.addStaff(newSupervisor);
     const newSupervisorToken = await stack.token(newSupervisor, 'supervisor');
     const path = `/v1/programs/${created.programId}/transfers`;
 
@@ -299,6 +301,11 @@ describe('a transfer', () => {
     const nothing = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today() } });
     expect(nothing.status).toBe(400);
     expect(error(nothing).issues?.[0]?.path).toBe('agency');
+    // A staff id the directory does not list would leave the notices to them with no address.
+    const nobody = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), supervisorId: uniqueId('sup'), programManagerId: managerId } });
+    expect([nobody.status, error(nobody).code, error(nobody).issues?.map((i) => i.path)]).toEqual([422, 'unknown-staff-member', ['supervisorId']]);
+    // The trainee may be in the directory too (as staff of another program); supervising themselves is still refused.
+    await stack.addStaff(body0.trainee.employeeId);
     const self = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), supervisorId: body0.trainee.employeeId } });
     expect([self.status, error(self).code]).toEqual([422, 'supervisor-is-trainee']);
     const future = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: addDays(today(), 1), agency: newAgency } });

@@ -23,6 +23,7 @@ const errorOf = (response: ApiResponse) => (response.body as { error: { code: st
 
 beforeAll(async () => {
   stack = await startApiStack();
+  await stack.addStaff(supervisorId, managerId);
   hr = await stack.token('hr-0001', 'hr');
   supervisor = await stack.token(supervisorId, 'supervisor');
 });
@@ -106,6 +107,7 @@ describe('a late retry under its Idempotency-Key', () => {
     const { programId } = await enroll();
     const path = `/v1/programs/${programId}/transfers`;
     const otherSupervisor = uniqueId('sup');
+    await stack.addStaff(otherSupervisor);
     const away = { token: hr, body: { effectiveOn: today(), supervisorId: otherSupervisor, reason: 'Reassigned' }, headers: { 'idempotency-key': uniqueId('transfer') } };
     expect(program(await stack.call('POST', path, away)).supervisorId).toBe(otherSupervisor);
     const back = await stack.call('POST', path, { token: hr, body: { effectiveOn: today(), supervisorId, reason: 'Reassignment withdrawn' } });

@@ -63,6 +63,7 @@ describe('GET /v1/dashboard', () => {
   let nearCap: ProgramView;
 
   beforeAll(async () => {
+    await stack.addStaff(supervisorId, otherSupervisorId);
     const nearCapAppointment = addDays(addMonths(today(), -35), -10);
     [overdue, nearCap] = await Promise.all([
       enroll(enrollmentFixture(addMonths(today(), -7), { agency, supervisorId })),
@@ -113,6 +114,7 @@ describe('GET /v1/inbox', () => {
   let late: ProgramView;
 
   beforeAll(async () => {
+    await stack.addStaff(supervisorId, programManagerId);
     [early, late] = await Promise.all([
       enroll(enrollmentFixture(addMonths(today(), -7), { agency, supervisorId, programManagerId })),
       enroll(enrollmentFixture(addMonths(today(), -2), { agency, supervisorId, programManagerId })),
@@ -136,7 +138,7 @@ describe('GET /v1/inbox', () => {
       'late/m2/pending',
       'late/m3/pending',
     ]);
-    expect(inbox.items[0]).toMatchObject({ as: 'supervisor', traineeEmployeeId: early.traineeEmployeeId, agency, daysUntilDue: daysBetween(today(), early.milestones[0]!.dueDate) });
+    expect(inbox.items[0]).toMatchObject({ as: 'supervisor', traineeEmployeeId: early.traineeEmployeeId, traineeName: early.trainee.name, agency, daysUntilDue: daysBetween(today(), early.milestones[0]!.dueDate) });
     expect(new Set((await inboxOf(programManagerId, 'program-manager')).items.map((i) => i.as))).toEqual(new Set(['program-manager']));
   });
 
@@ -181,6 +183,52 @@ describe('GET /v1/inbox', () => {
       ['b', 'overdue', -1],
       ['a', 'pending', 5],
     ]);
+  });
+});
+
+describe('the staff directory', () => {
+  const supervisor = { staffId: uniqueId('sup'), name: 'Marisol Quennevile' };
+  const manager = { staffId: uniqueId('pm'), name: 'Theodore Quennevile-Park' };
+  beforeAll(() => stack.addStaff(supervisor, manager));
+
+  it('finds supervisors and program managers by part of a name or id, and names the ids asked for, never with an address', async () => {
+    const token = await stack.token('das-0001', 'das');
+    const found = await stack.call('GET', '/v1/staff?q=quenneV', { token });
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual({ items: [supervisor, manager] });
+    expect(found.text).not.toContain('@');
+    const byId = await stack.call('GET', `/v1/staff?q=${manager.staffId.slice(3, 9)}`, { token });
+    expect(byId.body).toEqual({ items: [manager] });
+    const named = await stack.call('GET', `/v1/staff?ids=${manager.staffId},sup-0001,${uniqueId('sup')}`, { token: await stack.token('E1234567', 'trainee') });
+    expect(named.body).toEqual({ items: [{ staffId: 'sup-0001', name: 'Sam Supervisor (development)' }, manager] });
+    expect((await stack.call('GET', '/v1/staff?q=x')).status).toBe(401);
+    expect((await stack.call('GET', '/v1/staff?email=x', { token })).status).toBe(400);
+  });
+
+  it('refuses an enrollment, a transfer or an import row naming a staff id it does not list, with unknown-staff-member naming the field, and enrolls nothing', async () => {
+    const agency = uniqueId('STAFF');
+    const stranger = uniqueId('sup');
+    const body = enrollmentFixture(today(), { agency, supervisorId: supervisor.staffId, programManagerId: stranger });
+    const refused = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+    expect(refused.status).toBe(422);
+    const error = (refused.body as { error: { code: string; issues: { path: string; code: string }[] } }).error;
+    expect(error.code).toBe('unknown-staff-member');
+    expect(error.issues.map((i) => [i.path, i.code])).toEqual([['programManagerId', 'unknown-staff-member']]);
+
+    const imported = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: [body, { ...body, trainee: { ...body.trainee, employeeId: uniqueId('E') }, programManagerId: manager.staffId }] });
+    expect(imported.status).toBe(200);
+    const results = (imported.body as { results: { status: string; error?: { code: string; issues: { path: string }[] } }[] }).results;
+    expect(results.map((r) => [r.status, r.error?.code, r.error?.issues[0]?.path])).toEqual([
+      ['rejected', 'unknown-staff-member', 'programManagerId'],
+      ['created', undefined, undefined],
+    ]);
+    await projected(agency, 1);
+
+    const program = await enroll({ ...body, trainee: { ...body.trainee, employeeId: uniqueId('E') }, programManagerId: manager.staffId });
+    const moved = await stack.call('POST', `/v1/programs/${program.programId}/transfers`, { token: hrToken, body: { effectiveOn: today(), supervisorId: stranger } });
+    expect([moved.status, (moved.body as { error: { code: string } }).error.code]).toEqual([422, 'unknown-staff-member']);
+    const events = await stack.call('GET', `/v1/programs/${program.programId}/events`, { token: hrToken });
+    expect((events.body as { items: { type: string }[] }).items.map((e) => e.type)).not.toContain('transferred');
   });
 });
 
@@ -272,7 +320,7 @@ describe('the UI at /', () => {
 
   it('keeps the UI’s own routes out of the OpenAPI document and documents the endpoints it added', () => {
     const paths = Object.keys(stack.openapi.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/me', '/v1/me/programs', '/v1/dashboard', '/v1/inbox', '/v1/dev/tokens']));
+    expect(paths).toEqual(expect.arrayContaining(['/v1/me', '/v1/me/programs', '/v1/dashboard', '/v1/inbox', '/v1/staff', '/v1/dev/tokens']));
     expect(paths.filter((p) => !p.startsWith('/v1/'))).toEqual([]);
   });
 });

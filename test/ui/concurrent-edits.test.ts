@@ -28,7 +28,9 @@ describe('a program changed by someone else after the page was opened', () => {
   it('refuses the command with “changed since you opened it”, and records nothing', async () => {
     const hr = await stack.token('hr-0001', 'hr');
     const supervisorId = uniqueId('sup');
-    const body = enrollmentFixture(addMonths(today(), -4), { supervisorId, programManagerId: uniqueId('pm'), agency: uniqueId('AG') });
+    const programManagerId = uniqueId('pm');
+    await stack.addStaff(supervisorId, programManagerId);
+    const body = enrollmentFixture(addMonths(today(), -4), { supervisorId, programManagerId, agency: uniqueId('AG') });
     const created = await stack.call('POST', '/v1/programs', { token: hr, body });
     const { programId, version } = created.body as { programId: string; version: number };
     await eventually(() => stack.call('GET', `/v1/programs/${programId}`, { token: hr }), (r) => (r.body as { version?: number }).version === version, 'the read model');
@@ -37,6 +39,7 @@ describe('a program changed by someone else after the page was opened', () => {
     try {
       const { page } = session;
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Record leave', exact: true }).click();
       const leave = page.getByRole('form', { name: 'Record leave' });
       await leave.waitFor();
 
@@ -57,6 +60,7 @@ describe('a program changed by someone else after the page was opened', () => {
 
       // After a reload the page shows the sign-off, and the same leave goes through.
       await page.reload();
+      await page.getByRole('button', { name: 'Record leave', exact: true }).click();
       await leave.waitFor();
       await leave.getByLabel('First day').fill(addDays(today(), -20));
       await leave.getByLabel('Last day').fill(addDays(today(), -10));

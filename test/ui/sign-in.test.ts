@@ -140,8 +140,8 @@ describe('sign-in through the OpenID provider', () => {
       await page.getByLabel('Agency').fill(body.agency);
       await page.getByLabel('Functional role').fill(body.functionalRole);
       await page.getByLabel('Target class').selectOption(body.targetClassCode);
-      await page.getByLabel('Supervisor id').fill(body.supervisorId);
-      await page.getByLabel('Program manager id').fill(body.programManagerId);
+      await page.getByLabel('Supervisor', { exact: true }).fill(body.supervisorId);
+      await page.getByLabel('Program manager', { exact: true }).fill(body.programManagerId);
       await page.getByLabel('Appointment date').fill(body.appointmentDate);
       await page.getByLabel('Hours per week').fill(String(body.hoursPerWeek));
       await page.getByLabel('DAS approval reference').fill(body.schedule.dasApprovalRef);
@@ -157,7 +157,7 @@ describe('sign-in through the OpenID provider', () => {
       await page.getByLabel("Bachelor's").check();
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of trainee ${body.trainee.employeeId}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of ${body.trainee.name} (${body.trainee.employeeId})`);
     });
     // Recorded as done by the person the provider signed in.
     const listed = await eventually(
@@ -177,6 +177,7 @@ describe('sign-in through the OpenID provider', () => {
   it('signs a supervisor in to see only their own trainees, and signs them out of the provider too', async () => {
     const mine = await enrolled(enrollmentFixture(addMonths(today(), -7), { agency: uniqueId('AG'), supervisorId: 'sup-0001', programManagerId: 'pm-0001' }));
     const theirs = enrollmentFixture(addMonths(today(), -7), { agency: uniqueId('AG'), supervisorId: 'sup-0002', programManagerId: uniqueId('pm') });
+    await stack.addStaff(theirs.supervisorId, theirs.programManagerId);
     const theirsId = await enrolled(theirs);
     await withPage(async ({ page }) => {
       await signInWithProvider(page, 'sup-0001');

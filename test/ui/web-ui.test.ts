@@ -47,7 +47,12 @@ interface Staff {
   programManagerId: string;
   agency: string;
 }
-const newStaff = (): Staff => ({ supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') });
+/** A supervisor and program manager of the test's own, in the staff directory, and an agency of its own. */
+async function newStaff(): Promise<Staff> {
+  const staff = { supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') };
+  await stack.addStaff(staff.supervisorId, staff.programManagerId);
+  return staff;
+}
 
 /** Enrolls through the API and waits until the read model lists the program. */
 async function enrolled(body: EnrollmentInput): Promise<{ programId: string; traineeEmployeeId: string }> {
@@ -62,7 +67,7 @@ async function enrolled(body: EnrollmentInput): Promise<{ programId: string; tra
   return { programId, traineeEmployeeId: body.trainee.employeeId };
 }
 
-/** The CSV of the import contract (README, "Bulk import"), one line per enrollment. */
+/** The CSV of the import contract (docs/api.md, "Bulk import"), one line per enrollment. */
 function csvOf(rows: readonly EnrollmentInput[]): string {
   const header = [
     'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId', 'programManagerId',
@@ -116,7 +121,7 @@ describe('sign-in', () => {
 
 describe('HR', () => {
   it('enrolls a trainee through the form, seeing the API’s own messages beside the fields until the enrollment is right', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const appointed = today();
     const body = enrollmentFixture(appointed, { ...staff, trainee: { employeeId: uniqueId('E'), name: 'Robin Formfill', email: 'robin.formfill@example.gov' } });
     await withPage(async ({ page }) => {
@@ -127,8 +132,8 @@ describe('HR', () => {
       await page.getByLabel('Agency').fill(body.agency);
       await page.getByLabel('Functional role').fill(body.functionalRole);
       await page.getByLabel('Target class').selectOption(body.targetClassCode);
-      await page.getByLabel('Supervisor id').fill(body.supervisorId);
-      await page.getByLabel('Program manager id').fill(body.programManagerId);
+      await page.getByLabel('Supervisor', { exact: true }).fill(body.supervisorId);
+      await page.getByLabel('Program manager', { exact: true }).fill(body.programManagerId);
       await page.getByLabel('Appointment date').fill(body.appointmentDate);
       await page.getByLabel('Hours per week').fill('35');
       await page.getByLabel('DAS approval reference').fill(body.schedule.dasApprovalRef);
@@ -167,8 +172,8 @@ describe('HR', () => {
       await page.getByLabel('Hours per week').fill('40');
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of trainee ${body.trainee.employeeId}`);
-      expect(await page.locator('#program-message').textContent()).toContain(`Enrolled trainee ${body.trainee.employeeId}`);
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of Robin Formfill (${body.trainee.employeeId})`);
+      expect(await page.locator('#program-message').textContent()).toContain(`Enrolled Robin Formfill (${body.trainee.employeeId})`);
       await expectAccessible(page, 'program-hr');
     });
     // The list is the read model, which follows the enrollment a moment later.
@@ -185,9 +190,10 @@ describe('HR', () => {
 
 describe('HR on a program page', () => {
   it('records leave, transfers the trainee to another supervisor and agency, and ends the program, each with the rule’s message when refused', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -4), staff));
     const newSupervisor = uniqueId('sup');
+    await stack.addStaff(newSupervisor);
     const newAgency = uniqueId('AG');
     const signed = await stack.call('POST', `/v1/programs/${programId}/milestones/m1/sign-off`, {
       token: await stack.token(staff.supervisorId, 'supervisor'),
@@ -202,8 +208,11 @@ describe('HR on a program page', () => {
     const programAppointment = addMonths(today(), -4);
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      // The commands wait behind their buttons; one form opens at a time.
+      await page.getByRole('button', { name: 'Record leave', exact: true }).click();
       const leave = page.getByRole('form', { name: 'Record leave' });
       await leave.waitFor();
+      expect(await page.locator('form').count()).toBe(1);
       await expectAccessible(page, 'program-hr-actions');
 
       // At the top: why the program is not reclassified yet, and when it would be.
@@ -236,9 +245,10 @@ describe('HR on a program page', () => {
       expect(movedTo).toBe(leaveEvent?.data.earliestReclassificationDate);
       const afterLeave = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
 
+      await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       const transfer = page.getByRole('form', { name: 'Transfer the trainee' });
       await transfer.getByLabel('Agency').fill(newAgency);
-      await transfer.getByLabel('Supervisor id').fill(newSupervisor);
+      await transfer.getByLabel('Supervisor', { exact: true }).fill(newSupervisor);
       await transfer.getByLabel('Reason (optional)').fill('Reassigned after a reorganisation');
       await transfer.getByRole('button', { name: 'Transfer' }).click();
       await expect.poll(() => page.locator('#program-message').textContent()).toContain(`supervisor ${newSupervisor}`);
@@ -276,6 +286,7 @@ describe('HR on a program page', () => {
       await expectAccessible(page, 'program-hr-corrections');
 
       // Ending the program asks for confirmation first.
+      await page.getByRole('button', { name: 'End the program', exact: true }).click();
       const end = page.getByRole('form', { name: 'End the program' });
       await end.getByLabel('Reason').fill('Resigned from state service');
       await end.getByRole('button', { name: 'End the program' }).click();
@@ -297,7 +308,7 @@ describe('HR on a program page', () => {
 
 describe('HR on the dashboard and the import page', () => {
   it('sees counts by status, the programs at risk and the cohort timeline, filtered as the API filters', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const overdue = enrollmentFixture(addMonths(today(), -7), staff);
     // Appointed almost three years ago: the cap is weeks away, and every milestone is overdue.
     const nearCapAppointment = addDays(addMonths(today(), -35), -10);
@@ -379,7 +390,7 @@ describe('HR on the dashboard and the import page', () => {
   });
 
   it('imports a CSV file and sees a result for every row; the same file again enrolls nobody twice', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const good = [enrollmentFixture(today(), staff), enrollmentFixture(addMonths(today(), -1), staff)];
     const bad = enrollmentFixture(today(), staff);
     const csv = csvOf([good[0]!, { ...bad, trainee: { ...bad.trainee, email: 'not-an-address' } }, good[1]!]);
@@ -394,7 +405,7 @@ describe('HR on the dashboard and the import page', () => {
       const rows = page.getByRole('region', { name: 'Result per row' }).locator('tbody tr');
       expect(await rows.allTextContents()).toEqual([
         expect.stringMatching(/^1Enrolled/),
-        expect.stringMatching(/^2Invalid.*trainee\.email: Invalid email address/),
+        expect.stringMatching(/^2Invalid.*trainee\.email: Email must be an e-mail address/),
         expect.stringMatching(/^3Enrolled/),
       ]);
       await expectAccessible(page, 'import-results');
@@ -413,7 +424,7 @@ describe('HR on the dashboard and the import page', () => {
 
 describe('a supervisor', () => {
   it('signs off an overdue milestone from the inbox, and the program page shows it in the timeline and the event history', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     // Appointed seven months ago: m1 (six months) is overdue, m2 and m3 are still to come.
     const { programId, traineeEmployeeId } = await enrolled(enrollmentFixture(addMonths(today(), -7), staff));
     const later = await enrolled(enrollmentFixture(addMonths(today(), -2), staff));
@@ -440,12 +451,12 @@ describe('a supervisor', () => {
           const active = (globalThis as unknown as { document: { activeElement: { id: string; getAttribute(name: string): string | null } | null } }).document.activeElement;
           return { id: active?.id ?? '', opens: active?.getAttribute('data-opens') ?? null };
         });
-      await page.getByRole('button', { name: `Sign off m2 for trainee ${traineeEmployeeId}` }).click();
+      await page.getByRole('button', { name: `Sign off m2 for Jordan Example (${traineeEmployeeId})` }).click();
       await expect.poll(async () => (await activeElement()).id).toMatch(/signedOn$/);
       await page.getByRole('button', { name: 'Cancel' }).click();
       await expect.poll(async () => (await activeElement()).opens).toBe(`sign-off:${programId}/m2`);
 
-      await page.getByRole('button', { name: `Sign off m1 for trainee ${traineeEmployeeId}` }).click();
+      await page.getByRole('button', { name: `Sign off m1 for Jordan Example (${traineeEmployeeId})` }).click();
       // Typing starts once the form has taken focus, as it does for a person.
       await expect.poll(() => focusedElement(page)).toMatch(/signedOn$/);
       const form = page.getByRole('form', { name: /^Sign off milestone m1/ });
@@ -463,7 +474,7 @@ describe('a supervisor', () => {
       await screenshot(page, 'inbox-sign-off-form');
       await form.getByRole('button', { name: 'Sign off m1' }).click();
       await page.locator('#inbox-message').waitFor();
-      expect(await page.locator('#inbox-message').textContent()).toContain(`Milestone m1 (Contract administration rotation) of trainee ${traineeEmployeeId} is signed off.`);
+      expect(await page.locator('#inbox-message').textContent()).toContain(`Milestone m1 (Contract administration rotation) of Jordan Example (${traineeEmployeeId}) is signed off.`);
       expect(await page.locator(`.inbox-item[data-program="${programId}"][data-milestone="m1"]`).count()).toBe(0);
 
       await page.getByRole('link', { name: traineeEmployeeId }).first().click();
@@ -482,8 +493,8 @@ describe('a supervisor', () => {
   });
 
   it('cannot open the program of another supervisor’s trainee', async () => {
-    const mine = newStaff();
-    const theirs = newStaff();
+    const mine = await newStaff();
+    const theirs = await newStaff();
     const { programId, traineeEmployeeId } = await enrolled(enrollmentFixture(addMonths(today(), -7), theirs));
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, mine.supervisorId, 'supervisor', `/programs/${programId}`);
@@ -501,11 +512,12 @@ describe('a supervisor', () => {
 
 describe('DAS', () => {
   it('sees the rule’s message when an amendment would run past the three-year cap, with focus on it, and nothing is amended', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     const { programId } = await enrolled(enrollmentFixture(addMonths(today(), -2), staff));
     const program = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'das-0001', 'das', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Amend the schedule', exact: true }).click();
       const form = page.getByRole('form', { name: 'Amend the schedule' });
       await form.waitFor();
       await form.getByLabel('DAS approval reference').fill('DAS-UI-0001');
@@ -530,7 +542,7 @@ describe('DAS', () => {
 
 describe('a trainee', () => {
   it('reads their own program with no form but the progress report, submits a report their program manager then reviews, and opens a notice as a PDF', async () => {
-    const staff = newStaff();
+    const staff = await newStaff();
     // No experience or education: a qualification shortfall, so a notice at enrollment.
     const body = { ...enrollmentFixture(today(), staff), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } };
     const { programId, traineeEmployeeId } = await enrolled(body);
@@ -544,8 +556,11 @@ describe('a trainee', () => {
       await page.waitForURL(/\/my-program$/);
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Your development program');
       await page.locator('.notice').first().waitFor();
-      expect(await page.locator('form').count()).toBe(1);
+      expect(await page.locator('form').count()).toBe(0);
+      await page.getByRole('button', { name: 'Submit a progress report', exact: true }).click();
       const report = page.getByRole('form', { name: 'Submit a progress report' });
+      await report.waitFor();
+      expect(await page.locator('form').count()).toBe(1);
       expect(await page.getByRole('button', { name: /Sign off|Amend|Rate|Retract|Transfer|End the program/ }).count()).toBe(0);
       await expectAccessible(page, 'program-trainee');
 

@@ -31,6 +31,7 @@ export interface Dashboard {
 export interface InboxItem {
   programId: string;
   traineeEmployeeId: string;
+  traineeName: string;
   agency: string;
   targetClassCode: string;
   as: 'supervisor' | 'program-manager';
@@ -42,6 +43,11 @@ export interface Inbox {
   asOf: CivilDate;
   items: InboxItem[];
   truncated: boolean;
+}
+
+/** Supervisors and program managers of the staff directory (GET /v1/staff). */
+export interface StaffList {
+  items: { staffId: string; name: string }[];
 }
 
 export interface OwnPrograms {

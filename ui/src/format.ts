@@ -59,4 +59,7 @@ export function relativeDays(from: CivilDate, to: CivilDate): string {
   return days > 0 ? `in ${days} ${unit}` : `${-days} ${unit} ago`;
 }
 
+/** A trainee as people know them: "Robin Formfill (E7755745)". */
+export const traineeLabel = (program: { trainee: { name: string; employeeId: string } }): string => `${program.trainee.name} (${program.trainee.employeeId})`;
+
 export const plural = (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;

@@ -9,8 +9,9 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, postJson } from '../api.js';
 import { rememberProgram, showProgram, shownVersion } from '../fresh-programs.js';
 import type { Issue, ProgramView } from '../api-types.js';
-import { LEAVE_KIND_LABELS, todayInNewYork } from '../format.js';
+import { LEAVE_KIND_LABELS, todayInNewYork, traineeLabel } from '../format.js';
 import { ErrorSummary, fieldId, SelectField, TextAreaField, TextField, textOrAbsent } from './forms.js';
+import { StaffPicker } from './staff.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from './milestones.js';
 
 const asProblem = (error: unknown, what: string): ApiProblem =>
@@ -146,7 +147,7 @@ export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }
 
   const submit = (): void =>
     void signOff.send(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/sign-off`), { signedOn, comments: textOrAbsent(comments) }, (program) =>
-      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of trainee ${program.traineeEmployeeId} is signed off.`),
+      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of ${traineeLabel(program)} is signed off.`),
     );
 
   return (
@@ -178,13 +179,13 @@ export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCanc
   const submit = (): void => {
     if (rating === 'unsatisfactory' && !confirmed) return rate.refuse('confirm', 'Confirm that an unsatisfactory rating ends the program.');
     void rate.send(commandPath(programId, 'service-ratings'), { rating, ratedOn, comments: textOrAbsent(comments) }, (program) =>
-      onDone(program, `Service of trainee ${traineeEmployeeId} rated ${rating}.`),
+      onDone(program, `Service of ${traineeEmployeeId} rated ${rating}.`),
     );
   };
 
   return (
     <CommandForm
-      label={`Rate the service of trainee ${traineeEmployeeId}`}
+      label={`Rate the service of ${traineeEmployeeId}`}
       command={rate}
       labelFor={labelsOf(idPrefix, { rating: 'Rating', ratedOn: 'Rated on', comments: 'Comments', confirm: 'Confirmation' })}
       onSubmit={submit}
@@ -280,7 +281,7 @@ export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: O
         recorded.earliestReclassificationDate !== program.earliestReclassificationDate
           ? ` The first anniversary moves to ${recorded.earliestReclassificationDate}.`
           : ' The first anniversary does not move.';
-      onDone(recorded, `Leave from ${from} to ${to} recorded for trainee ${recorded.traineeEmployeeId}.${moved}`);
+      onDone(recorded, `Leave from ${from} to ${to} recorded for ${traineeLabel(recorded)}.${moved}`);
     });
 
   return (
@@ -310,7 +311,7 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
   const [reason, setReason] = useState('');
   const transfer = useCommand('transfer', idPrefix);
   const { issues } = transfer;
-  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor id', programManagerId: 'Program manager id', reason: 'Reason' };
+  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor', programManagerId: 'Program manager', reason: 'Reason' };
 
   const submit = (): void => {
     // Only what changes is sent; the API names the rule when nothing does.
@@ -323,7 +324,7 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
       setReason('');
       onDone(
         moved,
-        `Trainee ${moved.traineeEmployeeId} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`,
+        `${traineeLabel(moved)} transferred: ${moved.agency}, supervisor ${moved.supervisorId}, program manager ${moved.programManagerId}. The cap stays ${moved.latestCompletionDate}.`,
       );
     });
   };
@@ -332,15 +333,15 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
     <CommandForm label="Transfer the trainee" command={transfer} labelFor={labelsOf(idPrefix, labels)} onSubmit={submit} submitLabel="Transfer">
       <TextField path={`${idPrefix}.effectiveOn`} label={labels.effectiveOn} type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
       <TextField path={`${idPrefix}.agency`} label={labels.agency} value={agency} onValue={setAgency} issues={issues} />
-      <TextField
+      <StaffPicker
         path={`${idPrefix}.supervisorId`}
         label={labels.supervisorId}
         value={supervisorId}
         onValue={setSupervisorId}
         issues={issues}
-        hint="The new supervisor signs off milestones from the effective date; the former one no longer sees the program."
+        hint="Type part of a name or staff id and choose. The new supervisor signs off milestones from the effective date; the former one no longer sees the program."
       />
-      <TextField path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
+      <StaffPicker path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
       <TextAreaField path={`${idPrefix}.reason`} label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
     </CommandForm>
   );
@@ -358,7 +359,7 @@ export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDo
   const submit = (): void => {
     if (!confirmed) return withdraw.refuse('confirm', 'Confirm that this ends the program.');
     void withdraw.send(commandPath(program.programId, 'withdrawal'), { effectiveOn, reason }, (ended) =>
-      onDone(ended, `The program of trainee ${ended.traineeEmployeeId} ended on ${effectiveOn}.`),
+      onDone(ended, `The program of ${traineeLabel(ended)} ended on ${effectiveOn}.`),
     );
   };
 

@@ -12,6 +12,21 @@ export const fieldId = (path: string): string => `f-${path.replace(/[^A-Za-z0-9]
 
 export const messagesAt = (issues: readonly Issue[], path: string): string[] => issues.filter((i) => i.path === path).map((i) => i.message);
 
+/**
+ * How this browser's date box shows a date ("mm/dd/yyyy" in the United States), from its locale:
+ * the API speaks of YYYY-MM-DD, the wire format, but the person types into the box.
+ */
+export function browserDatePattern(): string {
+  const parts = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(2026, 10, 29));
+  return parts.map((part) => (part.type === 'year' ? 'yyyy' : part.type === 'month' ? 'mm' : part.type === 'day' ? 'dd' : part.value)).join('');
+}
+
+/** Any message, with a date's pattern as the browser's date boxes show it. */
+const withDatePattern = (message: string): string => message.replaceAll('(YYYY-MM-DD)', `(${browserDatePattern()})`);
+
+/** A message about a date box, in its words: a missing date says how to type one. */
+export const forDateBox = (message: string): string => withDatePattern(message).replace(/ is required\.$/, ` is required: enter it as ${browserDatePattern()}.`);
+
 interface FieldProps {
   path: string;
   label: string;
@@ -20,12 +35,15 @@ interface FieldProps {
   /** The control, given the ids it must carry. */
   children: (control: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
   class?: string;
+  /** The API's message as this control's users read it (a date box's own date pattern). */
+  wording?: (message: string) => string;
 }
 
 /** A label, the control, its hint and the API's messages for its path. */
-export function Field({ path, label, issues, hint, children, class: className }: FieldProps): JSX.Element {
+export function Field({ path, label, issues, hint, children, class: className, wording = (m) => m }: FieldProps): JSX.Element {
   const id = fieldId(path);
-  const messages = messagesAt(issues, path);
+  // One message per field: the first the API gave.
+  const messages = messagesAt(issues, path).slice(0, 1).map(wording);
   const describedBy = [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={`field${messages.length ? ' field-invalid' : ''}${className ? ` ${className}` : ''}`}>
@@ -63,7 +81,7 @@ interface TextFieldProps {
 
 export function TextField({ path, label, value, onValue, issues, type = 'text', hint, autoComplete, inputMode, step, class: className }: TextFieldProps): JSX.Element {
   return (
-    <Field path={path} label={label} issues={issues} {...(hint ? { hint } : {})} {...(className ? { class: className } : {})}>
+    <Field path={path} label={label} issues={issues} {...(hint ? { hint } : {})} {...(className ? { class: className } : {})} {...(type === 'date' ? { wording: forDateBox } : {})}>
       {(control) => (
         <input
           {...control}
@@ -155,18 +173,20 @@ export function ErrorSummary({
       <p>{message}</p>
       {issues.length > 0 && (
         <ul>
-          {issues.map((issue, index) => {
+          {issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path) === index).map((issue, index) => {
             const label = labelFor(issue.path);
+            const message = withDatePattern(issue.message);
             return (
               <li key={`${issue.path}-${index}`}>
                 {label ? (
                   <a href={`#${fieldId(issue.path)}`} onClick={(event) => focusField(event, issue.path)}>
-                    {label}: {issue.message}
+                    {/* The API's sentences name the field already; a rule's message may not. */}
+                    {message.startsWith(label) ? message : `${label}: ${message}`}
                   </a>
                 ) : (
                   <span>
-                    {issue.path ? `${issue.path}: ` : ''}
-                    {issue.message}
+                    {issue.path && !message.startsWith(issue.path) ? `${issue.path}: ` : ''}
+                    {message}
                   </span>
                 )}
               </li>

@@ -10,7 +10,7 @@ import { getJson, programPath, queryString } from '../api.js';
 import type { Dashboard, Me, ProgramPage, ProgramStatus, ProgramView, TargetClass } from '../api-types.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox } from '../components/page.js';
 import { barOf, Timeline } from '../components/timeline.js';
-import { AT_RISK_LABELS, formatDate, plural, PROGRAM_STATUSES, relativeDays, STATUS_LABELS, todayInNewYork } from '../format.js';
+import { AT_RISK_LABELS, formatDate, plural, PROGRAM_STATUSES, relativeDays, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
 import { Link, navigate, useLocation } from '../router.js';
 
 const PAGE_SIZE = 50;
@@ -182,7 +182,7 @@ function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): 
             {items.map(({ program, reasons }) => (
               <tr key={program.programId}>
                 <th scope="row">
-                  <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>
+                  <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>
                 </th>
                 <td>{program.agency}</td>
                 <td>{program.targetClassCode}</td>
@@ -334,7 +334,7 @@ export function ProgramTable({ programs, caption }: { programs: readonly Program
             return (
               <tr key={program.programId}>
                 <th scope="row">
-                  <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>
+                  <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>
                 </th>
                 <td>
                   <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span>

@@ -10,6 +10,7 @@ import type { Issue, ProgramView, TargetClass } from '../api-types.js';
 import { ErrorSummary, fieldId, numberOrAbsent, SelectField, TextField } from '../components/forms.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from '../components/milestones.js';
 import { PageHeading } from '../components/page.js';
+import { StaffPicker } from '../components/staff.js';
 import { navigate } from '../router.js';
 import { setFlash } from './program.js';
 
@@ -20,8 +21,8 @@ const LABELS: Record<string, string> = {
   agency: 'Agency',
   functionalRole: 'Functional role',
   targetClassCode: 'Target class',
-  supervisorId: 'Supervisor id',
-  programManagerId: 'Program manager id',
+  supervisorId: 'Supervisor',
+  programManagerId: 'Program manager',
   appointmentDate: 'Appointment date',
   hoursPerWeek: 'Hours per week',
   'schedule.dasApprovalRef': 'DAS approval reference',
@@ -117,7 +118,7 @@ export function EnrollPage(): JSX.Element {
     setBusy(true);
     try {
       const program = await postJson<ProgramView>('/v1/programs', body, { headers: { 'idempotency-key': idempotencyKey } });
-      setFlash(`Enrolled trainee ${program.traineeEmployeeId}. The program is ${program.status}.`);
+      setFlash(`Enrolled ${program.trainee.name} (${program.traineeEmployeeId}). The program is ${program.status}.`);
       navigate(programPath(program.programId));
     } catch (error) {
       const problem = error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The enrollment could not be sent.' });
@@ -148,8 +149,8 @@ export function EnrollPage(): JSX.Element {
             {...field('targetClassCode')}
             options={[{ value: '', label: 'Choose a class' }, ...classes.map((c) => ({ value: c.code, label: `${c.code} ${c.title}` }))]}
           />
-          <TextField {...field('supervisorId')} />
-          <TextField {...field('programManagerId')} />
+          <StaffPicker {...field('supervisorId')} />
+          <StaffPicker {...field('programManagerId')} />
           <TextField {...field('appointmentDate')} type="date" />
           <TextField {...field('hoursPerWeek')} type="number" inputMode="numeric" hint="Trainees work full time: 40 hours." />
         </fieldset>

@@ -8,7 +8,8 @@ import { getJson, programPath } from '../api.js';
 import type { Inbox, InboxItem, Me, ProgramPage, ProgramView } from '../api-types.js';
 import { ServiceRatingForm, SignOffForm } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
-import { formatDate, MILESTONE_STATUS_LABELS, plural, STATUS_LABELS } from '../format.js';
+import { formatDate, MILESTONE_STATUS_LABELS, plural, STATUS_LABELS, traineeLabel } from '../format.js';
+import { nameAndId, useStaffNames } from '../components/staff.js';
 import { Link } from '../router.js';
 
 type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown } | { state: 'loaded'; value: T };
@@ -21,6 +22,7 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
   const [openForm, setOpenForm] = useState<string | null>(null);
   const [message, setMessage] = useState('');
   const [reloads, setReloads] = useState(0);
+  const names = useStaffNames([me.sub]);
   // Bumped on each command, so a wait for an earlier one's read model stops when a newer one starts.
   const waiting = useRef(0);
   useEffect(() => () => void (waiting.current += 1), []);
@@ -68,7 +70,7 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
     <>
       <PageHeading title="Inbox" />
       <p class="lede">
-        Milestones awaiting your sign-off as {me.sub}, overdue first, and the programs of the trainees you supervise or manage.
+        Milestones awaiting your sign-off as {nameAndId(names.get(me.sub), me.sub)}, overdue first, and the programs of the trainees you supervise or manage.
       </p>
       <div aria-live="polite">
         {message && (
@@ -125,13 +127,13 @@ function AwaitingList({ inbox, openForm, onOpen, onDone }: { inbox: Inbox; openF
                   </strong>
                 </p>
                 <p>
-                  Trainee <Link href={programPath(item.programId)}>{item.traineeEmployeeId}</Link>, {item.agency}, {item.targetClassCode}. Due {formatDate(item.milestone.dueDate)}
+                  Trainee <Link href={programPath(item.programId)}>{item.traineeName} ({item.traineeEmployeeId})</Link>, {item.agency}, {item.targetClassCode}. Due {formatDate(item.milestone.dueDate)}
                   {item.daysUntilDue < 0 ? ` (${plural(-item.daysUntilDue, 'day')} overdue)` : item.daysUntilDue === 0 ? ' (today)' : ` (in ${plural(item.daysUntilDue, 'day')})`}.
                 </p>
                 {!open && (
                   <button type="button" class="button" data-opens={key} onClick={() => onOpen(key)}>
                     Sign off {item.milestone.id}
-                    <span class="visually-hidden"> for trainee {item.traineeEmployeeId}</span>
+                    <span class="visually-hidden"> for {item.traineeName} ({item.traineeEmployeeId})</span>
                   </button>
                 )}
               </div>
@@ -179,7 +181,7 @@ function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: rea
               return (
                 <tr key={program.programId}>
                   <th scope="row">
-                    <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>
+                    <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>
                   </th>
                   <td>
                     <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span>
@@ -192,7 +194,7 @@ function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: rea
                   <td>
                     {open && (
                       <button type="button" class="link-button" data-opens={`rate:${program.programId}`} onClick={() => onOpen(`rate:${program.programId}`)}>
-                        Rate service<span class="visually-hidden"> of trainee {program.traineeEmployeeId}</span>
+                        Rate service<span class="visually-hidden"> of {traineeLabel(program)}</span>
                       </button>
                     )}
                   </td>
@@ -204,8 +206,8 @@ function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: rea
       </TableBox>
       {rating && (
         <div class="panel">
-          <h3>Service rating for trainee {rating.traineeEmployeeId}</h3>
-          <ServiceRatingForm programId={rating.programId} traineeEmployeeId={rating.traineeEmployeeId} idPrefix={`rate-${rating.programId}`} onDone={onDone} onCancel={() => onOpen(null)} />
+          <h3>Service rating for {traineeLabel(rating)}</h3>
+          <ServiceRatingForm programId={rating.programId} traineeEmployeeId={traineeLabel(rating)} idPrefix={`rate-${rating.programId}`} onDone={onDone} onCancel={() => onOpen(null)} />
         </div>
       )}
     </>
@@ -222,7 +224,7 @@ function ReportsToReview({ programs }: { programs: readonly ProgramView[] }): JS
     <ul class="reports-to-review">
       {waiting.map(({ program, report }) => (
         <li key={`${program.programId}/${report.periodEnding}`} data-program={program.programId}>
-          Trainee <Link href={programPath(program.programId)}>{program.traineeEmployeeId}</Link>: the period ending {formatDate(report.periodEnding)}, submitted{' '}
+          Trainee <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>: the period ending {formatDate(report.periodEnding)}, submitted{' '}
           {formatDate(report.submittedOn)}.
         </li>
       ))}

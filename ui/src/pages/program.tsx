@@ -5,7 +5,7 @@
  * program read-only. A program the caller may not see is the API's 404, shown as such.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
 import {
@@ -22,7 +22,8 @@ import {
 } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
-import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork } from '../format.js';
+import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
+import { nameAndId, useStaffNames } from '../components/staff.js';
 import { Link } from '../router.js';
 import { newestOf, showProgram } from '../fresh-programs.js';
 import { describeEvent, eventLabel } from './events.js';
@@ -105,10 +106,37 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
   const assigned =
     (me.roles.includes('supervisor') && me.sub === program.supervisorId) || (me.roles.includes('program-manager') && me.sub === program.programManagerId);
   const open = program.status === 'active' || program.status === 'awaiting-minimum';
+  // What the caller may do, each behind its button; one form is open at a time.
+  const actions: Action[] = [
+    ...(ownTrainee && open ? [{ key: 'report', label: 'Submit a progress report', render: (onDone: OnDone) => <ProgressReportForm program={program} onDone={onDone} /> }] : []),
+    ...(assigned && open
+      ? [
+          {
+            key: 'rating',
+            label: 'Rate service',
+            hint: program.serviceRating ? `Latest: ${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}, by ${program.serviceRating.ratedBy}.` : 'Not yet rated.',
+            render: (onDone: OnDone) => <ServiceRatingForm programId={program.programId} traineeEmployeeId={traineeLabel(program)} idPrefix="rating" onDone={onDone} />,
+          },
+        ]
+      : []),
+    ...(me.roles.includes('das') && open ? [{ key: 'amend', label: 'Amend the schedule', render: (onDone: OnDone) => <AmendmentForm program={program} onDone={onDone} /> }] : []),
+    ...(me.roles.includes('hr') && open
+      ? [
+          { key: 'leave', label: 'Record leave', render: (onDone: OnDone) => <LeaveForm program={program} onDone={onDone} /> },
+          {
+            key: 'transfer',
+            label: 'Transfer',
+            hint: 'To another agency, supervisor or program manager. The three-year cap, the first anniversary and the DAS-approved schedule stay as they are.',
+            render: (onDone: OnDone) => <TransferForm program={program} onDone={onDone} />,
+          },
+          { key: 'end', label: 'End the program', render: (onDone: OnDone) => <WithdrawalForm program={program} onDone={onDone} /> },
+        ]
+      : []),
+  ];
 
   return (
     <div class="program" data-program={program.programId}>
-      <PageHeading title={ownTrainee ? 'Your development program' : `Program of trainee ${program.traineeEmployeeId}`} />
+      <PageHeading title={ownTrainee ? 'Your development program' : `Program of ${traineeLabel(program)}`} />
       <p class="lede">
         <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span> {program.functionalRole}, {program.agency}, toward class{' '}
         {program.targetClassCode}.
@@ -131,21 +159,23 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         <ReclassificationChecklist program={program} />
       </section>
 
-      <section aria-labelledby="summary-title">
-        <h2 id="summary-title">Summary</h2>
-        <ProgramSummary program={program} />
-      </section>
-
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <Timeline
           id="program-timeline"
-          title={`Timeline of the program of trainee ${program.traineeEmployeeId}, from appointment to the three-year cap`}
+          title={`Timeline of the program of ${traineeLabel(program)}, from appointment to the three-year cap`}
           description={describeProgram(program, today)}
           bars={[barOf(program)]}
           today={today}
           single
         />
+      </section>
+
+      <Actions actions={actions} onDone={done} />
+
+      <section aria-labelledby="summary-title">
+        <h2 id="summary-title">Summary</h2>
+        <ProgramSummary program={program} />
       </section>
 
       <section aria-labelledby="milestones-title">
@@ -156,41 +186,13 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
       <section aria-labelledby="reports-title">
         <h2 id="reports-title">Progress reports</h2>
         <ProgressReports program={program} canReview={assigned} onDone={done} />
-        {ownTrainee && open && <ProgressReportForm program={program} onDone={done} />}
       </section>
 
-      {assigned && open && (
-        <section aria-labelledby="rating-title">
-          <h2 id="rating-title">Service rating</h2>
-          <p>{program.serviceRating ? `Latest: ${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}, by ${program.serviceRating.ratedBy}.` : 'Not yet rated.'}</p>
-          <ServiceRatingForm programId={program.programId} traineeEmployeeId={program.traineeEmployeeId} idPrefix="rating" onDone={done} />
-        </section>
-      )}
-
-      {me.roles.includes('das') && open && (
-        <section aria-labelledby="amend-title">
-          <h2 id="amend-title">Amend the schedule</h2>
-          <AmendmentForm program={program} onDone={done} />
-        </section>
-      )}
-
       {me.roles.includes('hr') && open && (
-        <>
-          <section aria-labelledby="leave-title">
-            <h2 id="leave-title">Leave</h2>
-            <Leaves program={program} onDone={done} />
-            <LeaveForm program={program} onDone={done} />
-          </section>
-          <section aria-labelledby="transfer-title">
-            <h2 id="transfer-title">Transfer</h2>
-            <p class="hint">To another agency, supervisor or program manager. The three-year cap, the first anniversary and the DAS-approved schedule stay as they are.</p>
-            <TransferForm program={program} onDone={done} />
-          </section>
-          <section aria-labelledby="withdrawal-title">
-            <h2 id="withdrawal-title">End the program</h2>
-            <WithdrawalForm program={program} onDone={done} />
-          </section>
-        </>
+        <section aria-labelledby="leave-title">
+          <h2 id="leave-title">Leave</h2>
+          <Leaves program={program} onDone={done} />
+        </section>
       )}
 
       <section aria-labelledby="history-title">
@@ -208,10 +210,11 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
 function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   const q = program.qualification;
+  const staff = useStaffNames([program.supervisorId, program.programManagerId]);
   const rows: [string, string][] = [
-    ['Trainee', program.traineeEmployeeId],
-    ['Supervisor', program.supervisorId],
-    ['Program manager', program.programManagerId],
+    ['Trainee', traineeLabel(program)],
+    ['Supervisor', nameAndId(staff.get(program.supervisorId), program.supervisorId)],
+    ['Program manager', nameAndId(staff.get(program.programManagerId), program.programManagerId)],
     ['Appointed', formatDate(program.appointmentDate)],
     ['Working test period ends', formatDate(program.workingTestPeriodEndsOn)],
     ['First anniversary (earliest reclassification)', formatDate(program.earliestReclassificationDate)],
@@ -240,6 +243,70 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
         </div>
       ))}
     </dl>
+  );
+}
+
+type OnDone = (program: ProgramView, text: string) => void;
+
+/** A command the caller may give, and its form. */
+interface Action {
+  key: string;
+  /** The button's words, and the heading of the form it opens. */
+  label: string;
+  hint?: string;
+  render: (onDone: OnDone) => JSX.Element;
+}
+
+/**
+ * The commands of the page as a row of buttons; each opens its form below them, one at a time, so
+ * the page reads as the program and not as a stack of forms. The form takes focus when it opens;
+ * closing it gives focus back to its button.
+ */
+function Actions({ actions, onDone }: { actions: readonly Action[]; onDone: OnDone }): JSX.Element | null {
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  const panel = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    if (openKey) panel.current?.querySelector<HTMLElement>('input, textarea, select')?.focus();
+  }, [openKey]);
+  if (actions.length === 0) return null;
+  const current = actions.find((a) => a.key === openKey);
+  const close = (): void => {
+    const closing = openKey;
+    setOpenKey(null);
+    if (closing) focusOpener(`action-${closing}`);
+  };
+  return (
+    <section aria-labelledby="actions-title" class="actions">
+      <h2 id="actions-title">Actions</h2>
+      <div class="action-bar">
+        {actions.map((action) => (
+          <button
+            key={action.key}
+            type="button"
+            class={action.key === openKey ? 'button' : 'button button-secondary'}
+            aria-expanded={action.key === openKey ? 'true' : 'false'}
+            {...(action.key === openKey ? { 'aria-controls': 'action-panel' } : {})}
+            data-opens={`action-${action.key}`}
+            onClick={() => setOpenKey(action.key === openKey ? null : action.key)}
+          >
+            {action.label}
+          </button>
+        ))}
+      </div>
+      {current && (
+        <div class="panel" id="action-panel" ref={panel} data-action={current.key}>
+          <h3>{current.label}</h3>
+          {current.hint && <p class="hint">{current.hint}</p>}
+          {current.render((program, text) => {
+            setOpenKey(null);
+            onDone(program, text);
+          })}
+          <button type="button" class="button button-secondary action-close" onClick={close}>
+            Close<span class="visually-hidden"> {current.label.toLowerCase()}</span>
+          </button>
+        </div>
+      )}
+    </section>
   );
 }
 
