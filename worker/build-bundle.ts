@@ -5,9 +5,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowInterceptorModules } from './tracing.js';
 import { workflowsPath } from './worker.js';
 
-const { code } = await bundleWorkflowCode({ workflowsPath });
+// With the tracing interceptors: a worker given a prebuilt bundle cannot add them.
+const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules });
 const output = process.argv[2] ?? 'dist/workflow-bundle.js';
 await mkdir(dirname(output), { recursive: true });
 await writeFile(output, code);
