@@ -9,15 +9,19 @@ import { requestIdInterceptor } from '../client/request-context.js';
 import { createPool } from '../db/pool.js';
 import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../worker/config.js';
 import { createLogger } from '../worker/logging.js';
+import { startTracing, tracingClientInterceptor, type Tracing } from '../worker/tracing.js';
 import { createOidcVerifier } from './oidc.js';
 import { loadOidcConfig } from './oidc-config.js';
 import { buildApiServer } from './server.js';
 
 let config: ReturnType<typeof loadServerConfig>;
 let oidcConfig: ReturnType<typeof loadOidcConfig>;
+let tracing: Tracing;
 try {
   config = loadServerConfig();
   oidcConfig = loadOidcConfig();
+  // OpenTelemetry tracing from the OTEL_* environment; off unless OTEL_TRACES_EXPORTER names an exporter.
+  tracing = startTracing('lap-api');
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
@@ -37,7 +41,8 @@ const temporal = new Client({
   connection,
   namespace: config.temporal.namespace,
   dataConverter: encryptingDataConverter(config.payloadKeys),
-  interceptors: { workflow: [requestIdInterceptor()] },
+  // Each start and Update carries the request's id and its trace context in its Temporal header.
+  interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] },
 });
 const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
@@ -59,6 +64,7 @@ const app = await buildApiServer({
   rateLimits: { writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE, authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE },
   ...(oidcConfig ? { oidc: createOidcVerifier(oidcConfig), ui: { oidc: oidcConfig } } : {}),
 });
+if (tracing.enabled) app.log.info({ exporters: process.env.OTEL_TRACES_EXPORTER }, 'tracing requests with OpenTelemetry');
 if (oidcConfig) app.log.info(`accepting OpenID Connect access tokens of ${oidcConfig.issuer} for ${oidcConfig.audience}`);
 if (config.AUTH_JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
   app.log.warn('AUTH_JWT_SECRET is not set: using the local development secret. Set it anywhere but a developer machine.');
@@ -73,7 +79,7 @@ const stop = (signal: string): void => {
   log.info({ signal }, 'shutting down: finishing requests under way');
   void app
     .close()
-    .then(() => Promise.all([connection.close(), db.end()]))
+    .then(() => Promise.all([connection.close(), db.end(), tracing.shutdown()]))
     .then(
       () => {
         log.info('stopped');

@@ -5,8 +5,9 @@
  * (Temporal and PostgreSQL answer), so a load balancer stops sending requests to an API that cannot
  * reach them without the orchestrator restarting it. GET /v1/health stays as the contract has it.
  */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { z } from 'zod';
@@ -131,4 +132,46 @@ export function installOperations(app: FastifyInstance, { db, temporal, metrics 
   app.get('/metrics', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
+}
+
+const requestSpans = new WeakMap<FastifyRequest, Span>();
+
+/**
+ * A span for each request (worker/tracing.ts), the parent of the Temporal calls made for it: the
+ * child of the caller's W3C `traceparent` when one is sent. Named by route template and method only:
+ * paths carry program ids and feed tokens. A no-op while tracing is off.
+ */
+export function traceRequests(app: FastifyInstance): void {
+  const tracer = trace.getTracer('lap-api');
+  app.addHook('onRequest', (request, _reply, done) => {
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const route = request.routeOptions.url ?? 'unmatched';
+    const span = tracer.startSpan(
+      `${request.method} ${route}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'http.route': route, 'url.scheme': request.protocol } },
+      parent,
+    );
+    requestSpans.set(request, span);
+    // The rest of the request (hooks, handler, Temporal calls) runs in the span's context.
+    context.with(trace.setSpan(parent, span), done);
+  });
+  const end = (request: FastifyRequest, status: number | undefined): void => {
+    const span = requestSpans.get(request);
+    if (!span) return;
+    requestSpans.delete(request);
+    if (status === undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: 'request aborted' });
+    else {
+      span.setAttribute('http.response.status_code', status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  };
+  app.addHook('onResponse', (request, reply, done) => {
+    end(request, reply.statusCode);
+    done();
+  });
+  app.addHook('onRequestAbort', (request, done) => {
+    end(request, undefined);
+    done();
+  });
 }

@@ -90,7 +90,7 @@ import {
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 import type { OidcVerifier } from './oidc.js';
-import { PROBE_TIMEOUT_MS, answers, installOperations } from './operations.js';
+import { PROBE_TIMEOUT_MS, answers, installOperations, traceRequests } from './operations.js';
 
 /** Who may call a route; checked in `onRequest`, before the body is read. */
 type Access =
@@ -211,6 +211,8 @@ export async function buildApiServer({
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
   installErrorHandling(app);
+  // A span per request, the parent of its Temporal calls (api/operations.ts); before the request id's context.
+  traceRequests(app);
   // Every Temporal call made for a request carries its id (client/request-context.ts).
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

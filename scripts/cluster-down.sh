@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stops the cluster profile's processes (scripts/cluster-up.sh), each by the pid it recorded, with
 # its children: all of them, or the ones named (frontend history matching worker-service worker-N
-# api-N maildev). Leaves the databases, the configuration and the logs in place.
+# api-N maildev). Leaves the databases, the configuration and the logs in place, unless --purge.
 #   CLUSTER_KILL=KILL bash scripts/cluster-down.sh worker-1   # a crash rather than a graceful stop
+#   bash scripts/cluster-down.sh --purge   # everything, then drop its three databases and CLUSTER_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -10,7 +11,26 @@ source scripts/cluster-lib.sh
 cluster_layout
 signal=${CLUSTER_KILL:-TERM}
 pids_dir=$CLUSTER_DIR/pids
-[ -d "$pids_dir" ] || exit 0
+purge=
+if [ "${1:-}" = --purge ]; then
+  purge=1
+  shift
+  [ $# -eq 0 ] || { echo "cluster-down: --purge stops everything; name no process" >&2; exit 2; }
+fi
+
+# Starting from nothing: the databases (owned by the application role, which created them) and the directory.
+purge_all() {
+  for db in "$CLUSTER_APP_DB" "${CLUSTER_DB_PREFIX}_visibility" "$CLUSTER_DB_PREFIX"; do
+    PGPASSWORD=$DB_PASSWORD psql -q -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d postgres -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+    cluster_log "dropped database $db"
+  done
+  rm -rf "$CLUSTER_DIR"
+  cluster_log "removed $CLUSTER_DIR"
+}
+if [ ! -d "$pids_dir" ]; then
+  [ -n "$purge" ] && purge_all
+  exit 0
+fi
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -35,4 +55,5 @@ for pid in "${stopping[@]}"; do
   for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
   kill -0 -- "-$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null || true
 done
+[ -n "$purge" ] && purge_all
 exit 0

@@ -4,10 +4,13 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { workflowInterceptorModules } from './tracing.js';
 import { workflowsPath } from './worker.js';
 
-const { code } = await bundleWorkflowCode({ workflowsPath });
+// With the tracing interceptors: a worker given a prebuilt bundle cannot add them.
+// Warnings and errors only: webpack's module list says nothing an operator needs.
+const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: new DefaultLogger('WARN') });
 const output = process.argv[2] ?? 'dist/workflow-bundle.js';
 await mkdir(dirname(output), { recursive: true });
 await writeFile(output, code);

@@ -15,12 +15,16 @@ import { createPool, withBackoff } from '../db/pool.js';
 import { createProjector } from '../db/projections.js';
 import { loadServerConfig } from './config.js';
 import { createLogger } from './logging.js';
+import { startTracing, type Tracing } from './tracing.js';
 import { createProgramWorker } from './worker.js';
 
 let config: ReturnType<typeof loadServerConfig>;
+let tracing: Tracing;
 try {
   // The worker seals and opens payloads; it signs nothing.
   config = loadServerConfig(process.env, ['PAYLOAD_ENCRYPTION_KEYS']);
+  // Workflow and activity spans (OpenTelemetry, from the OTEL_* environment); off unless OTEL_TRACES_EXPORTER names an exporter.
+  tracing = startTracing('lap-worker');
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
@@ -49,6 +53,7 @@ projector.start(1_000, (error) => log.warn({ errorName: error instanceof Error ?
 const appends = listenForAppends(config.DATABASE_URL, () => projector.wake(), (error) =>
   log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'listening for appended events failed; listening again'),
 );
+if (tracing.enabled) log.info({ exporters: process.env.OTEL_TRACES_EXPORTER }, 'tracing workflows and activities with OpenTelemetry');
 if (config.usingDevelopmentPayloadKey) log.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
 
 let current: { shutdown(): void } | undefined;
@@ -74,6 +79,7 @@ while (!stopping) {
       db,
       mailer,
       dataConverter: encryptingDataConverter(config.payloadKeys),
+      tracing,
       ...(config.WORKER_BUILD_ID ? { deployment: { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID } } : {}),
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     });
@@ -99,4 +105,5 @@ await appends.stop();
 await projector.stop();
 mailer.close();
 await db.end();
+await tracing.shutdown();
 log.info('stopped');

@@ -1,11 +1,15 @@
 /** Builds the development-program worker over its dependencies; used by main.ts and the tests. */
 import { fileURLToPath } from 'node:url';
+import { Resource } from '@opentelemetry/resources';
+import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { DataConverter } from '@temporalio/common';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { Mailer } from '../activities/mailer.js';
 import { developmentDataConverter } from '../client/payload-codec.js';
+import { workflowInterceptorModules, type Tracing } from './tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -28,8 +32,18 @@ export interface ProgramWorkerOptions {
   deployment?: { deploymentName: string; buildId: string };
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
+  /** Where the workflow's and activities' spans go (worker/tracing.ts); nowhere when not given. */
+  tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
   /** Replaces activities (tests: one that fails on purpose). */
   activityOverrides?: Partial<ReturnType<typeof createActivities>>;
+}
+
+/**
+ * The sink the workflow's spans leave the sandbox by. Every bundle calls it, tracing on or not, so
+ * every worker (and replayer) of a bundle needs it; spans go nowhere when no tracing is given.
+ */
+export function workflowSpanSinks(tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>): NonNullable<WorkerOptions['sinks']> {
+  return { exporter: makeWorkflowExporter(tracing?.spanProcessor ?? new NoopSpanProcessor(), tracing?.resource ?? Resource.empty()) };
 }
 
 /**
@@ -39,14 +53,20 @@ export interface ProgramWorkerOptions {
  */
 const DEFAULT_TUNING = { stickyQueueScheduleToStartTimeout: '3 seconds', shutdownGraceTime: '20 seconds' } as const;
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, deployment, tuning, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, deployment, tuning, tracing, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     dataConverter: dataConverter ?? developmentDataConverter(),
     namespace: namespace ?? 'default',
     taskQueue,
     activities: { ...createActivities({ db, mailer }), ...activityOverrides },
+    // A prebuilt bundle has the tracing interceptors in it already (worker/build-bundle.ts).
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    interceptors: {
+      ...(workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+    },
+    sinks: workflowSpanSinks(tracing),
     ...DEFAULT_TUNING,
     ...(deployment
       ? { workerDeploymentOptions: { version: deployment, useWorkerVersioning: true, defaultVersioningBehavior: 'PINNED' as const } }

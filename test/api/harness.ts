@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -16,11 +17,14 @@ import pg from 'pg';
 import { z } from 'zod';
 import { mintToken, type ApiRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
+import { developmentDataConverter } from '../../client/payload-codec.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
+import { requestIdInterceptor } from '../../client/request-context.js';
 import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { loadDirectory, readDirectoryFile } from '../../db/staff-directory.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
+import { tracingClientInterceptor, type Tracing } from '../../worker/tracing.js';
 import { createProgramWorker } from '../../worker/worker.js';
 import { TEST_DEADLINES, startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
 
@@ -104,9 +108,11 @@ export interface ApiStackOptions {
   development?: boolean;
   /** Passed to the server as is (rate limits, the public base URL, a logger, the OpenID Connect issuer, the web UI's settings). */
   server?: Partial<Parameters<typeof buildApiServer>[0]>;
+  /** Traces the stack as api/main.ts and worker/main.ts do: the API's Temporal client and the worker, into this tracing's spans. */
+  tracing?: Tracing;
 }
 
-export async function startApiStack({ development = true, server = {} }: ApiStackOptions = {}): Promise<ApiStack> {
+export async function startApiStack({ development = true, server = {}, tracing }: ApiStackOptions = {}): Promise<ApiStack> {
   if (!runtimeInstalled) {
     // The worker's INFO lines would bury the test report.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -117,15 +123,19 @@ export async function startApiStack({ development = true, server = {} }: ApiStac
   // The development directory (sup-0001, pm-0001, OPM, DAS), as scripts/start.sh loads it.
   await loadDirectory(db, await readDirectoryFile(fileURLToPath(new URL('../../db/seeds/staff-directory.dev.json', import.meta.url))));
   const taskQueue = uniqueTaskQueue();
-  const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle() });
+  const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle(), ...(tracing ? { tracing } : {}) });
   const running = worker.run();
   const projector = createProjector(db);
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
-  const programs = createProgramClient({ client: env.client, taskQueue, deadlines: TEST_DEADLINES });
+  // The API's client as api/main.ts builds it: the request id and the trace context in each call's header.
+  const client = tracing
+    ? new Client({ connection: env.connection, dataConverter: developmentDataConverter(), interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] } })
+    : env.client;
+  const programs = createProgramClient({ client, taskQueue, deadlines: TEST_DEADLINES });
   const secret = randomBytes(32).toString('base64url');
   // Rate limits far above what any test sends (the fuzz tests send thousands of writes); test/security sets its own.
   const rateLimits = { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };
-  const app = await buildApiServer({ programs, db, temporal: env.client, authSecret: secret, development, rateLimits, ...server });
+  const app = await buildApiServer({ programs, db, temporal: client, authSecret: secret, development, rateLimits, ...server });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address: AddressInfo | string | null = app.server.address();
   if (!address || typeof address === 'string') throw new Error('the API is not listening on a TCP port');

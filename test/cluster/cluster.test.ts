@@ -3,9 +3,14 @@
  * as separate processes and 4 history shards, two program workers and two API processes. Programs
  * go in through one API and are signed off through the other while a worker crashes and the history
  * service restarts; at the end Temporal, the event log and the read model tell the same story. Then
- * a second worker build rolls out beside the first (Worker Versioning).
+ * a second worker build rolls out beside the first (Worker Versioning), and the programs pinned to
+ * the first move to the second only after their histories replay on it (npm run versioning:move).
  */
 import { loadDataConverter, decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptingDataConverter, parseEncryptionKeys } from '../../client/payload-codec.js';
 import { addMonths, civilDateInNewYork } from '../../domain/dates.js';
@@ -13,7 +18,8 @@ import type { ProgramEvent } from '../../domain/program.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { setCurrentBuild } from '../../worker/temporal-setup.js';
 import { workflowIdFor } from '../../workflows/definitions.js';
-import { enrollmentFixture } from '../integration/harness.js';
+import { workflowInterceptorModules } from '../../worker/tracing.js';
+import { enrollmentFixture, quietLogger } from '../integration/harness.js';
 import { startCluster, type Cluster } from './cluster.js';
 
 const PROGRAMS = 200;
@@ -31,6 +37,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.destroy();
 });
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const incompatibleWorkflowsPath = fileURLToPath(new URL('./incompatible-workflows.ts', import.meta.url));
+
+/** `npm run versioning:move -- …` as an operator runs it, with the program processes' configuration. */
+function moveCommand(...args: string[]): Promise<{ code: number; output: string }> {
+  const inherited = { ...process.env };
+  delete inherited.TEMPORAL_ADDRESS; // the cluster's profile, not the dev server
+  return new Promise((resolve) => {
+    execFile(`${root}node_modules/.bin/tsx`, ['worker/move-programs.ts', ...args], { cwd: root, env: { ...inherited, ...cluster.settings } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
 
 interface Answer {
   status: number;
@@ -189,7 +209,7 @@ describe('the cluster profile', () => {
     }
   });
 
-  it('rolls out a second worker build beside the first: programs started on build 1 stay on it, new programs start on build 2', async () => {
+  it('rolls out a second worker build beside the first: programs started on build 1 stay on it, new programs start on build 2, and old ones move to build 2 only once they replay on it', async () => {
     const [api] = cluster.apiUrls as [string];
     await cluster.startProcess('worker-1'); // build 1 again, after the crash above
     const appointed = addMonths(today, -2);
@@ -228,5 +248,39 @@ describe('the cluster profile', () => {
     const signed2 = await call(api, 'POST', `/v1/programs/${onBuild2}/milestones/m1/sign-off`, supervisorToken, { signedOn: today });
     expect(signed2.status, JSON.stringify(signed2.body)).toBe(200);
     expect(new Set(await buildsThatRan(onBuild2))).toEqual(new Set(['build-2']));
+
+    // Moving build 1's programs to build 2 is a deliberate, replay-tested step (npm run versioning:move).
+    const pinnedTo = async (programId: string): Promise<string | undefined> => {
+      const { raw } = await cluster.client.workflow.getHandle(workflowIdFor(programId)).describe();
+      const info = raw.workflowExecutionInfo?.versioningInfo;
+      return (info?.versioningOverride?.pinned?.version?.buildId || info?.deploymentVersion?.buildId) ?? undefined;
+    };
+    const build2Bundle = `${cluster.dir}/workflow-bundle-build-2.js`; // what cluster-up built for build 2's worker
+    const incompatibleBundle = `${cluster.dir}/workflow-bundle-incompatible.js`;
+    await writeFile(incompatibleBundle, (await bundleWorkflowCode({ workflowsPath: incompatibleWorkflowsPath, workflowInterceptorModules, logger: quietLogger })).code);
+
+    // Code the program's history does not replay on: nothing moves, and the program is named with the reason.
+    const refused = await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', incompatibleBundle);
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.output).toMatch(new RegExp(`kept +${workflowIdFor(onBuild1)}: DeterminismViolationError`));
+    expect(await pinnedTo(onBuild1)).toBe('build-1');
+
+    // A dry run with build 2's own code: the program would move, and does not.
+    const dryRun = await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', build2Bundle, '--dry-run');
+    expect(dryRun.code, dryRun.output).toBe(0);
+    expect(dryRun.output).toContain(`would move  ${workflowIdFor(onBuild1)}`);
+    expect(dryRun.output).not.toContain(workflowIdFor(onBuild2)); // pinned to build 2 already
+    expect(await pinnedTo(onBuild1)).toBe('build-1');
+
+    // The move: the program replays on build 2, is pinned to it, and its next workflow task runs there.
+    const moved = await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', build2Bundle);
+    expect(moved.code, moved.output).toBe(0);
+    expect(moved.output).toContain(`moved  ${workflowIdFor(onBuild1)}`);
+    expect(await pinnedTo(onBuild1)).toBe('build-2');
+    const signedAfterMove = await call(api, 'POST', `/v1/programs/${onBuild1}/milestones/m2/sign-off`, supervisorToken, { signedOn: today });
+    expect(signedAfterMove.status, JSON.stringify(signedAfterMove.body)).toBe(200);
+    expect((await buildsThatRan(onBuild1)).at(-1)).toBe('build-2');
+    // Nothing is left on build 1.
+    expect((await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', build2Bundle, '--dry-run')).output).toContain('0 open program(s) pinned to build-1');
   });
 });

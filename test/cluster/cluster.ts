@@ -34,6 +34,8 @@ export interface Cluster {
   deploymentName: string;
   apiUrls: string[];
   frontendAddress: string;
+  /** What the program processes are started with (cluster.env): the Temporal profile, keys, the database. */
+  settings: Record<string, string>;
   client: Client;
   connection: Connection;
   /** The application's database: event log and read models. */
@@ -116,6 +118,7 @@ export async function startCluster({ name, portBase, workers = 2, apis = 2, buil
     deploymentName: 'development-programs',
     apiUrls: Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${portBase + 80 + i}`),
     frontendAddress,
+    settings,
     client,
     connection,
     db,

@@ -16,6 +16,7 @@ import { addDays, addMonths, civilDateInNewYork, startOfDayInNewYork, type Civil
 import type { Actor } from '../../domain/program.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
+import { workflowInterceptorModules } from '../../worker/tracing.js';
 import { workflowsPath } from '../../worker/worker.js';
 import { developmentDataConverter } from '../../client/payload-codec.js';
 
@@ -101,7 +102,7 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger });
   return bundle;
 }
 

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { createActivities } from '../../activities/index.js';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
 import { developmentDataConverter } from '../../client/payload-codec.js';
+import { workflowSpanSinks } from '../../worker/worker.js';
 
 const env = z
   .object({
@@ -53,6 +54,7 @@ const worker = await Worker.create({
   taskQueue: env.TASK_QUEUE,
   workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH },
   maxCachedWorkflows: 0,
+  sinks: workflowSpanSinks(),
   activities: {
     ...activities,
     async deliverNotice(input: { noticeId: string }) {

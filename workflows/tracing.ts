@@ -1,0 +1,79 @@
+/**
+ * The workflow's tracing interceptors, bundled with the workflows (worker/tracing.ts). The run and
+ * each Update are traced by Temporal's OpenTelemetry interceptor, from the context the client put in
+ * their Temporal header. Activities are traced here, for two reasons:
+ *
+ * - Temporal's activity interceptor yields once more before scheduling on a workflow task whose
+ *   history names no SDK version (every task after a run's first), unless the run started with it:
+ *   the programs already running would then schedule their activities later than their histories
+ *   say, and fail to replay (the recorded history g- shows it). This one schedules in the same tick
+ *   and hands back the activity's own promise: only the activity's header changes, never a command.
+ * - The workflow records an Update's events from its main loop, not from the Update's handler, so the
+ *   recording would be traced under the run (the enrollment's trace). It is traced under the Update
+ *   whose events it records instead, so one sign-off's trace reads from the HTTP request to the row
+ *   in the event log.
+ */
+import { SpanKind, SpanStatusCode, context, trace, type Context } from '@opentelemetry/api';
+import { headersWithContext } from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
+import { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
+import type { WorkflowInboundCallsInterceptor, WorkflowInterceptors, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+
+/** The activities that record what an Update decided, in this order (workflows/development-program.ts, flush). */
+const RECORD_EVENTS = 'recordEvents' satisfies keyof Activities;
+const ISSUE_NOTICES = 'issueNotices' satisfies keyof Activities;
+
+export const interceptors = (): WorkflowInterceptors => {
+  // Per workflow run: the trace context of the last Update handled whose events are not yet
+  // recorded, and of the recording whose notices are not yet issued.
+  let unrecordedUpdate: Context | undefined;
+  let unissuedNotices: Context | undefined;
+
+  const rememberUpdate: WorkflowInboundCallsInterceptor = {
+    // Synchronous, no await: the handler runs exactly as it would without this interceptor.
+    handleUpdate(input, next) {
+      const active = context.active();
+      if (trace.getSpan(active)?.isRecording()) unrecordedUpdate = active;
+      return next(input);
+    },
+  };
+
+  const traceActivities: WorkflowOutboundCallsInterceptor = {
+    scheduleActivity(input, next) {
+      let update: Context | undefined;
+      if (input.activityType === RECORD_EVENTS) {
+        update = unrecordedUpdate;
+        unissuedNotices = update;
+        unrecordedUpdate = undefined;
+      } else if (input.activityType === ISSUE_NOTICES) {
+        update = unissuedNotices ?? unrecordedUpdate;
+        unissuedNotices = undefined;
+        unrecordedUpdate = undefined;
+      }
+      const parent = update ?? context.active();
+      // The provider Temporal's inbound interceptor registered in this sandbox (spans leave by the sink).
+      const span = trace.getTracer('@temporalio/interceptor-workflow').startSpan(`StartActivity:${input.activityType}`, { kind: SpanKind.CLIENT }, parent);
+      const headers = context.with(trace.setSpan(parent, span), () => headersWithContext(input.headers));
+      const result = next({ ...input, headers });
+      // Ended beside the workflow's own continuation, which gets `result` itself, unchanged.
+      void result.then(
+        () => {
+          span.setStatus({ code: SpanStatusCode.OK });
+          span.end();
+        },
+        (error: unknown) => {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'failure' });
+          span.end();
+        },
+      );
+      return result;
+    },
+  };
+
+  return {
+    // Temporal's inbound interceptor first, so the Update's span is active when ours runs.
+    inbound: [new OpenTelemetryInboundInterceptor(), rememberUpdate],
+    outbound: [traceActivities],
+    internals: [new OpenTelemetryInternalsInterceptor()],
+  };
+};
