@@ -33,6 +33,8 @@ import {
   withdrawalSchema,
   withdrawalCancellationSchema,
   qualificationConfirmationSchema,
+  removalConfirmationSchema,
+  remediationSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -51,6 +53,8 @@ import {
   withdrawUpdate,
   cancelWithdrawalUpdate,
   confirmQualificationUpdate,
+  confirmRemovalUpdate,
+  recordRemediationUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
   type Request,
@@ -303,6 +307,16 @@ export function createProgramClient({
     /** HR confirms the qualification for a target class the catalogue states none for. */
     confirmQualification(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
       return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), actor, options);
+    },
+
+    /** HR's decision after an unsatisfactory rating: removal, effective on the date given (decision 7). */
+    confirmRemoval(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, confirmRemovalUpdate, parse(removalConfirmationSchema, body), actor, options);
+    },
+
+    /** HR's decision after an unsatisfactory rating: remediation with a DAS-approved amendment (decision 7). */
+    recordRemediation(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, recordRemediationUpdate, parse(remediationSchema, body), actor, options);
     },
 
     transfer(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {

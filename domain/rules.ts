@@ -107,6 +107,13 @@ function nextWorkingDayAfter(date: CivilDate): CivilDate {
   return next;
 }
 
+/** The date `workingDays` working days (not weekends, not Connecticut legal holidays) after `date`. */
+export function addWorkingDays(date: CivilDate, workingDays: number): CivilDate {
+  let day = date;
+  for (let i = 0; i < workingDays; i++) day = nextWorkingDayAfter(day);
+  return day;
+}
+
 /**
  * Unpaid leave as continuous absences, oldest first: records that touch or overlap, or are
  * separated only by weekends and legal holidays, are one absence (DOMAIN.md decision 2).
