@@ -414,7 +414,57 @@ export function enrollmentEvents(enrollment: Enrollment, targetClass: TargetClas
   if (projection.meetsTargetClass === false) {
     events.push({ type: 'qualification-shortfall-projected', actor: SYSTEM_ACTOR, data: { projection } });
   }
-  return events;
+  return [...events, ...migrationEvents(enrollment, policy, actor)];
+}
+
+/**
+ * A migrated program's past, as events of the migration in the order it happened (decision 10):
+ * leave, sign-offs and ratings, each with its own date and the person who recorded it. Applied
+ * before the clock first runs, so work already done is never overdue.
+ */
+function migrationEvents(enrollment: Enrollment, policy: PolicySettings, enrolledBy: Actor): EventDraft[] {
+  const prior = enrollment.priorRecords;
+  if (!prior) return [];
+  const reason = 'migrated: recorded before the program came to this system';
+  const dated: { on: CivilDate; order: number; draft: (leaves: Leave[]) => EventDraft[] }[] = [];
+  for (const leave of prior.leaves ?? []) {
+    dated.push({
+      on: leave.from,
+      order: 0,
+      draft: (leaves) => {
+        const before = earliestReclassificationDate(enrollment.appointmentDate, leaves, policy);
+        leaves.push({ from: leave.from, to: leave.to, kind: leave.kind });
+        const earliest = earliestReclassificationDate(enrollment.appointmentDate, leaves, policy);
+        const extendsMinimumByDays = rulesEditionOf(policy) >= 2 ? daysBetween(before, earliest) : minimumPeriodExtensionDays(leave, policy);
+        const data = { from: leave.from, to: leave.to, kind: leave.kind, workingDays: leaveWorkingDays(leave, policy), extendsMinimumByDays, earliestReclassificationDate: earliest };
+        return [{ type: 'leave-recorded', actor: enrolledBy, reason, data }];
+      },
+    });
+  }
+  for (const s of prior.signOffs ?? []) {
+    dated.push({
+      on: s.signedOn,
+      order: 1,
+      draft: () => [{ type: 'milestone-signed-off', actor: { id: s.signedOffBy, role: 'supervisor' }, reason, data: { milestoneId: s.milestoneId, signedOn: s.signedOn } }],
+    });
+  }
+  const ratings = [...(prior.serviceRatings ?? [])].sort((a, b) => (a.ratedOn < b.ratedOn ? -1 : a.ratedOn > b.ratedOn ? 1 : 0));
+  ratings.forEach((r, i) => {
+    dated.push({
+      on: r.ratedOn,
+      order: 2,
+      draft: () => {
+        const rated: EventDraft = { type: 'service-rated', actor: { id: r.ratedBy, role: 'supervisor' }, reason, data: { rating: r.rating, ratedOn: r.ratedOn } };
+        // The latest rating, if unsatisfactory, is still for HR to decide on (decision 7).
+        if (i < ratings.length - 1 || r.rating === 'satisfactory' || rulesEditionOf(policy) < 2) return [rated];
+        const escalatesOn = addWorkingDays(r.ratedOn, policy.hrDecisionEscalateAfterWorkingDays ?? 10);
+        return [rated, { type: 'hr-decision-requested', actor: SYSTEM_ACTOR, data: { ratedOn: r.ratedOn, on: r.ratedOn, escalatesOn } }];
+      },
+    });
+  });
+  dated.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order));
+  const leaves: Leave[] = [];
+  return dated.flatMap((d) => d.draft(leaves));
 }
 
 // --- decide ----------------------------------------------------------------------------------
@@ -940,7 +990,9 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
     events.push({ type: 'service-rating-overdue', actor, data: { workingTestPeriodEndsOn: state.workingTestPeriodEndsOn, on: today } });
   }
   if (!state.minimumPeriodReachedOn && today >= state.earliestReclassificationDate) {
-    events.push({ type: 'minimum-period-reached', actor, data: { on: today } });
+    // Decision 10: the day it happened, even when the clock learns of it later (a migrated program).
+    const on = rulesEditionOf(state.policy) >= 2 ? state.earliestReclassificationDate : today;
+    events.push({ type: 'minimum-period-reached', actor, data: { on } });
   }
   // A clock that catches up late (a worker down over the cap, a migrated program) judges
   // eligibility no later than the last day the trainee class may be held.

@@ -87,6 +87,14 @@ export const enrollmentSchema = z.strictObject({
       .max(6)
       .describe('Each kind counts once; the plain "master" means HR confirmed its field is related'),
   }),
+  priorRecords: z
+    .strictObject({
+      signOffs: z.array(z.strictObject({ milestoneId: id, signedOn: civilDate, signedOffBy: id })).max(100).optional(),
+      serviceRatings: z.array(z.strictObject({ rating: z.enum(['satisfactory', 'unsatisfactory']), ratedOn: civilDate, ratedBy: id })).max(20).optional(),
+      leaves: z.array(z.strictObject({ from: civilDate, to: civilDate, kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']) })).max(100).optional(),
+    })
+    .optional()
+    .describe('A program already under way: what was recorded elsewhere, each dated; applied as events of the migration, so work already done is never overdue'),
 });
 
 export const signOffSchema = z.strictObject({

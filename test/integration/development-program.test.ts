@@ -653,4 +653,33 @@ describe('the decisions of 2026-11-29 on the time-skipping server', () => {
     ]);
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'q-remediation-then-reclassified');
   });
+
+  it('(r) takes a migrated program with its full history: no overdue notice, the minimum period dated on the anniversary, reclassified at once', async () => {
+    const { worker, programs } = await setup();
+    const today = await serverToday(env);
+    const appointment = addMonths(today, -14);
+    const fixture = enrollmentFixture(appointment);
+    const { programId } = await programs.enroll(
+      {
+        ...fixture,
+        priorRecords: {
+          signOffs: fixture.schedule.milestones.map((m) => ({ milestoneId: m.id, signedOn: m.dueDate, signedOffBy: 'sup-0009' })),
+          serviceRatings: [{ rating: 'satisfactory', ratedOn: addMonths(appointment, 6), ratedBy: 'sup-0009' }],
+        },
+      },
+      hr,
+    );
+    const outcome = await worker.runUntil(() => resultOf(programId));
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: today } });
+    const events = await recordedEvents(db, programId);
+    expect(events.filter((e) => e.type === 'milestone-overdue' || e.type === 'milestone-escalated' || e.type === 'overdue-reminder-issued')).toEqual([]);
+    expect(events.find((e) => e.type === 'minimum-period-reached')?.data).toEqual({ on: anniversary(appointment, 1) });
+    expect(events.filter((e) => e.type === 'milestone-signed-off').map((e) => [e.data.milestoneId, e.data.signedOn, e.actor_id])).toEqual(
+      fixture.schedule.milestones.map((m) => [m.id, m.dueDate, 'sup-0009']),
+    );
+    const kinds = (await issuedNotices(db, programId)).map((n) => n.kind);
+    expect(kinds.filter((k) => k.startsWith('milestone') || k.startsWith('overdue'))).toEqual([]);
+    expect(kinds).toContain('reclassification');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'r-migrated-with-history-reclassified');
+  });
 });

@@ -5,8 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadNoticeTemplates } from '../../activities/notice-rendering.js';
+import { rowsFromCsv } from '../../api/import.js';
+import { enrollmentSchema } from '../../domain/schemas.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../../domain/policy.js';
 import { execute, type ProgramCommand } from '../../domain/program.js';
+import { checkEnrollment } from '../../domain/rules.js';
+import { findTargetClass } from '../../domain/target-classes.js';
 import { programView } from '../../domain/view.js';
 import { enrollmentFixture, HR, reminderPolicy, runProgram, schedule, SUPERVISOR, type ScriptedCommand } from '../notices/program-run.js';
 
@@ -154,5 +158,82 @@ describe('decision 7: HR decides after an unsatisfactory rating', () => {
     const run = runProgram(enrollmentFixture(), { policy: reminderPolicy, script: [rateUnsatisfactory] });
     expect(run.state).toMatchObject({ status: 'ended', ended: { on: DECIDE_FROM, reason: 'unsatisfactory-service' } });
     expect(run.events.some((e) => e.type === 'hr-decision-requested')).toBe(false);
+  });
+});
+
+describe('decision 10: a migrated program brings its past', () => {
+  const migrated = enrollmentFixture({
+    priorRecords: {
+      leaves: [{ from: '2025-04-07', to: '2025-04-18', kind: 'unpaid' }],
+      signOffs: [
+        { milestoneId: 'm1', signedOn: '2025-06-27', signedOffBy: 'sup-old' },
+        { milestoneId: 'm2', signedOn: '2025-09-29', signedOffBy: SUPERVISOR.id },
+      ],
+      serviceRatings: [{ rating: 'satisfactory', ratedOn: '2025-08-29', ratedBy: 'sup-old' }],
+    },
+  });
+
+  it('applies the prior records as dated events: no overdue notice, the minimum period reached on the moved anniversary, then reclassified', () => {
+    // Enrolled two years after the appointment, with everything done long ago.
+    const run = runProgram(migrated, { policy: EDITION_2, enrolledOn: '2027-03-01', until: '2027-03-01' });
+    expect(run.state.status).toBe('reclassified');
+    expect(run.state.reclassification?.effectiveOn).toBe('2027-03-01');
+    // Twelve calendar days of unpaid leave before the anniversary move it from 3 to 15 March 2026.
+    expect(run.events.find((e) => e.type === 'minimum-period-reached')?.data).toEqual({ on: '2026-03-15' });
+    const kinds = run.notices.map((n) => n.kind);
+    expect(kinds.filter((k) => k.startsWith('milestone') || k.startsWith('overdue'))).toEqual([]);
+    expect(run.state.milestones.map((m) => [m.id, m.status, m.signedOffBy, m.signedOffOn])).toEqual([
+      ['m1', 'signed-off', 'sup-old', '2025-06-27'],
+      ['m2', 'signed-off', SUPERVISOR.id, '2025-09-29'],
+    ]);
+    expect(run.events.filter((e) => e.reason?.startsWith('migrated')).map((e) => e.type)).toEqual(['leave-recorded', 'milestone-signed-off', 'service-rated', 'milestone-signed-off']);
+  });
+
+  it('refuses prior records after today, outside the program, of unknown milestones or overlapping', () => {
+    const bad = enrollmentFixture({
+      priorRecords: {
+        signOffs: [
+          { milestoneId: 'm9', signedOn: '2025-05-01', signedOffBy: 'sup-1' },
+          { milestoneId: 'm1', signedOn: '2026-01-05', signedOffBy: 'sup-1' },
+        ],
+        serviceRatings: [{ rating: 'satisfactory', ratedOn: '2025-01-01', ratedBy: 'sup-1' }],
+        leaves: [
+          { from: '2025-04-07', to: '2025-04-18', kind: 'unpaid' },
+          { from: '2025-04-10', to: '2025-04-11', kind: 'sick' },
+        ],
+      },
+    });
+    expect(checkEnrollment(bad, findTargetClass('5257MP'), EDITION_2, '2026-01-01').map((v) => [v.code, v.field])).toEqual([
+      ['unknown-prior-milestone', 'priorRecords.signOffs[0].milestoneId'],
+      ['prior-record-in-future', 'priorRecords.signOffs[1].signedOn'],
+      ['prior-record-outside-program', 'priorRecords.serviceRatings[0].ratedOn'],
+      ['leave-overlaps', 'priorRecords.leaves[1].from'],
+    ]);
+  });
+});
+
+describe('decision 10: the CSV import carries a migrated program\'s past in optional columns', () => {
+  const header =
+    'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
+  const row = 'E1,Ann Lee,ann@example.gov,OPM,LR,5257MP,sup-1,pm-1,2025-03-03,40,DAS-1,2025-02-20,2026-09-02,m1|Grievances|2025-06-30;m2|Contract|2025-09-30,4,2,120,bachelor';
+
+  it('reads sign-offs, ratings and leave as `a|b|c` entries, each a valid part of the enrollment', () => {
+    const [parsed] = rowsFromCsv(
+      `${header},priorRecords.signOffs,priorRecords.serviceRatings,priorRecords.leaves\n${row},m1|2025-06-27|sup-old;m2|2025-09-29|sup-1,satisfactory|2025-08-29|sup-old,2025-04-07|2025-04-18|unpaid\n`,
+    );
+    const value = parsed && 'value' in parsed ? parsed.value : null;
+    expect(enrollmentSchema.parse(value).priorRecords).toEqual({
+      signOffs: [
+        { milestoneId: 'm1', signedOn: '2025-06-27', signedOffBy: 'sup-old' },
+        { milestoneId: 'm2', signedOn: '2025-09-29', signedOffBy: 'sup-1' },
+      ],
+      serviceRatings: [{ rating: 'satisfactory', ratedOn: '2025-08-29', ratedBy: 'sup-old' }],
+      leaves: [{ from: '2025-04-07', to: '2025-04-18', kind: 'unpaid' }],
+    });
+  });
+
+  it('keeps the columns optional: a file without them imports as before', () => {
+    const [parsed] = rowsFromCsv(`${header}\n${row}\n`);
+    expect(enrollmentSchema.parse(parsed && 'value' in parsed ? parsed.value : null).priorRecords).toBeUndefined();
   });
 });
