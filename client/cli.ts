@@ -18,6 +18,7 @@ import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilte
 import type { Actor, ProgramStatus, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
 import type { ProgramView } from '../domain/view.js';
+import { createEnrollmentReservations } from '../db/enrollment-reservations.js';
 import { loadConfig } from '../worker/config.js';
 import { encryptingDataConverter } from './payload-codec.js';
 import {
@@ -553,7 +554,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Warnings only on stderr: the CLI's stdout is its answer.
   const db = createPool({ connectionString: config.DATABASE_URL, max: 2, name: 'cli', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.payloadKeys) });
-  const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, reservations: createEnrollmentReservations(db) });
   const code = await runCli(
     process.argv.slice(2),
     programs,

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { mintToken, type ApiRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
+import { createEnrollmentReservations } from '../../db/enrollment-reservations.js';
 import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
@@ -112,7 +113,7 @@ export async function startApiStack({ development = true, server = {} }: ApiStac
   const running = worker.run();
   const projector = createProjector(db);
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
-  const programs = createProgramClient({ client: env.client, taskQueue, deadlines: TEST_DEADLINES });
+  const programs = createProgramClient({ client: env.client, taskQueue, deadlines: TEST_DEADLINES, reservations: createEnrollmentReservations(db) });
   const secret = randomBytes(32).toString('base64url');
   // Rate limits far above what any test sends (the fuzz tests send thousands of writes); test/security sets its own.
   const rateLimits = { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };
