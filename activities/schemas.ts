@@ -38,6 +38,9 @@ const noticeDetail = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('qualification-warning'), asOf: civilDate, shortfallYears: z.number() }),
   z.object({ kind: z.literal('progress-report-submitted'), periodEnding: civilDate, submittedOn: civilDate }),
+  z.object({ kind: z.literal('hr-decision-required'), ratedOn: civilDate, on: civilDate, escalatesOn: civilDate }),
+  z.object({ kind: z.enum(['hr-decision-reminder', 'hr-decision-reminder-escalated', 'hr-decision-escalated']), ratedOn: civilDate, on: civilDate, daysWaiting: z.number() }),
+  z.object({ kind: z.literal('remediation-recorded'), ratedOn: civilDate, on: civilDate, plan: z.string(), dasApprovalRef: z.string() }),
 ]);
 
 export const noticeSchema = z.object({

@@ -61,7 +61,7 @@ export function issuesOf(error: z.ZodError, input?: unknown): Issue[] {
  * Codes of rules about the program's state rather than the request: a closed program accepts
  * nothing, which the contract calls a conflicting state (409).
  */
-const STATE_CONFLICT_CODES = new Set(['program-closed']);
+const STATE_CONFLICT_CODES = new Set(['program-closed', 'trainee-already-enrolled']);
 
 export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorBody; headers?: Record<string, string> } {
   if (error instanceof ApiError) {

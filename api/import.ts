@@ -21,10 +21,10 @@ import { MAX_IMPORT_ROWS, type ImportRowResult } from './schemas.js';
 
 // --- The CSV format ---------------------------------------------------------------------------
 
-type ColumnKind = 'text' | 'number' | 'degrees' | 'milestones';
+type ColumnKind = 'text' | 'number' | 'degrees' | 'milestones' | 'entries';
 
 /** The CSV columns: the enrollment's named fields, flattened with dots. Order does not matter. */
-export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description: string }[] = [
+export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description: string; optional?: true; fields?: readonly string[] }[] = [
   { name: 'trainee.employeeId', kind: 'text', description: 'employee id' },
   { name: 'trainee.name', kind: 'text', description: 'full name' },
   { name: 'trainee.email', kind: 'text', description: 'e-mail address' },
@@ -43,6 +43,22 @@ export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description
   { name: 'priorExperience.specialYears', kind: 'number', description: 'years' },
   { name: 'education.semesterHours', kind: 'number', description: 'semester hours of college' },
   { name: 'education.degrees', kind: 'degrees', description: '`bachelor`, `master`, `law`, separated by `;`; empty for none' },
+  // A migrated program's past (decision 10): optional columns, empty for none.
+  {
+    name: 'priorRecords.signOffs',
+    kind: 'entries',
+    fields: ['milestoneId', 'signedOn', 'signedOffBy'],
+    optional: true,
+    description: 'optional: sign-offs already recorded, `milestoneId|signedOn|signedOffBy` entries separated by `;`',
+  },
+  {
+    name: 'priorRecords.serviceRatings',
+    kind: 'entries',
+    fields: ['rating', 'ratedOn', 'ratedBy'],
+    optional: true,
+    description: 'optional: service ratings already recorded, `rating|ratedOn|ratedBy` entries separated by `;`',
+  },
+  { name: 'priorRecords.leaves', kind: 'entries', fields: ['from', 'to', 'kind'], optional: true, description: 'optional: leave already recorded, `from|to|kind` entries separated by `;`' },
 ];
 
 const columnByName = new Map(CSV_COLUMNS.map((c) => [c.name, c]));
@@ -62,9 +78,13 @@ export type ImportRow = { row: number; value: unknown } | { row: number; unreada
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
-function cellValue(kind: ColumnKind, cell: string): unknown {
+function cellValue(kind: ColumnKind, cell: string, fields: readonly string[] = []): unknown {
   if (kind === 'degrees') return cell === '' ? [] : cell.split(';').map((d) => d.trim());
   if (cell === '') return undefined; // reported by the schema as a missing field
+  if (kind === 'entries') {
+    // `a|b|c` per entry: each part in the order of `fields`; the schema names what is missing or extra.
+    return cell.split(';').map((entry) => Object.fromEntries(entry.split('|').map((part, i) => [fields[i] ?? `field${i + 1}`, part.trim()])));
+  }
   if (kind === 'number') return NUMBER.test(cell) ? Number(cell) : cell;
   if (kind === 'milestones') {
     return cell.split(';').map((entry) => {
@@ -153,7 +173,7 @@ function headerProblem(header: string[]): ApiError | null {
     seen.add(name);
   });
   for (const column of CSV_COLUMNS) {
-    if (!seen.has(column.name)) issues.push({ path: 'header', message: `the column "${column.name}" is missing` });
+    if (!seen.has(column.name) && !column.optional) issues.push({ path: 'header', message: `the column "${column.name}" is missing` });
   }
   return issues.length > 0 ? new ApiError(400, 'invalid-csv-header', 'The CSV header does not name the import columns.', issues) : null;
 }
@@ -174,7 +194,7 @@ export function rowsFromCsv(text: string): ImportRow[] {
     const value: Record<string, unknown> = {};
     record.fields.forEach((cell, index) => {
       const column = columnByName.get(columns[index] ?? '');
-      if (column) setPath(value, column.name, cellValue(column.kind, cell));
+      if (column) setPath(value, column.name, cellValue(column.kind, cell, column.fields));
     });
     return { row, value };
   });

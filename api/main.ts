@@ -6,6 +6,7 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import { EncryptionCodec, encryptingDataConverter } from '../client/payload-codec.js';
 import { createProgramClient } from '../client/programs.js';
 import { requestIdInterceptor } from '../client/request-context.js';
+import { createEnrollmentReservations } from '../db/enrollment-reservations.js';
 import { createPool } from '../db/pool.js';
 import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../worker/config.js';
 import { createLogger } from '../worker/logging.js';
@@ -44,7 +45,8 @@ const temporal = new Client({
   // Each start and Update carries the request's id and its trace context in its Temporal header.
   interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] },
 });
-const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE });
+// One program at a time (decision 5): enrollments hold the employee in PostgreSQL before they start.
+const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, reservations: createEnrollmentReservations(db) });
 
 // The Temporal Web UI and CLI decode payloads through this server (api/codec.ts), with an hr or auditor token.
 const webUiOrigins = config.development

@@ -21,6 +21,8 @@ import {
   withdrawalSchema,
   withdrawalCancellationSchema,
   qualificationConfirmationSchema,
+  removalConfirmationSchema,
+  remediationSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -42,6 +44,14 @@ export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
 export const qualificationConfirmationBody = qualificationConfirmationSchema.meta({
   id: 'QualificationConfirmation',
   description: "HR's confirmation that the trainee meets a target class whose minimum qualifications the catalogue does not state.",
+});
+export const removalConfirmationBody = removalConfirmationSchema.meta({
+  id: 'RemovalConfirmation',
+  description: "HR's decision after an unsatisfactory service rating: removal from the program, effective at the start of `effectiveOn`.",
+});
+export const remediationBody = remediationSchema.meta({
+  id: 'Remediation',
+  description: "HR's decision after an unsatisfactory service rating: remediation, with the DAS-approved amendment of the schedule it rests on.",
 });
 export const withdrawalCancellationBody = withdrawalCancellationSchema.meta({
   id: 'WithdrawalCancellation',
@@ -143,6 +153,11 @@ export const programResponse = z
       )
       .describe('The reclassification requirements as of today; all met once the program is reclassified'),
     reclassifiesOn: date.nullable().describe('The day the program will be reclassified if what is open is done in time; null if it cannot be'),
+    hrDecision: z
+      .object({ ratedOn: date, requestedOn: date, escalatesOn: date, escalated: z.boolean() })
+      .nullable()
+      .describe("An unsatisfactory rating waiting for HR's decision (removal or remediation); escalated to DAS after the policy's working days"),
+    scheduledRemoval: z.object({ effectiveOn: date }).nullable().describe('A removal HR confirmed, ending the program at the start of that day'),
     version: z.number().int(),
   })
   .meta({ id: 'Program' });

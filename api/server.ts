@@ -87,6 +87,8 @@ import {
   withdrawalCancellationBody,
   previewResponse,
   qualificationConfirmationBody,
+  removalConfirmationBody,
+  remediationBody,
 } from './schemas.js';
 import { codecRoutes, type CodecRoutesOptions } from './codec.js';
 import type { OidcVerifier } from './oidc.js';
@@ -638,6 +640,42 @@ export async function buildApiServer({
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
     (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelWithdrawal(request.params.programId, request.body, actorOf(request), options)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/hr-decision/removal',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Confirm removal after an unsatisfactory service rating (hr)',
+        description:
+          "HR's decision on a program whose unsatisfactory rating awaits it (`hrDecision` on the program; otherwise 422 `hr-decision-not-pending`). The program ends with its notice at the start of `effectiveOn`: at once when that day has come, otherwise it stays active until then. `effectiveOn` runs from the rating date to the latest completion date (422 `removal-date-outside-program`). Programs enrolled before the decisions of 2026-11-29 end at the rating itself.",
+        params: programParams,
+        headers: commandHeaders,
+        body: removalConfirmationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.confirmRemoval(request.params.programId, request.body, actorOf(request), options)),
+  );
+
+  api.post(
+    '/v1/programs/:programId/hr-decision/remediation',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: 'Record remediation after an unsatisfactory service rating, with a DAS-approved amendment (hr)',
+        description:
+          "HR's decision on a program whose unsatisfactory rating awaits it (otherwise 422 `hr-decision-not-pending`): the remediation plan and the amendment DAS approved for it, checked as any amendment (`exceeds-statutory-maximum`, `below-minimum-length`, `das-approval-ref-reused`, …). The program goes on under the amended schedule and needs a new satisfactory rating before it can be reclassified.",
+        params: programParams,
+        headers: commandHeaders,
+        body: remediationBody,
+        response: { 200: programResponse, ...commandErrors },
+      },
+      config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
+    },
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.recordRemediation(request.params.programId, request.body, actorOf(request), options)),
   );
 
   api.post(

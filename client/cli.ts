@@ -18,6 +18,7 @@ import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilte
 import type { Actor, ProgramStatus, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
 import type { ProgramView } from '../domain/view.js';
+import { createEnrollmentReservations } from '../db/enrollment-reservations.js';
 import { loadConfig } from '../worker/config.js';
 import { encryptingDataConverter } from './payload-codec.js';
 import {
@@ -48,6 +49,11 @@ const USAGE = `usage: npm run cli -- <command> [options]
       a correction: the withdrawal scheduled ahead is called off before its date
   confirm-qualification <programId> --reason <text> --as <hr-id>
       for a target class whose minimum qualifications the catalogue does not state
+  confirm-removal <programId> --on <date> --reason <text> --as <hr-id>
+      HR's decision after an unsatisfactory rating: the program ends at the start of that day
+  remediate <programId> <remediation.json> --as <hr-id>
+      HR's decision after an unsatisfactory rating: {"plan", "dasApprovalRef", "approvedOn", "plannedEndDate"?,
+      "milestones"?}; the program goes on under the amended schedule and needs a new satisfactory rating
   transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
       at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
   report <programId> --period-ending <date> --summary <text> --as <trainee-employee-id>
@@ -141,6 +147,10 @@ function formatProgram(p: ProgramView): string {
   rows.push(`reclassifies on    ${p.reclassifiesOn ?? 'not possible as things stand'}${p.reclassification ? '' : ' (if the rest is done in time)'}`);
   rows.push('checklist');
   for (const item of p.checklist) rows.push(`  [${item.met ? 'x' : ' '}] ${item.requirement.padEnd(34)} ${item.detail}`);
+  if (p.hrDecision) {
+    rows.push(`HR decision        pending since ${p.hrDecision.requestedOn} on the unsatisfactory rating of ${p.hrDecision.ratedOn}${p.hrDecision.escalated ? ', escalated to DAS' : `; escalated on ${p.hrDecision.escalatesOn}`}`);
+  }
+  if (p.scheduledRemoval) rows.push(`removal            confirmed, effective ${p.scheduledRemoval.effectiveOn}`);
   if (p.reclassification) rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
   if (p.ended) rows.push(`ended              ${p.ended.on} (${p.ended.reason})`);
   for (const r of p.progressReports) {
@@ -258,6 +268,17 @@ export async function runCli(argv: string[], programs: ProgramClient, db: pg.Poo
       }
       case 'confirm-qualification': {
         showProgram(await programs.confirmQualification(programId(), { reason: need(values.reason, 'reason') }, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'confirm-removal': {
+        const body = { effectiveOn: need(values.on, 'on'), reason: need(values.reason, 'reason') };
+        showProgram(await programs.confirmRemoval(programId(), body, actor(values, 'hr')));
+        return EXIT.ok;
+      }
+      case 'remediate': {
+        const file = args[1];
+        if (!file) throw new UsageError('remediate needs a programId and the path of a remediation JSON file');
+        showProgram(await programs.recordRemediation(programId(), await readJson(file), actor(values, 'hr')));
         return EXIT.ok;
       }
       case 'cancel-withdrawal': {
@@ -533,7 +554,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Warnings only on stderr: the CLI's stdout is its answer.
   const db = createPool({ connectionString: config.DATABASE_URL, max: 2, name: 'cli', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
   const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.payloadKeys) });
-  const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+  const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, reservations: createEnrollmentReservations(db) });
   const code = await runCli(
     process.argv.slice(2),
     programs,

@@ -18,7 +18,7 @@ import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
 import { previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
-import type { RuleViolation } from '../domain/rules.js';
+import { violation, type RuleViolation } from '../domain/rules.js';
 import {
   amendmentSchema,
   describeIssues,
@@ -34,6 +34,8 @@ import {
   withdrawalSchema,
   withdrawalCancellationSchema,
   qualificationConfirmationSchema,
+  removalConfirmationSchema,
+  remediationSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -52,6 +54,8 @@ import {
   withdrawUpdate,
   cancelWithdrawalUpdate,
   confirmQualificationUpdate,
+  confirmRemovalUpdate,
+  recordRemediationUpdate,
   workflowIdFor,
   type DevelopmentProgramInput,
   type Request,
@@ -159,8 +163,21 @@ export interface CommandOptions {
   expectedVersion?: number;
 }
 
+/**
+ * One program at a time (DOMAIN.md decision 5): where an enrollment holds its employee before it
+ * starts a workflow (db/enrollment-reservations.ts). Without it, only the workflow id keeps programs apart.
+ */
+export interface EnrollmentReservations {
+  /** Holds the employee for `programId`, unless someone holds them already: answers the holder. */
+  reserve(employeeId: string, programId: string): Promise<string>;
+  /** Moves the hold from a program that is closed (or, `onlyIfAbandoned`, never started) to `to`; false if it moved meanwhile. */
+  takeOver(employeeId: string, from: string, to: string, options: { onlyIfAbandoned: boolean }): Promise<boolean>;
+  release(employeeId: string, programId: string): Promise<void>;
+}
+
 export interface ProgramClientOptions {
   client: Client;
+  reservations?: EnrollmentReservations;
   taskQueue?: string;
   policy?: PolicySettings;
   /** Today's New York date on the clock the workflows run by (a test server's clock in tests). */
@@ -182,6 +199,7 @@ export function createProgramClient({
   policy = defaultPolicy,
   today = wallClockToday,
   deadlines = DEFAULT_DEADLINES,
+  reservations,
 }: ProgramClientOptions) {
   const handleFor = (programId: string) => client.workflow.getHandle(workflowIdFor(programId));
   const within = <T,>(ms: number, call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + ms, call);
@@ -225,6 +243,37 @@ export function createProgramClient({
       }),
     );
 
+  /** Whether the program's workflow is running; a program never started is not. */
+  async function isOpen(programId: string): Promise<boolean | 'never-started'> {
+    try {
+      const { status } = await within(deadlines.readMs, () => handleFor(programId).describe());
+      return status.name === 'RUNNING';
+    } catch (error) {
+      if (isNotFound(error)) return 'never-started';
+      throw asServiceFailure(error, false) ?? error;
+    }
+  }
+
+  /**
+   * Decision 5: holds the employee for this program before it starts, or refuses with the open
+   * program that holds them. A hold whose program closed is taken over; one whose program never
+   * started is taken over once abandoned.
+   */
+  async function reserveTrainee(store: EnrollmentReservations, employeeId: string, programId: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const holder = await store.reserve(employeeId, programId);
+      if (holder === programId) return;
+      const open = await isOpen(holder);
+      if (open === true || (open === 'never-started' && !(await store.takeOver(employeeId, holder, programId, { onlyIfAbandoned: true })))) {
+        throw new RuleViolationError([
+          violation('trainee-already-enrolled', 'trainee.employeeId', `The employee already has an open development program (${holder}); a new enrollment is allowed once it closes.`),
+        ]);
+      }
+      if (open === 'never-started' || (await store.takeOver(employeeId, holder, programId, { onlyIfAbandoned: false }))) return;
+    }
+    throw new RuleViolationError([violation('trainee-already-enrolled', 'trainee.employeeId', 'Another enrollment of the employee is under way.')]);
+  }
+
   return {
     /** Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow. */
     async enroll(
@@ -242,6 +291,8 @@ export function createProgramClient({
       if (options.continueAsNewAfterHistoryEvents !== undefined) {
         input.continueAsNewAfterHistoryEvents = options.continueAsNewAfterHistoryEvents;
       }
+      const employeeId = enrollment.trainee.employeeId;
+      if (reservations) await reserveTrainee(reservations, employeeId, programId);
       try {
         await within(deadlines.commandMs, () =>
           client.workflow.start('developmentProgram', {
@@ -252,7 +303,12 @@ export function createProgramClient({
           }),
         );
       } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw asServiceFailure(error, true) ?? error;
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+          // Not started (or not known to be): the hold stays until it is seen to be abandoned, since
+          // a start whose answer was lost may yet have happened.
+          if (reservations && !(asServiceFailure(error, true) instanceof OutcomeUnknownError)) await reservations.release(employeeId, programId).catch(() => undefined);
+          throw asServiceFailure(error, true) ?? error;
+        }
         if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
         // The same key again: the program it created is the answer.
       }
@@ -309,6 +365,16 @@ export function createProgramClient({
     /** HR confirms the qualification for a target class the catalogue states none for. */
     confirmQualification(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
       return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), actor, options);
+    },
+
+    /** HR's decision after an unsatisfactory rating: removal, effective on the date given (decision 7). */
+    confirmRemoval(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, confirmRemovalUpdate, parse(removalConfirmationSchema, body), actor, options);
+    },
+
+    /** HR's decision after an unsatisfactory rating: remediation with a DAS-approved amendment (decision 7). */
+    recordRemediation(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, recordRemediationUpdate, parse(remediationSchema, body), actor, options);
     },
 
     transfer(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {

@@ -111,6 +111,8 @@ function current(view: ProgramView, state: ProgramState): ProgramView {
     ...view,
     progressReports: view.progressReports ?? [],
     trainee: view.trainee ?? { employeeId, name },
+    hrDecision: view.hrDecision ?? null,
+    scheduledRemoval: view.scheduledRemoval ?? null,
     // The checklist speaks of today, so it is worked out when served, from the stored state.
     ...reclassificationChecklist(state, civilDateInNewYork(Date.now())),
   };

@@ -23,6 +23,11 @@ export const NOTICE_KINDS = [
   'overdue-reminder-escalated',
   'qualification-warning',
   'progress-report-submitted',
+  'hr-decision-required',
+  'hr-decision-reminder',
+  'hr-decision-escalated',
+  'hr-decision-reminder-escalated',
+  'remediation-recorded',
 ] as const;
 
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -65,7 +70,10 @@ export type NoticeDetail =
       milestones: (MilestoneFact & { daysOverdue: number; escalated: boolean })[];
     }
   | { kind: 'qualification-warning'; asOf: CivilDate; shortfallYears: number }
-  | { kind: 'progress-report-submitted'; periodEnding: CivilDate; submittedOn: CivilDate };
+  | { kind: 'progress-report-submitted'; periodEnding: CivilDate; submittedOn: CivilDate }
+  | { kind: 'hr-decision-required'; ratedOn: CivilDate; on: CivilDate; escalatesOn: CivilDate }
+  | { kind: 'hr-decision-reminder' | 'hr-decision-reminder-escalated' | 'hr-decision-escalated'; ratedOn: CivilDate; on: CivilDate; daysWaiting: number }
+  | { kind: 'remediation-recorded'; ratedOn: CivilDate; on: CivilDate; plan: string; dasApprovalRef: string };
 
 /** The facts a notice states: the program's, and the detail of its kind. */
 export interface NoticeFacts {
@@ -211,6 +219,23 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
     case 'progress-report-submitted': {
       const { periodEnding, submittedOn } = event.data;
       return { noticeId: key(`progress-report/${periodEnding}`), issuedOn: submittedOn, detail: { kind: 'progress-report-submitted', periodEnding, submittedOn } };
+    }
+    case 'hr-decision-requested': {
+      const { ratedOn, on, escalatesOn } = event.data;
+      return { noticeId: key(`hr-decision/${event.version}`), issuedOn: on, detail: { kind: 'hr-decision-required', ratedOn, on, escalatesOn } };
+    }
+    case 'hr-decision-reminder-issued': {
+      const { ratedOn, on, daysWaiting, escalated } = event.data;
+      const kind = escalated ? 'hr-decision-reminder-escalated' : 'hr-decision-reminder';
+      return { noticeId: key(`${kind}/${event.version}`), issuedOn: on, detail: { kind, ratedOn, on, daysWaiting } };
+    }
+    case 'hr-decision-escalated': {
+      const { ratedOn, on, daysWaiting } = event.data;
+      return { noticeId: key(`hr-decision-escalated/${event.version}`), issuedOn: on, detail: { kind: 'hr-decision-escalated', ratedOn, on, daysWaiting } };
+    }
+    case 'remediation-recorded': {
+      const { ratedOn, on, plan, dasApprovalRef } = event.data;
+      return { noticeId: key(`remediation/${event.version}`), issuedOn: on, detail: { kind: 'remediation-recorded', ratedOn, on, plan, dasApprovalRef } };
     }
     default:
       return null;

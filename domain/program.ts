@@ -7,6 +7,7 @@
 import { addDays, daysBetween, minDate, type CivilDate } from './dates.js';
 import { rulesEditionOf, type MilestoneReminderPolicy, type PolicySettings } from './policy.js';
 import {
+  addWorkingDays,
   checkEnrollment,
   checkNotTrainee,
   checkMilestones,
@@ -73,6 +74,14 @@ interface EventPayloads {
   'withdrawal-cancelled': { effectiveOn: CivilDate; corrects: string | null };
   /** HR confirms the trainee meets a target class whose minimum qualifications the catalogue lacks (decision 8). */
   'qualification-confirmed': { targetClassCode: string; on: CivilDate };
+  /** Decision 7: an unsatisfactory rating waits for HR's decision; escalated after `escalatesOn` (working days). */
+  'hr-decision-requested': { ratedOn: CivilDate; on: CivilDate; escalatesOn: CivilDate };
+  'hr-decision-reminder-issued': { ratedOn: CivilDate; on: CivilDate; daysWaiting: number; escalated: boolean };
+  'hr-decision-escalated': { ratedOn: CivilDate; on: CivilDate; daysWaiting: number };
+  /** HR confirms removal: the program ends at the start of `effectiveOn` (at once if that has come). */
+  'removal-confirmed': { ratedOn: CivilDate; effectiveOn: CivilDate };
+  /** HR records remediation; the DAS-approved amendment follows as its own event, and a new rating is needed. */
+  'remediation-recorded': { ratedOn: CivilDate; plan: string; dasApprovalRef: string; on: CivilDate };
   /** Corrections: each points at the event it corrects (null only for one recorded before ids were kept). */
   'sign-off-retracted': { milestoneId: string; corrects: string | null; signedOffBy: string | null; signedOn: CivilDate | null };
   'leave-cancelled': Leave & { corrects: string | null; earliestReclassificationDate: CivilDate };
@@ -123,6 +132,11 @@ export const EVENT_TYPES = [
   'withdrawn',
   'withdrawal-cancelled',
   'qualification-confirmed',
+  'hr-decision-requested',
+  'hr-decision-reminder-issued',
+  'hr-decision-escalated',
+  'removal-confirmed',
+  'remediation-recorded',
   'transferred',
   'sign-off-retracted',
   'leave-cancelled',
@@ -200,6 +214,18 @@ export interface ProgramState {
   scheduledWithdrawal?: { effectiveOn: CivilDate; reason: string } | null;
   /** HR's confirmation of the qualification, for a class the catalogue states none for. */
   qualificationConfirmed?: { by: string; on: CivilDate; reason: string } | null;
+  /** An unsatisfactory rating waiting for HR's decision (decision 7); absent or null when none is. */
+  hrDecision?: HrDecisionState | null;
+  /** A removal HR confirmed with an effective date ahead: the program ends at the start of that day. */
+  scheduledRemoval?: { effectiveOn: CivilDate } | null;
+}
+
+export interface HrDecisionState {
+  ratedOn: CivilDate;
+  requestedOn: CivilDate;
+  escalatesOn: CivilDate;
+  escalatedOn: CivilDate | null;
+  lastReminderOn: CivilDate | null;
 }
 
 export interface ProgressReportState {
@@ -272,6 +298,21 @@ export interface ConfirmQualification {
   type: 'confirm-qualification';
   reason: string;
 }
+/** HR's decision after an unsatisfactory rating: removal, effective on a date of HR's (decision 7). */
+export interface ConfirmRemoval {
+  type: 'confirm-removal';
+  effectiveOn: CivilDate;
+  reason: string;
+}
+/** HR's decision after an unsatisfactory rating: remediation, with the DAS-approved amendment it rests on. */
+export interface RecordRemediation {
+  type: 'record-remediation';
+  plan: string;
+  dasApprovalRef: string;
+  approvedOn: CivilDate;
+  plannedEndDate?: CivilDate;
+  milestones?: Milestone[];
+}
 /** Names at least one of the three; those left out stay as they are. */
 export interface Transfer {
   type: 'transfer';
@@ -319,6 +360,8 @@ export type ProgramCommand =
   | Withdraw
   | CancelWithdrawal
   | ConfirmQualification
+  | ConfirmRemoval
+  | RecordRemediation
   | Transfer
   | RetractSignOff
   | CancelLeave
@@ -371,7 +414,57 @@ export function enrollmentEvents(enrollment: Enrollment, targetClass: TargetClas
   if (projection.meetsTargetClass === false) {
     events.push({ type: 'qualification-shortfall-projected', actor: SYSTEM_ACTOR, data: { projection } });
   }
-  return events;
+  return [...events, ...migrationEvents(enrollment, policy, actor)];
+}
+
+/**
+ * A migrated program's past, as events of the migration in the order it happened (decision 10):
+ * leave, sign-offs and ratings, each with its own date and the person who recorded it. Applied
+ * before the clock first runs, so work already done is never overdue.
+ */
+function migrationEvents(enrollment: Enrollment, policy: PolicySettings, enrolledBy: Actor): EventDraft[] {
+  const prior = enrollment.priorRecords;
+  if (!prior) return [];
+  const reason = 'migrated: recorded before the program came to this system';
+  const dated: { on: CivilDate; order: number; draft: (leaves: Leave[]) => EventDraft[] }[] = [];
+  for (const leave of prior.leaves ?? []) {
+    dated.push({
+      on: leave.from,
+      order: 0,
+      draft: (leaves) => {
+        const before = earliestReclassificationDate(enrollment.appointmentDate, leaves, policy);
+        leaves.push({ from: leave.from, to: leave.to, kind: leave.kind });
+        const earliest = earliestReclassificationDate(enrollment.appointmentDate, leaves, policy);
+        const extendsMinimumByDays = rulesEditionOf(policy) >= 2 ? daysBetween(before, earliest) : minimumPeriodExtensionDays(leave, policy);
+        const data = { from: leave.from, to: leave.to, kind: leave.kind, workingDays: leaveWorkingDays(leave, policy), extendsMinimumByDays, earliestReclassificationDate: earliest };
+        return [{ type: 'leave-recorded', actor: enrolledBy, reason, data }];
+      },
+    });
+  }
+  for (const s of prior.signOffs ?? []) {
+    dated.push({
+      on: s.signedOn,
+      order: 1,
+      draft: () => [{ type: 'milestone-signed-off', actor: { id: s.signedOffBy, role: 'supervisor' }, reason, data: { milestoneId: s.milestoneId, signedOn: s.signedOn } }],
+    });
+  }
+  const ratings = [...(prior.serviceRatings ?? [])].sort((a, b) => (a.ratedOn < b.ratedOn ? -1 : a.ratedOn > b.ratedOn ? 1 : 0));
+  ratings.forEach((r, i) => {
+    dated.push({
+      on: r.ratedOn,
+      order: 2,
+      draft: () => {
+        const rated: EventDraft = { type: 'service-rated', actor: { id: r.ratedBy, role: 'supervisor' }, reason, data: { rating: r.rating, ratedOn: r.ratedOn } };
+        // The latest rating, if unsatisfactory, is still for HR to decide on (decision 7).
+        if (i < ratings.length - 1 || r.rating === 'satisfactory' || rulesEditionOf(policy) < 2) return [rated];
+        const escalatesOn = addWorkingDays(r.ratedOn, policy.hrDecisionEscalateAfterWorkingDays ?? 10);
+        return [rated, { type: 'hr-decision-requested', actor: SYSTEM_ACTOR, data: { ratedOn: r.ratedOn, on: r.ratedOn, escalatesOn } }];
+      },
+    });
+  });
+  dated.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : a.order - b.order));
+  const leaves: Leave[] = [];
+  return dated.flatMap((d) => d.draft(leaves));
 }
 
 // --- decide ----------------------------------------------------------------------------------
@@ -403,6 +496,11 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
   if (isTerminal(state.status)) {
     return reject(violation('program-closed', 'programId', `The program is ${state.status}; it accepts no further changes.`));
   }
+  const scheduledEnd = [state.scheduledWithdrawal?.effectiveOn, state.scheduledRemoval?.effectiveOn].find((d) => d !== undefined && d <= clock.today);
+  if (scheduledEnd !== undefined) {
+    // The program ended at the start of that day, though the clock has not yet recorded it: nothing more counts.
+    return reject(violation('program-closed', 'programId', `The program ended on ${scheduledEnd}; it accepts no further changes.`));
+  }
   switch (command.type) {
     case 'sign-off-milestone':
       return decideSignOff(command, state, actor, clock);
@@ -418,6 +516,10 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
       return decideWithdrawalCancellation(command, state, actor, clock);
     case 'confirm-qualification':
       return decideQualificationConfirmation(command, state, actor, clock);
+    case 'confirm-removal':
+      return decideRemoval(command, state, actor, clock);
+    case 'record-remediation':
+      return decideRemediation(command, state, actor, clock);
     case 'transfer':
       return decideTransfer(command, state, actor, clock);
     case 'retract-sign-off':
@@ -469,6 +571,15 @@ function decideRating(command: RateService, state: ProgramState, actor: Actor, c
   const data: EventPayloads['service-rated'] = { rating: command.rating, ratedOn: command.ratedOn };
   if (command.comments !== undefined) data.comments = command.comments;
   const rated: EventDraft = { type: 'service-rated', actor, data };
+  if (rulesEditionOf(state.policy) >= 2) {
+    // Decision 7: the rating HR is deciding on stands until HR decides; nothing ends on its own.
+    if (state.hrDecision) {
+      return reject(violation('hr-decision-pending', 'rating', `HR has yet to decide on the unsatisfactory rating of ${state.hrDecision.ratedOn}.`));
+    }
+    if (command.rating === 'satisfactory') return accept([rated]);
+    const escalatesOn = addWorkingDays(clock.today, state.policy.hrDecisionEscalateAfterWorkingDays ?? 10);
+    return accept([rated, { type: 'hr-decision-requested', actor: SYSTEM_ACTOR, data: { ratedOn: command.ratedOn, on: clock.today, escalatesOn } }]);
+  }
   if (command.rating === 'unsatisfactory') {
     // Removal after fair trial (C.G.S. 5-230) ends the program; HR may instead record remediation
     // and a DAS-approved amendment before rating.
@@ -626,6 +737,88 @@ function decideQualificationConfirmation(command: ConfirmQualification, state: P
   if (state.qualificationConfirmed) return accept([]); // confirmed already
   return accept([{ type: 'qualification-confirmed', actor, reason: command.reason, data: { targetClassCode: state.targetClass.code, on: clock.today } }]);
 }
+
+// --- HR's decision after an unsatisfactory rating (decision 7) --------------------------------
+
+/**
+ * HR confirms removal (C.G.S. 5-230: removal after fair trial), effective on a date from the rating
+ * to the latest completion date: at once if that day has come, otherwise at the start of that day.
+ */
+function decideRemoval(command: ConfirmRemoval, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const pending = state.hrDecision;
+  if (!pending) {
+    if (state.scheduledRemoval?.effectiveOn === command.effectiveOn) return accept([]); // the same confirmation again
+    return reject(violation('hr-decision-not-pending', 'effectiveOn', 'No unsatisfactory rating is waiting for HR\'s decision on this program.'));
+  }
+  if (command.effectiveOn < pending.ratedOn || command.effectiveOn > state.latestCompletionDate) {
+    return reject(
+      violation(
+        'removal-date-outside-program',
+        'effectiveOn',
+        `The removal must take effect from the rating (${pending.ratedOn}) to the latest completion date (${state.latestCompletionDate}).`,
+      ),
+    );
+  }
+  const confirmed: EventDraft = { type: 'removal-confirmed', actor, reason: command.reason, data: { ratedOn: pending.ratedOn, effectiveOn: command.effectiveOn } };
+  if (command.effectiveOn > clock.today) return accept([confirmed]);
+  return accept([confirmed, { type: 'program-ended', actor, data: { on: command.effectiveOn, reason: 'unsatisfactory-service' } }]);
+}
+
+/**
+ * HR records remediation together with the DAS-approved amendment it rests on: the program goes on
+ * under the amended schedule and needs a new satisfactory rating.
+ */
+function decideRemediation(command: RecordRemediation, state: ProgramState, actor: Actor, clock: Clock): Decision {
+  const pending = state.hrDecision;
+  if (!pending) {
+    if (state.eventIds?.['remediation-recorded'] && state.schedule.dasApprovalRef === command.dasApprovalRef) return accept([]); // recorded already
+    return reject(violation('hr-decision-not-pending', 'plan', 'No unsatisfactory rating is waiting for HR\'s decision on this program.'));
+  }
+  if (command.plannedEndDate === undefined && command.milestones === undefined) {
+    return reject(
+      violation('remediation-amendment-missing', 'milestones', 'Remediation comes with a DAS-approved amendment: give the new milestones or planned end date.'),
+    );
+  }
+  const amend: AmendSchedule = { type: 'amend-schedule', dasApprovalRef: command.dasApprovalRef, approvedOn: command.approvedOn, reason: 'remediation' };
+  if (command.plannedEndDate !== undefined) amend.plannedEndDate = command.plannedEndDate;
+  if (command.milestones !== undefined) amend.milestones = command.milestones;
+  const amendment = decideAmendment(amend, state, actor, clock);
+  if (!amendment.ok) return amendment;
+  if (amendment.events.length === 0) {
+    return reject(violation('das-approval-ref-reused', 'dasApprovalRef', `DAS approval ${command.dasApprovalRef} was already applied to this program.`));
+  }
+  return accept([
+    { type: 'remediation-recorded', actor, data: { ratedOn: pending.ratedOn, plan: command.plan, dasApprovalRef: command.dasApprovalRef, on: clock.today } },
+    ...amendment.events,
+  ]);
+}
+
+/**
+ * While HR has not decided: a reminder to HR every `repeatEveryDays` days (the milestone reminders'
+ * rhythm), and escalation to DAS once the policy's working days have passed, like an overdue milestone.
+ */
+function hrDecisionReminders(state: ProgramState, today: CivilDate): EventDraft[] {
+  const pending = state.hrDecision;
+  if (!pending) return [];
+  const events: EventDraft[] = [];
+  const escalated = pending.escalatedOn !== null || today >= pending.escalatesOn;
+  if (pending.escalatedOn === null && today >= pending.escalatesOn) {
+    events.push({ type: 'hr-decision-escalated', actor: SYSTEM_ACTOR, data: { ratedOn: pending.ratedOn, on: today, daysWaiting: daysBetween(pending.requestedOn, today) } });
+  } else if (today >= nextHrReminderDate(state, pending)) {
+    events.push({
+      type: 'hr-decision-reminder-issued',
+      actor: SYSTEM_ACTOR,
+      data: { ratedOn: pending.ratedOn, on: today, daysWaiting: daysBetween(pending.requestedOn, today), escalated },
+    });
+  }
+  return events;
+}
+
+/** A week (the reminders' rhythm) after the last word to HR: the request, a reminder or the escalation. */
+const nextHrReminderDate = (state: ProgramState, pending: HrDecisionState): CivilDate => {
+  const lastWord = [pending.requestedOn, pending.lastReminderOn, pending.escalatedOn].reduce<CivilDate>((a, b) => (b !== null && b > a ? b : a), pending.requestedOn);
+  return addDays(lastWord, state.policy.milestoneReminders?.repeatEveryDays ?? 7);
+};
 
 export const assignmentOf = ({ enrollment }: ProgramState): Assignment => ({
   agency: enrollment.agency,
@@ -791,6 +984,11 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
     // A scheduled withdrawal ends the program at the start of its effective date.
     return [{ type: 'program-ended', actor: { id: 'system', role: 'system' }, data: { on: withdrawal.effectiveOn, reason: 'withdrawn' } }];
   }
+  const removal = state.scheduledRemoval;
+  if (removal && today >= removal.effectiveOn) {
+    // A removal HR confirmed ahead ends the program at the start of its effective date (decision 7).
+    return [{ type: 'program-ended', actor, data: { on: removal.effectiveOn, reason: 'unsatisfactory-service' } }];
+  }
   for (const milestone of state.milestones) {
     if (milestone.status === 'pending' && today > milestone.dueDate) {
       events.push({ type: 'milestone-overdue', actor, data: { milestoneId: milestone.id, dueDate: milestone.dueDate, on: today } });
@@ -800,7 +998,9 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
     events.push({ type: 'service-rating-overdue', actor, data: { workingTestPeriodEndsOn: state.workingTestPeriodEndsOn, on: today } });
   }
   if (!state.minimumPeriodReachedOn && today >= state.earliestReclassificationDate) {
-    events.push({ type: 'minimum-period-reached', actor, data: { on: today } });
+    // Decision 10: the day it happened, even when the clock learns of it later (a migrated program).
+    const on = rulesEditionOf(state.policy) >= 2 ? state.earliestReclassificationDate : today;
+    events.push({ type: 'minimum-period-reached', actor, data: { on } });
   }
   // A clock that catches up late (a worker down over the cap, a migrated program) judges
   // eligibility no later than the last day the trainee class may be held.
@@ -836,6 +1036,7 @@ export function advance(state: ProgramState, today: CivilDate): EventDraft[] {
   }
   const reminderPolicy = state.policy.milestoneReminders;
   if (reminderPolicy) events.push(...milestoneReminders(state, today, reminderPolicy));
+  events.push(...hrDecisionReminders(state, today));
   return events;
 }
 
@@ -927,6 +1128,11 @@ export function nextCheckDate(state: ProgramState, today: CivilDate): CivilDate 
   if (isTerminal(state.status)) return null;
   const candidates: CivilDate[] = [state.appointmentDate, expiryDate(state)];
   if (state.scheduledWithdrawal) candidates.push(state.scheduledWithdrawal.effectiveOn);
+  if (state.scheduledRemoval) candidates.push(state.scheduledRemoval.effectiveOn);
+  if (state.hrDecision) {
+    candidates.push(nextHrReminderDate(state, state.hrDecision));
+    if (state.hrDecision.escalatedOn === null) candidates.push(state.hrDecision.escalatesOn);
+  }
   for (const m of state.milestones) if (m.status === 'pending') candidates.push(addDays(m.dueDate, 1));
   if (!state.serviceRating && !state.serviceRatingOverdue) candidates.push(addDays(state.workingTestPeriodEndsOn, 1));
   if (!state.minimumPeriodReachedOn) candidates.push(state.earliestReclassificationDate);
@@ -1037,7 +1243,7 @@ function withEventId(state: ProgramState, event: EventDraft & { id?: string }): 
           ? `retracted:${event.data.milestoneId}`
           : event.type === 'leave-cancelled'
             ? `cancelled:${leaveKey(event.data.from, event.data.to)}`
-            : event.type === 'withdrawn' || event.type === 'withdrawal-cancelled'
+            : event.type === 'withdrawn' || event.type === 'withdrawal-cancelled' || event.type === 'remediation-recorded'
               ? event.type
               : null;
   return key === null ? state : { ...state, eventIds: { ...state.eventIds, [key]: event.id } };
@@ -1115,6 +1321,19 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
       return { ...state, scheduledWithdrawal: null };
     case 'qualification-confirmed':
       return { ...state, qualificationConfirmed: { by: event.actor.id, on: event.data.on, reason: event.reason ?? '' } };
+    case 'hr-decision-requested': {
+      const { ratedOn, on, escalatesOn } = event.data;
+      return { ...state, hrDecision: { ratedOn, requestedOn: on, escalatesOn, escalatedOn: null, lastReminderOn: null } };
+    }
+    case 'hr-decision-reminder-issued':
+      return state.hrDecision ? { ...state, hrDecision: { ...state.hrDecision, lastReminderOn: event.data.on } } : state;
+    case 'hr-decision-escalated':
+      return state.hrDecision ? { ...state, hrDecision: { ...state.hrDecision, escalatedOn: event.data.on } } : state;
+    case 'removal-confirmed':
+      // A later program-ended closes the program; until then a removal dated ahead is scheduled.
+      return { ...state, hrDecision: null, scheduledRemoval: { effectiveOn: event.data.effectiveOn } };
+    case 'remediation-recorded':
+      return { ...state, hrDecision: null };
     case 'progress-report-submitted': {
       const { periodEnding, submittedOn, summary } = event.data;
       const reports = [...(state.progressReports ?? []), { periodEnding, submittedOn, submittedBy: event.actor.id, summary }];

@@ -107,6 +107,13 @@ function nextWorkingDayAfter(date: CivilDate): CivilDate {
   return next;
 }
 
+/** The date `workingDays` working days (not weekends, not Connecticut legal holidays) after `date`. */
+export function addWorkingDays(date: CivilDate, workingDays: number): CivilDate {
+  let day = date;
+  for (let i = 0; i < workingDays; i++) day = nextWorkingDayAfter(day);
+  return day;
+}
+
 /**
  * Unpaid leave as continuous absences, oldest first: records that touch or overlap, or are
  * separated only by weekends and legal holidays, are one absence (DOMAIN.md decision 2).
@@ -241,6 +248,56 @@ export interface Enrollment {
   schedule: Schedule;
   priorExperience: { generalYears: number; specialYears: number };
   education: { semesterHours: number; degrees: Degree[] };
+  /** A program already under way brings what was recorded elsewhere, each dated (decision 10). */
+  priorRecords?: PriorRecords;
+}
+
+/** Sign-offs, service ratings and leave of a migrated program, as recorded before it came here. */
+export interface PriorRecords {
+  signOffs?: { milestoneId: string; signedOn: CivilDate; signedOffBy: string }[];
+  serviceRatings?: { rating: 'satisfactory' | 'unsatisfactory'; ratedOn: CivilDate; ratedBy: string }[];
+  leaves?: Leave[];
+}
+
+/**
+ * The prior records of a migrated program: each dated within the program and not after today, each
+ * sign-off of a milestone on the schedule and once, leave not reversed nor overlapping (decision 10).
+ */
+export function checkPriorRecords(enrollment: Enrollment, today: CivilDate | undefined): RuleViolation[] {
+  const prior = enrollment.priorRecords;
+  if (!prior) return [];
+  const problems: RuleViolation[] = [];
+  const { appointmentDate } = enrollment;
+  const cap = latestCompletionDate(appointmentDate);
+  const dated = (date: CivilDate, field: string): void => {
+    if (date < appointmentDate || date > cap) {
+      problems.push(violation('prior-record-outside-program', field, `${date} is outside the program (${appointmentDate} to ${cap}).`));
+    } else if (today !== undefined && date > today) {
+      problems.push(violation('prior-record-in-future', field, `${date} is after today (${today}); only what has happened can be migrated.`));
+    }
+  };
+  const signed = new Set<string>();
+  (prior.signOffs ?? []).forEach((s, i) => {
+    const field = `priorRecords.signOffs[${i}]`;
+    if (!enrollment.schedule.milestones.some((m) => m.id === s.milestoneId)) {
+      problems.push(violation('unknown-prior-milestone', `${field}.milestoneId`, `The schedule has no milestone "${s.milestoneId}".`));
+    } else if (signed.has(s.milestoneId)) {
+      problems.push(violation('duplicate-milestone-id', `${field}.milestoneId`, `Milestone "${s.milestoneId}" is signed off more than once.`));
+    }
+    signed.add(s.milestoneId);
+    dated(s.signedOn, `${field}.signedOn`);
+  });
+  (prior.serviceRatings ?? []).forEach((r, i) => dated(r.ratedOn, `priorRecords.serviceRatings[${i}].ratedOn`));
+  const leaves = prior.leaves ?? [];
+  leaves.forEach((l, i) => {
+    const field = `priorRecords.leaves[${i}]`;
+    if (l.from > l.to) problems.push(violation('leave-dates-reversed', `${field}.to`, `The leave ends (${l.to}) before it starts (${l.from}).`));
+    dated(l.from, `${field}.from`);
+    dated(l.to, `${field}.to`);
+    const other = leaves.findIndex((o, j) => j < i && o.from <= l.to && l.from <= o.to);
+    if (other >= 0) problems.push(violation('leave-overlaps', `${field}.from`, `The leave overlaps priorRecords.leaves[${other}].`));
+  });
+  return problems;
 }
 
 /** All the rules an enrollment must meet, each violation naming its field. */
@@ -300,6 +357,7 @@ export function checkEnrollment(
   }
   problems.push(...checkProgramLength(appointmentDate, schedule.plannedEndDate, 'schedule.plannedEndDate'));
   problems.push(...checkMilestones(appointmentDate, schedule.plannedEndDate, schedule.milestones, 'schedule.milestones'));
+  problems.push(...checkPriorRecords(enrollment, today));
   return problems;
 }
 

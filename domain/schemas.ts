@@ -20,6 +20,8 @@ import type {
   Withdraw,
   CancelWithdrawal,
   ConfirmQualification,
+  ConfirmRemoval,
+  RecordRemediation,
 } from './program.js';
 import type { Enrollment } from './rules.js';
 
@@ -85,6 +87,14 @@ export const enrollmentSchema = z.strictObject({
       .max(6)
       .describe('Each kind counts once; the plain "master" means HR confirmed its field is related'),
   }),
+  priorRecords: z
+    .strictObject({
+      signOffs: z.array(z.strictObject({ milestoneId: id, signedOn: civilDate, signedOffBy: id })).max(100).optional(),
+      serviceRatings: z.array(z.strictObject({ rating: z.enum(['satisfactory', 'unsatisfactory']), ratedOn: civilDate, ratedBy: id })).max(20).optional(),
+      leaves: z.array(z.strictObject({ from: civilDate, to: civilDate, kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']) })).max(100).optional(),
+    })
+    .optional()
+    .describe('A program already under way: what was recorded elsewhere, each dated; applied as events of the migration, so work already done is never overdue'),
 });
 
 export const signOffSchema = z.strictObject({
@@ -129,6 +139,26 @@ export const withdrawalCancellationSchema = z.strictObject({
 export const qualificationConfirmationSchema = z.strictObject({
   reason: text(2000).describe('How HR established that the trainee meets the target class'),
 });
+
+/** HR's decision after an unsatisfactory rating: removal from the program (decision 7). */
+export const removalConfirmationSchema = z.strictObject({
+  effectiveOn: civilDate.describe('The removal takes effect at the start of this day: from the rating date to the latest completion date'),
+  reason: text(2000),
+});
+
+/** HR's decision after an unsatisfactory rating: remediation, with the DAS-approved amendment it rests on (decision 7). */
+export const remediationSchema = z
+  .strictObject({
+    plan: text(4000).describe('The remediation agreed with the trainee'),
+    dasApprovalRef: text(64).describe("DAS's approval of the amended schedule"),
+    approvedOn: civilDate,
+    plannedEndDate: civilDate.optional(),
+    milestones: z.array(milestoneSchema).min(1).max(100).optional(),
+  })
+  .refine((r) => r.plannedEndDate !== undefined || r.milestones !== undefined, {
+    message: 'remediation comes with a DAS-approved amendment: a new plannedEndDate, new milestones, or both',
+    path: ['milestones'],
+  });
 
 export const transferSchema = z
   .strictObject({
@@ -185,6 +215,8 @@ assertTrue<Same<z.infer<typeof amendmentSchema>, Omit<AmendSchedule, 'type'>>>()
 assertTrue<Same<z.infer<typeof withdrawalCancellationSchema>, Omit<CancelWithdrawal, 'type'>>>();
 assertTrue<Same<z.infer<typeof qualificationConfirmationSchema>, Omit<ConfirmQualification, 'type'>>>();
 assertTrue<Same<z.infer<typeof transferSchema>, Omit<Transfer, 'type'>>>();
+assertTrue<Same<z.infer<typeof removalConfirmationSchema>, Omit<ConfirmRemoval, 'type'>>>();
+assertTrue<Same<z.infer<typeof remediationSchema>, Omit<RecordRemediation, 'type'>>>();
 assertTrue<Same<z.infer<typeof retractionSchema>, Omit<RetractSignOff, 'type' | 'milestoneId'>>>();
 assertTrue<Same<z.infer<typeof leaveCancellationSchema>, Omit<CancelLeave, 'type'>>>();
 assertTrue<Same<z.infer<typeof progressReportSchema>, Omit<SubmitProgressReport, 'type'>>>();

@@ -51,6 +51,10 @@ export interface ProgramView {
   checklist: ChecklistItem[];
   /** The day the program will be reclassified if the rest is done in time; null if it cannot be. */
   reclassifiesOn: CivilDate | null;
+  /** An unsatisfactory rating waiting for HR's decision (decision 7); null when none is. */
+  hrDecision: { ratedOn: CivilDate; requestedOn: CivilDate; escalatesOn: CivilDate; escalated: boolean } | null;
+  /** A removal HR confirmed, taking effect at the start of `effectiveOn`; null when none is scheduled. */
+  scheduledRemoval: { effectiveOn: CivilDate } | null;
   version: number;
 }
 
@@ -80,7 +84,7 @@ export function reclassificationChecklist(state: ProgramState, today?: CivilDate
     {
       requirement: 'service-rated-satisfactory',
       met: rating?.rating === 'satisfactory',
-      detail: rating ? `Rated ${rating.rating} on ${rating.ratedOn}.` : `No service rating yet; due by ${state.workingTestPeriodEndsOn}.`,
+      detail: ratingDetail(state),
     },
     {
       requirement: 'minimum-period-served',
@@ -97,6 +101,16 @@ export function reclassificationChecklist(state: ProgramState, today?: CivilDate
     },
   ];
   return { checklist, reclassifiesOn: reclassifiesOn(state, today) };
+}
+
+function ratingDetail(state: ProgramState): string {
+  const rating = state.serviceRating;
+  if (!rating) return `No service rating yet; due by ${state.workingTestPeriodEndsOn}.`;
+  if (state.hrDecision) return `Rated unsatisfactory on ${rating.ratedOn}; HR's decision (removal or remediation) is pending since ${state.hrDecision.requestedOn}.`;
+  if (rating.rating === 'unsatisfactory' && state.eventIds?.['remediation-recorded'] && !state.scheduledRemoval) {
+    return `Rated unsatisfactory on ${rating.ratedOn}; HR recorded remediation, and a new satisfactory rating is needed.`;
+  }
+  return `Rated ${rating.rating} on ${rating.ratedOn}.`;
 }
 
 function qualificationDetail(state: ProgramState, q: QualificationProjection, qualifies: boolean): string {
@@ -154,6 +168,10 @@ export function programView(state: ProgramState, today?: CivilDate): ProgramView
     reclassification: state.reclassification,
     ended: state.ended,
     ...reclassificationChecklist(state, today),
+    hrDecision: state.hrDecision
+      ? { ratedOn: state.hrDecision.ratedOn, requestedOn: state.hrDecision.requestedOn, escalatesOn: state.hrDecision.escalatesOn, escalated: state.hrDecision.escalatedOn !== null }
+      : null,
+    scheduledRemoval: state.scheduledRemoval ?? null,
     version: state.version,
   };
 }

@@ -23,6 +23,8 @@ import type {
   Withdraw,
   CancelWithdrawal,
   ConfirmQualification,
+  ConfirmRemoval,
+  RecordRemediation,
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import type { TargetClass } from '../domain/target-classes.js';
@@ -72,6 +74,8 @@ export const recordLeaveUpdate = defineUpdate<ProgramView, [Request<RecordLeave>
 export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('withdraw');
 export const cancelWithdrawalUpdate = defineUpdate<ProgramView, [Request<CancelWithdrawal>]>('cancelWithdrawal');
 export const confirmQualificationUpdate = defineUpdate<ProgramView, [Request<ConfirmQualification>]>('confirmQualification');
+export const confirmRemovalUpdate = defineUpdate<ProgramView, [Request<ConfirmRemoval>]>('confirmRemoval');
+export const recordRemediationUpdate = defineUpdate<ProgramView, [Request<RecordRemediation>]>('recordRemediation');
 export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
 export const retractSignOffUpdate = defineUpdate<ProgramView, [Request<RetractSignOff>]>('retractSignOff');
 export const cancelLeaveUpdate = defineUpdate<ProgramView, [Request<CancelLeave>]>('cancelLeave');

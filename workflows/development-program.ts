@@ -46,6 +46,8 @@ import {
   type Withdraw,
   type CancelWithdrawal,
   type ConfirmQualification,
+  type ConfirmRemoval,
+  type RecordRemediation,
 } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
 import { programView, type ProgramView } from '../domain/view.js';
@@ -64,6 +66,8 @@ import {
   withdrawUpdate,
   cancelWithdrawalUpdate,
   confirmQualificationUpdate,
+  confirmRemovalUpdate,
+  recordRemediationUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
   type Request,
@@ -202,6 +206,9 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
   setHandler(cancelWithdrawalUpdate, ...commandHandlers<CancelWithdrawal>('cancel-withdrawal'));
   setHandler(confirmQualificationUpdate, ...commandHandlers<ConfirmQualification>('confirm-qualification'));
+  // Decision 7: HR's decision after an unsatisfactory rating (programs of rules edition 2).
+  setHandler(confirmRemovalUpdate, ...commandHandlers<ConfirmRemoval>('confirm-removal'));
+  setHandler(recordRemediationUpdate, ...commandHandlers<RecordRemediation>('record-remediation'));
   setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
   setHandler(retractSignOffUpdate, ...commandHandlers<RetractSignOff>('retract-sign-off'));
   setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));

@@ -20,6 +20,7 @@ import { buildApiServer } from '../../api/server.js';
 import { developmentDataConverter } from '../../client/payload-codec.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
 import { requestIdInterceptor } from '../../client/request-context.js';
+import { createEnrollmentReservations } from '../../db/enrollment-reservations.js';
 import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { loadDirectory, readDirectoryFile } from '../../db/staff-directory.js';
@@ -131,7 +132,7 @@ export async function startApiStack({ development = true, server = {}, tracing }
   const client = tracing
     ? new Client({ connection: env.connection, dataConverter: developmentDataConverter(), interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] } })
     : env.client;
-  const programs = createProgramClient({ client, taskQueue, deadlines: TEST_DEADLINES });
+  const programs = createProgramClient({ client, taskQueue, deadlines: TEST_DEADLINES, reservations: createEnrollmentReservations(db) });
   const secret = randomBytes(32).toString('base64url');
   // Rate limits far above what any test sends (the fuzz tests send thousands of writes); test/security sets its own.
   const rateLimits = { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };

@@ -433,6 +433,29 @@ describe('input', () => {
     expect(error(badKey).issues?.[0]?.path).toBe('idempotency-key');
   });
 
+  it('keeps one open program per employee (decision 5): the same trainee twice without a key is 409 naming the open program, and allowed again once it closes', async () => {
+    const body = enrollment(today());
+    const [first, second] = await Promise.all([
+      stack.call('POST', '/v1/programs', { token: hrToken, body }),
+      stack.call('POST', '/v1/programs', { token: hrToken, body }),
+    ]);
+    // Sent at once, one wins the reservation and the other is refused: never two programs.
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    const [created, refused] = first.status === 201 ? [first, second] : [second, first];
+    const open = program(created).programId;
+    expect(error(refused)).toMatchObject({ code: 'trainee-already-enrolled' });
+    expect(error(refused).message).toContain(open);
+    const later = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+    expect([later.status, error(later).code]).toEqual([409, 'trainee-already-enrolled']);
+
+    const ended = await stack.call('POST', `/v1/programs/${open}/withdrawal`, { token: hrToken, body: { effectiveOn: today(), reason: 'Resigned' } });
+    expect(program(ended).status).toBe('ended');
+    await eventually(() => stack.programs.handle(open).describe(), (d) => d.status.name === 'COMPLETED', 'the program to close');
+    const again = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+    expect(again.status).toBe(201);
+    expect(program(again).programId).not.toBe(open);
+  });
+
   it('refuses bodies that are too large, of another media type, or not JSON, with 4xx', async () => {
     const created = await enroll(enrollment(today()));
     const path = `/v1/programs/${created.programId}/withdrawal`;

@@ -366,23 +366,39 @@ describe('a development program on the time-skipping server', () => {
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'e2-leap-day-appointment');
   });
 
-  it('(f) ends the program with a notice on an unsatisfactory service rating', async () => {
+  it('(f) leaves an unsatisfactory rating to HR, reminds and escalates, and ends the program on the removal date HR confirms', async () => {
     const { worker, programs } = await setup();
     const appointment = await serverToday(env);
     const { programId } = await programs.enroll(enrollmentFixture(appointment), hr);
     const ratedOn = addMonths(appointment, 5);
+    const removalOn = addDays(ratedOn, 45);
     const outcome = await worker.runUntil(async () => {
       await skipTo(env, ratedOn);
-      const view = await programs.rate(programId, { rating: 'unsatisfactory', ratedOn, comments: 'after fair trial' }, supervisor);
-      expect(view.status).toBe('ended');
+      const rated = await programs.rate(programId, { rating: 'unsatisfactory', ratedOn, comments: 'after fair trial' }, supervisor);
+      // Decision 7: nothing ends on its own; the program says HR is to decide.
+      expect(rated).toMatchObject({ status: 'active', ended: null, hrDecision: { ratedOn, requestedOn: ratedOn, escalated: false } });
+      const escalatesOn = rated.hrDecision!.escalatesOn;
+      await skipTo(env, addDays(escalatesOn, 1));
+      expect((await programs.show(programId)).hrDecision).toMatchObject({ escalated: true });
+      const confirmed = await programs.confirmRemoval(programId, { effectiveOn: removalOn, reason: 'Removal after fair trial (C.G.S. 5-230)' }, hr);
+      expect(confirmed).toMatchObject({ status: 'active', hrDecision: null, scheduledRemoval: { effectiveOn: removalOn } });
+      await skipTo(env, addDays(removalOn, -1), 20);
+      expect((await programs.show(programId)).status).toBe('active');
       return resultOf(programId);
     });
-    expect(outcome).toMatchObject({ status: 'ended', ended: { on: ratedOn, reason: 'unsatisfactory-service' } });
-    const ended = (await issuedNotices(db, programId)).filter((n) => n.kind === 'program-ended');
-    expect(ended).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'ended', ended: { on: removalOn, reason: 'unsatisfactory-service' } });
+    const events = await recordedEvents(db, programId);
+    expectStartOfDay(events.find((e) => e.type === 'program-ended')?.occurred_at, removalOn);
+    const notices = await issuedNotices(db, programId);
+    const kinds = notices.map((n) => n.kind);
+    // Weekly reminders to HR until the escalation (one or two, as holidays fall), then the escalation.
+    expect(kinds.filter((k) => k.startsWith('hr-decision') && k !== 'hr-decision-reminder')).toEqual(['hr-decision-required', 'hr-decision-escalated']);
+    expect(kinds).toContain('hr-decision-reminder');
+    const ended = notices.filter((n) => n.kind === 'program-ended');
+    expect(ended.map((n) => n.issued_on)).toEqual([removalOn]);
     expect(ended[0]?.body).toContain('unsatisfactory service rating');
     expect((await readModelOf(programId)).program).toMatchObject({ status: 'ended', serviceRating: { rating: 'unsatisfactory' } });
-    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'f-unsatisfactory-rating');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'f2-removal-confirmed-after-unsatisfactory-rating');
   });
 
   it('(g) reclassifies a migrated program appointed 13 months ago at once when everything is signed off', async () => {
@@ -593,5 +609,77 @@ describe('the decisions of 2026-11-29 on the time-skipping server', () => {
     expect(events.find((e) => e.type === 'withdrawal-cancelled')?.data).toMatchObject({ effectiveOn, corrects: withdrawn[0]?.event_id });
     expect(events.filter((e) => e.type === 'program-ended').map((e) => e.data.on)).toEqual([addDays(effectiveOn, 5)]);
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'p-scheduled-withdrawal-cancelled');
+  });
+
+  it('(q) takes remediation with a DAS-approved amendment after an unsatisfactory rating, and reclassifies after a new satisfactory one', async () => {
+    const { worker, programs } = await setup();
+    const appointment = await serverToday(env);
+    const fixture = enrollmentFixture(appointment);
+    const { programId } = await programs.enroll(fixture, hr);
+    const ratedOn = addMonths(appointment, 5);
+    const remediationOn = addDays(ratedOn, 3);
+    const outcome = await worker.runUntil(async () => {
+      await skipTo(env, ratedOn);
+      await programs.rate(programId, { rating: 'unsatisfactory', ratedOn }, supervisor);
+      await skipTo(env, remediationOn);
+      const remediated = await programs.recordRemediation(
+        programId,
+        {
+          plan: 'Paired casework with a senior specialist for six weeks',
+          dasApprovalRef: 'DAS-2026-0990',
+          approvedOn: remediationOn,
+          milestones: [...fixture.schedule.milestones, { id: 'r1', title: 'Remediation casework', dueDate: addMonths(appointment, 8) }],
+        },
+        hr,
+      );
+      expect(remediated).toMatchObject({ status: 'active', hrDecision: null, schedule: { dasApprovalRef: 'DAS-2026-0990' } });
+      expect(remediated.checklist.find((c) => c.requirement === 'service-rated-satisfactory')?.met).toBe(false);
+      const done = addMonths(appointment, 7);
+      await skipTo(env, done);
+      for (const milestoneId of ['m1', 'm2', 'm3', 'r1']) await programs.signOff(programId, milestoneId, { signedOn: done }, supervisor);
+      const rated = await programs.rate(programId, { rating: 'satisfactory', ratedOn: done }, supervisor);
+      expect(rated.status).toBe('awaiting-minimum');
+      return resultOf(programId);
+    });
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: anniversary(appointment, 1) } });
+    const types = (await recordedEvents(db, programId)).map((e) => e.type);
+    expect(types).not.toContain('program-ended');
+    expect(types.slice(types.indexOf('remediation-recorded'), types.indexOf('remediation-recorded') + 2)).toEqual(['remediation-recorded', 'schedule-amended']);
+    const kinds = (await issuedNotices(db, programId)).map((n) => n.kind);
+    expect(kinds.filter((k) => k === 'hr-decision-required' || k === 'remediation-recorded' || k === 'reclassification')).toEqual([
+      'hr-decision-required',
+      'remediation-recorded',
+      'reclassification',
+    ]);
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'q-remediation-then-reclassified');
+  });
+
+  it('(r) takes a migrated program with its full history: no overdue notice, the minimum period dated on the anniversary, reclassified at once', async () => {
+    const { worker, programs } = await setup();
+    const today = await serverToday(env);
+    const appointment = addMonths(today, -14);
+    const fixture = enrollmentFixture(appointment);
+    const { programId } = await programs.enroll(
+      {
+        ...fixture,
+        priorRecords: {
+          signOffs: fixture.schedule.milestones.map((m) => ({ milestoneId: m.id, signedOn: m.dueDate, signedOffBy: 'sup-0009' })),
+          serviceRatings: [{ rating: 'satisfactory', ratedOn: addMonths(appointment, 6), ratedBy: 'sup-0009' }],
+        },
+      },
+      hr,
+    );
+    const outcome = await worker.runUntil(() => resultOf(programId));
+    expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: today } });
+    const events = await recordedEvents(db, programId);
+    expect(events.filter((e) => e.type === 'milestone-overdue' || e.type === 'milestone-escalated' || e.type === 'overdue-reminder-issued')).toEqual([]);
+    expect(events.find((e) => e.type === 'minimum-period-reached')?.data).toEqual({ on: anniversary(appointment, 1) });
+    expect(events.filter((e) => e.type === 'milestone-signed-off').map((e) => [e.data.milestoneId, e.data.signedOn, e.actor_id])).toEqual(
+      fixture.schedule.milestones.map((m) => [m.id, m.dueDate, 'sup-0009']),
+    );
+    const kinds = (await issuedNotices(db, programId)).map((n) => n.kind);
+    expect(kinds.filter((k) => k.startsWith('milestone') || k.startsWith('overdue'))).toEqual([]);
+    expect(kinds).toContain('reclassification');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'r-migrated-with-history-reclassified');
   });
 });

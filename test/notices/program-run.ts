@@ -5,7 +5,7 @@
  */
 import { addMonths, type CivilDate } from '../../domain/dates.js';
 import { noticeFor, type Notice } from '../../domain/notices.js';
-import { defaultMilestoneReminders, defaultPolicy, type PolicySettings } from '../../domain/policy.js';
+import { defaultMilestoneReminders, defaultPolicy, enrollmentPolicy, type PolicySettings } from '../../domain/policy.js';
 import {
   decideEnrollment,
   evolve,
@@ -145,6 +145,19 @@ export function noticesOfEveryKind(): Map<string, Notice> {
       ],
     }),
     runProgram(enrollmentFixture({ priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } }), { until: '2025-03-03' }),
+    // Rules edition 2: HR's decision after an unsatisfactory rating, reminded, escalated, then remediation.
+    runProgram(enrollmentFixture(), {
+      policy: enrollmentPolicy(defaultPolicy),
+      script: [
+        rate('unsatisfactory', '2025-05-15'),
+        {
+          on: '2025-06-20',
+          command: { type: 'record-remediation', plan: 'Paired casework for six weeks', dasApprovalRef: 'DAS-2025-0990', approvedOn: '2025-06-19', plannedEndDate: '2026-12-31' },
+          actor: HR,
+        },
+      ],
+      until: '2025-06-20',
+    }),
   ];
   const byKind = new Map<string, Notice>();
   for (const notice of runs.flatMap((r) => r.notices)) if (!byKind.has(notice.kind)) byKind.set(notice.kind, notice);

@@ -217,7 +217,9 @@ type CommandSpec =
   | { type: 'submit-progress-report'; daysAgo: number }
   | { type: 'review-progress-report'; pick: number; by: Actor }
   | { type: 'withdraw'; daysAhead: number }
-  | { type: 'cancel-withdrawal' };
+  | { type: 'cancel-withdrawal' }
+  | { type: 'confirm-removal'; daysAhead: number }
+  | { type: 'record-remediation'; plannedEndAfterAppointment: number };
 
 /** A command, the days since the previous one, and where to probe between today and the next check date. */
 interface Step {
@@ -261,6 +263,13 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
       return { command: { type: spec.type, effectiveOn: addDays(today, spec.daysAhead), reason: 'Resigned' }, actor: HR };
     case 'cancel-withdrawal':
       return { command: { type: spec.type, reason: 'Resignation withdrawn' }, actor: HR };
+    case 'confirm-removal':
+      return { command: { type: spec.type, effectiveOn: addDays(today, spec.daysAhead), reason: 'Removal after fair trial' }, actor: HR };
+    case 'record-remediation':
+      return {
+        command: { type: spec.type, plan: 'Paired casework', dasApprovalRef: `DAS-R-${n}`, approvedOn: today, plannedEndDate: addDays(appointed, spec.plannedEndAfterAppointment) },
+        actor: HR,
+      };
     case 'transfer':
       return { command: { type: spec.type, effectiveOn: addDays(today, -spec.daysAgo), supervisorId: spec.supervisor.id, agency: spec.agency }, actor: HR };
   }
@@ -327,6 +336,9 @@ const commandSpecEdition2: fc.Arbitrary<CommandSpec> = fc.oneof(
   { weight: 30, arbitrary: commandSpec },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('withdraw' as const), daysAhead: fc.integer({ min: 0, max: 200 }) }) },
   { weight: 1, arbitrary: fc.constant({ type: 'cancel-withdrawal' as const }) },
+  // HR's decision after an unsatisfactory rating (decision 7): removal dated up to a year ahead, or remediation.
+  { weight: 1, arbitrary: fc.record({ type: fc.constant('confirm-removal' as const), daysAhead: fc.integer({ min: -30, max: 365 }) }) },
+  { weight: 2, arbitrary: fc.record({ type: fc.constant('record-remediation' as const), plannedEndAfterAppointment: fc.integer({ min: 300, max: 1200 }) }) },
 );
 
 const stepOf = (spec: fc.Arbitrary<CommandSpec>): fc.Arbitrary<Step> =>
@@ -485,8 +497,12 @@ describe('programs under rules edition 2, for any sequence of commands', () => {
           const gap = daysBetween(today, next);
           if (gap > 1) expect(advance(state, addDays(today, 1 + Math.min(gap - 2, Math.floor(pick * (gap - 1)))))).toEqual([]);
         }
-        // A scheduled withdrawal ends the program on its date, never before.
+        // A scheduled withdrawal ends the program on its date, never before; an unsatisfactory rating ends nothing by itself.
         for (const e of events) {
+          if (e.type === 'program-ended' && e.data.reason === 'unsatisfactory-service') {
+            const removal = events.filter((r) => r.type === 'removal-confirmed' && r.version < e.version).at(-1);
+            expect(removal?.data).toMatchObject({ effectiveOn: e.data.on });
+          }
           if (e.type === 'program-ended' && e.data.reason === 'withdrawn') {
             const withdrawn = events.filter((w) => w.type === 'withdrawn' && w.version < e.version).at(-1);
             expect(withdrawn?.data).toMatchObject({ effectiveOn: e.data.on });

@@ -381,6 +381,113 @@ export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDo
   );
 }
 
+/**
+ * HR's decision after an unsatisfactory rating (DOMAIN.md decision 7): confirm removal, ending the
+ * program at the start of the date given, or record remediation with the amendment DAS approved for it.
+ */
+export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDone: OnDone }): JSX.Element {
+  const idPrefix = 'hr-decision';
+  const [choice, setChoice] = useState<'remediation' | 'removal'>('remediation');
+  const [effectiveOn, setEffectiveOn] = useState(todayInNewYork());
+  const [reason, setReason] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
+  const [plan, setPlan] = useState('');
+  const [dasApprovalRef, setRef] = useState('');
+  const [approvedOn, setApprovedOn] = useState(todayInNewYork());
+  const [plannedEndDate, setPlannedEndDate] = useState(program.schedule.plannedEndDate);
+  const [milestones, setMilestones] = useState<MilestoneDraft[]>(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
+  const decide = useCommand('decision', idPrefix);
+  const { issues } = decide;
+  const labels: Record<string, string> = {
+    effectiveOn: 'Removal effective on',
+    reason: 'Reason',
+    confirm: 'Confirmation',
+    plan: 'Remediation plan',
+    dasApprovalRef: 'DAS approval of the amended schedule',
+    approvedOn: 'DAS approved on',
+    plannedEndDate: 'Planned end date',
+  };
+  const labelFor = (path: string): string | null => labelsOf(idPrefix, labels)(path) ?? milestoneLabel(path, `${idPrefix}.milestones`);
+
+  const submit = (): void => {
+    if (choice === 'removal') {
+      if (!confirmed) return decide.refuse(`${idPrefix}.confirm`, 'Confirm that this ends the program.');
+      void decide.send(commandPath(program.programId, 'hr-decision/removal'), { effectiveOn, reason }, (decided) =>
+        onDone(
+          decided,
+          decided.ended
+            ? `Removal confirmed: the program of trainee ${decided.traineeEmployeeId} ended on ${decided.ended.on}.`
+            : `Removal confirmed: the program of trainee ${decided.traineeEmployeeId} ends at the start of ${effectiveOn}.`,
+        ),
+      );
+      return;
+    }
+    const changed = plannedEndDate !== program.schedule.plannedEndDate;
+    const milestonesChanged = JSON.stringify(milestones) !== JSON.stringify(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
+    void decide.send(
+      commandPath(program.programId, 'hr-decision/remediation'),
+      { plan, dasApprovalRef, approvedOn, ...(changed || !milestonesChanged ? { plannedEndDate } : {}), ...(milestonesChanged ? { milestones } : {}) },
+      (decided) => onDone(decided, `Remediation recorded under ${dasApprovalRef}. The program goes on and needs a new satisfactory rating.`),
+    );
+  };
+
+  return (
+    <CommandForm
+      label="HR decision after an unsatisfactory rating"
+      command={decide}
+      labelFor={labelFor}
+      onSubmit={submit}
+      submitLabel={choice === 'removal' ? 'Confirm removal' : 'Record remediation'}
+      submitClass={choice === 'removal' ? 'button button-danger' : 'button'}
+    >
+      <fieldset class="choice">
+        <legend>Decision</legend>
+        <label class="checkbox">
+          <input type="radio" name={`${idPrefix}-choice`} value="remediation" checked={choice === 'remediation'} onChange={() => setChoice('remediation')} />
+          Remediation, with a DAS-approved amendment of the schedule
+        </label>
+        <label class="checkbox">
+          <input type="radio" name={`${idPrefix}-choice`} value="removal" checked={choice === 'removal'} onChange={() => setChoice('removal')} />
+          Removal from the program (C.G.S. 5-230)
+        </label>
+      </fieldset>
+      {choice === 'removal' ? (
+        <>
+          <TextField
+            path={`${idPrefix}.effectiveOn`}
+            label={labels.effectiveOn ?? ''}
+            type="date"
+            value={effectiveOn}
+            onValue={setEffectiveOn}
+            issues={issues}
+            hint={`From the rating date to ${program.latestCompletionDate}. A date ahead keeps the program open until the start of that day.`}
+          />
+          <TextAreaField path={`${idPrefix}.reason`} label="Reason" value={reason} onValue={setReason} issues={issues} />
+          <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
+            Removal cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.
+          </Confirmation>
+        </>
+      ) : (
+        <>
+          <TextAreaField path={`${idPrefix}.plan`} label={labels.plan ?? ''} value={plan} onValue={setPlan} issues={issues} />
+          <TextField path={`${idPrefix}.dasApprovalRef`} label={labels.dasApprovalRef ?? ''} value={dasApprovalRef} onValue={setRef} issues={issues} hint="A new DAS approval, dated on or after the current one and not in the future." />
+          <TextField path={`${idPrefix}.approvedOn`} label={labels.approvedOn ?? ''} type="date" value={approvedOn} onValue={setApprovedOn} issues={issues} />
+          <TextField
+            path={`${idPrefix}.plannedEndDate`}
+            label={labels.plannedEndDate ?? ''}
+            type="date"
+            value={plannedEndDate}
+            onValue={setPlannedEndDate}
+            issues={issues}
+            hint={`No later than the cap, ${program.latestCompletionDate}.`}
+          />
+          <MilestonesEditor path={`${idPrefix}.milestones`} milestones={milestones} onChange={setMilestones} issues={issues} />
+        </>
+      )}
+    </CommandForm>
+  );
+}
+
 /** A correction: a sign-off recorded in error is retracted; it stays in the history and the milestone is open again. */
 export function RetractionForm({ programId, milestone, onDone, onCancel, idPrefix }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
   const [reason, setReason] = useState('');

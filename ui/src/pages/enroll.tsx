@@ -10,6 +10,7 @@ import type { Issue, ProgramView, TargetClass } from '../api-types.js';
 import { ErrorSummary, fieldId, numberOrAbsent, SelectField, TextField } from '../components/forms.js';
 import { milestoneLabel, MilestonesEditor, type MilestoneDraft } from '../components/milestones.js';
 import { PageHeading } from '../components/page.js';
+import { EnrollmentPreviewPanel, useEnrollmentPreview } from '../components/preview.js';
 import { StaffPicker } from '../components/staff.js';
 import { navigate } from '../router.js';
 import { setFlash } from './program.js';
@@ -94,27 +95,30 @@ export function EnrollPage(): JSX.Element {
     issues,
   });
 
+  const v = (path: string): string => values[path] ?? '';
+  const body = {
+    trainee: { employeeId: v('trainee.employeeId'), name: v('trainee.name'), email: v('trainee.email') },
+    agency: v('agency'),
+    functionalRole: v('functionalRole'),
+    targetClassCode: v('targetClassCode'),
+    supervisorId: v('supervisorId'),
+    programManagerId: v('programManagerId'),
+    appointmentDate: v('appointmentDate'),
+    hoursPerWeek: numberOrAbsent(v('hoursPerWeek')),
+    schedule: {
+      dasApprovalRef: v('schedule.dasApprovalRef'),
+      approvedOn: v('schedule.approvedOn'),
+      plannedEndDate: v('schedule.plannedEndDate'),
+      milestones,
+    },
+    priorExperience: { generalYears: numberOrAbsent(v('priorExperience.generalYears')), specialYears: numberOrAbsent(v('priorExperience.specialYears')) },
+    education: { semesterHours: numberOrAbsent(v('education.semesterHours')), degrees },
+  };
+  // The consequences as HR types: the same decision the enrollment will get, with nothing started.
+  const preview = useEnrollmentPreview(body);
+
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
-    const v = (path: string): string => values[path] ?? '';
-    const body = {
-      trainee: { employeeId: v('trainee.employeeId'), name: v('trainee.name'), email: v('trainee.email') },
-      agency: v('agency'),
-      functionalRole: v('functionalRole'),
-      targetClassCode: v('targetClassCode'),
-      supervisorId: v('supervisorId'),
-      programManagerId: v('programManagerId'),
-      appointmentDate: v('appointmentDate'),
-      hoursPerWeek: numberOrAbsent(v('hoursPerWeek')),
-      schedule: {
-        dasApprovalRef: v('schedule.dasApprovalRef'),
-        approvedOn: v('schedule.approvedOn'),
-        plannedEndDate: v('schedule.plannedEndDate'),
-        milestones,
-      },
-      priorExperience: { generalYears: numberOrAbsent(v('priorExperience.generalYears')), specialYears: numberOrAbsent(v('priorExperience.specialYears')) },
-      education: { semesterHours: numberOrAbsent(v('education.semesterHours')), degrees },
-    };
     setBusy(true);
     try {
       const program = await postJson<ProgramView>('/v1/programs', body, { headers: { 'idempotency-key': idempotencyKey } });
@@ -191,6 +195,7 @@ export function EnrollPage(): JSX.Element {
           Enroll
         </button>
       </form>
+      <EnrollmentPreviewPanel preview={preview} />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
 import {
   AmendmentForm,
+  HrDecisionForm,
   LeaveCancellationForm,
   LeaveForm,
   ProgressReportForm,
@@ -158,6 +159,22 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         <h2 id="checklist-title">Reclassification checklist</h2>
         <ReclassificationChecklist program={program} />
       </section>
+
+      {program.hrDecision && (
+        <section aria-labelledby="hr-decision-title" data-testid="hr-decision">
+          <h2 id="hr-decision-title">HR decision after an unsatisfactory rating</h2>
+          <p class="warning">
+            Rated unsatisfactory on {formatDate(program.hrDecision.ratedOn)}. The program does not end on its own: HR decides on removal or remediation
+            {program.hrDecision.escalated ? '. The decision is overdue and has been escalated to DAS.' : `; without a decision it is escalated to DAS on ${formatDate(program.hrDecision.escalatesOn)}.`}
+          </p>
+          {me.roles.includes('hr') && open && <HrDecisionForm program={program} onDone={done} />}
+        </section>
+      )}
+      {program.scheduledRemoval && (
+        <p class="warning" data-testid="scheduled-removal">
+          HR confirmed removal after an unsatisfactory rating: the program ends at the start of {formatDate(program.scheduledRemoval.effectiveOn)}.
+        </p>
+      )}
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
