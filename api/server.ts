@@ -425,11 +425,15 @@ export async function buildApiServer({
       const claim = request.idempotency;
       // An id keyed by the caller's key: the same request again finds the program it created.
       const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
-      const { programId } = await programs.enroll(request.body, actorOf(request), keyed);
-      // Started, but the program cannot be read back: not "nothing changed". The same key again answers with it.
-      const program = await programs.show(programId).catch((error: unknown) => {
-        throw error instanceof TemporalUnavailableError ? new OutcomeUnknownError({ cause: error }) : error;
-      });
+      const started = await programs.enroll(request.body, actorOf(request), keyed);
+      const { programId } = started;
+      // Started now: the program as its workflow opens it, worked out by the same code. Started by an
+      // earlier request under the same key: read back (if it cannot be, that is not "nothing changed").
+      const program =
+        started.program ??
+        (await programs.show(programId).catch((error: unknown) => {
+          throw error instanceof TemporalUnavailableError ? new OutcomeUnknownError({ cause: error }) : error;
+        }));
       request.log.info({ programId, version: program.version }, 'enrolled');
       if (claim && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [

@@ -15,7 +15,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
-import { previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
+import { openedProgram, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
 import type { RuleViolation } from '../domain/rules.js';
 import {
@@ -225,16 +225,22 @@ export function createProgramClient({
     );
 
   return {
-    /** Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow. */
+    /**
+     * Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow.
+     * Answers with the program as its workflow opens it, worked out here by the same code (one round
+     * trip: nothing waits for the workflow's first task), or null when the idempotency key had
+     * already started it (read it with `show`).
+     */
     async enroll(
       body: unknown,
       enrolledBy: Actor,
       options: { programId?: string; idempotencyKey?: string; continueAsNewAfterHistoryEvents?: number } = {},
-    ) {
+    ): Promise<{ programId: string; program: ProgramView | null }> {
       const enrollment = parse(enrollmentSchema, body);
       const targetClass = findTargetClass(enrollment.targetClassCode);
+      const onDay = await today();
       // The same verdict the workflow will give: the policy a new program is enrolled under, today.
-      const verdict = decideEnrollment(enrollment, targetClass, enrollmentPolicy(policy), enrolledBy, { today: await today() });
+      const verdict = decideEnrollment(enrollment, targetClass, enrollmentPolicy(policy), enrolledBy, { today: onDay });
       if (!verdict.ok || !targetClass) throw new RuleViolationError(verdict.ok ? [] : verdict.violations);
       const programId = options.programId ?? newProgramId(options.idempotencyKey);
       const input: DevelopmentProgramInput = { programId, enrollment, targetClass, policy, enrolledBy };
@@ -254,8 +260,9 @@ export function createProgramClient({
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw asServiceFailure(error, true) ?? error;
         if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
         // The same key again: the program it created is the answer.
+        return { programId, program: null };
       }
-      return { programId };
+      return { programId, program: openedProgram(programId, verdict.events, onDay) };
     },
 
     /** The enrollment decision with nothing started: the program as it would be, and every rule broken. */
