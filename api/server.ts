@@ -18,7 +18,15 @@ import {
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { createHmac } from 'node:crypto';
-import { OutcomeUnknownError, ProgramNotFoundError, TemporalUnavailableError, type CommandOptions, type ProgramClient } from '../client/programs.js';
+import {
+  OutcomeUnknownError,
+  ProgramNotFoundError,
+  RuleViolationError,
+  TemporalUnavailableError,
+  type CommandOptions,
+  type ProgramClient,
+} from '../client/programs.js';
+import { actorAnywhere, actorOnProgram, type Caller, type CommandAccess } from '../domain/access.js';
 import { currentRequest, withRequestContext } from '../client/request-context.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
@@ -26,9 +34,7 @@ import { targetClasses } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
 import {
   API_ROLES,
-  ASSIGNED_ROLES,
   actorFor,
-  assignedActorFor,
   authenticate,
   holdsAny,
   hrCovers,
@@ -101,7 +107,7 @@ type Access =
    * A command on one program: roles that may act on every program, whether its own supervisor or
    * program manager may, and whether its own trainee may.
    */
-  | { kind: 'program-command'; everywhere: readonly ApiRole[]; assigned: boolean; trainee?: boolean };
+  | ({ kind: 'program-command' } & CommandAccess);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -110,6 +116,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     actor: Actor | null;
+    /** A command's caller whose actor depends on the program: the program's Update validator decides it. */
+    caller: Caller | null;
   }
 }
 
@@ -147,9 +155,6 @@ export interface ApiServerOptions {
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
   Object.fromEntries(codes.map((code) => [code, errorResponse]));
-
-// Read in onRequest, before the params are validated: an id of the wrong shape names no program.
-const programIdOf = z.object({ programId: programParams.shape.programId });
 
 /** The validator for every route: the domain's zod schemas, with issues in the contract's shape. */
 const validatorCompiler =
@@ -209,6 +214,7 @@ export async function buildApiServer({
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
+  app.decorateRequest('caller', null);
   installErrorHandling(app);
   // Every Temporal call made for a request carries its id (client/request-context.ts).
   app.addHook('onRequest', (request, reply, done) => {
@@ -278,26 +284,18 @@ export async function buildApiServer({
       if (!holdsAny(principal, access.roles)) throw forbidden();
       return;
     }
-    request.actor = actorFor(principal, access.everywhere);
-    if (request.actor?.role === 'hr' && principal.agencies) {
-      // HR of some agencies only: the program's agency comes from its workflow, as for assignments.
-      const params = programIdOf.safeParse(request.params);
-      const program = params.success ? await currentProgram(params.data.programId) : null;
-      if (!program || !hrCovers(principal, program.agency)) request.actor = null;
-    }
-    if (request.actor) return;
-    const mayBeAssigned = access.assigned && holdsAny(principal, ASSIGNED_ROLES);
-    const mayBeTrainee = access.trainee === true && principal.roles.includes('trainee');
-    if (mayBeAssigned || mayBeTrainee) {
-      // Whose program this is comes from the workflow itself, not the read model, which may lag.
-      const params = programIdOf.safeParse(request.params);
-      const program = params.success ? await currentProgram(params.data.programId) : null;
-      if (program && mayBeAssigned) request.actor = assignedActorFor(principal, program);
-      if (program && !request.actor && mayBeTrainee && program.traineeEmployeeId === principal.id) request.actor = { id: principal.id, role: 'trainee' };
-      if (request.actor) return;
-    }
-    // Someone else's program, or one that does not exist: the same answer, so nothing leaks.
-    throw forbidden();
+    // Who the caller acts as: settled by their roles, or by the program, which its own Update's
+    // validator decides from the workflow's state (no read before the write; api/server.ts command).
+    const caller: Caller = {
+      id: principal.id,
+      roles: principal.roles,
+      ...(principal.agencies ? { agencies: principal.agencies } : {}),
+      access: { everywhere: access.everywhere, assigned: access.assigned, ...(access.trainee ? { trainee: true } : {}) },
+    };
+    const actor = actorAnywhere(caller);
+    if (actor === null) throw forbidden();
+    if (actor === 'per-program') request.caller = caller;
+    else request.actor = actor;
   });
 
   async function currentProgram(programId: string): Promise<ProgramView | null> {
@@ -331,9 +329,14 @@ export async function buildApiServer({
       currentRequest()?.log.info({ programId, version: program.version }, 'command applied');
       return program;
     } catch (error) {
-      if (!(error instanceof ProgramNotFoundError)) throw error;
+      const closed = error instanceof RuleViolationError && error.code === 'program-closed';
+      if (!(error instanceof ProgramNotFoundError) && !closed) throw error;
+      // No validator ran (no such program, or its workflow has finished): whether this caller may act
+      // on it is read from the program, so a stranger gets the same 403 either way.
+      if (closed && !request.caller) throw error;
       const program = await currentProgram(programId);
-      if (!program) throw error;
+      if (request.caller && (!program || !actorOnProgram(request.caller, program))) throw forbidden();
+      if (closed || !program) throw error;
       const message = `The program is ${program.status}; it accepts no further changes.`;
       throw new ApiError(409, 'program-closed', message, [{ path: 'programId', message, code: 'program-closed' }]);
     }
@@ -529,7 +532,7 @@ export async function buildApiServer({
       },
       config: assignedOnly,
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -546,7 +549,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['das'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.amend(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.amend(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -563,7 +566,7 @@ export async function buildApiServer({
       },
       config: assignedOnly,
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.rate(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.rate(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -579,7 +582,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.recordLeave(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.recordLeave(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -596,7 +599,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.withdraw(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.withdraw(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -614,7 +617,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.confirmQualification(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.confirmQualification(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -632,7 +635,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelWithdrawal(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelWithdrawal(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -650,7 +653,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: [], assigned: false, trainee: true } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.submitProgressReport(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.submitProgressReport(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -668,7 +671,7 @@ export async function buildApiServer({
       config: assignedOnly,
     },
     (request, reply) =>
-      command(request.params.programId, request, reply, (options) => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, actorOf(request), options)),
+      command(request.params.programId, request, reply, (options) => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -687,7 +690,7 @@ export async function buildApiServer({
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: true } },
     },
     (request, reply) =>
-      command(request.params.programId, request, reply, (options) => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request), options)),
+      command(request.params.programId, request, reply, (options) => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -705,7 +708,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelLeave(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelLeave(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -723,7 +726,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.get(
@@ -816,6 +819,11 @@ function principalOf(request: FastifyRequest): Principal {
   // Set by the onRequest hook on every route that is not public.
   if (!request.principal) throw new Error('route reached without authentication');
   return request.principal;
+}
+
+/** Who gives a command: the actor, or the caller the program's validator decides on. */
+function commanderOf(request: FastifyRequest): Actor | Caller {
+  return request.caller ?? actorOf(request);
 }
 
 function actorOf(request: FastifyRequest): Actor {

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import type { Caller } from '../domain/access.js';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
 import { openedProgram, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
@@ -79,6 +80,14 @@ export class ProgramNotFoundError extends Error {
   constructor(readonly programId: string) {
     super(`no program ${programId}`);
     this.name = 'ProgramNotFoundError';
+  }
+}
+
+/** The caller may not give this command on this program, as its Update's validator decided (the API's 403). */
+export class CommandForbiddenError extends Error {
+  constructor(readonly programId: string, options?: { cause?: unknown }) {
+    super(`the caller may not give this command on program ${programId}`, options);
+    this.name = 'CommandForbiddenError';
   }
 }
 
@@ -190,6 +199,9 @@ export function createProgramClient({
     try {
       return await within(deadlines.commandMs, run);
     } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'forbidden') {
+        throw new CommandForbiddenError(programId, { cause: error });
+      }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const [violations] = error.cause.details ?? [];
         if (Array.isArray(violations)) throw new RuleViolationError(violations as RuleViolation[], { cause: error });
@@ -209,17 +221,20 @@ export function createProgramClient({
     }
   }
 
-  /** Sends one command, as the person who gives it, through its Update. */
+  /**
+   * Sends one command through its Update, as the person who gives it: an actor, or a caller whom the
+   * program's validator lets act (or refuses: CommandForbiddenError) by its own state.
+   */
   const send = <C,>(
     programId: string,
     definition: UpdateDefinition<ProgramView, [Request<C>]>,
     command: Omit<C, 'type'>,
-    actor: Actor,
+    by: Actor | Caller,
     { updateId, expectedVersion }: CommandOptions = {},
   ): Promise<ProgramView> =>
     update(programId, () =>
       handleFor(programId).executeUpdate(definition, {
-        args: [{ actor, command, ...(expectedVersion === undefined ? {} : { expectedVersion }) }],
+        args: [{ ...('access' in by ? { caller: by } : { actor: by }), command, ...(expectedVersion === undefined ? {} : { expectedVersion }) }],
         ...(updateId === undefined ? {} : { updateId }),
       }),
     );
@@ -282,56 +297,56 @@ export function createProgramClient({
       }
     },
 
-    signOff(programId: string, milestoneId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, actor, options);
+    signOff(programId: string, milestoneId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, by, options);
     },
 
-    amend(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), actor, options);
+    amend(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), by, options);
     },
 
-    rate(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), actor, options);
+    rate(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), by, options);
     },
 
-    recordLeave(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), actor, options);
+    recordLeave(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), by, options);
     },
 
-    withdraw(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), actor, options);
+    withdraw(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), by, options);
     },
 
     /** A correction: the withdrawal scheduled ahead is called off before its date. */
-    cancelWithdrawal(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, cancelWithdrawalUpdate, parse(withdrawalCancellationSchema, body), actor, options);
+    cancelWithdrawal(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, cancelWithdrawalUpdate, parse(withdrawalCancellationSchema, body), by, options);
     },
 
     /** HR confirms the qualification for a target class the catalogue states none for. */
-    confirmQualification(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), actor, options);
+    confirmQualification(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), by, options);
     },
 
-    transfer(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, transferUpdate, parse(transferSchema, body), actor, options);
+    transfer(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, transferUpdate, parse(transferSchema, body), by, options);
     },
 
     /** A correction: the milestone's sign-off was recorded in error. */
-    retractSignOff(programId: string, milestoneId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, actor, options);
+    retractSignOff(programId: string, milestoneId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, by, options);
     },
 
     /** A correction: the leave was recorded in error. */
-    cancelLeave(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), actor, options);
+    cancelLeave(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), by, options);
     },
 
-    submitProgressReport(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), actor, options);
+    submitProgressReport(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), by, options);
     },
 
-    reviewProgressReport(programId: string, periodEnding: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, actor, options);
+    reviewProgressReport(programId: string, periodEnding: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, by, options);
     },
 
     handle: handleFor,
