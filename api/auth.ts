@@ -157,15 +157,3 @@ export function actorFor(principal: Principal, allowed: readonly ApiRole[]): Act
   const role = principal.roles.find((r) => allowed.includes(r));
   return role ? { id: principal.id, role } : null;
 }
-
-/**
- * The actor of a command on a program that only its supervisor or program manager may give. A
- * principal holding both roles acts in the one the program names them in.
- */
-export function assignedActorFor(principal: Principal, program: Pick<ProgramView, 'supervisorId' | 'programManagerId'>): Actor | null {
-  if (principal.id === program.supervisorId && principal.roles.includes('supervisor')) return { id: principal.id, role: 'supervisor' };
-  if (principal.id === program.programManagerId && principal.roles.includes('program-manager')) {
-    return { id: principal.id, role: 'program-manager' };
-  }
-  return isAssignedTo(principal, program) ? actorFor(principal, ASSIGNED_ROLES) : null;
-}

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
+  CommandForbiddenError,
   InvalidInputError,
   OutcomeUnknownError,
   ProgramConflictError,
@@ -88,6 +89,7 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
     return { statusCode, body: { code: error.code, message, issues } };
   }
   if (error instanceof ProgramNotFoundError) return errorBodyFor(notFound('program'));
+  if (error instanceof CommandForbiddenError) return errorBodyFor(forbidden());
   if (error instanceof ProgramConflictError) {
     return { statusCode: 409, body: { code: 'conflict', message: 'A program with that id already exists.' } };
   }

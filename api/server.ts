@@ -18,7 +18,15 @@ import {
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { createHmac } from 'node:crypto';
-import { OutcomeUnknownError, ProgramNotFoundError, TemporalUnavailableError, type CommandOptions, type ProgramClient } from '../client/programs.js';
+import {
+  OutcomeUnknownError,
+  ProgramNotFoundError,
+  RuleViolationError,
+  TemporalUnavailableError,
+  type CommandOptions,
+  type ProgramClient,
+} from '../client/programs.js';
+import { actorAnywhere, actorOnProgram, type Caller, type CommandAccess } from '../domain/access.js';
 import { currentRequest, withRequestContext } from '../client/request-context.js';
 import { createQueries, MAX_PAGE_SIZE } from '../db/queries.js';
 import type { Actor } from '../domain/program.js';
@@ -26,9 +34,7 @@ import { targetClasses } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
 import {
   API_ROLES,
-  ASSIGNED_ROLES,
   actorFor,
-  assignedActorFor,
   authenticate,
   holdsAny,
   hrCovers,
@@ -104,7 +110,7 @@ type Access =
    * A command on one program: roles that may act on every program, whether its own supervisor or
    * program manager may, and whether its own trainee may.
    */
-  | { kind: 'program-command'; everywhere: readonly ApiRole[]; assigned: boolean; trainee?: boolean };
+  | ({ kind: 'program-command' } & CommandAccess);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -113,6 +119,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
     actor: Actor | null;
+    /** A command's caller whose actor depends on the program: the program's Update validator decides it. */
+    caller: Caller | null;
   }
 }
 
@@ -150,9 +158,6 @@ export interface ApiServerOptions {
 
 const errors = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
   Object.fromEntries(codes.map((code) => [code, errorResponse]));
-
-// Read in onRequest, before the params are validated: an id of the wrong shape names no program.
-const programIdOf = z.object({ programId: programParams.shape.programId });
 
 /** The validator for every route: the domain's zod schemas, with issues in the contract's shape. */
 const validatorCompiler =
@@ -212,6 +217,7 @@ export async function buildApiServer({
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
+  app.decorateRequest('caller', null);
   installErrorHandling(app);
   // A span per request, the parent of its Temporal calls (api/operations.ts); before the request id's context.
   traceRequests(app);
@@ -283,26 +289,18 @@ export async function buildApiServer({
       if (!holdsAny(principal, access.roles)) throw forbidden();
       return;
     }
-    request.actor = actorFor(principal, access.everywhere);
-    if (request.actor?.role === 'hr' && principal.agencies) {
-      // HR of some agencies only: the program's agency comes from its workflow, as for assignments.
-      const params = programIdOf.safeParse(request.params);
-      const program = params.success ? await currentProgram(params.data.programId) : null;
-      if (!program || !hrCovers(principal, program.agency)) request.actor = null;
-    }
-    if (request.actor) return;
-    const mayBeAssigned = access.assigned && holdsAny(principal, ASSIGNED_ROLES);
-    const mayBeTrainee = access.trainee === true && principal.roles.includes('trainee');
-    if (mayBeAssigned || mayBeTrainee) {
-      // Whose program this is comes from the workflow itself, not the read model, which may lag.
-      const params = programIdOf.safeParse(request.params);
-      const program = params.success ? await currentProgram(params.data.programId) : null;
-      if (program && mayBeAssigned) request.actor = assignedActorFor(principal, program);
-      if (program && !request.actor && mayBeTrainee && program.traineeEmployeeId === principal.id) request.actor = { id: principal.id, role: 'trainee' };
-      if (request.actor) return;
-    }
-    // Someone else's program, or one that does not exist: the same answer, so nothing leaks.
-    throw forbidden();
+    // Who the caller acts as: settled by their roles, or by the program, which its own Update's
+    // validator decides from the workflow's state (no read before the write; api/server.ts command).
+    const caller: Caller = {
+      id: principal.id,
+      roles: principal.roles,
+      ...(principal.agencies ? { agencies: principal.agencies } : {}),
+      access: { everywhere: access.everywhere, assigned: access.assigned, ...(access.trainee ? { trainee: true } : {}) },
+    };
+    const actor = actorAnywhere(caller);
+    if (actor === null) throw forbidden();
+    if (actor === 'per-program') request.caller = caller;
+    else request.actor = actor;
   });
 
   async function currentProgram(programId: string): Promise<ProgramView | null> {
@@ -336,9 +334,14 @@ export async function buildApiServer({
       currentRequest()?.log.info({ programId, version: program.version }, 'command applied');
       return program;
     } catch (error) {
-      if (!(error instanceof ProgramNotFoundError)) throw error;
+      const closed = error instanceof RuleViolationError && error.code === 'program-closed';
+      if (!(error instanceof ProgramNotFoundError) && !closed) throw error;
+      // No validator ran (no such program, or its workflow has finished): whether this caller may act
+      // on it is read from the program, so a stranger gets the same 403 either way.
+      if (closed && !request.caller) throw error;
       const program = await currentProgram(programId);
-      if (!program) throw error;
+      if (request.caller && (!program || !actorOnProgram(request.caller, program))) throw forbidden();
+      if (closed || !program) throw error;
       const message = `The program is ${program.status}; it accepts no further changes.`;
       throw new ApiError(409, 'program-closed', message, [{ path: 'programId', message, code: 'program-closed' }]);
     }
@@ -432,11 +435,15 @@ export async function buildApiServer({
       const claim = request.idempotency;
       // An id keyed by the caller's key: the same request again finds the program it created.
       const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
-      const { programId } = await programs.enroll(request.body, actorOf(request), keyed);
-      // Started, but the program cannot be read back: not "nothing changed". The same key again answers with it.
-      const program = await programs.show(programId).catch((error: unknown) => {
-        throw error instanceof TemporalUnavailableError ? new OutcomeUnknownError({ cause: error }) : error;
-      });
+      const started = await programs.enroll(request.body, actorOf(request), keyed);
+      const { programId } = started;
+      // Started now: the program as its workflow opens it, worked out by the same code. Started by an
+      // earlier request under the same key: read back (if it cannot be, that is not "nothing changed").
+      const program =
+        started.program ??
+        (await programs.show(programId).catch((error: unknown) => {
+          throw error instanceof TemporalUnavailableError ? new OutcomeUnknownError({ cause: error }) : error;
+        }));
       request.log.info({ programId, version: program.version }, 'enrolled');
       if (claim && !sameEnrollment(program, request.body)) {
         throw new ApiError(409, 'idempotency-key-reused', 'That Idempotency-Key was already used for a different enrollment.', [
@@ -536,7 +543,7 @@ export async function buildApiServer({
       },
       config: assignedOnly,
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.signOff(request.params.programId, request.params.milestoneId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -553,7 +560,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['das'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.amend(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.amend(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -570,7 +577,7 @@ export async function buildApiServer({
       },
       config: assignedOnly,
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.rate(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.rate(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -586,7 +593,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.recordLeave(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.recordLeave(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -603,7 +610,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.withdraw(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.withdraw(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -621,7 +628,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.confirmQualification(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.confirmQualification(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -639,7 +646,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelWithdrawal(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelWithdrawal(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -693,7 +700,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: [], assigned: false, trainee: true } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.submitProgressReport(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.submitProgressReport(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -711,7 +718,7 @@ export async function buildApiServer({
       config: assignedOnly,
     },
     (request, reply) =>
-      command(request.params.programId, request, reply, (options) => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, actorOf(request), options)),
+      command(request.params.programId, request, reply, (options) => programs.reviewProgressReport(request.params.programId, request.params.periodEnding, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -730,7 +737,7 @@ export async function buildApiServer({
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: true } },
     },
     (request, reply) =>
-      command(request.params.programId, request, reply, (options) => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, actorOf(request), options)),
+      command(request.params.programId, request, reply, (options) => programs.retractSignOff(request.params.programId, request.params.milestoneId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -748,7 +755,7 @@ export async function buildApiServer({
       },
       config: { access: { kind: 'program-command', everywhere: ['hr'], assigned: false } },
     },
-    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelLeave(request.params.programId, request.body, actorOf(request), options)),
+    (request, reply) => command(request.params.programId, request, reply, (options) => programs.cancelLeave(request.params.programId, request.body, commanderOf(request), options)),
   );
 
   api.post(
@@ -769,7 +776,7 @@ export async function buildApiServer({
     async (request, reply) => {
       const unknownStaff = await unknownStaffError(db, request.body);
       if (unknownStaff) throw unknownStaff;
-      return command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, actorOf(request), options));
+      return command(request.params.programId, request, reply, (options) => programs.transfer(request.params.programId, request.body, commanderOf(request), options));
     },
   );
 
@@ -864,6 +871,11 @@ function principalOf(request: FastifyRequest): Principal {
   // Set by the onRequest hook on every route that is not public.
   if (!request.principal) throw new Error('route reached without authentication');
   return request.principal;
+}
+
+/** Who gives a command: the actor, or the caller the program's validator decides on. */
+function commanderOf(request: FastifyRequest): Actor | Caller {
+  return request.caller ?? actorOf(request);
 }
 
 function actorOf(request: FastifyRequest): Actor {

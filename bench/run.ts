@@ -252,7 +252,8 @@ async function writes(): Promise<void> {
 function runCliOnce(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // As `npm run cli` runs it: the compiled file under plain node.
+    const child = spawn(process.execPath, ['dist/cli/cli.mjs', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`cli ${args.join(' ')} exited ${code}: ${stderr}`))));
@@ -261,6 +262,10 @@ function runCliOnce(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
 
 async function cli(stack: Stack, programId: string): Promise<void> {
   log('CLI: `show` as a process, beside the same call in this process');
+  await new Promise<void>((resolve, reject) => {
+    const build = spawn(process.execPath, ['--import', 'tsx', 'client/build-cli.ts'], { stdio: 'inherit' });
+    build.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the CLI exited ${code}`))));
+  });
   const keys = parseEncryptionKeys(stack.env.PAYLOAD_ENCRYPTION_KEYS ?? '');
   const programs = createProgramClient({ client: new Client({ connection: stack.temporal.connection, dataConverter: encryptingDataConverter(keys) }) });
   const walls: number[] = [];

@@ -14,9 +14,10 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
+import type { Caller } from '../domain/access.js';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
-import { previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
+import { openedProgram, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
 import { violation, type RuleViolation } from '../domain/rules.js';
 import {
@@ -84,6 +85,14 @@ export class ProgramNotFoundError extends Error {
   constructor(readonly programId: string) {
     super(`no program ${programId}`);
     this.name = 'ProgramNotFoundError';
+  }
+}
+
+/** The caller may not give this command on this program, as its Update's validator decided (the API's 403). */
+export class CommandForbiddenError extends Error {
+  constructor(readonly programId: string, options?: { cause?: unknown }) {
+    super(`the caller may not give this command on program ${programId}`, options);
+    this.name = 'CommandForbiddenError';
   }
 }
 
@@ -209,6 +218,9 @@ export function createProgramClient({
     try {
       return await within(deadlines.commandMs, run);
     } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === 'forbidden') {
+        throw new CommandForbiddenError(programId, { cause: error });
+      }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const [violations] = error.cause.details ?? [];
         if (Array.isArray(violations)) throw new RuleViolationError(violations as RuleViolation[], { cause: error });
@@ -228,17 +240,20 @@ export function createProgramClient({
     }
   }
 
-  /** Sends one command, as the person who gives it, through its Update. */
+  /**
+   * Sends one command through its Update, as the person who gives it: an actor, or a caller whom the
+   * program's validator lets act (or refuses: CommandForbiddenError) by its own state.
+   */
   const send = <C,>(
     programId: string,
     definition: UpdateDefinition<ProgramView, [Request<C>]>,
     command: Omit<C, 'type'>,
-    actor: Actor,
+    by: Actor | Caller,
     { updateId, expectedVersion }: CommandOptions = {},
   ): Promise<ProgramView> =>
     update(programId, () =>
       handleFor(programId).executeUpdate(definition, {
-        args: [{ actor, command, ...(expectedVersion === undefined ? {} : { expectedVersion }) }],
+        args: [{ ...('access' in by ? { caller: by } : { actor: by }), command, ...(expectedVersion === undefined ? {} : { expectedVersion }) }],
         ...(updateId === undefined ? {} : { updateId }),
       }),
     );
@@ -275,16 +290,22 @@ export function createProgramClient({
   }
 
   return {
-    /** Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow. */
+    /**
+     * Enrolls a trainee: validates, checks every enrollment rule, then starts the program's workflow.
+     * Answers with the program as its workflow opens it, worked out here by the same code (one round
+     * trip: nothing waits for the workflow's first task), or null when the idempotency key had
+     * already started it (read it with `show`).
+     */
     async enroll(
       body: unknown,
       enrolledBy: Actor,
       options: { programId?: string; idempotencyKey?: string; continueAsNewAfterHistoryEvents?: number } = {},
-    ) {
+    ): Promise<{ programId: string; program: ProgramView | null }> {
       const enrollment = parse(enrollmentSchema, body);
       const targetClass = findTargetClass(enrollment.targetClassCode);
+      const onDay = await today();
       // The same verdict the workflow will give: the policy a new program is enrolled under, today.
-      const verdict = decideEnrollment(enrollment, targetClass, enrollmentPolicy(policy), enrolledBy, { today: await today() });
+      const verdict = decideEnrollment(enrollment, targetClass, enrollmentPolicy(policy), enrolledBy, { today: onDay });
       if (!verdict.ok || !targetClass) throw new RuleViolationError(verdict.ok ? [] : verdict.violations);
       const programId = options.programId ?? newProgramId(options.idempotencyKey);
       const input: DevelopmentProgramInput = { programId, enrollment, targetClass, policy, enrolledBy };
@@ -311,8 +332,9 @@ export function createProgramClient({
         }
         if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
         // The same key again: the program it created is the answer.
+        return { programId, program: null };
       }
-      return { programId };
+      return { programId, program: openedProgram(programId, verdict.events, onDay) };
     },
 
     /** The enrollment decision with nothing started: the program as it would be, and every rule broken. */
@@ -337,66 +359,66 @@ export function createProgramClient({
       }
     },
 
-    signOff(programId: string, milestoneId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, actor, options);
+    signOff(programId: string, milestoneId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, signOffMilestoneUpdate, { ...parse(signOffSchema, body), milestoneId }, by, options);
     },
 
-    amend(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), actor, options);
+    amend(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, amendScheduleUpdate, parse(amendmentSchema, body), by, options);
     },
 
-    rate(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), actor, options);
+    rate(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, rateServiceUpdate, parse(serviceRatingSchema, body), by, options);
     },
 
-    recordLeave(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), actor, options);
+    recordLeave(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, recordLeaveUpdate, parse(leaveSchema, body), by, options);
     },
 
-    withdraw(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), actor, options);
+    withdraw(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, withdrawUpdate, parse(withdrawalSchema, body), by, options);
     },
 
     /** A correction: the withdrawal scheduled ahead is called off before its date. */
-    cancelWithdrawal(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, cancelWithdrawalUpdate, parse(withdrawalCancellationSchema, body), actor, options);
+    cancelWithdrawal(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, cancelWithdrawalUpdate, parse(withdrawalCancellationSchema, body), by, options);
     },
 
     /** HR confirms the qualification for a target class the catalogue states none for. */
-    confirmQualification(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), actor, options);
+    confirmQualification(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, confirmQualificationUpdate, parse(qualificationConfirmationSchema, body), by, options);
     },
 
     /** HR's decision after an unsatisfactory rating: removal, effective on the date given (decision 7). */
-    confirmRemoval(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, confirmRemovalUpdate, parse(removalConfirmationSchema, body), actor, options);
+    confirmRemoval(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, confirmRemovalUpdate, parse(removalConfirmationSchema, body), by, options);
     },
 
     /** HR's decision after an unsatisfactory rating: remediation with a DAS-approved amendment (decision 7). */
-    recordRemediation(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, recordRemediationUpdate, parse(remediationSchema, body), actor, options);
+    recordRemediation(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, recordRemediationUpdate, parse(remediationSchema, body), by, options);
     },
 
-    transfer(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, transferUpdate, parse(transferSchema, body), actor, options);
+    transfer(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, transferUpdate, parse(transferSchema, body), by, options);
     },
 
     /** A correction: the milestone's sign-off was recorded in error. */
-    retractSignOff(programId: string, milestoneId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, actor, options);
+    retractSignOff(programId: string, milestoneId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, retractSignOffUpdate, { ...parse(retractionSchema, body), milestoneId }, by, options);
     },
 
     /** A correction: the leave was recorded in error. */
-    cancelLeave(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), actor, options);
+    cancelLeave(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, cancelLeaveUpdate, parse(leaveCancellationSchema, body), by, options);
     },
 
-    submitProgressReport(programId: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), actor, options);
+    submitProgressReport(programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, submitProgressReportUpdate, parse(progressReportSchema, body), by, options);
     },
 
-    reviewProgressReport(programId: string, periodEnding: string, body: unknown, actor: Actor, options?: CommandOptions): Promise<ProgramView> {
-      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, actor, options);
+    reviewProgressReport(programId: string, periodEnding: string, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+      return send(programId, reviewProgressReportUpdate, { ...parse(progressReviewSchema, body), periodEnding }, by, options);
     },
 
     handle: handleFor,

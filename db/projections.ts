@@ -166,6 +166,27 @@ async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables:
     if (state && version !== (current.get(programId)?.version ?? 0)) changed.push(state);
   }
   if (changed.length === 0) return;
+  await writePrograms(db, changed, tables, 'upsert');
+}
+
+/** The live projector's upsert: a program already there is replaced only by a newer version. */
+const NEWER_VERSION_REPLACES = `ON CONFLICT (program_id) DO UPDATE SET
+       version = EXCLUDED.version, status = EXCLUDED.status, agency = EXCLUDED.agency,
+       target_class_code = EXCLUDED.target_class_code, supervisor_id = EXCLUDED.supervisor_id,
+       program_manager_id = EXCLUDED.program_manager_id, trainee_employee_id = EXCLUDED.trainee_employee_id,
+       appointment_date = EXCLUDED.appointment_date,
+       earliest_reclassification_date = EXCLUDED.earliest_reclassification_date,
+       latest_completion_date = EXCLUDED.latest_completion_date, overdue_milestones = EXCLUDED.overdue_milestones,
+       meets_target_class = EXCLUDED.meets_target_class, state = EXCLUDED.state, view = EXCLUDED.view,
+       updated_at = EXCLUDED.updated_at
+     WHERE p.version < EXCLUDED.version`;
+
+/**
+ * Writes programs' rows and milestones, each batch in three statements. `upsert` for the live
+ * projector (a program may be there already, at an older version); `insert` for a rebuild's bulk
+ * phase, which writes each program once into empty tables.
+ */
+async function writePrograms(db: Pool | PoolClient, changed: readonly ProgramState[], tables: Tables, mode: 'upsert' | 'insert'): Promise<void> {
   await db.query(
     `INSERT INTO ${tables.programs} AS p
        (program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
@@ -178,16 +199,7 @@ async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables:
          program_id text, version integer, status text, agency text, target_class_code text, supervisor_id text,
          program_manager_id text, trainee_employee_id text, appointment_date date, earliest_reclassification_date date,
          latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)
-     ON CONFLICT (program_id) DO UPDATE SET
-       version = EXCLUDED.version, status = EXCLUDED.status, agency = EXCLUDED.agency,
-       target_class_code = EXCLUDED.target_class_code, supervisor_id = EXCLUDED.supervisor_id,
-       program_manager_id = EXCLUDED.program_manager_id, trainee_employee_id = EXCLUDED.trainee_employee_id,
-       appointment_date = EXCLUDED.appointment_date,
-       earliest_reclassification_date = EXCLUDED.earliest_reclassification_date,
-       latest_completion_date = EXCLUDED.latest_completion_date, overdue_milestones = EXCLUDED.overdue_milestones,
-       meets_target_class = EXCLUDED.meets_target_class, state = EXCLUDED.state, view = EXCLUDED.view,
-       updated_at = EXCLUDED.updated_at
-     WHERE p.version < EXCLUDED.version`,
+     ${mode === 'upsert' ? NEWER_VERSION_REPLACES : ''}`,
     [
       JSON.stringify(
         changed.map(programRow),
@@ -195,7 +207,7 @@ async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables:
     ],
   );
   // A schedule amendment can remove milestones, so a changed program's milestones are rewritten.
-  await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
+  if (mode === 'upsert') await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
   await db.query(
     `INSERT INTO ${tables.milestones} (program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on)
      SELECT program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on
@@ -260,6 +272,86 @@ async function adoptIndexNames(client: PoolClient, liveTable: string, rebuiltTab
   await client.query(`ALTER TABLE ${rebuiltTable} RENAME TO ${liveTable}`);
 }
 
+/** The last event that readAfter could read now (the start when there is none): where a rebuild's bulk phase ends. */
+async function readableEnd(db: Pool | PoolClient): Promise<Checkpoint> {
+  const { rows } = await db.query<{ transaction_id_text: string; position_text: string }>(
+    `WITH snapshot AS (SELECT pg_current_snapshot() AS s),
+          horizon AS (
+            SELECT coalesce(
+                     (SELECT min(x) FROM pg_snapshot_xip(s) AS x
+                       WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                          WHERE a.backend_xid = x::xid AND a.datname IS DISTINCT FROM current_database())),
+                     pg_snapshot_xmax(s)) AS h
+              FROM snapshot)
+     SELECT transaction_id::text AS transaction_id_text, position::text AS position_text
+       FROM program_events, horizon
+      WHERE transaction_id < horizon.h
+      ORDER BY transaction_id DESC, position DESC
+      LIMIT 1`,
+  );
+  const row = rows[0];
+  return row ? { transactionId: row.transaction_id_text, position: row.position_text } : START;
+}
+
+/**
+ * A rebuild's bulk phase: every event up to `upTo`, read program by program (the log's unique
+ * (program_id, version) index), so each program is folded once in memory and inserted once: no
+ * read-back of states, no upsert, no milestone deletes. The events after `upTo` follow by the
+ * ordinary path (applyAll), which finds each program at the version the bulk phase left it.
+ */
+async function bulkLoad(db: Pool, upTo: Checkpoint, tables: Tables, batchSize: number, onBatch: (applied: number) => void): Promise<number> {
+  let applied = 0;
+  let after = { programId: '', version: 0 };
+  let open: ProgramState | null = null; // the last program of a batch, whose events may go on in the next
+  for (;;) {
+    const { rows } = await db.query<LogRow>(
+      `SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
+              transaction_id::text AS transaction_id_text, position::text AS position_text
+         FROM program_events
+        WHERE (program_id, version) > ($1::text, $2::integer)
+          AND (transaction_id, position) <= ($3::xid8, $4::bigint)
+        ORDER BY program_id, version
+        LIMIT $5`,
+      [after.programId, after.version, upTo.transactionId, upTo.position, batchSize],
+    );
+    const finished: ProgramState[] = [];
+    for (const row of rows) {
+      if (open && open.programId !== row.program_id) {
+        finished.push(open);
+        open = null;
+      }
+      const version = open?.version ?? 0;
+      if (row.version !== version + 1) {
+        throw new Error(`program ${row.program_id}: event version ${row.version} follows ${version}; the log has a gap`);
+      }
+      open = evolve(open, toDomainEvent(row));
+    }
+    if (rows.length < batchSize && open) {
+      finished.push(open);
+      open = null;
+    }
+    if (finished.length > 0) await writePrograms(db, finished, tables, 'insert');
+    applied += rows.length;
+    onBatch(applied);
+    const last = rows.at(-1);
+    if (!last || rows.length < batchSize) return applied;
+    after = { programId: last.program_id, version: last.version };
+  }
+}
+
+/** Drops the secondary indexes of a table a rebuild is about to fill, and answers how to build them again. */
+async function deferIndexes(db: Pool, table: string): Promise<string[]> {
+  const { rows } = await db.query<{ name: string; definition: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE i.indrelid = $1::regclass AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+    [table],
+  );
+  for (const { name } of rows) await db.query(`DROP INDEX ${name}`);
+  return rows.map((r) => r.definition);
+}
+
 /** Applies every readable event after `from` into `tables`, batch by batch. */
 async function applyAll(
   db: Pool | PoolClient,
@@ -286,8 +378,10 @@ export interface RebuildProgress {
   total: number;
 }
 
-export function createProjector(pool: Pool, options: { batchSize?: number } = {}) {
+export function createProjector(pool: Pool, options: { batchSize?: number; deferIndexesFrom?: number } = {}) {
   const batchSize = options.batchSize ?? 1000;
+  // Dropping and rebuilding the indexes costs a fixed ~20 statements: worth it only for a large log.
+  const deferIndexesFrom = options.deferIndexesFrom ?? 50_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -412,7 +506,15 @@ export function createProjector(pool: Pool, options: { batchSize?: number } = {}
       const { rows: countRows } = await pool.query<{ total: string }>('SELECT count(*) AS total FROM program_events');
       const total = Number(countRows[0]?.total ?? 0);
       const report = (applied: number): void => onProgress({ applied, total: Math.max(total, applied) });
-      let progress = await applyAll(pool, START, REBUILD, batchSize * 10, 0, report);
+      // Indexes are built once over the loaded rows rather than kept up row by row (the primary keys stay).
+      const defer = total >= deferIndexesFrom;
+      const deferred = defer ? [...(await deferIndexes(pool, REBUILD.programs)), ...(await deferIndexes(pool, REBUILD.milestones))] : [];
+      const upTo = await readableEnd(pool);
+      // 20,000 events a read by default (docs/benchmarks.md): larger gained nothing measurable.
+      const loaded = await bulkLoad(pool, upTo, REBUILD, batchSize * 20, report);
+      for (const definition of deferred) await pool.query(definition);
+      if (defer) await pool.query(`ANALYZE ${REBUILD.programs}, ${REBUILD.milestones}`);
+      let progress = await applyAll(pool, upTo, REBUILD, batchSize * 10, loaded, report);
       return inTransaction(pool, async (client) => {
         await lockCheckpoint(client); // the live projector waits from here to the swap
         progress = await applyAll(client, progress.checkpoint, REBUILD, batchSize * 10, progress.applied, report);

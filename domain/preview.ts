@@ -5,7 +5,7 @@
  */
 import type { CivilDate } from './dates.js';
 import type { PolicySettings } from './policy.js';
-import { advance, applyDrafts, enrollmentEvents, replay, stamp, type Actor } from './program.js';
+import { advance, applyDrafts, enrollmentEvents, replay, stamp, type Actor, type EventDraft } from './program.js';
 import { checkEnrollment, type Enrollment, type RuleViolation } from './rules.js';
 import type { TargetClass } from './target-classes.js';
 import { programView, type ProgramView } from './view.js';
@@ -28,8 +28,17 @@ export function previewEnrollment(
 ): EnrollmentPreview {
   const violations = checkEnrollment(enrollment, targetClass, policy, today);
   if (!targetClass) return { program: null, violations };
-  const opened = replay(stamp(PREVIEW_PROGRAM_ID, 0, enrollmentEvents(enrollment, targetClass, policy, actor), `${today}T12:00:00.000Z`));
-  if (!opened) return { program: null, violations };
-  const state = applyDrafts(opened, advance(opened, today));
-  return { program: programView(state, today), violations };
+  return { program: openedProgram(PREVIEW_PROGRAM_ID, enrollmentEvents(enrollment, targetClass, policy, actor), today), violations };
+}
+
+/**
+ * The program as its workflow answers after its first task: the enrollment's events, then the
+ * clock's rules for every date already passed on `today` (the workflow's first `advance-clock`).
+ * The enrollment's 201 is this, so it needs no round trip to the workflow.
+ */
+export function openedProgram(programId: string, enrollmentDrafts: readonly EventDraft[], today: CivilDate): ProgramView | null {
+  // The time of recording is in no view: any instant of the day gives the same one.
+  const opened = replay(stamp(programId, 0, enrollmentDrafts, `${today}T12:00:00.000Z`));
+  if (!opened) return null;
+  return programView(applyDrafts(opened, advance(opened, today)), today);
 }

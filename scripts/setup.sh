@@ -57,6 +57,12 @@ for db in ${DB_NAMES:-lap lap_test}; do
   DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx db/migrate.ts >/dev/null
 done
 
+# --- Command line (npm run cli): compiled to one JavaScript file when a source is newer than it ----
+if [ ! -f dist/cli/cli.mjs ] || [ -n "$(find client api domain db worker workflows package-lock.json -newer dist/cli/cli.mjs -type f -print -quit)" ]; then
+  log "building the command line"
+  npm run -s build:cli
+fi
+
 # --- Web UI (ui/, served by the API at /): built when a source is newer than dist/ui -------------
 if [ ! -f dist/ui/index.html ] || [ -n "$(find ui domain -newer dist/ui/index.html -type f -print -quit)" ]; then
   log "building the web UI"

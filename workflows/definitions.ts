@@ -4,6 +4,7 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Caller } from '../domain/access.js';
 import type { LegacyNotice, Notice } from '../domain/notices.js';
 import type { PolicySettings } from '../domain/policy.js';
 import type {
@@ -56,9 +57,15 @@ export interface ProgramOutcome {
   lastVersion: number;
 }
 
-/** Each command travels with the person who gave it, as the caller authenticated them. */
+/**
+ * Each command travels with the person who gave it, as the caller authenticated them: the `actor`
+ * when the caller's roles settle it, or the `caller` when it depends on the program (its supervisor,
+ * program manager, trainee or agency). Then the validator decides it from the program's state and
+ * refuses a caller it does not let act (failure type `forbidden`); the handler records that actor.
+ */
 export interface Request<C> {
-  actor: Actor;
+  actor?: Actor;
+  caller?: Caller;
   command: Omit<C, 'type'>;
   /**
    * The program's version the caller saw (If-Match): the Update's validator refuses the command at

@@ -18,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { actorOnProgram, partiesOf } from '../domain/access.js';
 import { civilDateInNewYork, startOfDayInNewYork } from '../domain/dates.js';
 import { noticeFor, type LegacyNotice, type Notice } from '../domain/notices.js';
 import { withCurrentRules, withMilestoneReminderDefaults } from '../domain/policy.js';
@@ -116,6 +117,11 @@ function ruleFailure(violations: RuleViolation[]): ApplicationFailure {
   });
 }
 
+/** The caller may not give this command on this program (the API's 403); nothing about the program in it. */
+function forbiddenFailure(): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'forbidden', message: 'The caller may not give this command on this program.', nonRetryable: true });
+}
+
 const today = (): string => civilDateInNewYork(Date.now());
 
 export async function developmentProgram(input: DevelopmentProgramInput): Promise<ProgramOutcome> {
@@ -177,13 +183,19 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   /** An Update's handler and its validator, which rejects a rule-breaking request before it enters history. */
   const commandHandlers = <C extends Exclude<ProgramCommand, { type: 'advance-clock' }>>(type: C['type']) => {
     const toCommand = (request: Request<C>): C => ({ ...request.command, type }) as C;
+    const actorOf = (request: Request<C>): Actor => {
+      const actor = request.actor ?? (request.caller ? actorOnProgram(request.caller, partiesOf(state)) : null);
+      if (!actor) throw forbiddenFailure();
+      return actor;
+    };
     return [
       (request: Request<C>): ProgramView => {
-        run(toCommand(request), request.actor);
+        run(toCommand(request), actorOf(request));
         return programView(state, today());
       },
       {
         validator: (request: Request<C>): void => {
+          const actor = actorOf(request); // before anything else: a stranger learns nothing of the program
           if (request.expectedVersion !== undefined && request.expectedVersion !== state.version) {
             throw ruleFailure([
               {
@@ -193,7 +205,7 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
               },
             ]);
           }
-          const decision = decide(toCommand(request), state, request.actor, { today: today() });
+          const decision = decide(toCommand(request), state, actor, { today: today() });
           if (!decision.ok) throw ruleFailure(decision.violations);
         },
       },

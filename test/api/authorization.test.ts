@@ -5,6 +5,8 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../api/auth.js';
+import { buildApiServer } from '../../api/server.js';
+import type { ProgramClient } from '../../client/programs.js';
 import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
@@ -251,5 +253,41 @@ describe('who acts and who sees', () => {
     const response = await stack.call('POST', `/v1/programs/${programId}/milestones/m2/sign-off`, { token: both, body: { signedOn: today() } });
     expect(response.status).toBe(200);
     expect((response.body as { milestones: { id: string; signedOffBy?: string }[] }).milestones.find((m) => m.id === 'm2')?.signedOffBy).toBe(ownSupervisor);
+  });
+});
+
+describe('commands checked where the program is', () => {
+  it("decides a supervisor's, program manager's and trainee's right to act in the program's own Update, with no read before it", async () => {
+    // The same server, but counting every read of a workflow (the query `show`).
+    let reads = 0;
+    const counting: ProgramClient = {
+      ...stack.programs,
+      show: (id: string) => {
+        reads += 1;
+        return stack.programs.show(id);
+      },
+    };
+    const app = await buildApiServer({ programs: counting, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, rateLimits: { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 } });
+    try {
+      const send = async (principal: PrincipalName, url: string, payload: unknown) =>
+        (await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${tokens.get(principal) ?? ''}` }, payload: payload as object })).statusCode;
+      expect(await send('own supervisor', `/v1/programs/${programId}/milestones/m3/sign-off`, { signedOn: today() })).toBe(200);
+      expect(await send('own program manager', `/v1/programs/${programId}/service-ratings`, { rating: 'satisfactory', ratedOn: today() })).toBe(200);
+      expect(await send('trainee', `/v1/programs/${programId}/progress-reports`, { periodEnding: today(), summary: 'Authorization matrix' })).toBe(200);
+      // Refused by the validator: nothing recorded, and still nothing read first.
+      expect(await send('other supervisor', `/v1/programs/${programId}/milestones/m4/sign-off`, { signedOn: today() })).toBe(403);
+      expect(reads).toBe(0);
+      // No validator runs for a program that does not exist: then the answer is the same 403, read to decide it.
+      expect(await send('own supervisor', '/v1/programs/p-unknown/milestones/m1/sign-off', { signedOn: today() })).toBe(403);
+    } finally {
+      await app.close();
+    }
+    const events = await eventually(
+      () => stack.call('GET', `/v1/programs/${programId}/events`, { token: tokens.get('auditor') }),
+      (r) => (r.body as { items: { type: string; data: { milestoneId?: string } }[] }).items.some((e) => e.type === 'milestone-signed-off' && e.data.milestoneId === 'm3'),
+      'the sign-off of m3',
+    );
+    const signedOff = (events.body as { items: { type: string; data: { milestoneId?: string } }[] }).items.filter((e) => e.type === 'milestone-signed-off');
+    expect(signedOff.map((e) => e.data.milestoneId)).not.toContain('m4');
   });
 });

@@ -2,15 +2,19 @@
  * The command line's API-facing commands end to end: `token` signs what the API accepts, `import`
  * goes over HTTP with a progress bar and is safe to run again, `list` reads the read model.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, runCli } from '../../client/cli.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from './harness.js';
+
+const execFileAsync = promisify(execFile);
 
 let stack: ApiStack;
 let dir: string;
@@ -68,6 +72,14 @@ describe('the command line over the API', () => {
     expect(shown.out).toMatch(/\[ \] service-rated-satisfactory\s+No service rating yet/);
     expect(shown.out).toMatch(/\[ \] minimum-period-served\s+The minimum period is served on \d{4}-\d{2}-\d{2}/);
     expect(shown.out).toMatch(/reclassifies on\s+\d{4}-\d{2}-\d{2} \(if the rest is done in time\)/);
+  });
+
+  it('runs as compiled JavaScript under plain node (npm run cli): a program shown from its workflow', async () => {
+    await execFileAsync(process.execPath, ['--import', 'tsx', 'client/build-cli.ts']);
+    const { programId } = await stack.programs.enroll(enrollmentFixture(today()), { id: 'hr-0001', role: 'hr' });
+    const env = { PATH: process.env.PATH, APP_ENV: 'development', TEMPORAL_ADDRESS: stack.env.address, DATABASE_URL: process.env.TEST_DATABASE_URL };
+    const { stdout } = await execFileAsync(process.execPath, ['dist/cli/cli.mjs', 'show', programId, '--json'], { env });
+    expect(JSON.parse(stdout)).toMatchObject({ programId, status: 'active', version: expect.any(Number) });
   });
 
   it('mints a token the API accepts, for the roles asked', async () => {

@@ -199,6 +199,23 @@ describe('a program driven through the API', () => {
     expect(error(late).code).toBe('program-closed');
   });
 
+  it('answers an enrollment with the program exactly as its workflow has it, rules for past dates applied', async () => {
+    // Today; two years back (milestones overdue, the first anniversary passed); no qualification (a shortfall).
+    const bodies = [
+      enrollment(today()),
+      enrollment(addMonths(today(), -24)),
+      { ...enrollment(addMonths(today(), -3)), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } },
+    ];
+    for (const body of bodies) {
+      const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+      expect(response.status).toBe(201);
+      const created = program(response);
+      const fromWorkflow = await stack.programs.show(created.programId);
+      expect(response.body).toEqual(JSON.parse(JSON.stringify(fromWorkflow)));
+      expect(response.headers.get('etag')).toBe(`"${fromWorkflow.version}"`);
+    }
+  });
+
   it('reads a program it has just enrolled, before the read model has it', async () => {
     const created = await enroll(enrollment(today()));
     const read = await stack.call('GET', `/v1/programs/${created.programId}`, { token: hrToken });
