@@ -19,7 +19,7 @@ const sandboxForbidden = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'test/artifacts/', 'eslint.config.js'] },
+  { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'test/artifacts/', 'eslint.config.js', '.dependency-cruiser.cjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
