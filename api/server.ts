@@ -339,7 +339,9 @@ export async function buildApiServer({
       // No validator ran (no such program, or its workflow has finished): whether this caller may act
       // on it is read from the program, so a stranger gets the same 403 either way.
       if (closed && !request.caller) throw error;
-      const program = await currentProgram(programId);
+      // The read model first: a query of a finished workflow is a replay on some worker, slow when
+      // they are busy, and who the program's parties are does not change when it closes.
+      const program = (await queries.getProgram(programId)) ?? (await currentProgram(programId));
       if (request.caller && (!program || !actorOnProgram(request.caller, program))) throw forbidden();
       if (closed || !program) throw error;
       const message = `The program is ${program.status}; it accepts no further changes.`;

@@ -225,8 +225,14 @@ export function createProgramClient({
         const [violations] = error.cause.details ?? [];
         if (Array.isArray(violations)) throw new RuleViolationError(violations as RuleViolation[], { cause: error });
       }
-      // Temporal answers an Update to a finished workflow as "not found … already completed".
-      if (error instanceof Error && /already completed/i.test(error.message)) {
+      // Temporal answers an Update to a finished workflow as "not found … already completed", and one
+      // the program took as it closed ("AcceptedUpdateCompletedWorkflow") as failed: either way the
+      // program is closed and the command changed nothing.
+      const closedUnderIt =
+        error instanceof WorkflowUpdateFailedError &&
+        error.cause instanceof ApplicationFailure &&
+        (error.cause.type === 'AcceptedUpdateCompletedWorkflow' || /completed before the update completed/i.test(error.cause.message));
+      if (closedUnderIt || (error instanceof Error && /already completed/i.test(error.message))) {
         throw new RuleViolationError(
           [{ code: 'program-closed', field: 'programId', message: 'The program has closed; it accepts no further changes.' }],
           { cause: error },

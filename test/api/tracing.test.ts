@@ -22,6 +22,7 @@ const supervisorId = uniqueId('sup');
 
 beforeAll(async () => {
   stack = await startApiStack({ tracing });
+  await stack.addStaff(supervisorId);
   [hrToken, supervisorToken] = await Promise.all([stack.token('hr-0001', 'hr'), stack.token(supervisorId, 'supervisor')]);
 });
 
