@@ -93,8 +93,20 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
       await pool.end();
       const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
       await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await cleanup.end();
+      try {
+        // A session FORCE may not end (autovacuum, run by the server's own role) ends by itself soon.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+            break;
+          } catch (error) {
+            if (attempt >= 50 || !(error instanceof Error && /pg_signal_backend|being accessed by other users/.test(error.message))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          }
+        }
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }

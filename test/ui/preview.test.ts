@@ -44,6 +44,7 @@ async function previewText(page: Page): Promise<string> {
 describe('HR sees the enrollment before it is made', () => {
   it('shows the dates, checklist and every broken rule as the form is filled in, and enrolls nothing until asked', async () => {
     const staff = { supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') };
+    await stack.addStaff(staff.supervisorId, staff.programManagerId);
     const body = enrollmentFixture(today(), { ...staff, trainee: { employeeId: uniqueId('E'), name: 'Casey Preview', email: 'casey.preview@example.gov' } });
     await withPage(async (page) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/enroll');
@@ -55,8 +56,8 @@ describe('HR sees the enrollment before it is made', () => {
       await page.getByLabel('Agency').fill(body.agency);
       await page.getByLabel('Functional role').fill(body.functionalRole);
       await page.getByLabel('Target class').selectOption(body.targetClassCode);
-      await page.getByLabel('Supervisor id').fill(body.supervisorId);
-      await page.getByLabel('Program manager id').fill(body.programManagerId);
+      await page.getByLabel('Supervisor', { exact: true }).fill(body.supervisorId);
+      await page.getByLabel('Program manager', { exact: true }).fill(body.programManagerId);
       await page.getByLabel('Appointment date').fill(body.appointmentDate);
       await page.getByLabel('Hours per week').fill('35');
       await page.getByLabel('DAS approval reference').fill(body.schedule.dasApprovalRef);
@@ -105,6 +106,7 @@ describe('HR sees the enrollment before it is made', () => {
 describe('HR decides after an unsatisfactory rating on the program page', () => {
   it('sees the pending decision and confirms removal with a date ahead; the program stays open until then', async () => {
     const staff = { supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') };
+    await stack.addStaff(staff.supervisorId, staff.programManagerId);
     const appointed = addMonths(today(), -5);
     const created = await stack.call('POST', '/v1/programs', { token: hrToken, body: enrollmentFixture(appointed, staff) });
     expect(created.status).toBe(201);
