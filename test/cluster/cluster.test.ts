@@ -62,6 +62,10 @@ interface Answer {
  * is sent again, the same request, which the API answers without doing anything twice.
  */
 async function call(baseUrl: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer & { attempts: number }> {
+  // Until answered: a restarting service on a busy machine can take minutes; the bound only keeps a
+  // request that is never answered from hanging the run, and the last answer says why.
+  const giveUpAt = Date.now() + 600_000;
+  let last = 'no answer';
   for (let attempts = 1; ; attempts++) {
     try {
       const response = await fetch(`${baseUrl}${path}`, {
@@ -72,10 +76,12 @@ async function call(baseUrl: string, method: string, path: string, token: string
       });
       const text = await response.text();
       if (response.status < 500) return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, attempts };
-    } catch {
+      last = `${response.status} ${text.slice(0, 300)}`;
+    } catch (error) {
       // Connection refused or reset, or no answer in time: the same request again.
+      last = error instanceof Error ? error.message : String(error);
     }
-    if (attempts >= 60) throw new Error(`${method} ${path}: no answer after ${attempts} attempts`);
+    if (Date.now() > giveUpAt) throw new Error(`${method} ${path}: no answer after ${attempts} attempts; the last: ${last}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -143,7 +149,15 @@ describe('the cluster profile', () => {
           if (answer.status === 200) continue;
           // A rating sent again after its answer was lost meets a program it has already reclassified.
           const retriedRating = step === 'rating' && answer.attempts > 1;
-          const now = retriedRating ? await call(signOffApi, 'GET', `/v1/programs/${programId}`, supervisorToken) : undefined;
+          // The read model follows the workflow: wait for it to show what the first attempt did.
+          const now = retriedRating
+            ? await waitFor(
+                `${programId} reclassified in the read model`,
+                () => call(signOffApi, 'GET', `/v1/programs/${programId}`, supervisorToken),
+                (read) => read.body.status === 'reclassified',
+                120_000,
+              ).catch(() => call(signOffApi, 'GET', `/v1/programs/${programId}`, supervisorToken))
+            : undefined;
           expect(now?.body.status, `${step} of ${programId}: ${answer.status} ${JSON.stringify(answer.body)}`).toBe('reclassified');
         }
       });
