@@ -7,22 +7,8 @@ import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../db/queries.js';
 import type { NoticeRecord, StoredEvent } from '../db/queries.js';
 import {
-  amendmentSchema,
   civilDate,
   enrollmentSchema,
-  leaveSchema,
-  serviceRatingSchema,
-  signOffSchema,
-  transferSchema,
-  progressReportSchema,
-  progressReviewSchema,
-  retractionSchema,
-  leaveCancellationSchema,
-  withdrawalSchema,
-  withdrawalCancellationSchema,
-  qualificationConfirmationSchema,
-  removalConfirmationSchema,
-  remediationSchema,
 } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -33,41 +19,7 @@ export const MAX_IMPORT_ROWS = 500;
 // Component names in the OpenAPI document. fastify-type-provider-zod names request-side copies
 // `<name>Input`, so `Enrollment` appears as `EnrollmentInput`.
 export const enrollmentBody = enrollmentSchema.meta({ id: 'Enrollment', description: 'One trainee to enroll (the named fields of the contract).' });
-export const signOffBody = signOffSchema.meta({ id: 'SignOff' });
-export const amendmentBody = amendmentSchema.meta({
-  id: 'ScheduleAmendment',
-  description: 'A DAS-approved change of the planned end date, the milestones, or both.',
-});
-export const serviceRatingBody = serviceRatingSchema.meta({ id: 'ServiceRating' });
-export const leaveBody = leaveSchema.meta({ id: 'Leave' });
-export const withdrawalBody = withdrawalSchema.meta({ id: 'Withdrawal' });
-export const qualificationConfirmationBody = qualificationConfirmationSchema.meta({
-  id: 'QualificationConfirmation',
-  description: "HR's confirmation that the trainee meets a target class whose minimum qualifications the catalogue does not state.",
-});
-export const removalConfirmationBody = removalConfirmationSchema.meta({
-  id: 'RemovalConfirmation',
-  description: "HR's decision after an unsatisfactory service rating: removal from the program, effective at the start of `effectiveOn`.",
-});
-export const remediationBody = remediationSchema.meta({
-  id: 'Remediation',
-  description: "HR's decision after an unsatisfactory service rating: remediation, with the DAS-approved amendment of the schedule it rests on.",
-});
-export const withdrawalCancellationBody = withdrawalCancellationSchema.meta({
-  id: 'WithdrawalCancellation',
-  description: 'A correction: the withdrawal scheduled ahead is called off before its date.',
-});
-export const retractionBody = retractionSchema.meta({ id: 'SignOffRetraction', description: 'A correction: the sign-off was recorded in error.' });
-export const leaveCancellationBody = leaveCancellationSchema.meta({
-  id: 'LeaveCancellation',
-  description: 'A correction: the leave from `from` to `to` was recorded in error.',
-});
-export const progressReportBody = progressReportSchema.meta({ id: 'ProgressReport', description: "The trainee's report on their progress over a period." });
-export const progressReviewBody = progressReviewSchema.meta({ id: 'ProgressReview' });
-export const transferBody = transferSchema.meta({
-  id: 'Transfer',
-  description: 'A move to another agency, supervisor or program manager (any of them); the three-year clock runs on.',
-});
+// The command bodies' component names are in their edge halves (client/commands/).
 
 // --- Responses -------------------------------------------------------------------------------
 
@@ -273,12 +225,27 @@ export const importResponse = z
 // Program ids are opaque (`p-<hex>`); the pattern only keeps odd characters out of the log lookups.
 const programId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'is not a program id');
 
-export const programParams = z.strictObject({ programId });
-export const reportParams = z.strictObject({ programId, periodEnding: civilDate });
-export const milestoneParams = z.strictObject({
+/** Every parameter a program's path may have, by name: a command's route takes those its path names. */
+export const pathParameters = {
   programId,
   milestoneId: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'is not a milestone id'),
-});
+  periodEnding: civilDate,
+};
+
+/** The parameters a path of Fastify's pattern names (`/v1/programs/:programId/milestones/:milestoneId/…`). */
+export function paramsOf(path: string): z.ZodObject {
+  const names = [...path.matchAll(/:(\w+)/g)].map(([, name]) => name ?? '');
+  const shape = Object.fromEntries(
+    names.map((name) => {
+      const schema = (pathParameters as Record<string, z.ZodType>)[name];
+      if (!schema) throw new Error(`no schema for the path parameter "${name}" (api/schemas.ts pathParameters)`);
+      return [name, schema];
+    }),
+  );
+  return z.strictObject(shape);
+}
+
+export const programParams = z.strictObject({ programId });
 export const noticeParams = z.strictObject({
   noticeId: z.string().min(1).max(300).describe('URL-encoded: notice ids contain `/`, sent as `%2F`'),
 });

@@ -3,7 +3,8 @@
  * supervisor, program manager, trainee or agency), the caller travels with the command and the
  * program's Update validator decides it against the program's own state: no read before the write.
  */
-import type { Actor, ProgramState, Role } from './program.js';
+import type { Actor, Role } from './events.js';
+import type { ProgramState } from './state.js';
 
 /** Who may give one kind of command. */
 export interface CommandAccess {

@@ -1,32 +1,14 @@
 /**
  * Messages of the development-program workflow, defined once and imported by the workflow and its
- * clients alike. Types only from the domain: no zod here (this module is in the workflow bundle).
+ * clients alike. From the domain: types, and the command rules the Updates are named by; no zod here (this module is in the workflow bundle).
  */
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Caller } from '../domain/access.js';
 import type { LegacyNotice, Notice } from '../domain/notices.js';
 import type { PolicySettings } from '../domain/policy.js';
-import type {
-  Actor,
-  AmendSchedule,
-  ProgramEvent,
-  ProgramState,
-  ProgramStatus,
-  RateService,
-  RecordLeave,
-  SignOffMilestone,
-  Transfer,
-  RetractSignOff,
-  CancelLeave,
-  SubmitProgressReport,
-  ReviewProgressReport,
-  Withdraw,
-  CancelWithdrawal,
-  ConfirmQualification,
-  ConfirmRemoval,
-  RecordRemediation,
-} from '../domain/program.js';
+import { commandRules, type CommandName, type NamedCommand } from '../domain/commands/index.js';
+import type { Actor, ProgramEvent, ProgramState, ProgramStatus } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
@@ -74,20 +56,34 @@ export interface Request<C> {
   expectedVersion?: number;
 }
 
-export const signOffMilestoneUpdate = defineUpdate<ProgramView, [Request<SignOffMilestone>]>('signOffMilestone');
-export const amendScheduleUpdate = defineUpdate<ProgramView, [Request<AmendSchedule>]>('amendSchedule');
-export const rateServiceUpdate = defineUpdate<ProgramView, [Request<RateService>]>('rateService');
-export const recordLeaveUpdate = defineUpdate<ProgramView, [Request<RecordLeave>]>('recordLeave');
-export const withdrawUpdate = defineUpdate<ProgramView, [Request<Withdraw>]>('withdraw');
-export const cancelWithdrawalUpdate = defineUpdate<ProgramView, [Request<CancelWithdrawal>]>('cancelWithdrawal');
-export const confirmQualificationUpdate = defineUpdate<ProgramView, [Request<ConfirmQualification>]>('confirmQualification');
-export const confirmRemovalUpdate = defineUpdate<ProgramView, [Request<ConfirmRemoval>]>('confirmRemoval');
-export const recordRemediationUpdate = defineUpdate<ProgramView, [Request<RecordRemediation>]>('recordRemediation');
-export const transferUpdate = defineUpdate<ProgramView, [Request<Transfer>]>('transfer');
-export const retractSignOffUpdate = defineUpdate<ProgramView, [Request<RetractSignOff>]>('retractSignOff');
-export const cancelLeaveUpdate = defineUpdate<ProgramView, [Request<CancelLeave>]>('cancelLeave');
-export const submitProgressReportUpdate = defineUpdate<ProgramView, [Request<SubmitProgressReport>]>('submitProgressReport');
-export const reviewProgressReportUpdate = defineUpdate<ProgramView, [Request<ReviewProgressReport>]>('reviewProgressReport');
+/** A command's Update: the program as it stands after the command. */
+export type CommandUpdate<N extends CommandName> = UpdateDefinition<ProgramView, [Request<NamedCommand<N>>], string>;
+
+/**
+ * One Update per command, under the name its rule gives (domain/commands/): the names every
+ * recorded history carries, so they never change.
+ */
+export const commandUpdates = Object.fromEntries(commandRules.map((rule) => [rule.name, defineUpdate(rule.update)])) as {
+  [N in CommandName]: CommandUpdate<N>;
+};
+
+export const commandUpdate = <N extends CommandName>(name: N): CommandUpdate<N> => commandUpdates[name];
+
+// By their Update names, for tests that send an Update themselves.
+export const signOffMilestoneUpdate = commandUpdates['sign-off'];
+export const amendScheduleUpdate = commandUpdates.amend;
+export const rateServiceUpdate = commandUpdates.rate;
+export const recordLeaveUpdate = commandUpdates.leave;
+export const withdrawUpdate = commandUpdates.withdraw;
+export const cancelWithdrawalUpdate = commandUpdates['cancel-withdrawal'];
+export const confirmQualificationUpdate = commandUpdates['confirm-qualification'];
+export const confirmRemovalUpdate = commandUpdates['confirm-removal'];
+export const recordRemediationUpdate = commandUpdates.remediate;
+export const transferUpdate = commandUpdates.transfer;
+export const retractSignOffUpdate = commandUpdates.retract;
+export const cancelLeaveUpdate = commandUpdates['cancel-leave'];
+export const submitProgressReportUpdate = commandUpdates.report;
+export const reviewProgressReportUpdate = commandUpdates.review;
 
 export const programQuery = defineQuery<ProgramView>('program');
 

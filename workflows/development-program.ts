@@ -35,40 +35,14 @@ import {
   type ProgramCommand,
   type ProgramEvent,
   type ProgramState,
-  type AmendSchedule,
-  type RateService,
-  type RecordLeave,
-  type SignOffMilestone,
-  type Transfer,
-  type RetractSignOff,
-  type CancelLeave,
-  type SubmitProgressReport,
-  type ReviewProgressReport,
-  type Withdraw,
-  type CancelWithdrawal,
-  type ConfirmQualification,
-  type ConfirmRemoval,
-  type RecordRemediation,
 } from '../domain/program.js';
+import { commandRules, type CommandName, type NamedCommand } from '../domain/commands/index.js';
 import type { RuleViolation } from '../domain/rules.js';
 import { programView, type ProgramView } from '../domain/view.js';
 import {
-  amendScheduleUpdate,
+  commandUpdate,
   programQuery,
-  rateServiceUpdate,
-  recordLeaveUpdate,
   searchAttributes,
-  signOffMilestoneUpdate,
-  transferUpdate,
-  retractSignOffUpdate,
-  cancelLeaveUpdate,
-  submitProgressReportUpdate,
-  reviewProgressReportUpdate,
-  withdrawUpdate,
-  cancelWithdrawalUpdate,
-  confirmQualificationUpdate,
-  confirmRemovalUpdate,
-  recordRemediationUpdate,
   type DevelopmentProgramInput,
   type ProgramOutcome,
   type Request,
@@ -211,21 +185,9 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
       },
     ] as const;
   };
-  setHandler(signOffMilestoneUpdate, ...commandHandlers<SignOffMilestone>('sign-off-milestone'));
-  setHandler(amendScheduleUpdate, ...commandHandlers<AmendSchedule>('amend-schedule'));
-  setHandler(rateServiceUpdate, ...commandHandlers<RateService>('rate-service'));
-  setHandler(recordLeaveUpdate, ...commandHandlers<RecordLeave>('record-leave'));
-  setHandler(withdrawUpdate, ...commandHandlers<Withdraw>('withdraw'));
-  setHandler(cancelWithdrawalUpdate, ...commandHandlers<CancelWithdrawal>('cancel-withdrawal'));
-  setHandler(confirmQualificationUpdate, ...commandHandlers<ConfirmQualification>('confirm-qualification'));
-  // Decision 7: HR's decision after an unsatisfactory rating (programs of rules edition 2).
-  setHandler(confirmRemovalUpdate, ...commandHandlers<ConfirmRemoval>('confirm-removal'));
-  setHandler(recordRemediationUpdate, ...commandHandlers<RecordRemediation>('record-remediation'));
-  setHandler(transferUpdate, ...commandHandlers<Transfer>('transfer'));
-  setHandler(retractSignOffUpdate, ...commandHandlers<RetractSignOff>('retract-sign-off'));
-  setHandler(cancelLeaveUpdate, ...commandHandlers<CancelLeave>('cancel-leave'));
-  setHandler(submitProgressReportUpdate, ...commandHandlers<SubmitProgressReport>('submit-progress-report'));
-  setHandler(reviewProgressReportUpdate, ...commandHandlers<ReviewProgressReport>('review-progress-report'));
+  // One Update per command (domain/commands/), each under the name its histories carry.
+  const register = <N extends CommandName>(name: N, type: NamedCommand<N>['type']): void => setHandler(commandUpdate(name), ...commandHandlers<NamedCommand<N>>(type));
+  for (const rule of commandRules) register(rule.name, rule.type);
   setHandler(programQuery, () => programView(state, today()));
 
   const shouldContinueAsNew = (): boolean =>

@@ -24,6 +24,8 @@ export interface CommandEdge {
   readonly name: string;
   /** One line, for `--help` and the OpenAPI document. */
   readonly summary: string;
+  /** More for the OpenAPI document: what answers 200 with nothing new, which rule codes it may answer. */
+  readonly description?: string;
   /** A POST route in Fastify's pattern; its `:params` are the CLI's positional arguments, in order. */
   readonly path: `/v1/programs/:programId${string}`;
   /** The JSON body the route accepts. */

@@ -8,6 +8,7 @@ import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
+import { mayGive, type CommandName } from '../../../domain/commands/index.js';
 import {
   AmendmentForm,
   HrDecisionForm,
@@ -104,13 +105,13 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
   const { program, events, notices } = data.value;
   const today = todayInNewYork();
   const ownTrainee = me.roles.includes('trainee') && me.sub === program.traineeEmployeeId;
-  const assigned =
-    (me.roles.includes('supervisor') && me.sub === program.supervisorId) || (me.roles.includes('program-manager') && me.sub === program.programManagerId);
+  // Who may give a command: the same rule the API and the program apply (domain/commands/).
+  const may = (name: CommandName): boolean => mayGive(name, { id: me.sub, roles: me.roles }, program);
   const open = program.status === 'active' || program.status === 'awaiting-minimum';
   // What the caller may do, each behind its button; one form is open at a time.
   const actions: Action[] = [
-    ...(ownTrainee && open ? [{ key: 'report', label: 'Submit a progress report', render: (onDone: OnDone) => <ProgressReportForm program={program} onDone={onDone} /> }] : []),
-    ...(assigned && open
+    ...(may('report') && open ? [{ key: 'report', label: 'Submit a progress report', render: (onDone: OnDone) => <ProgressReportForm program={program} onDone={onDone} /> }] : []),
+    ...(may('rate') && open
       ? [
           {
             key: 'rating',
@@ -120,19 +121,19 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
           },
         ]
       : []),
-    ...(me.roles.includes('das') && open ? [{ key: 'amend', label: 'Amend the schedule', render: (onDone: OnDone) => <AmendmentForm program={program} onDone={onDone} /> }] : []),
-    ...(me.roles.includes('hr') && open
+    ...(may('amend') && open ? [{ key: 'amend', label: 'Amend the schedule', render: (onDone: OnDone) => <AmendmentForm program={program} onDone={onDone} /> }] : []),
+    ...(may('leave') && open ? [{ key: 'leave', label: 'Record leave', render: (onDone: OnDone) => <LeaveForm program={program} onDone={onDone} /> }] : []),
+    ...(may('transfer') && open
       ? [
-          { key: 'leave', label: 'Record leave', render: (onDone: OnDone) => <LeaveForm program={program} onDone={onDone} /> },
           {
             key: 'transfer',
             label: 'Transfer',
             hint: 'To another agency, supervisor or program manager. The three-year cap, the first anniversary and the DAS-approved schedule stay as they are.',
             render: (onDone: OnDone) => <TransferForm program={program} onDone={onDone} />,
           },
-          { key: 'end', label: 'End the program', render: (onDone: OnDone) => <WithdrawalForm program={program} onDone={onDone} /> },
         ]
       : []),
+    ...(may('withdraw') && open ? [{ key: 'end', label: 'End the program', render: (onDone: OnDone) => <WithdrawalForm program={program} onDone={onDone} /> }] : []),
   ];
 
   return (
@@ -167,7 +168,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
             Rated unsatisfactory on {formatDate(program.hrDecision.ratedOn)}. The program does not end on its own: HR decides on removal or remediation
             {program.hrDecision.escalated ? '. The decision is overdue and has been escalated to DAS.' : `; without a decision it is escalated to DAS on ${formatDate(program.hrDecision.escalatesOn)}.`}
           </p>
-          {me.roles.includes('hr') && open && <HrDecisionForm program={program} onDone={done} />}
+          {may('confirm-removal') && open && <HrDecisionForm program={program} onDone={done} />}
         </section>
       )}
       {program.scheduledRemoval && (
@@ -197,15 +198,15 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="milestones-title">
         <h2 id="milestones-title">Milestones</h2>
-        <Milestones program={program} canSignOff={assigned && open} canRetract={(assigned || me.roles.includes('hr')) && open} onDone={done} />
+        <Milestones program={program} canSignOff={may('sign-off') && open} canRetract={may('retract') && open} onDone={done} />
       </section>
 
       <section aria-labelledby="reports-title">
         <h2 id="reports-title">Progress reports</h2>
-        <ProgressReports program={program} canReview={assigned} onDone={done} />
+        <ProgressReports program={program} canReview={may('review')} onDone={done} />
       </section>
 
-      {me.roles.includes('hr') && open && (
+      {may('cancel-leave') && open && (
         <section aria-labelledby="leave-title">
           <h2 id="leave-title">Leave</h2>
           <Leaves program={program} onDone={done} />
