@@ -1,4 +1,4 @@
-/** Notices: those of one program, and one notice as JSON or PDF. */
+/** What a program produced: its events, its notices, and one notice as JSON or PDF. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,12 +8,29 @@ import { anyRole, visibleProgram } from './access.js';
 import { ApiError, notFound } from './errors.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import { errorStatuses } from './openapi.js';
-import { noticeListResponse, noticeParams, noticeResponse, programParams } from './schemas.js';
+import { eventListResponse, noticeListResponse, noticeParams, noticeResponse, programParams } from './schemas.js';
 
-export async function noticeRoutes(app: FastifyInstance, { programs, queries }: { programs: ProgramClient; queries: Queries }): Promise<void> {
+export async function programRecordRoutes(app: FastifyInstance, { programs, queries }: { programs: ProgramClient; queries: Queries }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const deps = { queries, programs };
   const readers = anyRole;
+
+  api.get(
+    '/v1/programs/:programId/events',
+    {
+      schema: {
+        tags: ['programs'],
+        summary: "The program's domain events, oldest first",
+        params: programParams,
+        response: { 200: eventListResponse, ...errorStatuses(400, 401, 403, 404) },
+      },
+      config: readers,
+    },
+    async (request) => {
+      await visibleProgram(deps, request, request.params.programId);
+      return { items: await queries.programEvents(request.params.programId) };
+    },
+  );
 
   api.get(
     '/v1/programs/:programId/notices',

@@ -1,6 +1,6 @@
 /**
- * Programs as a resource: enroll one (or preview it), list them, read one and its events. The
- * commands on a program are api/commands.ts; the import of many is api/programs-import.ts.
+ * Programs as a resource: enroll one (or preview it), import many (api/programs-import.ts), list
+ * them, read one. The commands on a program are api/commands.ts; its events and notices api/notices.ts.
  */
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -18,13 +18,13 @@ import { errorStatuses } from './openapi.js';
 import {
   enrollmentBody,
   enrollmentHeaders,
-  eventListResponse,
   listProgramsQuery,
   previewResponse,
   programPageResponse,
   programParams,
   programResponse,
 } from './schemas.js';
+import { importRoutes } from './programs-import.js';
 import { unknownStaffError } from './staff.js';
 
 export interface ProgramRoutesOptions {
@@ -97,6 +97,9 @@ export async function programRoutes(app: FastifyInstance, { programs, db, querie
     },
   );
 
+  // Between enrollment and the listing, so the OpenAPI document keeps its order.
+  await app.register(importRoutes, { programs, db, idSecret });
+
   api.get(
     '/v1/programs',
     {
@@ -134,22 +137,6 @@ export async function programRoutes(app: FastifyInstance, { programs, db, querie
     },
   );
 
-  api.get(
-    '/v1/programs/:programId/events',
-    {
-      schema: {
-        tags: ['programs'],
-        summary: "The program's domain events, oldest first",
-        params: programParams,
-        response: { 200: eventListResponse, ...errorStatuses(400, 401, 403, 404) },
-      },
-      config: readers,
-    },
-    async (request) => {
-      await visibleProgram(deps, request, request.params.programId);
-      return { items: await queries.programEvents(request.params.programId) };
-    },
-  );
 }
 
 /** An idempotency key replayed for another trainee, appointment or class is a client's mistake. */

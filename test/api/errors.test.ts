@@ -87,7 +87,8 @@ describe('a command through the API', () => {
       },
     });
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
-    const programs = { amend } as unknown as ProgramClient;
+    // The API gives every command through the client's one `command` method, by the command's name.
+    const programs = { command: (name: string) => (name === 'amend' ? amend() : Promise.reject(new Error(`unexpected command ${name}`))) } as unknown as ProgramClient;
     const db = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
     const app = await buildApiServer({ programs, db, temporal: unreachable, authSecret: secret, logger: pino({ level: 'info' }, sink) });
     const token = await mintToken(secret, { sub: 'das-0001', roles: ['das'], ttl: '5m' });

@@ -21,8 +21,9 @@ import {
   type ProgramState,
   type ServiceRatingValue,
 } from '../../domain/program.js';
-import type { Enrollment, Milestone, RuleViolation, Schedule } from '../../domain/rules.js';
+import type { Enrollment, Milestone, RuleViolation } from '../../domain/rules.js';
 import { findTargetClass } from '../../domain/target-classes.js';
+import { enrollmentFixture } from '../fixtures/enrollment.js';
 
 // --- Fixture -----------------------------------------------------------------------------------
 
@@ -43,33 +44,6 @@ const MILESTONES: Milestone[] = [
   { id: 'm2', title: 'Arbitration case under supervision', dueDate: '2025-12-15' },
   { id: 'm3', title: 'Lead a step-two grievance hearing', dueDate: '2026-06-30' },
 ];
-
-type EnrollmentOverrides = Omit<Partial<Enrollment>, 'schedule'> & { schedule?: Partial<Schedule> };
-
-/** A valid enrollment: appointed 2025-03-03, 40 hours, 3 milestones, target class 5257MP, qualified already. */
-function enrollmentFixture(overrides: EnrollmentOverrides = {}): Enrollment {
-  const { schedule, ...rest } = overrides;
-  return {
-    trainee: { employeeId: 'E1001', name: 'Dana Rivera', email: 'dana.rivera@example.ct.gov' },
-    agency: 'Department of Administrative Services',
-    functionalRole: 'Labor Relations',
-    targetClassCode: '5257MP',
-    supervisorId: SUPERVISOR.id,
-    programManagerId: PROGRAM_MANAGER.id,
-    appointmentDate: APPOINTED,
-    hoursPerWeek: 40,
-    priorExperience: { generalYears: 4, specialYears: 2 },
-    education: { semesterHours: 120, degrees: ['bachelor'] },
-    ...rest,
-    schedule: {
-      dasApprovalRef: DAS_REF,
-      approvedOn: '2025-02-20',
-      plannedEndDate: '2026-09-02',
-      milestones: MILESTONES.map((m) => ({ ...m })),
-      ...schedule,
-    },
-  };
-}
 
 interface History {
   events: ProgramEvent[];
