@@ -44,6 +44,7 @@ import {
   type Principal,
 } from './auth.js';
 import { calendarRoutes } from './calendar.js';
+import { EVENT_CSV_COLUMNS, PROGRAM_CSV_COLUMNS, eventListContent, programListContent, sendCsv, wantsCsv } from './csv.js';
 import { dashboardRoutes } from './dashboard.js';
 import { ApiError, RETRY_AFTER_SECONDS, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import {
@@ -68,7 +69,6 @@ import {
   commandHeaders,
   enrollmentHeaders,
   errorResponse,
-  eventListResponse,
   healthResponse,
   importResponse,
   leaveBody,
@@ -77,7 +77,6 @@ import {
   noticeListResponse,
   noticeParams,
   noticeResponse,
-  programPageResponse,
   programParams,
   programResponse,
   serviceRatingBody,
@@ -497,15 +496,18 @@ export async function buildApiServer({
       schema: {
         tags: ['programs'],
         summary: 'List programs: every program for hr, das and auditors; their own for supervisors and program managers',
-        description: `Ordered by latest completion date. Pages of \`limit\` (at most ${MAX_PAGE_SIZE}); follow \`nextCursor\`.`,
+        description: `Ordered by \`sort\` (latest completion date when absent). Pages of \`limit\` (at most ${MAX_PAGE_SIZE}); follow \`nextCursor\`. With \`Accept: text/csv\`, the whole filtered list in that order as CSV (a header row, one row per program), not paged.`,
         querystring: listProgramsQuery,
-        response: { 200: programPageResponse, ...errors(400, 401, 403) },
+        response: { 200: programListContent, ...errors(400, 401, 403, 406) },
       },
       config: { access: { kind: 'roles', roles: ['hr', 'das', 'auditor', 'supervisor', 'program-manager'] } },
     },
-    async (request) => {
+    async (request, reply) => {
       const scope = listingScope(principalOf(request));
       if (!scope) throw forbidden();
+      if (wantsCsv(request)) {
+        return sendCsv(reply, 'programs.csv', PROGRAM_CSV_COLUMNS, queries.allPrograms({ ...request.query, ...scope }));
+      }
       return queries.listPrograms({ ...request.query, ...scope });
     },
   );
@@ -787,15 +789,17 @@ export async function buildApiServer({
     {
       schema: {
         tags: ['programs'],
-        summary: "The program's domain events, oldest first",
+        summary: "The program's domain events, oldest first; `Accept: text/csv` gives them as CSV",
         params: programParams,
-        response: { 200: eventListResponse, ...errors(400, 401, 403, 404) },
+        response: { 200: eventListContent, ...errors(400, 401, 403, 404, 406) },
       },
       config: readers,
     },
-    async (request) => {
+    async (request, reply) => {
       await visibleProgram(request, request.params.programId);
-      return { items: await queries.programEvents(request.params.programId) };
+      const items = await queries.programEvents(request.params.programId);
+      if (wantsCsv(request)) return sendCsv(reply, `events-${request.params.programId}.csv`, EVENT_CSV_COLUMNS, items);
+      return { items };
     },
   );
 

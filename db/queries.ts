@@ -1,6 +1,7 @@
 /**
  * Typed reads of the read model for the client side (API, CLI, UI). Every list query has an index
- * (db/migrations/002_read-models.sql). Pages are keyset-paged by (latest completion date, program id).
+ * (db/migrations/002_read-models.sql, 015_program-search.sql). Pages are keyset-paged by (the sort's
+ * value, program id); latest completion date first when no sort is asked for.
  */
 import type { Pool } from 'pg';
 import { civilDateInNewYork, isCivilDate, type CivilDate } from '../domain/dates.js';
@@ -21,6 +22,12 @@ export interface ProgramListFilter {
   agencies?: readonly string[];
   /** Only the program of this trainee (a trainee's own). */
   traineeEmployeeId?: string;
+  /** Part of the trainee's name or employee id, in any case. */
+  q?: string;
+  /** Programs whose earliest reclassification date is before this date. */
+  reclassifiesBefore?: CivilDate;
+  /** The order; a leading `-` for descending. Latest completion date when absent. */
+  sort?: ProgramSort;
   limit?: number;
   /** From a previous page's `nextCursor`. */
   cursor?: string;
@@ -73,8 +80,38 @@ export interface AtRiskProgram {
   reasons: ('cap-within-90-days' | 'overdue-milestones')[];
 }
 
-function encodeCursor(latestCompletionDate: string, programId: string): string {
-  return Buffer.from(JSON.stringify([latestCompletionDate, programId])).toString('base64url');
+/** The orders a list may be asked for (shared/API.md 1.1 "Lists"), each with the column it reads. */
+export const SORT_FIELDS = {
+  earliestReclassificationDate: 'earliest_reclassification_date',
+  latestCompletionDate: 'latest_completion_date',
+  appointmentDate: 'appointment_date',
+  'trainee.name': 'trainee_name',
+} as const;
+export type SortField = keyof typeof SORT_FIELDS;
+export type ProgramSort = SortField | `-${SortField}`;
+export const PROGRAM_SORTS = Object.keys(SORT_FIELDS).flatMap((field) => [field, `-${field}`]) as ProgramSort[];
+
+interface Order {
+  field: SortField;
+  column: (typeof SORT_FIELDS)[SortField];
+  descending: boolean;
+}
+
+function orderOf(sort: ProgramSort = 'latestCompletionDate'): Order {
+  const descending = sort.startsWith('-');
+  const field = (descending ? sort.slice(1) : sort) as SortField;
+  return { field, column: SORT_FIELDS[field], descending };
+}
+
+/** The cursor names its sort, so one issued under another sort is refused rather than misread. */
+function encodeCursor(sort: ProgramSort, value: string, programId: string): string {
+  return Buffer.from(JSON.stringify([sort, value, programId])).toString('base64url');
+}
+
+/** The value a row is sorted by, as the cursor keeps it. */
+function sortValue(view: ProgramView, field: SortField): string {
+  if (field === 'trainee.name') return view.trainee.name;
+  return view[field];
 }
 
 /** A cursor the caller altered is an input error, not a server error. */
@@ -85,18 +122,20 @@ export class InvalidCursorError extends Error {
   }
 }
 
-function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string, sort: ProgramSort): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2) {
-      const [date, id] = value as unknown[];
-      if (typeof date === 'string' && isCivilDate(date) && typeof id === 'string') return [date, id];
-    }
+    // Cursors issued before lists could be sorted: [latest completion date, program id].
+    const [cursorSort, key, id] = Array.isArray(value) && value.length === 2 ? ['latestCompletionDate', ...(value as unknown[])] : Array.isArray(value) ? (value as unknown[]) : [];
+    if (cursorSort === sort && typeof key === 'string' && typeof id === 'string' && (orderOf(sort).field === 'trainee.name' || isCivilDate(key))) return [key, id];
   } catch {
     // fall through
   }
   throw new InvalidCursorError();
 }
+
+/** `q` as a LIKE pattern: its own % and _ match themselves. */
+const containsPattern = (q: string): string => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const NOTICE_COLUMNS = `notice_id AS "noticeId", program_id AS "programId", kind, event_id AS "eventId",
   to_char(issued_on, 'YYYY-MM-DD') AS "issuedOn", recipients, subject, body`;
@@ -118,37 +157,64 @@ function current(view: ProgramView, state: ProgramState): ProgramView {
   };
 }
 
+/** The WHERE clause of a filtered list, its parameters, and the order it is read in. */
+function listClauses(filter: ProgramListFilter): { where: string[]; params: unknown[]; order: Order } {
+  const order = orderOf(filter.sort);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown): void => {
+    params.push(value);
+    where.push(sql(`$${params.length}`));
+  };
+  if (filter.status) add((p) => `status = ${p}`, filter.status);
+  if (filter.agency) add((p) => `agency = ${p}`, filter.agency);
+  if (filter.targetClass) add((p) => `target_class_code = ${p}`, filter.targetClass);
+  if (filter.capBefore) add((p) => `latest_completion_date < ${p}::date`, filter.capBefore);
+  if (filter.assignedTo) add((p) => `(supervisor_id = ${p} OR program_manager_id = ${p})`, filter.assignedTo);
+  if (filter.agencies) add((p) => `agency = ANY(${p}::text[])`, filter.agencies);
+  if (filter.traineeEmployeeId) add((p) => `trainee_employee_id = ${p}`, filter.traineeEmployeeId);
+  if (filter.q) add((p) => `(trainee_name || ' ' || trainee_employee_id) ILIKE ${p}`, containsPattern(filter.q));
+  if (filter.reclassifiesBefore) add((p) => `earliest_reclassification_date < ${p}::date`, filter.reclassifiesBefore);
+  if (filter.cursor) {
+    const [key, id] = decodeCursor(filter.cursor, filter.sort ?? 'latestCompletionDate');
+    params.push(key, id);
+    const cast = order.field === 'trainee.name' ? '' : '::date';
+    where.push(`(${order.column}, program_id) ${order.descending ? '<' : '>'} ($${params.length - 1}${cast}, $${params.length})`);
+  }
+  return { where, params, order };
+}
+
+const orderBy = ({ column, descending }: Order): string => (descending ? `${column} DESC, program_id DESC` : `${column}, program_id`);
+
 export function createQueries(db: Pool) {
   return {
     async listPrograms(filter: ProgramListFilter = {}): Promise<ProgramPage> {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_PAGE_SIZE);
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (sql: (p: string) => string, value: unknown): void => {
-        params.push(value);
-        where.push(sql(`$${params.length}`));
-      };
-      if (filter.status) add((p) => `status = ${p}`, filter.status);
-      if (filter.agency) add((p) => `agency = ${p}`, filter.agency);
-      if (filter.targetClass) add((p) => `target_class_code = ${p}`, filter.targetClass);
-      if (filter.capBefore) add((p) => `latest_completion_date < ${p}::date`, filter.capBefore);
-      if (filter.assignedTo) add((p) => `(supervisor_id = ${p} OR program_manager_id = ${p})`, filter.assignedTo);
-      if (filter.agencies) add((p) => `agency = ANY(${p}::text[])`, filter.agencies);
-      if (filter.traineeEmployeeId) add((p) => `trainee_employee_id = ${p}`, filter.traineeEmployeeId);
-      if (filter.cursor) {
-        const [date, id] = decodeCursor(filter.cursor);
-        params.push(date, id);
-        where.push(`(latest_completion_date, program_id) > ($${params.length - 1}::date, $${params.length})`);
-      }
+      const { where, params, order } = listClauses(filter);
       params.push(limit + 1);
       const { rows } = await db.query<{ view: ProgramView; state: ProgramState }>(
         `SELECT view, state FROM rm_programs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY latest_completion_date, program_id LIMIT $${params.length}`,
+         ORDER BY ${orderBy(order)} LIMIT $${params.length}`,
         params,
       );
       const items = rows.slice(0, limit).map((r) => current(r.view, r.state));
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.latestCompletionDate, last.programId) : null };
+      const sort = filter.sort ?? 'latestCompletionDate';
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(sort, sortValue(last, order.field), last.programId) : null };
+    },
+
+    /**
+     * Every program of the filtered list in its order (no paging), a batch at a time, for a CSV
+     * download: memory stays at one batch whatever the length of the list.
+     */
+    async *allPrograms(filter: ProgramListFilter, batchSize = MAX_PAGE_SIZE): AsyncGenerator<ProgramView> {
+      // The whole list from its start: a page size or a cursor the filter carries does not apply.
+      let cursor: string | null = null;
+      do {
+        const page: ProgramPage = await this.listPrograms({ ...filter, limit: batchSize, cursor: cursor ?? undefined });
+        yield* page.items;
+        cursor = page.nextCursor;
+      } while (cursor);
     },
 
     async getProgram(programId: string): Promise<ProgramView | null> {
