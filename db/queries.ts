@@ -60,6 +60,36 @@ export interface NoticeRecord {
   body: string;
 }
 
+/** How soon a milestone is due, as an inbox groups them. */
+export type InboxSection = 'overdue' | 'due-soon' | 'later';
+export const INBOX_SECTIONS: readonly InboxSection[] = ['overdue', 'due-soon', 'later'];
+/** "Due soon": within this many days of today. */
+export const DUE_SOON_DAYS = 30;
+
+export interface InboxRows {
+  counts: Record<InboxSection, { milestones: number; trainees: number }>;
+  /** Grouped by program, the group with the earliest due date first; each group by due date. */
+  items: OpenMilestone[];
+  nextCursor: string | null;
+}
+
+function encodeInboxCursor(firstDue: string, programId: string): string {
+  return Buffer.from(JSON.stringify(['inbox', firstDue, programId])).toString('base64url');
+}
+
+function decodeInboxCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 3) {
+      const [kind, date, id] = value as unknown[];
+      if (kind === 'inbox' && typeof date === 'string' && isCivilDate(date) && typeof id === 'string') return [date, id];
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError();
+}
+
 /** An unsigned milestone of an active program, with what an inbox shows of its program. */
 export interface OpenMilestone {
   programId: string;
@@ -72,7 +102,10 @@ export interface OpenMilestone {
   title: string;
   dueDate: CivilDate;
   overdue: boolean;
+  section: InboxSection;
   daysUntilDue: number;
+  /** The earliest due date among the milestones shown of this program: the group's place in the inbox. */
+  groupFirstDue: CivilDate;
 }
 
 export interface AtRiskProgram {
@@ -299,24 +332,57 @@ export function createQueries(db: Pool) {
     },
 
     /**
-     * The unsigned milestones of the active programs a person supervises or manages, overdue first
-     * (by status or by a due date before `today`), then by due date: one query over the open
-     * milestones of their own programs, whatever the number of programs in all.
+     * A page of a supervisor's or program manager's inbox, in one query over the open milestones of
+     * the active programs they supervise or manage: the milestones of `sections`, grouped by
+     * program (trainee), the trainee with the earliest due date first, `limit` trainees a page; and
+     * the number of milestones and of trainees in each section, whatever is shown.
      */
-    async openMilestones(assignedTo: string, today: CivilDate, limit: number): Promise<OpenMilestone[]> {
-      const { rows } = await db.query<OpenMilestone>(
-        `SELECT p.program_id AS "programId", p.trainee_employee_id AS "traineeEmployeeId", p.view->'trainee'->>'name' AS "traineeName", p.agency,
-                p.target_class_code AS "targetClassCode", p.supervisor_id AS "supervisorId",
-                m.milestone_id AS "milestoneId", m.title, to_char(m.due_date, 'YYYY-MM-DD') AS "dueDate",
-                (m.status = 'overdue' OR m.due_date < $2::date) AS overdue, (m.due_date - $2::date) AS "daysUntilDue"
-           FROM rm_programs p
-           JOIN rm_milestones m ON m.program_id = p.program_id AND m.status <> 'signed-off'
-          WHERE p.status = 'active' AND (p.supervisor_id = $1 OR p.program_manager_id = $1)
-          ORDER BY (m.status = 'overdue' OR m.due_date < $2::date) DESC, m.due_date, p.program_id, m.milestone_id
-          LIMIT $3`,
-        [assignedTo, today, limit],
+    async inbox(assignedTo: string, today: CivilDate, options: { sections: readonly InboxSection[]; limit: number; cursor?: string }): Promise<InboxRows> {
+      const after = options.cursor ? decodeInboxCursor(options.cursor) : null;
+      const { rows } = await db.query<{ counts: InboxRows['counts'] | null; items: OpenMilestone[] | null }>(
+        `WITH open AS (
+           SELECT p.program_id, p.trainee_employee_id, p.trainee_name, p.agency, p.target_class_code, p.supervisor_id,
+                  m.milestone_id, m.title, m.due_date, (m.status = 'overdue' OR m.due_date < $2::date) AS overdue,
+                  CASE WHEN m.status = 'overdue' OR m.due_date < $2::date THEN 'overdue'
+                       WHEN m.due_date <= $2::date + ${DUE_SOON_DAYS} THEN 'due-soon' ELSE 'later' END AS section
+             FROM rm_programs p
+             JOIN rm_milestones m ON m.program_id = p.program_id AND m.status <> 'signed-off'
+            WHERE p.status = 'active' AND (p.supervisor_id = $1 OR p.program_manager_id = $1)
+         ),
+         shown AS (SELECT * FROM open WHERE section = ANY($3::text[])),
+         groups AS (
+           SELECT program_id, min(due_date) AS first_due FROM shown GROUP BY program_id
+         ),
+         page AS (
+           SELECT program_id, first_due FROM groups
+            WHERE $5::date IS NULL OR (first_due, program_id) > ($5::date, $6::text)
+            ORDER BY first_due, program_id LIMIT $4
+         )
+         SELECT
+           (SELECT jsonb_object_agg(section, jsonb_build_object('milestones', n, 'trainees', t))
+              FROM (SELECT section, count(*) AS n, count(DISTINCT program_id) AS t FROM open GROUP BY section) c) AS counts,
+           (SELECT json_agg(json_build_object(
+                     'programId', s.program_id, 'traineeEmployeeId', s.trainee_employee_id, 'traineeName', s.trainee_name,
+                     'agency', s.agency, 'targetClassCode', s.target_class_code, 'supervisorId', s.supervisor_id,
+                     'milestoneId', s.milestone_id, 'title', s.title, 'dueDate', to_char(s.due_date, 'YYYY-MM-DD'),
+                     'overdue', s.overdue, 'section', s.section, 'daysUntilDue', s.due_date - $2::date,
+                     'groupFirstDue', to_char(page.first_due, 'YYYY-MM-DD'))
+                     ORDER BY page.first_due, page.program_id, s.due_date, s.milestone_id)
+              FROM page JOIN shown s ON s.program_id = page.program_id) AS items`,
+        [assignedTo, today, options.sections, options.limit + 1, after?.[0] ?? null, after?.[1] ?? null],
       );
-      return rows;
+      const items = rows[0]?.items ?? [];
+      const counts = { overdue: { milestones: 0, trainees: 0 }, 'due-soon': { milestones: 0, trainees: 0 }, later: { milestones: 0, trainees: 0 }, ...rows[0]?.counts };
+      // One trainee more than asked for tells whether there is a next page.
+      const programIds = [...new Set(items.map((i) => i.programId))];
+      const kept = new Set(programIds.slice(0, options.limit));
+      const shown = items.filter((i) => kept.has(i.programId));
+      const last = shown.at(-1);
+      return {
+        counts,
+        items: shown,
+        nextCursor: programIds.length > options.limit && last ? encodeInboxCursor(last.groupFirstDue, last.programId) : null,
+      };
     },
   };
 }
