@@ -200,6 +200,9 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
   );
 }
 
+/** The header whose button sorted the list last, to take the focus when the table is drawn again. */
+let headerToFocus: SortField | null = null;
+
 /** A column header that sorts the list by its field: a button, so Tab and Enter or Space reach it. */
 function SortableHeader({ field, label, parameters }: { field: SortField; label: string; parameters: Parameters }): JSX.Element {
   const current = sortOf(parameters.sort);
@@ -208,9 +211,9 @@ function SortableHeader({ field, label, parameters }: { field: SortField; label:
   const sort = `${nextDescending ? '-' : ''}${field}`;
   const ariaSort = active ? (current.descending ? 'descending' : 'ascending') : 'none';
   const choose = (): void => {
+    // The table is drawn again once the list in the new order arrives: the keyboard goes back to the header just used.
+    headerToFocus = field;
     navigate(programsListPath({ ...parameters, sort: sort === DEFAULT_SORT ? '' : sort }));
-    // The table is drawn again: the keyboard stays on the header just used.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-sort-field="${field}"]`)?.focus());
   };
   return (
     <th scope="col" aria-sort={ariaSort}>
@@ -228,6 +231,11 @@ function SortableHeader({ field, label, parameters }: { field: SortField; label:
 function ProgramsTable({ page, parameters }: { page: ProgramPage; parameters: Parameters }): JSX.Element {
   const { field, descending } = sortOf(parameters.sort);
   const caption = `Programs, sorted by ${SORT_LABELS[field]}${descending ? ', descending' : ''}`;
+  useEffect(() => {
+    if (!headerToFocus) return;
+    document.querySelector<HTMLElement>(`[data-sort-field="${headerToFocus}"]`)?.focus();
+    headerToFocus = null;
+  }, [parameters.sort]);
   return (
     <TableBox label="Programs">
       <table id="programs-table">
