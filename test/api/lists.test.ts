@@ -4,6 +4,7 @@
  * a program's events, as CSV.
  */
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
@@ -92,6 +93,17 @@ describe('q: part of a name or an employee id', () => {
   it('takes % and _ as themselves, not as patterns', async () => {
     expect(page(await list(`agency=${agency}&q=%25`)).items).toEqual([]);
     expect(page(await list(`agency=${agency}&q=_`)).items).toEqual([]);
+  });
+
+  it('answers any search text with a 200 or a 400 naming q, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 120 }), fc.constantFrom('', 'trainee.name', '-earliestReclassificationDate'), async (q, sort) => {
+        const response = await list(`agency=${agency}&q=${encodeURIComponent(q)}${sort ? `&sort=${sort}` : ''}`);
+        if (response.status === 400) expect(error(response).issues?.[0]?.path).toBe('q');
+        else expect(response.status).toBe(200);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("searches only the caller's own programs for a supervisor", async () => {
