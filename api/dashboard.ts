@@ -8,17 +8,18 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { OpenMilestone, Queries } from '../db/queries.js';
+import { DUE_SOON_DAYS, INBOX_SECTIONS, type InboxSection, type OpenMilestone, type Queries } from '../db/queries.js';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
-import type { Dashboard, Inbox, InboxItem, Me, OwnPrograms } from '../ui/src/api-types.js';
+import type { Dashboard, Inbox, InboxGroup, InboxShow, Me, OwnPrograms } from '../ui/src/api-types.js';
 import { ASSIGNED_ROLES, listingScope, type Principal } from './auth.js';
 import { forbidden } from './errors.js';
 import { errorResponse, listProgramsQuery, programResponse } from './schemas.js';
 
 /** At-risk programs on one dashboard; the list filtered by `capBefore` shows the rest. */
 export const DASHBOARD_AT_RISK_LIMIT = 50;
-/** An inbox lists at most this many milestones, overdue first. */
-export const INBOX_LIMIT = 500;
+/** Trainees on one page of an inbox, unless the caller asks for another number up to the most. */
+export const INBOX_PAGE = 20;
+export const INBOX_MAX_PAGE = 100;
 
 const date = z.iso.date();
 const roleSchema = z.enum(['hr', 'supervisor', 'program-manager', 'das', 'trainee', 'auditor']);
@@ -55,10 +56,16 @@ export const dashboardResponse = z
   })
   .meta({ id: 'Dashboard' });
 
+const sectionCount = z.object({ milestones: z.number().int(), trainees: z.number().int() });
+
 export const inboxResponse = z
   .object({
     asOf: date,
-    items: z
+    show: z.enum(['due', 'later', 'all']).describe('The sections this page lists'),
+    counts: z
+      .object({ overdue: sectionCount, 'due-soon': sectionCount, later: sectionCount })
+      .describe(`Milestones, and trainees with at least one, in each section, whatever is shown: overdue, due within ${DUE_SOON_DAYS} days, later`),
+    groups: z
       .array(
         z.object({
           programId: z.string(),
@@ -67,14 +74,32 @@ export const inboxResponse = z
           agency: z.string(),
           targetClassCode: z.string(),
           as: z.enum(['supervisor', 'program-manager']).describe('The role the caller signs off in on this program'),
-          milestone: z.object({ id: z.string(), title: z.string(), dueDate: date, status: z.enum(['pending', 'overdue']) }),
-          daysUntilDue: z.number().int().describe('Negative once the due date has passed'),
+          milestones: z
+            .array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                dueDate: date,
+                status: z.enum(['pending', 'overdue']),
+                section: z.enum(['overdue', 'due-soon', 'later']),
+                daysUntilDue: z.number().int().describe('Negative once the due date has passed'),
+              }),
+            )
+            .describe('By due date'),
         }),
       )
-      .describe('Overdue first, then by due date'),
-    truncated: z.boolean().describe(`More than ${INBOX_LIMIT} milestones await the caller; the first ${INBOX_LIMIT} are listed`),
+      .describe("One per trainee, the trainee whose shown milestone is due first at the top; `limit` trainees a page"),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next trainees; null on the last page'),
   })
   .meta({ id: 'Inbox' });
+
+const inboxQuery = z.strictObject({
+  show: z.enum(['due', 'later', 'all']).default('due').describe(`\`due\` (overdue and due within ${DUE_SOON_DAYS} days; when absent), \`later\`, or \`all\``),
+  limit: z.coerce.number().int().min(1).max(INBOX_MAX_PAGE).default(INBOX_PAGE).describe(`Trainees a page, 1 to ${INBOX_MAX_PAGE}; ${INBOX_PAGE} when absent`),
+  cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page'),
+});
+
+const SHOWN_SECTIONS: Record<InboxShow, readonly InboxSection[]> = { due: ['overdue', 'due-soon'], later: ['later'], all: INBOX_SECTIONS };
 
 export const ownProgramsResponse = z.object({ items: z.array(programResponse) }).meta({ id: 'OwnPrograms' });
 
@@ -154,34 +179,45 @@ export async function dashboardRoutes(app: FastifyInstance, { queries, today = (
     {
       schema: {
         tags: ['programs'],
-        summary: "Milestones awaiting the caller's sign-off (supervisors and program managers), overdue first",
-        response: { 200: inboxResponse, ...errors(401, 403) },
+        summary: "Milestones awaiting the caller's sign-off (supervisors and program managers), by trainee, overdue and due soon first",
+        description: `Paged by trainee. \`show=due\` (the first view) lists overdue milestones and those due within ${DUE_SOON_DAYS} days; \`later\` the rest; \`all\` both. \`counts\` counts every section.`,
+        querystring: inboxQuery,
+        response: { 200: inboxResponse, ...errors(400, 401, 403) },
       },
       config: { access: { kind: 'roles', roles: ASSIGNED_ROLES } },
     },
     async (request): Promise<Inbox> => {
       const principal = principalOf(request);
       const asOf = today();
+      const { show, limit, cursor } = request.query;
       // Only an active program has milestones left to sign: awaiting-minimum means all are signed.
-      const rows = await queries.openMilestones(principal.id, asOf, INBOX_LIMIT + 1);
-      return { asOf, items: rows.slice(0, INBOX_LIMIT).map((row) => inboxItem(principal, row)), truncated: rows.length > INBOX_LIMIT };
+      const page = await queries.inbox(principal.id, asOf, { sections: SHOWN_SECTIONS[show], limit, ...(cursor ? { cursor } : {}) });
+      return { asOf, show, counts: page.counts, groups: inboxGroups(principal, page.items), nextCursor: page.nextCursor };
     },
   );
 }
 
-/** An open milestone as the caller's inbox shows it, in the role they sign off in on its program. */
-function inboxItem(principal: Principal, row: OpenMilestone): InboxItem {
-  return {
-    programId: row.programId,
-    traineeEmployeeId: row.traineeEmployeeId,
-    traineeName: row.traineeName,
-    agency: row.agency,
-    targetClassCode: row.targetClassCode,
-    as: principal.id === row.supervisorId && principal.roles.includes('supervisor') ? 'supervisor' : 'program-manager',
+/** The rows of an inbox page (grouped by program already) as the caller's inbox shows them. */
+function inboxGroups(principal: Principal, rows: readonly OpenMilestone[]): InboxGroup[] {
+  const groups: InboxGroup[] = [];
+  for (const row of rows) {
+    let group = groups.at(-1);
+    if (group?.programId !== row.programId) {
+      group = {
+        programId: row.programId,
+        traineeEmployeeId: row.traineeEmployeeId,
+        traineeName: row.traineeName,
+        agency: row.agency,
+        targetClassCode: row.targetClassCode,
+        as: principal.id === row.supervisorId && principal.roles.includes('supervisor') ? 'supervisor' : 'program-manager',
+        milestones: [],
+      };
+      groups.push(group);
+    }
     // The overdue event follows the due date by up to a timer tick; the inbox reckons from today.
-    milestone: { id: row.milestoneId, title: row.title, dueDate: row.dueDate, status: row.overdue ? 'overdue' : 'pending' },
-    daysUntilDue: row.daysUntilDue,
-  };
+    group.milestones.push({ id: row.milestoneId, title: row.title, dueDate: row.dueDate, status: row.overdue ? 'overdue' : 'pending', section: row.section, daysUntilDue: row.daysUntilDue });
+  }
+  return groups;
 }
 
 function principalOf(request: FastifyRequest): Principal {

@@ -124,7 +124,8 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
 
 /**
  * A URL as it may be logged: the calendar feed token (a credential in the path) and any query
- * parameter that looks like a credential are replaced.
+ * parameter that looks like a credential are replaced, and so is a search (`q`: part of a trainee's
+ * name or employee id, personal data that logs must not carry).
  */
 export function redactedUrl(url: string): string {
   const [path = '', query] = url.split('?', 2);
@@ -132,7 +133,7 @@ export function redactedUrl(url: string): string {
   if (query === undefined) return safePath;
   const safeQuery = query
     .split('&')
-    .map((pair) => (/^(token|access_token|id_token|code|key|secret|password|signature|sig)=/i.test(pair) ? `${pair.split('=')[0] ?? ''}=[redacted]` : pair))
+    .map((pair) => (/^(token|access_token|id_token|code|key|secret|password|signature|sig|q)=/i.test(pair) ? `${pair.split('=')[0] ?? ''}=[redacted]` : pair))
     .join('&');
   return `${safePath}?${safeQuery}`;
 }

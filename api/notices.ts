@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { ProgramClient } from '../client/programs.js';
 import type { Queries } from '../db/queries.js';
 import { anyRole, visibleProgram } from './access.js';
+import { EVENT_CSV_COLUMNS, eventListContent, sendCsv, wantsCsv } from './csv.js';
 import { ApiError, notFound } from './errors.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import { errorStatuses } from './openapi.js';
-import { eventListResponse, noticeListResponse, noticeParams, noticeResponse, programParams } from './schemas.js';
+import { noticeListResponse, noticeParams, noticeResponse, programParams } from './schemas.js';
 
 export async function programRecordRoutes(app: FastifyInstance, { programs, queries }: { programs: ProgramClient; queries: Queries }): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -20,15 +21,17 @@ export async function programRecordRoutes(app: FastifyInstance, { programs, quer
     {
       schema: {
         tags: ['programs'],
-        summary: "The program's domain events, oldest first",
+        summary: "The program's domain events, oldest first; `Accept: text/csv` gives them as CSV",
         params: programParams,
-        response: { 200: eventListResponse, ...errorStatuses(400, 401, 403, 404) },
+        response: { 200: eventListContent, ...errorStatuses(400, 401, 403, 404, 406) },
       },
       config: readers,
     },
-    async (request) => {
+    async (request, reply) => {
       await visibleProgram(deps, request, request.params.programId);
-      return { items: await queries.programEvents(request.params.programId) };
+      const items = await queries.programEvents(request.params.programId);
+      if (wantsCsv(request)) return sendCsv(reply, `events-${request.params.programId}.csv`, EVENT_CSV_COLUMNS, items);
+      return { items };
     },
   );
 

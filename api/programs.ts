@@ -13,6 +13,7 @@ import type { ProgramView } from '../domain/view.js';
 import { actorOf, anyRole, principalOf, visibleProgram } from './access.js';
 import { hrCovers, listingScope } from './auth.js';
 import { etagOf } from './commands.js';
+import { PROGRAM_CSV_COLUMNS, programListContent, sendCsv, wantsCsv } from './csv.js';
 import { ApiError, forbidden } from './errors.js';
 import { errorStatuses } from './openapi.js';
 import {
@@ -20,7 +21,6 @@ import {
   enrollmentHeaders,
   listProgramsQuery,
   previewResponse,
-  programPageResponse,
   programParams,
   programResponse,
 } from './schemas.js';
@@ -106,15 +106,18 @@ export async function programRoutes(app: FastifyInstance, { programs, db, querie
       schema: {
         tags: ['programs'],
         summary: 'List programs: every program for hr, das and auditors; their own for supervisors and program managers',
-        description: `Ordered by latest completion date. Pages of \`limit\` (at most ${MAX_PAGE_SIZE}); follow \`nextCursor\`.`,
+        description: `Ordered by \`sort\` (latest completion date when absent). Pages of \`limit\` (at most ${MAX_PAGE_SIZE}); follow \`nextCursor\`. With \`Accept: text/csv\`, the whole filtered list in that order as CSV (a header row, one row per program), not paged.`,
         querystring: listProgramsQuery,
-        response: { 200: programPageResponse, ...errorStatuses(400, 401, 403) },
+        response: { 200: programListContent, ...errorStatuses(400, 401, 403, 406) },
       },
       config: { access: { kind: 'roles', roles: ['hr', 'das', 'auditor', 'supervisor', 'program-manager'] } },
     },
-    async (request) => {
+    async (request, reply) => {
       const scope = listingScope(principalOf(request));
       if (!scope) throw forbidden();
+      if (wantsCsv(request)) {
+        return sendCsv(reply, 'programs.csv', PROGRAM_CSV_COLUMNS, queries.allPrograms({ ...request.query, ...scope }));
+      }
       return queries.listPrograms({ ...request.query, ...scope });
     },
   );

@@ -4,7 +4,7 @@
  * query strings, path parameters, and the component names of the OpenAPI document.
  */
 import { z } from 'zod';
-import { MAX_PAGE_SIZE } from '../db/queries.js';
+import { MAX_PAGE_SIZE, PROGRAM_SORTS, type ProgramSort } from '../db/queries.js';
 import type { NoticeRecord, StoredEvent } from '../db/queries.js';
 import {
   civilDate,
@@ -255,6 +255,12 @@ export const listProgramsQuery = z.strictObject({
   agency: z.string().min(1).max(100).optional(),
   targetClass: z.string().min(1).max(32).optional().describe('Target class code, e.g. 5257MP'),
   capBefore: civilDate.optional().describe('Only programs whose latest completion date is before this date'),
+  reclassifiesBefore: civilDate.optional().describe('Only programs whose earliest reclassification date is before this date'),
+  q: z.string().trim().min(1).max(100).optional().describe("Part of the trainee's name or employee id, in any case"),
+  sort: z
+    .enum(PROGRAM_SORTS as [ProgramSort, ...ProgramSort[]])
+    .optional()
+    .describe('The order: `earliestReclassificationDate`, `latestCompletionDate` (when absent), `appointmentDate` or `trainee.name`; a leading `-` for descending. Ties in program id order'),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Page size, 1 to ${MAX_PAGE_SIZE}; 50 when absent`),
   cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page'),
 });

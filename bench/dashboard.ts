@@ -2,7 +2,9 @@
  * Dashboard benchmark: with N programs (default 10,000) in the read model, how long the dashboard
  * takes to render in Chromium, from navigation start to the first complete render (counts, programs
  * at risk, the cohort list and its timeline), next to the API's own list time measured in the same
- * run (GET /v1/programs, the dashboard's list request).
+ * run (GET /v1/programs, the dashboard's list request). Then a supervisor with 500 trainees: how long
+ * their inbox's first view (overdue and due soon, first page of trainees) takes, in the API and in
+ * Chromium.
  *
  *   npx tsx bench/dashboard.ts [programs] [--runs 7]
  *
@@ -122,6 +124,37 @@ async function main(): Promise<void> {
       }
       await context.close();
     }
+    // A supervisor with 500 trainees: 500 of the open programs handed to one supervisor.
+    const inboxSupervisor = 'sup-bench-inbox';
+    const { rowCount: inboxTrainees } = await db.query(
+      `UPDATE rm_programs SET supervisor_id = $1
+        WHERE program_id IN (SELECT program_id FROM rm_programs WHERE status = 'active' ORDER BY program_id LIMIT 500)`,
+      [inboxSupervisor],
+    );
+    const { rows: openRows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM rm_milestones m JOIN rm_programs p USING (program_id) WHERE p.supervisor_id = $1 AND p.status = 'active' AND m.status <> 'signed-off'`,
+      [inboxSupervisor],
+    );
+    const supervisorToken = await mintToken(secret, { sub: inboxSupervisor, roles: ['supervisor'], ttl: '1h' });
+    const inboxUrl = `${base}/v1/inbox`;
+    for (let i = 0; i < 3; i++) await timeRequest(inboxUrl, supervisorToken);
+    const inboxApiTimes: number[] = [];
+    for (let i = 0; i < 20; i++) inboxApiTimes.push(await timeRequest(inboxUrl, supervisorToken));
+    const inboxRenderTimes: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await context.addInitScript((value: string) => {
+        (globalThis as unknown as { sessionStorage: { setItem(k: string, v: string): void } }).sessionStorage.setItem('lap.token', value);
+      }, supervisorToken);
+      const page = await context.newPage();
+      await page.goto(`${base}/inbox`);
+      await page.locator('.inbox-awaiting[data-state="loaded"]').waitFor({ timeout: 30_000 });
+      inboxRenderTimes.push(
+        await page.evaluate(() => (globalThis as unknown as { performance: { getEntriesByName(n: string): { startTime: number }[] } }).performance.getEntriesByName('inbox-rendered')[0]?.startTime ?? Number.NaN),
+      );
+      if (run === runs - 1) await page.screenshot({ path: 'test/artifacts/bench-inbox.png', fullPage: true });
+      await context.close();
+    }
     await app.close();
 
     const result = {
@@ -133,6 +166,13 @@ async function main(): Promise<void> {
       domContentLoadedMs: { median: round(median(loadedTimes)) },
       ratioRenderToApiList: round(median(renderTimes) / median(listTimes)),
       withinOneSecond: Math.max(...renderTimes) < 1000,
+      inbox: {
+        trainees: inboxTrainees,
+        openMilestones: Number(openRows[0]?.n ?? 0),
+        apiMs: { median: round(median(inboxApiTimes)), samples: inboxApiTimes.length },
+        firstRenderMs: { median: round(median(inboxRenderTimes)), max: round(Math.max(...inboxRenderTimes)), runs },
+        withinOneSecond: Math.max(...inboxRenderTimes) < 1000,
+      },
       chromium: browser.version(),
       at: new Date().toISOString(),
     };
@@ -146,6 +186,8 @@ async function main(): Promise<void> {
         `| API: GET /v1/dashboard | ${result.apiDashboardMs.median} |`,
         `| Chromium: dashboard first render (navigation start to rendered) | ${result.firstRenderMs.median} (slowest ${result.firstRenderMs.max}) |`,
         `| ratio render / API list | ${result.ratioRenderToApiList} |`,
+        `| API: GET /v1/inbox (a supervisor of ${inboxTrainees} trainees, ${result.inbox.openMilestones} open milestones) | ${result.inbox.apiMs.median} |`,
+        `| Chromium: that inbox's first view (navigation start to rendered) | ${result.inbox.firstRenderMs.median} (slowest ${result.inbox.firstRenderMs.max}) |`,
       ].join('\n'),
     );
   } finally {

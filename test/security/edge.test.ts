@@ -137,6 +137,15 @@ describe('calendar feed URLs', () => {
   });
 });
 
+describe('searches by name', () => {
+  it('are written to the request log without what was searched for (personal data)', async () => {
+    const response = await fetch(`${baseUrl}/v1/programs?q=Lindqvist&sort=trainee.name`, { headers: await bearer('hr-0001', 'hr') });
+    expect(response.status).toBe(200);
+    await expect.poll(() => logLines.join('')).toContain('/v1/programs?q=[redacted]&sort=trainee.name');
+    expect(logLines.join('')).not.toContain('Lindqvist');
+  });
+});
+
 describe('import program ids', () => {
   it('are an HMAC under the server secret, not a hash anyone can recompute from employee id, date and class', () => {
     const row = { trainee: { employeeId: 'E1234567' }, appointmentDate: '2026-03-02', targetClassCode: '5257MP' };

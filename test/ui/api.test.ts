@@ -122,24 +122,41 @@ describe('GET /v1/inbox', () => {
     await projected(agency, 2);
   });
 
-  const inboxOf = async (sub: string, role: 'supervisor' | 'program-manager'): Promise<Inbox> => {
-    const response = await stack.call('GET', '/v1/inbox', { token: await stack.token(sub, role) });
+  const inboxOf = async (sub: string, role: 'supervisor' | 'program-manager', query = ''): Promise<Inbox> => {
+    const response = await stack.call('GET', `/v1/inbox${query ? `?${query}` : ''}`, { token: await stack.token(sub, role) });
     expect(response.status).toBe(200);
     return response.body as Inbox;
   };
+  /** The milestones of an inbox page in the order shown, each with its trainee's program and the caller's role. */
+  const milestonesOf = (inbox: Inbox) => inbox.groups.flatMap((g) => g.milestones.map((milestone) => ({ programId: g.programId, as: g.as, milestone, daysUntilDue: milestone.daysUntilDue })));
 
-  it('lists the milestones awaiting the caller’s sign-off, overdue first, then by due date, in the role they sign in', async () => {
-    const inbox = await inboxOf(supervisorId, 'supervisor');
-    expect(inbox.items.map((i) => `${i.programId === early.programId ? 'early' : 'late'}/${i.milestone.id}/${i.milestone.status}`)).toEqual([
-      'early/m1/overdue',
-      'early/m2/pending',
-      'late/m1/pending',
-      'early/m3/pending',
-      'late/m2/pending',
-      'late/m3/pending',
+  it('groups the milestones awaiting the caller by trainee, the most urgent trainee first, each by due date, in the role they sign in', async () => {
+    const inbox = await inboxOf(supervisorId, 'supervisor', 'show=all');
+    expect(inbox.groups.map((g) => `${g.programId === early.programId ? 'early' : 'late'}: ${g.milestones.map((m) => `${m.id}/${m.status}`).join(' ')}`)).toEqual([
+      'early: m1/overdue m2/pending m3/pending',
+      'late: m1/pending m2/pending m3/pending',
     ]);
-    expect(inbox.items[0]).toMatchObject({ as: 'supervisor', traineeEmployeeId: early.traineeEmployeeId, traineeName: early.trainee.name, agency, daysUntilDue: daysBetween(today(), early.milestones[0]!.dueDate) });
-    expect(new Set((await inboxOf(programManagerId, 'program-manager')).items.map((i) => i.as))).toEqual(new Set(['program-manager']));
+    expect(inbox.groups[0]).toMatchObject({ as: 'supervisor', traineeEmployeeId: early.traineeEmployeeId, traineeName: early.trainee.name, agency });
+    expect(inbox.groups[0]?.milestones[0]?.daysUntilDue).toBe(daysBetween(today(), early.milestones[0]!.dueDate));
+    expect(new Set(milestonesOf(await inboxOf(programManagerId, 'program-manager', 'show=all')).map((i) => i.as))).toEqual(new Set(['program-manager']));
+  });
+
+  it('shows overdue and due-soon milestones first, the rest behind show=later, with a count per section', async () => {
+    const first = await inboxOf(supervisorId, 'supervisor');
+    expect(first.show).toBe('due');
+    expect(milestonesOf(first).map((i) => [i.programId, i.milestone.id, i.milestone.section])).toEqual([[early.programId, 'm1', 'overdue']]);
+    const counts = { overdue: { milestones: 1, trainees: 1 }, 'due-soon': { milestones: 0, trainees: 0 }, later: { milestones: 5, trainees: 2 } };
+    expect(first.counts).toEqual(counts);
+    const later = await inboxOf(supervisorId, 'supervisor', 'show=later');
+    expect(milestonesOf(later).map((i) => i.milestone.section)).toEqual(['later', 'later', 'later', 'later', 'later']);
+    expect(later.counts).toEqual(counts);
+    const paged = await inboxOf(supervisorId, 'supervisor', 'show=later&limit=1');
+    expect(paged.groups.map((g) => g.programId)).toEqual([early.programId]);
+    const next = await inboxOf(supervisorId, 'supervisor', `show=later&limit=1&cursor=${encodeURIComponent(paged.nextCursor ?? '')}`);
+    expect(next.groups.map((g) => g.programId)).toEqual([late.programId]);
+    expect(next.nextCursor).toBeNull();
+    const bad = await stack.call('GET', '/v1/inbox?show=soon', { token: await stack.token(supervisorId, 'supervisor') });
+    expect(bad).toMatchObject({ status: 400, body: { error: { issues: [{ path: 'show' }] } } });
   });
 
   it('drops a milestone once it is signed off, shows another supervisor nothing, and refuses HR', async () => {
@@ -149,11 +166,11 @@ describe('GET /v1/inbox', () => {
     });
     expect(signed.status).toBe(200);
     await eventually(
-      () => inboxOf(supervisorId, 'supervisor'),
-      (inbox) => !inbox.items.some((i) => i.programId === late.programId && i.milestone.id === 'm1'),
+      () => inboxOf(supervisorId, 'supervisor', 'show=all'),
+      (inbox) => !milestonesOf(inbox).some((i) => i.programId === late.programId && i.milestone.id === 'm1'),
       'the sign-off in the read model',
     );
-    expect((await inboxOf(uniqueId('sup'), 'supervisor')).items).toEqual([]);
+    expect((await inboxOf(uniqueId('sup'), 'supervisor', 'show=all')).groups).toEqual([]);
     expect((await stack.call('GET', '/v1/inbox', { token: hrToken })).status).toBe(403);
   });
 
@@ -178,10 +195,10 @@ describe('GET /v1/inbox', () => {
          ($1, 'c', 'Done', $2::date - 9, 'signed-off', $3, $2::date)`,
       [copy, asOf, supervisor],
     );
-    const items = (await inboxOf(supervisor, 'supervisor')).items;
-    expect(items.map((i) => [i.milestone.id, i.milestone.status, i.daysUntilDue])).toEqual([
-      ['b', 'overdue', -1],
-      ['a', 'pending', 5],
+    const items = milestonesOf(await inboxOf(supervisor, 'supervisor'));
+    expect(items.map((i) => [i.milestone.id, i.milestone.status, i.milestone.section, i.daysUntilDue])).toEqual([
+      ['b', 'overdue', 'overdue', -1],
+      ['a', 'pending', 'due-soon', 5],
     ]);
   });
 });

@@ -433,17 +433,21 @@ describe('a supervisor', () => {
       await page.waitForURL(/\/inbox$/);
       const items = page.locator('.inbox-item');
       await items.first().waitFor();
-      // Overdue first, then by due date.
-      expect(await items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-program')}/${n.getAttribute('data-milestone')}`))).toEqual([
+      // Overdue and due within 30 days first: m1 of the first trainee; the rest behind "All",
+      // grouped by trainee, the trainee with the earliest due date first.
+      const shown = () => items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-program')}/${n.getAttribute('data-milestone')}`));
+      expect(await shown()).toEqual([`${programId}/m1`]);
+      expect(await items.first().textContent()).toContain('Overdue');
+      await expectAccessible(page, 'inbox');
+      await page.getByRole('radio', { name: /^All/ }).check();
+      await expect.poll(shown).toEqual([
         `${programId}/m1`,
         `${programId}/m2`,
-        `${later.programId}/m1`,
         `${programId}/m3`,
+        `${later.programId}/m1`,
         `${later.programId}/m2`,
         `${later.programId}/m3`,
       ]);
-      expect(await items.first().textContent()).toContain('Overdue');
-      await expectAccessible(page, 'inbox');
 
       // A form opened from its button takes focus at its first field, and gives it back on Cancel.
       const activeElement = () =>

@@ -28,21 +28,37 @@ export interface Dashboard {
   atRisk: { items: { program: ProgramView; reasons: AtRiskReason[] }[]; truncated: boolean };
 }
 
-export interface InboxItem {
+/** How soon a milestone is due: overdue, due in the next 30 days, or later. */
+export type InboxSection = 'overdue' | 'due-soon' | 'later';
+/** Which sections an inbox page shows: overdue and due soon (`due`, the first view), `later`, or `all`. */
+export type InboxShow = 'due' | 'later' | 'all';
+
+export interface InboxMilestone {
+  id: string;
+  title: string;
+  dueDate: CivilDate;
+  status: 'pending' | 'overdue';
+  section: InboxSection;
+  daysUntilDue: number;
+}
+
+/** One trainee's milestones awaiting the caller, by due date. */
+export interface InboxGroup {
   programId: string;
   traineeEmployeeId: string;
   traineeName: string;
   agency: string;
   targetClassCode: string;
   as: 'supervisor' | 'program-manager';
-  milestone: { id: string; title: string; dueDate: CivilDate; status: 'pending' | 'overdue' };
-  daysUntilDue: number;
+  milestones: InboxMilestone[];
 }
 
 export interface Inbox {
   asOf: CivilDate;
-  items: InboxItem[];
-  truncated: boolean;
+  show: InboxShow;
+  counts: Record<InboxSection, { milestones: number; trainees: number }>;
+  groups: InboxGroup[];
+  nextCursor: string | null;
 }
 
 /** Supervisors and program managers of the staff directory (GET /v1/staff). */

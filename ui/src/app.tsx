@@ -13,6 +13,7 @@ import { EnrollPage } from './pages/enroll.js';
 import { ImportPage } from './pages/import.js';
 import { InboxPage } from './pages/inbox.js';
 import { MyProgramPage, ProgramPage } from './pages/program.js';
+import { PROGRAMS_PATH, ProgramsPage } from './pages/programs.js';
 import { CALLBACK_PATH, providerSignOutUrl } from './oidc.js';
 import { SignInPage } from './pages/sign-in.js';
 import { Link, match, navigate, useLocation } from './router.js';
@@ -129,7 +130,7 @@ export function App(): JSX.Element {
 
 function Navigation({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () => void }): JSX.Element {
   const links: { href: string; label: string }[] = [];
-  if (holds(me, [...SEE_ALL, ...ASSIGNED])) links.push({ href: '/dashboard', label: 'Dashboard' });
+  if (holds(me, [...SEE_ALL, ...ASSIGNED])) links.push({ href: '/dashboard', label: 'Dashboard' }, { href: PROGRAMS_PATH, label: 'Programs' });
   if (holds(me, ASSIGNED)) links.push({ href: '/inbox', label: 'Inbox' });
   if (me.roles.includes('hr')) links.push({ href: '/enroll', label: 'Enroll a trainee' }, { href: '/import', label: 'Import trainees' });
   if (me.roles.includes('trainee')) links.push({ href: '/my-program', label: 'My program' });
@@ -166,6 +167,7 @@ function Page({ me, path }: { me: Me; path: string }): JSX.Element {
     return <NoAccess what="This account has no role this application knows." />;
   }
   if (path === '/dashboard') return holds(me, [...SEE_ALL, ...ASSIGNED]) ? <DashboardPage me={me} /> : <NoAccess what="The dashboard is for HR, DAS, auditors, supervisors and program managers." />;
+  if (path === PROGRAMS_PATH) return holds(me, [...SEE_ALL, ...ASSIGNED]) ? <ProgramsPage /> : <NoAccess what="The programs list is for HR, DAS, auditors, supervisors and program managers." />;
   if (path === '/enroll') return me.roles.includes('hr') ? <EnrollPage /> : <NoAccess what="Only HR enrolls trainees." />;
   if (path === '/import') return me.roles.includes('hr') ? <ImportPage /> : <NoAccess what="Only HR imports trainees." />;
   if (path === '/inbox') return holds(me, ASSIGNED) ? <InboxPage me={me} /> : <NoAccess what="The inbox is for supervisors and program managers." />;

@@ -22,6 +22,7 @@ import {
   TransferForm,
   WithdrawalForm,
 } from '../components/commands.js';
+import { CsvDownloadButton } from '../components/csv-download.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { barOf, describeProgram, Timeline } from '../components/timeline.js';
 import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
@@ -216,6 +217,11 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
       <section aria-labelledby="history-title">
         <h2 id="history-title">Event history</h2>
         <EventHistory events={events} />
+        <p>
+          <CsvDownloadButton path={`/v1/programs/${encodeURIComponent(program.programId)}/events`} filename={`events-${program.programId}.csv`}>
+            Download the event log (CSV)
+          </CsvDownloadButton>
+        </p>
       </section>
 
       <section aria-labelledby="notices-title">

@@ -1,0 +1,219 @@
+/**
+ * Finding and sorting programs (shared/API.md 1.1 "Lists"): `q` by part of a name or an employee
+ * id, `sort` with keyset paging in each order, `reclassifiesBefore`, and the whole filtered list, or
+ * a program's events, as CSV.
+ */
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../domain/dates.js';
+import type { EnrollmentInput } from '../../domain/schemas.js';
+import { enrollmentFixture } from '../integration/harness.js';
+import { eventually, startApiStack, today, uniqueId, type ApiResponse, type ApiStack } from './harness.js';
+
+let stack: ApiStack;
+let hrToken: string;
+let supervisorToken: string;
+const supervisorId = uniqueId('sup');
+const otherSupervisorId = uniqueId('sup');
+const managerId = uniqueId('pm');
+const agency = uniqueId('FIND');
+
+interface Listed {
+  programId: string;
+  trainee: { employeeId: string; name: string };
+  appointmentDate: string;
+  earliestReclassificationDate: string;
+  latestCompletionDate: string;
+}
+const page = (response: ApiResponse) => response.body as { items: Listed[]; nextCursor: string | null };
+const error = (response: ApiResponse) => (response.body as { error: { code: string; message: string; issues?: { path: string; message: string }[] } }).error;
+
+// Five trainees appointed a month apart, named so that name order, date order and id order all differ.
+const people = [
+  { name: 'Maria Delgado-Quinn', months: -1, supervisor: supervisorId },
+  { name: 'Ade Okafor', months: -5, supervisor: supervisorId },
+  { name: 'Zoë Quinlan', months: -3, supervisor: otherSupervisorId },
+  { name: 'Bo "Beau" Lindqvist, Jr.', months: -2, supervisor: supervisorId },
+  { name: 'Chris Quint', months: -4, supervisor: supervisorId },
+];
+const enrolled: { programId: string; employeeId: string; name: string }[] = [];
+
+beforeAll(async () => {
+  stack = await startApiStack();
+  await stack.addStaff(supervisorId, otherSupervisorId, managerId);
+  [hrToken, supervisorToken] = await Promise.all([stack.token('hr-0001', 'hr'), stack.token(supervisorId, 'supervisor')]);
+  for (const [index, person] of people.entries()) {
+    const employeeId = `E${agency.slice(-6).toUpperCase()}${index}`;
+    const body: EnrollmentInput = enrollmentFixture(addMonths(today(), person.months), {
+      agency,
+      supervisorId: person.supervisor,
+      programManagerId: managerId,
+      trainee: { employeeId, name: person.name, email: 'trainee@example.gov' },
+    });
+    const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+    expect(response.status).toBe(201);
+    enrolled.push({ programId: (response.body as Listed).programId, employeeId, name: person.name });
+  }
+  await eventually(() => list(`agency=${agency}`), (r) => page(r).items.length === people.length, 'the read model to list the programs');
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const list = (query: string, token = hrToken, headers: Record<string, string> = {}) => stack.call('GET', `/v1/programs?${query}`, { token, headers });
+
+/** Every page of a list, following the cursor, `limit` at a time. */
+async function allPages(query: string, limit: number): Promise<Listed[]> {
+  const seen: Listed[] = [];
+  let cursor: string | null = null;
+  do {
+    const response: ApiResponse = await list(`${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    expect(response.status).toBe(200);
+    seen.push(...page(response).items);
+    cursor = page(response).nextCursor;
+  } while (cursor);
+  return seen;
+}
+
+describe('q: part of a name or an employee id', () => {
+  it('finds trainees by part of a word of their name, in any case', async () => {
+    const found = page(await list(`agency=${agency}&q=QUIN`)).items.map((p) => p.trainee.name);
+    expect(found.sort()).toEqual(['Chris Quint', 'Maria Delgado-Quinn', 'Zoë Quinlan']);
+    expect(page(await list(`agency=${agency}&q=${encodeURIComponent('zoë')}`)).items.map((p) => p.trainee.name)).toEqual(['Zoë Quinlan']);
+  });
+
+  it('finds a trainee by part of the employee id', async () => {
+    const target = enrolled[3];
+    const found = page(await list(`agency=${agency}&q=${target?.employeeId.slice(2).toLowerCase()}`)).items;
+    expect(found.map((p) => p.programId)).toEqual([target?.programId]);
+  });
+
+  it('takes % and _ as themselves, not as patterns', async () => {
+    expect(page(await list(`agency=${agency}&q=%25`)).items).toEqual([]);
+    expect(page(await list(`agency=${agency}&q=_`)).items).toEqual([]);
+  });
+
+  it('answers any search text with a 200 or a 400 naming q, never a 5xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 120 }), fc.constantFrom('', 'trainee.name', '-earliestReclassificationDate'), async (q, sort) => {
+        const response = await list(`agency=${agency}&q=${encodeURIComponent(q)}${sort ? `&sort=${sort}` : ''}`);
+        if (response.status === 400) expect(error(response).issues?.[0]?.path).toBe('q');
+        else expect(response.status).toBe(200);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("searches only the caller's own programs for a supervisor", async () => {
+    const found = page(await list('q=quin', supervisorToken)).items.map((p) => p.trainee.name);
+    expect(found.sort()).toEqual(['Chris Quint', 'Maria Delgado-Quinn']);
+  });
+});
+
+describe('sort', () => {
+  const cases: [string, (p: Listed) => string][] = [
+    ['earliestReclassificationDate', (p) => p.earliestReclassificationDate],
+    ['latestCompletionDate', (p) => p.latestCompletionDate],
+    ['appointmentDate', (p) => p.appointmentDate],
+    ['trainee.name', (p) => p.trainee.name],
+  ];
+  for (const [field, value] of cases) {
+    for (const descending of [false, true]) {
+      const sort = `${descending ? '-' : ''}${field}`;
+      it(`orders by ${sort} and pages two at a time without gaps or repeats`, async () => {
+        const whole = page(await list(`agency=${agency}&sort=${sort}&limit=200`)).items;
+        const expected = [...whole].sort((a, b) => (value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0));
+        if (descending) expected.reverse();
+        // The names start with five different letters, so any collation orders them alike.
+        expect(whole.map(value)).toEqual(expected.map(value));
+        const paged = await allPages(`agency=${agency}&sort=${sort}`, 2);
+        expect(paged.map((p) => p.programId)).toEqual(whole.map((p) => p.programId));
+      });
+    }
+  }
+
+  it('sorts by earliest reclassification, earliest first (the trainee appointed first)', async () => {
+    const names = page(await list(`agency=${agency}&sort=earliestReclassificationDate`)).items.map((p) => p.trainee.name);
+    expect(names).toEqual(['Ade Okafor', 'Chris Quint', 'Zoë Quinlan', 'Bo "Beau" Lindqvist, Jr.', 'Maria Delgado-Quinn']);
+  });
+
+  it('refuses an unknown sort with a 400 naming the field', async () => {
+    const response = await list(`agency=${agency}&sort=salary`);
+    expect(response.status).toBe(400);
+    expect(error(response).issues?.[0]?.path).toBe('sort');
+    expect(error(response).message).toMatch(/sort/i);
+  });
+
+  it('refuses a cursor issued under another sort', async () => {
+    const first = page(await list(`agency=${agency}&sort=appointmentDate&limit=2`)).nextCursor ?? '';
+    const response = await list(`agency=${agency}&sort=trainee.name&limit=2&cursor=${encodeURIComponent(first)}`);
+    expect(response.status).toBe(400);
+    expect(error(response).code).toBe('invalid-cursor');
+  });
+});
+
+describe('reclassifiesBefore', () => {
+  it('lists the programs whose earliest reclassification date is before the date', async () => {
+    const dates = page(await list(`agency=${agency}&sort=earliestReclassificationDate`)).items.map((p) => p.earliestReclassificationDate);
+    const cut = dates[2] ?? '';
+    const found = page(await list(`agency=${agency}&reclassifiesBefore=${cut}`)).items;
+    expect(found.map((p) => p.earliestReclassificationDate).sort()).toEqual(dates.slice(0, 2));
+    const bad = await list(`agency=${agency}&reclassifiesBefore=2026-02-30`);
+    expect(bad.status).toBe(400);
+    expect(error(bad).issues?.[0]?.path).toBe('reclassifiesBefore');
+  });
+});
+
+describe('Accept: text/csv', () => {
+  it('gives the whole filtered list in the asked order, one row per program, whatever the page size', async () => {
+    const response = await list(`agency=${agency}&q=quin&sort=-appointmentDate&limit=1`, hrToken, { accept: 'text/csv' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="programs\.csv"/);
+    const rows = parse(response.text, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.traineeName)).toEqual(['Maria Delgado-Quinn', 'Zoë Quinlan', 'Chris Quint']);
+    expect(rows[0]).toMatchObject({ agency, status: 'active', supervisorId, milestonesTotal: '3' });
+    const whole = page(await list(`agency=${agency}&q=quin&sort=-appointmentDate`)).items;
+    expect(rows.map((r) => r.programId)).toEqual(whole.map((p) => p.programId));
+    expect(rows.map((r) => r.earliestReclassificationDate)).toEqual(whole.map((p) => p.earliestReclassificationDate));
+  });
+
+  it('quotes commas and quotes in names so the file reads back as written', async () => {
+    const response = await list(`agency=${agency}&q=beau`, hrToken, { accept: 'text/csv' });
+    const rows = parse(response.text, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.traineeName)).toEqual(['Bo "Beau" Lindqvist, Jr.']);
+  });
+
+  it('streams more programs than a page holds', async () => {
+    const response = await list('sort=trainee.name', hrToken, { accept: 'text/csv' });
+    const rows = parse(response.text, { columns: true }) as Record<string, string>[];
+    expect(rows.length).toBeGreaterThanOrEqual(people.length);
+    expect(new Set(rows.map((r) => r.programId)).size).toBe(rows.length);
+  });
+
+  it('is a header row only when nothing matches, and a 400 for a bad filter', async () => {
+    const empty = await list(`agency=${agency}&q=nobody-by-this-name`, hrToken, { accept: 'text/csv' });
+    expect(empty.status).toBe(200);
+    expect(empty.text.trim().split('\r\n')).toHaveLength(1);
+    expect(empty.text).toMatch(/^programId,employeeId,traineeName,/);
+    const bad = await list(`agency=${agency}&sort=nonsense`, hrToken, { accept: 'text/csv' });
+    expect(bad.status).toBe(400);
+  });
+
+  it("gives a program's event history as CSV, oldest first", async () => {
+    const programId = enrolled[0]?.programId ?? '';
+    const json = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken });
+    const csv = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken, headers: { accept: 'text/csv' } });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-disposition')).toContain(`events-${programId}.csv`);
+    const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
+    const events = (json.body as { items: { version: number; type: string; data: unknown }[] }).items;
+    expect(rows.map((r) => r.type)).toEqual(events.map((e) => e.type));
+    expect(rows.map((r) => Number(r.version))).toEqual(events.map((e) => e.version));
+    expect(JSON.parse(rows[0]?.data ?? 'null')).toEqual(events[0]?.data);
+    const other = await stack.call('GET', `/v1/programs/${enrolled[2]?.programId}/events`, { token: supervisorToken, headers: { accept: 'text/csv' } });
+    expect(other.status).toBe(404);
+  });
+});
