@@ -45,6 +45,7 @@ import {
 } from './auth.js';
 import { calendarRoutes } from './calendar.js';
 import { dashboardRoutes } from './dashboard.js';
+import { dashboardChartRoutes } from './dashboard-charts.js';
 import { ApiError, RETRY_AFTER_SECONDS, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import {
   DEFAULT_RATE_LIMITS,
@@ -852,6 +853,7 @@ export async function buildApiServer({
   );
 
   await app.register(dashboardRoutes, { queries });
+  await app.register(dashboardChartRoutes, { db });
   await app.register(staffRoutes, { db });
   await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
   if (codec) await app.register(codecRoutes, { ...codec, db });

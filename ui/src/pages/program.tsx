@@ -22,7 +22,8 @@ import {
   WithdrawalForm,
 } from '../components/commands.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
-import { barOf, describeProgram, Timeline } from '../components/timeline.js';
+import { ProgramTimeline, checklistAnchor, milestoneAnchor, RECLASSIFIES_ANCHOR, SUMMARY_CAP_ANCHOR } from '../components/program-timeline.js';
+import { describeProgram } from '../components/timeline.js';
 import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
 import { nameAndId, useStaffNames } from '../components/staff.js';
 import { Link } from '../router.js';
@@ -178,13 +179,12 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
-        <Timeline
+        <ProgramTimeline
           id="program-timeline"
+          program={program}
           title={`Timeline of the program of ${traineeLabel(program)}, from appointment to the three-year cap`}
           description={describeProgram(program, today)}
-          bars={[barOf(program)]}
           today={today}
-          single
         />
       </section>
 
@@ -254,7 +254,7 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   return (
     <dl class="summary">
       {rows.map(([term, value]) => (
-        <div key={term}>
+        <div key={term} {...(term.startsWith('Cap') ? { id: SUMMARY_CAP_ANCHOR, tabIndex: -1 } : {})}>
           <dt>{term}</dt>
           <dd>{value}</dd>
         </div>
@@ -370,7 +370,7 @@ function Milestones({
           </thead>
           <tbody>
             {program.milestones.map((m) => (
-              <tr key={m.id} data-milestone={m.id}>
+              <tr key={m.id} data-milestone={m.id} id={milestoneAnchor(m.id)} tabIndex={-1}>
                 <th scope="row">
                   {m.id}: {m.title}
                 </th>
@@ -660,10 +660,12 @@ function ReclassificationChecklist({ program }: { program: ProgramView }): JSX.E
         : 'Not reclassified.';
   return (
     <>
-      <p id="reclassifies-on">{when}</p>
+      <p id={RECLASSIFIES_ANCHOR} tabIndex={-1}>
+        {when}
+      </p>
       <ul class="checklist-items">
         {program.checklist.map((item) => (
-          <li key={item.requirement} data-requirement={item.requirement} data-met={item.met ? 'yes' : 'no'}>
+          <li key={item.requirement} id={checklistAnchor(item.requirement)} tabIndex={-1} data-requirement={item.requirement} data-met={item.met ? 'yes' : 'no'}>
             <span class={item.met ? 'check-met' : 'check-open'}>{item.met ? 'Met' : 'Not yet'}</span>: {CHECKLIST_LABELS[item.requirement]}. {item.detail}
           </li>
         ))}
