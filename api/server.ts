@@ -46,6 +46,7 @@ import {
 import { calendarRoutes } from './calendar.js';
 import { dashboardRoutes } from './dashboard.js';
 import { dashboardChartRoutes } from './dashboard-charts.js';
+import { programSummaryRoutes } from './program-summary.js';
 import { ApiError, RETRY_AFTER_SECONDS, RequestValidationError, forbidden, installErrorHandling, issuesOf, notFound } from './errors.js';
 import {
   DEFAULT_RATE_LIMITS,
@@ -854,6 +855,7 @@ export async function buildApiServer({
 
   await app.register(dashboardRoutes, { queries });
   await app.register(dashboardChartRoutes, { db });
+  await app.register(programSummaryRoutes, { db, visibleProgram });
   await app.register(staffRoutes, { db });
   await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
   if (codec) await app.register(codecRoutes, { ...codec, db });

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = new pg.Pool({ connectionString: url.toString(), max: 10 });
+  // The scratch database is dropped WITH (FORCE) at the end: a connection it ends is no failure.
+  db.on('error', () => undefined);
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const browser = await chromium.launch({
     executablePath: chromiumPath,

@@ -140,6 +140,31 @@ describe('the program page', () => {
     }
   });
 
+  it('gives a one-page summary PDF of the program: people by name, the dates, the checklist and the milestones', async () => {
+    const session = await openPage(browser);
+    try {
+      const { page } = session;
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Prepare a one-page summary (PDF)' }).click();
+      const link = page.getByRole('link', { name: 'Download the one-page summary (PDF)' });
+      await link.waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const path = await download.path();
+      const { readFile } = await import('node:fs/promises');
+      const { text, pages } = await pdfText(await readFile(path));
+      expect(pages).toBe(1);
+      for (const fact of [`Program summary: ${traineeLabel}`, 'Imogen Castellanos', 'Three-year cap', 'Reclassification checklist', 'Minimum period of one year served', 'm1: ', 'm3: ']) {
+        expect(text, fact).toContain(fact);
+      }
+      await expectAccessible(page, 'program-summary-ready');
+    } finally {
+      await session.close();
+    }
+    // Read under the program's own rules: another supervisor gets the API's 404.
+    const stranger = await stack.call('GET', `/v1/programs/${programId}/summary`, { token: await stack.token('sup-9999', 'supervisor'), headers: { accept: 'application/pdf' } });
+    expect(stranger.status).toBe(404);
+  });
+
   it('prints the program without the navigation, the buttons or the forms', async () => {
     const session = await openPage(browser);
     try {
@@ -168,7 +193,7 @@ describe('the program page', () => {
       expect(text).toContain(`Program of ${traineeLabel}`);
       expect(text).toContain('Reclassification checklist');
       expect(text).toContain('Imogen Castellanos');
-      for (const screenOnly of ['Sign out', 'Enroll a trainee', 'Import trainees', 'Skip to main content', 'Record leave', 'Record the leave', 'End the program', 'Close record leave']) {
+      for (const screenOnly of ['Prepare a one-page summary', 'Sign out', 'Enroll a trainee', 'Import trainees', 'Skip to main content', 'Record leave', 'Record the leave', 'End the program', 'Close record leave']) {
         expect(text, screenOnly).not.toContain(screenOnly);
       }
     } finally {

@@ -192,6 +192,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
+        <SummaryPdf program={program} />
         <ProgramSummary program={program} />
       </section>
 
@@ -554,6 +555,46 @@ function Notices({ notices }: { notices: readonly NoticeRecord[] }): JSX.Element
         <NoticeItem key={notice.noticeId} notice={notice} />
       ))}
     </ul>
+  );
+}
+
+/**
+ * The program on one page as the API renders it (GET /v1/programs/{id}/summary): a file to keep or
+ * send, the same wherever it is asked for. Fetched with the token and offered as a download.
+ */
+function SummaryPdf({ program }: { program: ProgramView }): JSX.Element {
+  const [pdf, setPdf] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => () => {
+    if (pdf) URL.revokeObjectURL(pdf);
+  }, [pdf]);
+  const fetchPdf = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const response = await send(programApi(program.programId, '/summary'), { accept: 'application/pdf' });
+      setPdf(URL.createObjectURL(await response.blob()));
+      requestAnimationFrame(() => document.getElementById('summary-pdf-link')?.focus());
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error.message : 'The summary could not be fetched.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p class="screen-only summary-pdf">
+      {pdf ? (
+        <a id="summary-pdf-link" class="button button-secondary" href={pdf} download={`program-summary-${program.trainee.employeeId}.pdf`}>
+          Download the one-page summary (PDF)
+        </a>
+      ) : (
+        <button type="button" class="button button-secondary" onClick={() => void fetchPdf()} disabled={busy}>
+          Prepare a one-page summary (PDF)
+        </button>
+      )}
+      {problem && <span role="alert"> {problem}</span>}
+    </p>
   );
 }
 
