@@ -61,6 +61,19 @@ const settled = (page: Page): Promise<unknown> =>
   });
 
 async function capture(page: Page, name: string): Promise<void> {
+  // A page that scrolls sideways would make a wider picture: name what sticks out.
+  const wide = await page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as {
+      innerWidth: number;
+      document: { documentElement: { scrollWidth: number }; querySelectorAll(s: string): ArrayLike<{ tagName: string; id: string; className: unknown; getBoundingClientRect(): { right: number } }> };
+    };
+    if (document.documentElement.scrollWidth <= innerWidth) return [];
+    return Array.from(document.querySelectorAll('main *'))
+      .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+      .slice(0, 5)
+      .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${String(e.className)}`);
+  });
+  if (wide.length > 0) console.warn(`[docs:screenshots] ${name} scrolls sideways: ${wide.join(', ')}`);
   const path = join(outDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   console.log(`[docs:screenshots] ${path}`);
