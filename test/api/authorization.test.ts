@@ -161,6 +161,7 @@ const ROWS: Row[] = [
   },
   { endpoint: 'GET …/events', method: 'GET', path: () => `/v1/programs/${programId}/events`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
   { endpoint: 'GET …/notices', method: 'GET', path: () => `/v1/programs/${programId}/notices`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
+  { endpoint: 'GET …/summary (PDF)', method: 'GET', path: () => `/v1/programs/${programId}/summary`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
   { endpoint: 'GET /v1/notices/{noticeId}', method: 'GET', path: () => `/v1/notices/${encodeURIComponent(noticeId)}`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
   // Another trainee's program (same supervisor and manager): the trainee does not see it.
   { endpoint: "GET another trainee's program", method: 'GET', path: () => `/v1/programs/${withdrawnId}`, expected: [200, 200, 404, 200, 404, 200, 200, 401, 401] },

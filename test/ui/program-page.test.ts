@@ -79,6 +79,92 @@ describe('the program page', () => {
     }
   });
 
+  it('draws the timeline with today, the minimum, the cap and each milestone, labels apart and inside the drawing, every mark a link to its row', async () => {
+    const session = await openPage(browser);
+    try {
+      const { page } = session;
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      const timeline = page.locator('svg#program-timeline');
+      await timeline.waitFor();
+      const marks = await timeline.locator('a.mark').evaluateAll((links) =>
+        links.map((a) => ({ kind: a.getAttribute('data-kind'), milestone: a.getAttribute('data-milestone'), label: a.getAttribute('aria-label'), href: a.getAttribute('href') })),
+      );
+      const kinds = marks.map((m) => m.kind);
+      for (const kind of ['today', 'first-anniversary', 'cap']) expect(kinds, kind).toContain(kind);
+      expect(marks.filter((m) => m.milestone).map((m) => [m.milestone, m.href])).toEqual([
+        ['m1', '#milestone-m1'],
+        ['m2', '#milestone-m2'],
+        ['m3', '#milestone-m3'],
+      ]);
+      for (const mark of marks) expect(mark.label, `${mark.kind} is read out`).toBeTruthy();
+
+      // m3 falls on the first anniversary: their labels take different rows. No two labels overlap,
+      // and every label and year on the axis lies inside the drawing.
+      const boxes = await timeline.evaluate((svg) => {
+        const frame = svg.getBoundingClientRect();
+        type Boxed = { getBoundingClientRect(): { left: number; right: number; top: number; bottom: number }; textContent: string | null };
+        const all = (selector: string): Boxed[] => Array.from(svg.querySelectorAll(selector) as unknown as ArrayLike<Boxed>);
+        const box = (e: Boxed) => {
+          const r = e.getBoundingClientRect();
+          return { text: e.textContent ?? '', left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
+        };
+        return {
+          width: frame.width,
+          height: frame.height,
+          labels: all('a.mark-label text').map(box),
+          years: all('[data-mark="x-axis tick label"] text').map(box),
+        };
+      });
+      expect(boxes.labels.map((l) => l.text)).toEqual(expect.arrayContaining(['Today', 'Minimum', 'Cap', 'm1', 'm2', 'm3']));
+      expect(boxes.years.length).toBeGreaterThanOrEqual(2);
+      for (const item of [...boxes.labels, ...boxes.years]) {
+        expect(item.left, `${item.text} starts inside`).toBeGreaterThanOrEqual(0);
+        expect(item.right, `${item.text} ends inside`).toBeLessThanOrEqual(boxes.width);
+      }
+      for (const [i, a] of boxes.labels.entries()) {
+        for (const b of boxes.labels.slice(i + 1)) {
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          expect(apart, `${a.text} and ${b.text} do not overlap`).toBe(true);
+        }
+      }
+
+      // A milestone's mark leads to its row; the minimum to its line in the checklist.
+      await timeline.locator('a.mark[data-milestone="m2"]').click();
+      await expect.poll(() => focusedElement(page)).toBe('milestone-m2');
+      await timeline.locator('a.mark[data-kind="first-anniversary"]').focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => focusedElement(page)).toBe('checklist-minimum-period-served');
+      await expectAccessible(page, 'program-timeline');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('gives a one-page summary PDF of the program: people by name, the dates, the checklist and the milestones', async () => {
+    const session = await openPage(browser);
+    try {
+      const { page } = session;
+      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${programId}`);
+      await page.getByRole('button', { name: 'Prepare a one-page summary (PDF)' }).click();
+      const link = page.getByRole('link', { name: 'Download the one-page summary (PDF)' });
+      await link.waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const path = await download.path();
+      const { readFile } = await import('node:fs/promises');
+      const { text, pages } = await pdfText(await readFile(path));
+      expect(pages).toBe(1);
+      for (const fact of [`Program summary: ${traineeLabel}`, 'Imogen Castellanos', 'Three-year cap', 'Reclassification checklist', 'Minimum period of one year served', 'm1: ', 'm3: ']) {
+        expect(text, fact).toContain(fact);
+      }
+      await expectAccessible(page, 'program-summary-ready');
+    } finally {
+      await session.close();
+    }
+    // Read under the program's own rules: another supervisor gets the API's 404.
+    const stranger = await stack.call('GET', `/v1/programs/${programId}/summary`, { token: await stack.token('sup-9999', 'supervisor'), headers: { accept: 'application/pdf' } });
+    expect(stranger.status).toBe(404);
+  });
+
   it('prints the program without the navigation, the buttons or the forms', async () => {
     const session = await openPage(browser);
     try {
@@ -107,7 +193,7 @@ describe('the program page', () => {
       expect(text).toContain(`Program of ${traineeLabel}`);
       expect(text).toContain('Reclassification checklist');
       expect(text).toContain('Imogen Castellanos');
-      for (const screenOnly of ['Sign out', 'Enroll a trainee', 'Import trainees', 'Skip to main content', 'Record leave', 'Record the leave', 'End the program', 'Close record leave']) {
+      for (const screenOnly of ['Prepare a one-page summary', 'Sign out', 'Enroll a trainee', 'Import trainees', 'Skip to main content', 'Record leave', 'Record the leave', 'End the program', 'Close record leave']) {
         expect(text, screenOnly).not.toContain(screenOnly);
       }
     } finally {

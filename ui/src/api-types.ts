@@ -28,6 +28,30 @@ export interface Dashboard {
   atRisk: { items: { program: ProgramView; reasons: AtRiskReason[] }[]; truncated: boolean };
 }
 
+/** One period's open programs by status (`from` inclusive, `before` exclusive). */
+export interface ChartPeriod {
+  from: CivilDate;
+  before: CivilDate;
+  active: number;
+  awaitingMinimum: number;
+}
+
+/** Overdue milestones of one agency or supervisor (`name` from the staff directory, for supervisors). */
+export interface OverdueBar {
+  key: string;
+  name: string | null;
+  overdueMilestones: number;
+  programs: number;
+}
+
+export interface DashboardCharts {
+  asOf: CivilDate;
+  reclassificationsByMonth: ChartPeriod[];
+  capsByQuarter: ChartPeriod[];
+  overdueByAgency: { items: OverdueBar[]; truncated: boolean };
+  overdueBySupervisor: { items: OverdueBar[]; truncated: boolean };
+}
+
 /** How soon a milestone is due: overdue, due in the next 30 days, or later. */
 export type InboxSection = 'overdue' | 'due-soon' | 'later';
 /** Which sections an inbox page shows: overdue and due soon (`due`, the first view), `later`, or `all`. */

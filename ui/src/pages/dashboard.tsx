@@ -7,7 +7,8 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, programPath, queryString } from '../api.js';
-import type { Dashboard, Me, ProgramPage, ProgramStatus, ProgramView, TargetClass } from '../api-types.js';
+import type { Dashboard, DashboardCharts, Me, ProgramPage, ProgramStatus, ProgramView, TargetClass } from '../api-types.js';
+import { DashboardChartsView } from '../components/charts.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox } from '../components/page.js';
 import { barOf, Timeline } from '../components/timeline.js';
 import { AT_RISK_LABELS, formatDate, plural, PROGRAM_STATUSES, relativeDays, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
@@ -45,7 +46,9 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
   const filterKey = queryString(listFilters);
   const [dashboardAnswer, setDashboard] = useState<Loaded<Dashboard>>({ state: 'loading' });
   const [programsAnswer, setPrograms] = useState<Loaded<ProgramPage>>({ state: 'loading' });
+  const [chartsAnswer, setCharts] = useState<Loaded<DashboardCharts>>({ state: 'loading' });
   const dashboard = answering(dashboardAnswer, filters.agency);
+  const charts = answering(chartsAnswer, filters.agency);
   const programs = answering(programsAnswer, filterKey);
   const [moreBusy, setMoreBusy] = useState(false);
   const rendered = useRef(false);
@@ -66,6 +69,17 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
 
   useEffect(() => {
     let current = true;
+    setCharts({ state: 'loading' });
+    getJson<DashboardCharts>(`/v1/dashboard/charts${queryString({ agency: filters.agency })}`)
+      .then((value) => current && setCharts({ state: 'loaded', value, key: filters.agency }))
+      .catch((error: unknown) => current && setCharts({ state: 'failed', error, key: filters.agency }));
+    return () => {
+      current = false;
+    };
+  }, [filters.agency]);
+
+  useEffect(() => {
+    let current = true;
     setPrograms({ state: 'loading' });
     getJson<ProgramPage>(`/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE })}`)
       .then((value) => current && setPrograms({ state: 'loaded', value, key: filterKey }))
@@ -75,7 +89,7 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
     };
   }, [filterKey]);
 
-  const ready = dashboard.state !== 'loading' && programs.state !== 'loading';
+  const ready = dashboard.state !== 'loading' && programs.state !== 'loading' && charts.state !== 'loading';
   useEffect(() => {
     // The benchmark (bench/dashboard.ts) reads this mark: the first complete render after load.
     if (ready && !rendered.current) {
@@ -119,6 +133,14 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
         {dashboard.state === 'loading' && <Loading what="counts" />}
         {dashboard.state === 'failed' && <ProblemMessage error={dashboard.error} />}
         {dashboard.state === 'loaded' && <StatusCounts dashboard={dashboard.value} agency={filters.agency} />}
+      </section>
+
+      <section aria-labelledby="charts-title">
+        <h2 id="charts-title">Ahead and overdue</h2>
+        <p class="hint">Each bar opens the list of the programs it counts.</p>
+        {charts.state === 'loading' && <Loading what="charts" />}
+        {charts.state === 'failed' && <ProblemMessage error={charts.error} />}
+        {charts.state === 'loaded' && <DashboardChartsView charts={charts.value} agency={filters.agency} />}
       </section>
 
       <section aria-labelledby="at-risk-title">

@@ -24,7 +24,8 @@ import {
 } from '../components/commands.js';
 import { CsvDownloadButton } from '../components/csv-download.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
-import { barOf, describeProgram, Timeline } from '../components/timeline.js';
+import { ProgramTimeline, checklistAnchor, milestoneAnchor, RECLASSIFIES_ANCHOR, SUMMARY_CAP_ANCHOR } from '../components/program-timeline.js';
+import { describeProgram } from '../components/timeline.js';
 import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
 import { nameAndId, useStaffNames } from '../components/staff.js';
 import { Link } from '../router.js';
@@ -180,13 +181,12 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
-        <Timeline
+        <ProgramTimeline
           id="program-timeline"
+          program={program}
           title={`Timeline of the program of ${traineeLabel(program)}, from appointment to the three-year cap`}
           description={describeProgram(program, today)}
-          bars={[barOf(program)]}
           today={today}
-          single
         />
       </section>
 
@@ -194,6 +194,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="summary-title">
         <h2 id="summary-title">Summary</h2>
+        <SummaryPdf program={program} />
         <ProgramSummary program={program} />
       </section>
 
@@ -261,7 +262,7 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   return (
     <dl class="summary">
       {rows.map(([term, value]) => (
-        <div key={term}>
+        <div key={term} {...(term.startsWith('Cap') ? { id: SUMMARY_CAP_ANCHOR, tabIndex: -1 } : {})}>
           <dt>{term}</dt>
           <dd>{value}</dd>
         </div>
@@ -377,7 +378,7 @@ function Milestones({
           </thead>
           <tbody>
             {program.milestones.map((m) => (
-              <tr key={m.id} data-milestone={m.id}>
+              <tr key={m.id} data-milestone={m.id} id={milestoneAnchor(m.id)} tabIndex={-1}>
                 <th scope="row">
                   {m.id}: {m.title}
                 </th>
@@ -564,6 +565,46 @@ function Notices({ notices }: { notices: readonly NoticeRecord[] }): JSX.Element
   );
 }
 
+/**
+ * The program on one page as the API renders it (GET /v1/programs/{id}/summary): a file to keep or
+ * send, the same wherever it is asked for. Fetched with the token and offered as a download.
+ */
+function SummaryPdf({ program }: { program: ProgramView }): JSX.Element {
+  const [pdf, setPdf] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => () => {
+    if (pdf) URL.revokeObjectURL(pdf);
+  }, [pdf]);
+  const fetchPdf = async (): Promise<void> => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const response = await send(programApi(program.programId, '/summary'), { accept: 'application/pdf' });
+      setPdf(URL.createObjectURL(await response.blob()));
+      requestAnimationFrame(() => document.getElementById('summary-pdf-link')?.focus());
+    } catch (error) {
+      setProblem(error instanceof ApiProblem ? error.message : 'The summary could not be fetched.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p class="screen-only summary-pdf">
+      {pdf ? (
+        <a id="summary-pdf-link" class="button button-secondary" href={pdf} download={`program-summary-${program.trainee.employeeId}.pdf`}>
+          Download the one-page summary (PDF)
+        </a>
+      ) : (
+        <button type="button" class="button button-secondary" onClick={() => void fetchPdf()} disabled={busy}>
+          Prepare a one-page summary (PDF)
+        </button>
+      )}
+      {problem && <span role="alert"> {problem}</span>}
+    </p>
+  );
+}
+
 /** The PDF is fetched with the token (a plain link would carry none) and opened as a blob. */
 function NoticeItem({ notice }: { notice: NoticeRecord }): JSX.Element {
   const [pdf, setPdf] = useState<string | null>(null);
@@ -667,10 +708,12 @@ function ReclassificationChecklist({ program }: { program: ProgramView }): JSX.E
         : 'Not reclassified.';
   return (
     <>
-      <p id="reclassifies-on">{when}</p>
+      <p id={RECLASSIFIES_ANCHOR} tabIndex={-1}>
+        {when}
+      </p>
       <ul class="checklist-items">
         {program.checklist.map((item) => (
-          <li key={item.requirement} data-requirement={item.requirement} data-met={item.met ? 'yes' : 'no'}>
+          <li key={item.requirement} id={checklistAnchor(item.requirement)} tabIndex={-1} data-requirement={item.requirement} data-met={item.met ? 'yes' : 'no'}>
             <span class={item.met ? 'check-met' : 'check-open'}>{item.met ? 'Met' : 'Not yet'}</span>: {CHECKLIST_LABELS[item.requirement]}. {item.detail}
           </li>
         ))}
