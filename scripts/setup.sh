@@ -54,7 +54,7 @@ ensure_postgres
 
 # --- Database schema (node-pg-migrate; the worker applies them at start too) ------------------
 for db in ${DB_NAMES:-lap lap_test}; do
-  DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx db/migrate.ts >/dev/null
+  DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx worker/admin.ts migrate >/dev/null
 done
 
 # --- Command line (npm run cli): compiled to one JavaScript file when a source is newer than it ----

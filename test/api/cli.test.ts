@@ -23,8 +23,9 @@ import { ERROR_CODES, exitCodeOf } from '../../client/error-codes.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { loadDevelopmentAccounts } from '../../idp/accounts.js';
 import { CLI_CLIENT_ID, createDevelopmentProvider } from '../../idp/provider.js';
-import { enrollmentFixture, supervisor } from '../integration/harness.js';
+import { enrollmentFixture, supervisor, testDatabaseUrl } from '../integration/harness.js';
 import { launchChromium } from '../ui/harness.js';
+import { runAdmin } from '../../worker/admin.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from './harness.js';
 
 const execFileAsync = promisify(execFile);
@@ -343,5 +344,39 @@ describe('importing over the API', () => {
     expect((await asHr('list', '--status', 'sleeping')).code).toBe(EXIT.invalid);
     expect((await asHr('list', '--limit', '1000')).code).toBe(EXIT.invalid);
     expect((await asHr('list', '--cursor', 'not-a-cursor')).code).toBe(EXIT.invalid);
+  });
+});
+
+describe('the admin tool (operators: PostgreSQL and the secrets directly)', () => {
+  const admin = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runAdmin(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { AUTH_JWT_SECRET: stack.secret, DATABASE_URL: testDatabaseUrl });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  it('says it is for operators, and mints a token the API accepts, for the roles asked, that the CLI can sign in with', async () => {
+    const help = await admin('--help');
+    expect(help.out).toContain('For operators only. Talks to PostgreSQL directly');
+    const minted = await admin('token', '--sub', 'hr-0042', '--role', 'hr', '--role', 'auditor', '--ttl', '10m', '--json');
+    expect(minted.code).toBe(0);
+    const { token, roles } = JSON.parse(minted.out) as { token: string; roles: string[] };
+    expect(roles).toEqual(['hr', 'auditor']);
+    expect((await stack.call('GET', '/v1/target-classes', { token })).status).toBe(200);
+    const config = await mkdtemp(join(dir, 'config-'));
+    expect((await run(['sign-in', '--with-token'], { config, stdin: token })).out).toContain('signed in as hr-0042 (hr, auditor)');
+
+    expect((await admin('token', '--sub', 'hr-0042', '--role', 'root')).code).toBe(2);
+    expect((await admin('token', '--role', 'hr')).code).toBe(2);
+    expect((await admin('token', '--sub', 'hr-0042', '--role', 'hr', '--ttl', 'a while')).code).toBe(2);
+    expect((await admin('token', '--sub', 'hr-0042', '--role', 'hr', '--ttl', '13h')).code).toBe(2);
+  });
+
+  it('applies migrations and loads the staff directory', async () => {
+    expect(await admin('migrate')).toMatchObject({ code: 0, out: 'migrations applied' });
+    const loaded = await admin('load-staff', 'db/seeds/staff-directory.dev.json');
+    expect(loaded.code).toBe(0);
+    expect(loaded.out).toMatch(/^staff directory: \d+ entries loaded/);
+    expect((await admin('load-staff', 'no-such-file.json')).code).toBe(1);
   });
 });
