@@ -58,7 +58,7 @@ for db in ${DB_NAMES:-lap lap_test}; do
 done
 
 # --- Command line (npm run cli): compiled to one JavaScript file when a source is newer than it ----
-if [ ! -f dist/cli/cli.mjs ] || [ -n "$(find client api domain db worker workflows package-lock.json -newer dist/cli/cli.mjs -type f -print -quit)" ]; then
+if [ ! -f dist/cli/cli.mjs ] || [ -n "$(find client domain package-lock.json -newer dist/cli/cli.mjs -type f -print -quit)" ]; then
   log "building the command line"
   npm run -s build:cli
 fi

@@ -13,7 +13,7 @@ import { createPool } from '../db/pool.js';
 import { PROGRAMS_PROJECTION, createProjector, type RebuildProgress } from '../db/projections.js';
 import { loadDirectory, readDirectoryFile } from '../db/staff-directory.js';
 import { actorSchema } from '../domain/schemas.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../config/index.js';
 
 export interface AdminOutput {
   out: (line: string) => void;

@@ -28,7 +28,7 @@ import {
   waitUntilIdle,
   workflowBundle,
 } from './harness.js';
-import { ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
+import { ENCRYPTED_ENCODING } from '../../temporal/payload-codec.js';
 
 let env: TestWorkflowEnvironment;
 let db: pg.Pool;
