@@ -110,7 +110,7 @@ export interface MintOptions {
   agencies?: readonly string[];
 }
 
-/** A signed token for local use and tests (`npm run cli -- token`). */
+/** A signed token for local use and tests (`npm run admin -- token`). */
 export function mintToken(secret: string, { sub, roles, ttl, agencies }: MintOptions): Promise<string> {
   return new SignJWT({ roles: [...roles], ...(agencies ? { agencies: [...agencies] } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

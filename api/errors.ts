@@ -15,6 +15,7 @@ import {
   TemporalUnavailableError,
   grpcStatusOf,
 } from '../client/programs.js';
+import { isErrorCode, ruleStatusOf, statusOf } from '../client/error-codes.js';
 import { codeOf, isDatabaseUnavailable } from '../db/pool.js';
 import { InvalidCursorError } from '../db/queries.js';
 import { plainIssues, summaryOf } from './messages.js';
@@ -36,9 +37,9 @@ export class ApiError extends Error {
 }
 
 export const unauthorized = (code: 'missing-token' | 'invalid-token' | 'token-expired', message: string): ApiError =>
-  new ApiError(401, code, message);
-export const forbidden = (): ApiError => new ApiError(403, 'forbidden', 'Your roles do not allow this action on this resource.');
-export const notFound = (what: string): ApiError => new ApiError(404, 'not-found', `No ${what} with that id is visible to you.`);
+  new ApiError(statusOf(code), code, message);
+export const forbidden = (): ApiError => new ApiError(statusOf('forbidden'), 'forbidden', 'Your roles do not allow this action on this resource.');
+export const notFound = (what: string): ApiError => new ApiError(statusOf('not-found'), 'not-found', `No ${what} with that id is visible to you.`);
 
 /** Input that does not fit a schema; raised by the validator compiler below. */
 export class RequestValidationError extends Error {
@@ -58,47 +59,44 @@ export function issuesOf(error: z.ZodError, input?: unknown): Issue[] {
   return plainIssues(error, input);
 }
 
-/**
- * Codes of rules about the program's state rather than the request: a closed program accepts
- * nothing, which the contract calls a conflicting state (409).
- */
-const STATE_CONFLICT_CODES = new Set(['program-closed', 'trainee-already-enrolled']);
-
 export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorBody; headers?: Record<string, string> } {
   if (error instanceof ApiError) {
     const body: ErrorBody = { code: error.code, message: error.message };
     if (error.issues) body.issues = error.issues;
-    return error.statusCode === 401
-      ? { statusCode: 401, body, headers: { 'www-authenticate': 'Bearer' } }
-      : { statusCode: error.statusCode, body };
+    // The table decides the status of every code it names (client/error-codes.ts).
+    const statusCode = isErrorCode(error.code) ? statusOf(error.code) : error.statusCode;
+    return statusCode === 401
+      ? { statusCode, body, headers: { 'www-authenticate': 'Bearer' } }
+      : { statusCode, body };
   }
   if (error instanceof RequestValidationError) {
-    return { statusCode: 400, body: { code: 'invalid-input', message: error.message, issues: error.issues } };
+    return { statusCode: statusOf('invalid-input'), body: { code: 'invalid-input', message: error.message, issues: error.issues } };
   }
   if (error instanceof InvalidInputError) {
-    return { statusCode: 400, body: { code: 'invalid-input', message: summaryOf(error.issues), issues: error.issues } };
+    return { statusCode: statusOf('invalid-input'), body: { code: 'invalid-input', message: summaryOf(error.issues), issues: error.issues } };
   }
   if (error instanceof InvalidCursorError) {
-    return { statusCode: 400, body: { code: 'invalid-cursor', message: error.message, issues: [{ path: 'cursor', message: error.message }] } };
+    return { statusCode: statusOf('invalid-cursor'), body: { code: 'invalid-cursor', message: error.message, issues: [{ path: 'cursor', message: error.message }] } };
   }
   if (error instanceof RuleViolationError) {
     const issues = error.violations.map((v) => ({ path: v.field, message: v.message, code: v.code }));
     const first = error.violations[0];
     const message = first ? first.message : 'The request breaks a program rule.';
-    const statusCode = error.code === 'version-mismatch' ? 412 : STATE_CONFLICT_CODES.has(error.code) ? 409 : 422;
+    // A rule about the program's state (a closed program, version-mismatch) is a 409 or 412 by the table; any other rule a 422.
+    const statusCode = ruleStatusOf(error.code);
     return { statusCode, body: { code: error.code, message, issues } };
   }
   if (error instanceof ProgramNotFoundError) return errorBodyFor(notFound('program'));
   if (error instanceof CommandForbiddenError) return errorBodyFor(forbidden());
   if (error instanceof ProgramConflictError) {
-    return { statusCode: 409, body: { code: 'conflict', message: 'A program with that id already exists.' } };
+    return { statusCode: statusOf('conflict'), body: { code: 'conflict', message: 'A program with that id already exists.' } };
   }
   if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return { statusCode: error.statusCode, body: fastifyClientError(error) };
   }
   if (error instanceof OutcomeUnknownError) {
     return {
-      statusCode: 503,
+      statusCode: statusOf('outcome-unknown'),
       body: {
         code: 'outcome-unknown',
         message: 'The command was sent but no answer came back in time; it may or may not have been applied. Send it again with the same Idempotency-Key: it is applied at most once.',
@@ -109,12 +107,12 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
   const part = unavailablePart(error);
   if (part) {
     return {
-      statusCode: 503,
+      statusCode: statusOf('service-unavailable'),
       body: { code: 'service-unavailable', message: `${part === 'temporal' ? 'Temporal' : 'PostgreSQL'} is not answering; nothing was changed. Try again later.` },
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
   }
-  return { statusCode: 500, body: { code: 'internal-error', message: 'The server could not complete the request.' } };
+  return { statusCode: statusOf('internal-error'), body: { code: 'internal-error', message: 'The server could not complete the request.' } };
 }
 
 /** What a client is told to wait before sending a request again after a 503. */
@@ -178,6 +176,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.code(statusCode).type('application/json; charset=utf-8').send({ error: body });
   });
   app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ error: { code: 'not-found', message: 'No such endpoint.' } }),
+    reply.code(statusOf('not-found')).send({ error: { code: 'not-found', message: 'No such endpoint.' } }),
   );
 }

@@ -1,14 +1,14 @@
 /**
- * The API process: `npm run api`. Configuration from the environment (worker/config.ts), parsed once;
+ * The API process: `npm run api`. Configuration from the environment (config/index.ts), parsed once;
  * production (no APP_ENV=development) refuses published secrets and keys before anything starts.
  */
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
-import { EncryptionCodec, encryptingDataConverter } from '../client/payload-codec.js';
+import { EncryptionCodec, encryptingDataConverter } from '../temporal/payload-codec.js';
 import { createProgramClient } from '../client/programs.js';
 import { requestIdInterceptor } from '../client/request-context.js';
 import { createEnrollmentReservations } from '../db/enrollment-reservations.js';
 import { createPool } from '../db/pool.js';
-import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../worker/config.js';
+import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../config/index.js';
 import { createLogger } from '../worker/logging.js';
 import { startTracing, tracingClientInterceptor, type Tracing } from '../worker/tracing.js';
 import { createOidcVerifier } from './oidc.js';

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { Client } from '@temporalio/client';
 import pg from 'pg';
 import { mintToken } from '../api/auth.js';
-import { encryptingDataConverter, parseEncryptionKeys } from '../client/payload-codec.js';
+import { encryptingDataConverter, parseEncryptionKeys } from '../temporal/payload-codec.js';
 import { migrate } from '../db/migrate.js';
 import { loadDirectory, readDirectoryFile } from '../db/staff-directory.js';
 import { addMonths, civilDateInNewYork } from '../domain/dates.js';

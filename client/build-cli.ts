@@ -10,10 +10,8 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // The bundled CommonJS packages (pg, gRPC) call require; an ES module has none of its own.
+  // The bundled CommonJS packages (cli-progress, commander) call require; an ES module has none of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  // pg's optional native binding is never installed; pg does without it.
-  external: ['pg-native'],
   minify: true,
   logLevel: 'warning',
 });

@@ -1,119 +1,159 @@
 /**
- * Command line for HR, supervisors and DAS staff. Exit codes scripts can rely on:
- * 0 done, 1 unexpected failure, 2 bad usage or input, 3 a program rule was broken, 4 no such program.
+ * The command line: a client of the HTTP API, like `gh` or `kubectl`. It sends each request with
+ * the caller's bearer token (from `sign-in`, `sign-in --with-token` or LAP_TOKEN), so the API's
+ * access rules apply to it as to everyone else. Exit codes come from the one table of error codes
+ * (client/error-codes.ts; docs/api.md). What only an operator may do is in the admin tool
+ * (`npm run admin`, worker/admin.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
 import cliProgress from 'cli-progress';
-import type pg from 'pg';
-import { z } from 'zod';
-import { API_ROLES, MAX_TOKEN_LIFETIME_SECONDS, mintToken, type ApiRole } from '../api/auth.js';
-import { decodeJwt } from 'jose';
-import { MAX_IMPORT_ROWS, errorResponse, importResponse, type ImportRowResult } from '../api/schemas.js';
-import { splitCsv } from '../api/import.js';
-import { createPool } from '../db/pool.js';
-import { createQueries, InvalidCursorError, MAX_PAGE_SIZE, type ProgramListFilter } from '../db/queries.js';
-import type { Actor, ProgramStatus, Role } from '../domain/program.js';
-import { actorSchema } from '../domain/schemas.js';
+import { Command, CommanderError, Option } from 'commander';
 import type { ProgramView } from '../domain/view.js';
-import { createEnrollmentReservations } from '../db/enrollment-reservations.js';
-import { loadConfig } from '../worker/config.js';
-import { encryptingDataConverter } from './payload-codec.js';
-import {
-  InvalidInputError,
-  ProgramConflictError,
-  ProgramNotFoundError,
-  RuleViolationError,
-  createProgramClient,
-  type ProgramClient,
-} from './programs.js';
+import { commandEdges } from './commands/index.js';
+import { formatProgram, formatProgramTable, table } from './cli-format.js';
+import { SignInError, signInWithBrowser } from './cli-sign-in.js';
+import type { CliCommandSpec } from './commands/spec.js';
+import { EXIT, exitCodeOf, type ExitCode } from './error-codes.js';
 
-export const EXIT = { ok: 0, failure: 1, invalid: 2, rule: 3, notFound: 4 } as const;
+export { EXIT } from './error-codes.js';
 
-const USAGE = `usage: npm run cli -- <command> [options]
+/** Where the API listens when started by `npm start` (docs/getting-started.md). */
+export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
+/** The largest import request the API takes (rows). */
+const MAX_IMPORT_ROWS = 500;
 
-  enroll <enrollment.json> --as <hr-id> [--idempotency-key <key>]
-  preview <enrollment.json> --as <hr-id>
-      the enrollment decision with nothing started: dates, checklist and every rule broken
-  show <programId>
-  events <programId>
-  sign-off <programId> <milestoneId> --on <date> --as <supervisor-id> [--comments <text>]
-  rate <programId> --rating satisfactory|unsatisfactory --on <date> --as <supervisor-id> [--comments <text>]
-  amend <programId> <amendment.json> --as <das-id>
-  leave <programId> --from <date> --to <date> --kind unpaid|sick|workers-comp|other --as <hr-id>
-  withdraw <programId> --on <date> --reason <text> --as <hr-id>
-      dated ahead, the withdrawal is scheduled: the program runs until the start of that day
-  cancel-withdrawal <programId> --reason <text> --as <hr-id>
-      a correction: the withdrawal scheduled ahead is called off before its date
-  confirm-qualification <programId> --reason <text> --as <hr-id>
-      for a target class whose minimum qualifications the catalogue does not state
-  confirm-removal <programId> --on <date> --reason <text> --as <hr-id>
-      HR's decision after an unsatisfactory rating: the program ends at the start of that day
-  remediate <programId> <remediation.json> --as <hr-id>
-      HR's decision after an unsatisfactory rating: {"plan", "dasApprovalRef", "approvedOn", "plannedEndDate"?,
-      "milestones"?}; the program goes on under the amended schedule and needs a new satisfactory rating
-  transfer <programId> --on <date> [--agency <code>] [--supervisor <id>] [--program-manager <id>] [--reason <text>] --as <hr-id>
-      at least one of --agency, --supervisor, --program-manager; the three-year clock runs on
-  report <programId> --period-ending <date> --summary <text> --as <trainee-employee-id>
-      the trainee's progress report for the period ending on that date
-  review <programId> <periodEnding> --on <date> [--comments <text>] --as <program-manager-id> [--role supervisor]
-  retract <programId> <milestoneId> --reason <text> --as <id> [--role supervisor|program-manager|hr]
-      a correction: the sign-off was recorded in error (it stays in the log; a new event points at it)
-  cancel-leave <programId> --from <date> --to <date> --reason <text> --as <hr-id>
-      a correction: the leave was recorded in error
-  list [--status <status>] [--agency <code>] [--target-class <code>] [--cap-before <date>] [--limit <n>] [--cursor <c>]
-  import <file.csv|file.json> (--as <hr-id> | --token <jwt>) [--chunk-size <rows>]
-      through the HTTP API (API_URL); a progress bar on stderr; safe to run again after a failure
-  token --sub <id> --role <role> [--role <role> …] [--ttl 8h]
-      a signed API token for local use (AUTH_JWT_SECRET), at most 12h; roles: ${API_ROLES.join(', ')}
-
-Every command takes --json for machine-readable output. Dates are YYYY-MM-DD (America/New_York).`;
-
-class UsageError extends Error {}
-
-interface Output {
+export interface Output {
   out: (line: string) => void;
   err: (line: string) => void;
 }
 
-/** What the commands over the HTTP API need (import) and what signs tokens (token, import --as). */
-export interface ApiContext {
-  apiUrl?: string;
-  authSecret?: string;
+/** What the CLI reads from its surroundings; main passes the process's, tests their own. */
+export interface CliContext {
+  /** API_URL, LAP_TOKEN, XDG_CONFIG_HOME, HOME, LAP_OIDC_ISSUER, LAP_CLI_CLIENT_ID. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** All of standard input (`sign-in --with-token`). */
+  readStdin?: () => Promise<string>;
   /** Where the import's progress bar goes; none when absent (tests) or when it is not a terminal. */
   progress?: NodeJS.WritableStream;
+  /** Where sign-in sends the address to open (stderr by default). */
+  openUrl?: (url: string) => void;
 }
 
-const options = {
-  as: { type: 'string' },
-  on: { type: 'string' },
-  rating: { type: 'string' },
-  comments: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  kind: { type: 'string' },
-  reason: { type: 'string' },
-  'idempotency-key': { type: 'string' },
-  supervisor: { type: 'string' },
-  'period-ending': { type: 'string' },
-  summary: { type: 'string' },
-  'program-manager': { type: 'string' },
-  status: { type: 'string' },
-  agency: { type: 'string' },
-  'target-class': { type: 'string' },
-  'cap-before': { type: 'string' },
-  limit: { type: 'string' },
-  cursor: { type: 'string' },
-  token: { type: 'string' },
-  'chunk-size': { type: 'string' },
-  sub: { type: 'string' },
-  role: { type: 'string', multiple: true },
-  ttl: { type: 'string', default: '8h' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
+class UsageError extends Error {}
+
+class NotSignedInError extends Error {}
+
+/** An error answer of the HTTP API. */
+class ApiAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: { code: string; message: string; issues?: { path: string; message: string; code?: string }[] | undefined },
+  ) {
+    super(body.message);
+    this.name = 'ApiAnswerError';
+  }
+}
+
+class UnreachableError extends Error {}
+
+const SIGN_IN_HINT = 'npm run cli -- sign-in (or: sign-in --with-token < token-file, or LAP_TOKEN=<token>)';
+
+/** The verbs that need no token. */
+const WITHOUT_TOKEN = new Set(['sign-in', 'sign-out', 'help']);
+
+export const tokenFileOf = (env: CliContext['env']): string =>
+  join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'lap', 'token');
+
+/** The token to send: LAP_TOKEN, else the one sign-in stored; null when there is none. */
+async function storedToken(env: CliContext['env']): Promise<string | null> {
+  if (env.LAP_TOKEN) return env.LAP_TOKEN.trim();
+  try {
+    return (await readFile(tokenFileOf(env), 'utf8')).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The expiry a JWT states (unchecked: the API checks); null when it is not a JWT. */
+function expiryOf(token: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : null;
+  } catch {
+    return null;
+  }
+}
+
+async function storeToken(env: CliContext['env'], token: string): Promise<string> {
+  const file = tokenFileOf(env);
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  await chmod(file, 0o600); // a file left by an earlier sign-in keeps its mode otherwise
+  return file;
+}
+
+/** Requests to the API with one bearer token. */
+interface Api {
+  send<T>(method: string, path: string, options?: { body?: unknown; contentType?: string; headers?: Record<string, string> }): Promise<T>;
+}
+
+/**
+ * One HTTP exchange with node:http(s) rather than fetch: loading fetch's implementation costs a
+ * command line a third of a second on every run.
+ */
+function exchange(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function apiClient(apiUrl: string, token: string): Api {
+  return {
+    async send<T>(method: string, path: string, options: { body?: unknown; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
+      const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, ...options.headers };
+      let body: string | undefined;
+      if (options.body !== undefined) {
+        body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+        headers['content-type'] = options.contentType ?? 'application/json';
+      }
+      let response: { status: number; text: string };
+      try {
+        response = await exchange(new URL(path, apiUrl), method, headers, body);
+      } catch (error) {
+        throw new UnreachableError(`cannot reach the API at ${apiUrl} (${(error as Error).message}); is it running? API_URL names it`);
+      }
+      const { status, text } = response;
+      let parsed: unknown = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON: reported below by status
+      }
+      if (status < 200 || status >= 300) {
+        const error = (parsed as { error?: { code?: unknown; message?: unknown; issues?: unknown } } | null)?.error;
+        throw new ApiAnswerError(status, {
+          code: typeof error?.code === 'string' ? error.code : `http-${status}`,
+          message: typeof error?.message === 'string' ? error.message : `The API answered ${status}.`,
+          ...(Array.isArray(error?.issues) ? { issues: error.issues as { path: string; message: string }[] } : {}),
+        });
+      }
+      return parsed as T;
+    },
+  };
+}
 
 async function readJson(path: string): Promise<unknown> {
   let text: string;
@@ -129,307 +169,279 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
-function formatProgram(p: ProgramView): string {
-  const rows = [
-    `program            ${p.programId}`,
-    `status             ${p.status}`,
-    `agency / role      ${p.agency} / ${p.functionalRole}`,
-    `supervisor / PM    ${p.supervisorId} / ${p.programManagerId}`,
-    `target class       ${p.targetClassCode}`,
-    `appointed          ${p.appointmentDate}`,
-    `earliest reclass.  ${p.earliestReclassificationDate}`,
-    `latest completion  ${p.latestCompletionDate}`,
-    `schedule           ${p.schedule.dasApprovalRef} (approved ${p.schedule.approvedOn}), planned end ${p.schedule.plannedEndDate}`,
-    `service rating     ${p.serviceRating ? `${p.serviceRating.rating} on ${p.serviceRating.ratedOn}` : 'none yet'}`,
-    `qualification      ${p.qualification.meetsTargetClass === null ? 'not assessed' : p.qualification.meetsTargetClass ? 'meets the target class' : `${p.qualification.shortfallYears} years short`} (as of ${p.qualification.asOf})`,
-  ];
-  // Why not yet (DOMAIN.md decision 13): what reclassification still needs, and when it would come.
-  rows.push(`reclassifies on    ${p.reclassifiesOn ?? 'not possible as things stand'}${p.reclassification ? '' : ' (if the rest is done in time)'}`);
-  rows.push('checklist');
-  for (const item of p.checklist) rows.push(`  [${item.met ? 'x' : ' '}] ${item.requirement.padEnd(34)} ${item.detail}`);
-  if (p.hrDecision) {
-    rows.push(`HR decision        pending since ${p.hrDecision.requestedOn} on the unsatisfactory rating of ${p.hrDecision.ratedOn}${p.hrDecision.escalated ? ', escalated to DAS' : `; escalated on ${p.hrDecision.escalatesOn}`}`);
+/** Sets `a.b.c` in a body object. */
+function setField(body: Record<string, unknown>, field: string, value: unknown): void {
+  const parts = field.split('.');
+  let target = body;
+  for (const part of parts.slice(0, -1)) {
+    const next = target[part];
+    if (!next || typeof next !== 'object') target[part] = {};
+    target = target[part] as Record<string, unknown>;
   }
-  if (p.scheduledRemoval) rows.push(`removal            confirmed, effective ${p.scheduledRemoval.effectiveOn}`);
-  if (p.reclassification) rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
-  if (p.ended) rows.push(`ended              ${p.ended.on} (${p.ended.reason})`);
-  for (const r of p.progressReports) {
-    rows.push(`report             period ending ${r.periodEnding}, submitted ${r.submittedOn}${r.reviewedOn ? `, reviewed ${r.reviewedOn} by ${r.reviewedBy ?? 'unknown'}` : ', awaiting review'}`);
-  }
-  rows.push('milestones');
-  for (const m of p.milestones) {
-    const signed = m.status === 'signed-off' ? ` by ${m.signedOffBy} on ${m.signedOffOn}` : '';
-    rows.push(`  ${m.id.padEnd(12)} ${m.dueDate}  ${m.status.padEnd(10)} ${m.title}${signed}`);
-  }
-  return rows.join('\n');
+  target[parts.at(-1) ?? field] = value;
 }
 
-function actor(values: { as?: string | undefined }, role: Role): Actor {
-  if (!values.as) throw new UsageError(`--as <${role}-id> is required: who is doing this`);
-  return { id: values.as, role };
+/** The `:params` of a route, in order: the command's positional arguments. */
+export const paramsOf = (path: string): string[] => [...path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1] ?? '');
+
+interface ProgramPreview {
+  program: ProgramView | null;
+  violations: { code: string; field: string; message: string }[];
 }
 
-function configured(value: string | undefined, variable: string): string {
-  if (value === undefined) throw new UsageError(`${variable} is not configured`);
-  return value;
+interface ImportRowResult {
+  row: number;
+  status: 'created' | 'already-enrolled' | 'invalid' | 'rejected' | 'failed';
+  programId?: string;
+  error?: { code: string; message: string; issues?: { path: string; message: string }[] };
 }
 
-function need(value: string | undefined, flag: string): string {
-  if (value === undefined) throw new UsageError(`--${flag} is required`);
-  return value;
-}
+/**
+ * Runs one command line; resolves with its exit code. Nothing here exits the process, so tests run
+ * it in-process.
+ */
+export async function runCli(argv: string[], io: Output, context: CliContext): Promise<number> {
+  const { env } = context;
+  const apiUrl = env.API_URL || DEFAULT_API_URL;
+  let exitCode: ExitCode = EXIT.ok;
+  let json = argv.includes('--json');
 
-export async function runCli(argv: string[], programs: ProgramClient, db: pg.Pool | null, io: Output, api: ApiContext = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.invalid;
-  }
-  const { values, positionals } = parsed;
-  const [command, ...args] = positionals;
-  if (values.help || !command) {
-    io.out(USAGE);
-    return values.help ? EXIT.ok : EXIT.invalid;
-  }
-  const print = (result: unknown, human: string): void => io.out(values.json ? JSON.stringify(result, null, 2) : human);
+  const print = (result: unknown, human: string): void => io.out(json ? JSON.stringify(result, null, 2) : human);
   const showProgram = (p: ProgramView): void => print(p, formatProgram(p));
-  const programId = (): string => {
-    const id = args[0];
-    if (!id) throw new UsageError('a programId is required');
-    return id;
+
+  /** The API with the caller's token; refuses before any request when there is none. */
+  const api = async (): Promise<Api> => {
+    const token = await storedToken(env);
+    if (!token) throw new NotSignedInError(`sign in first: ${SIGN_IN_HINT}`);
+    const exp = expiryOf(token);
+    if (exp !== null && exp <= Date.now() / 1000) throw new NotSignedInError(`your sign-in has expired; sign in again: ${SIGN_IN_HINT}`);
+    return apiClient(apiUrl, token);
   };
 
+  const program = new Command()
+    .name('npm run cli --')
+    .description('The Leadership Associate programs, from the command line: a client of the HTTP API (API_URL, default ' + DEFAULT_API_URL + '), acting as whoever signed in.')
+    .option('--json', "print the API's answer as JSON")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Sign in first (sign-in), or give a token in LAP_TOKEN. Dates are YYYY-MM-DD (America/New_York).
+Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or a conflicting state,
+4 not found, 5 not signed in or token refused, 6 not allowed for your roles, 7 try again later (docs/api.md).`,
+    );
+
+  // --- Signing in ---------------------------------------------------------------------------------
+
+  program
+    .command('sign-in')
+    .description("sign in with the organisation's OpenID provider in a browser (the token is kept in $XDG_CONFIG_HOME/lap/token, mode 0600)")
+    .option('--with-token', 'read a token from standard input instead (a service token, or one signed in elsewhere)')
+    .action(async (options: { withToken?: boolean }) => {
+      let token: string;
+      if (options.withToken) {
+        token = (await (context.readStdin ?? readAllStdin)()).trim();
+        if (!token) throw new UsageError('sign-in --with-token reads the token from standard input; it was empty');
+      } else {
+        token = await signInWithBrowser({
+          apiUrl,
+          clientId: env.LAP_CLI_CLIENT_ID || 'lap-cli',
+          issuer: env.LAP_OIDC_ISSUER,
+          openUrl: context.openUrl ?? ((url) => io.err(`Open this address in a browser to sign in:\n\n  ${url}\n\nWaiting for the browser…`)),
+        });
+      }
+      // Kept only once the API accepts it.
+      const me = await apiClient(apiUrl, token).send<{ sub: string; roles: string[] }>('GET', '/v1/me');
+      const file = await storeToken(env, token);
+      print({ ...me, tokenFile: file }, `signed in as ${me.sub} (${me.roles.join(', ') || 'no roles'}); the token is in ${file}`);
+    });
+
+  program
+    .command('sign-out')
+    .description('forget the token sign-in stored')
+    .action(async () => {
+      const file = tokenFileOf(env);
+      await rm(file, { force: true });
+      print({ signedOut: true, tokenFile: file }, `signed out (${file} removed)${env.LAP_TOKEN ? '; LAP_TOKEN is still set in this environment' : ''}`);
+    });
+
+  program
+    .command('whoami')
+    .description('who the API takes you for, and your roles')
+    .action(async () => {
+      const me = await (await api()).send<{ sub: string; roles: string[] }>('GET', '/v1/me');
+      print(me, `${me.sub} (${me.roles.join(', ') || 'no roles'}) at ${apiUrl}`);
+    });
+
+  // --- Programs -----------------------------------------------------------------------------------
+
+  program
+    .command('enroll')
+    .description('enroll one trainee from an enrollment JSON file (hr)')
+    .argument('<file>', 'the enrollment, as POST /v1/programs takes it')
+    .option('--idempotency-key <key>', 'the same key again gives the same program, not two')
+    .action(async (file: string, options: { idempotencyKey?: string }) => {
+      const body = await readJson(file);
+      const headers: Record<string, string> = options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {};
+      const enrolled = await (await api()).send<ProgramView>('POST', '/v1/programs', { body, headers });
+      print(enrolled, `enrolled: program ${enrolled.programId}`);
+    });
+
+  program
+    .command('preview')
+    .description('the enrollment decision with nothing started: dates, checklist and every rule broken (hr, das)')
+    .argument('<file>', 'the enrollment JSON file')
+    .action(async (file: string) => {
+      const preview = await (await api()).send<ProgramPreview>('POST', '/v1/programs/preview', { body: await readJson(file) });
+      const human = [
+        preview.violations.length === 0 ? 'can be enrolled; nothing was started' : `breaks ${preview.violations.length} rule(s); nothing was started`,
+        ...preview.violations.map((v) => `  ${v.code} (${v.field}): ${v.message}`),
+        ...(preview.program ? ['', formatProgram(preview.program)] : []),
+      ].join('\n');
+      print(preview, human);
+      if (preview.violations.length > 0) exitCode = EXIT.rule;
+    });
+
+  program
+    .command('show')
+    .description('one program, with its reclassification checklist')
+    .argument('<programId>')
+    .action(async (programId: string) => {
+      showProgram(await (await api()).send<ProgramView>('GET', `/v1/programs/${encodeURIComponent(programId)}`));
+    });
+
+  program
+    .command('events')
+    .description("the program's events, oldest first")
+    .argument('<programId>')
+    .action(async (programId: string) => {
+      const { items } = await (await api()).send<{ items: { version: number; at: string; actor: { id: string }; type: string }[] }>(
+        'GET',
+        `/v1/programs/${encodeURIComponent(programId)}/events`,
+      );
+      print(items, items.map((e) => `${String(e.version).padStart(4)}  ${e.at}  ${e.actor.id.padEnd(10)} ${e.type}`).join('\n'));
+    });
+
+  program
+    .command('list')
+    .description('programs you may see, as a table')
+    .option('--status <status>', 'active, awaiting-minimum, reclassified, expired or ended')
+    .option('--agency <code>')
+    .option('--target-class <code>')
+    .option('--cap-before <date>', 'latest completion date before this day')
+    .option('--search <text>', "part of a trainee's name or employee id")
+    .option('--sort <field>', 'earliestReclassificationDate, latestCompletionDate, appointmentDate or trainee.name; a leading - for descending')
+    .option('--limit <n>', 'rows per page')
+    .option('--cursor <cursor>', 'the next page, as the last one said')
+    .action(async (options: Record<string, string | undefined>) => {
+      const query = new URLSearchParams();
+      const names: Record<string, string> = { status: 'status', agency: 'agency', targetClass: 'targetClass', capBefore: 'capBefore', search: 'q', sort: 'sort', limit: 'limit', cursor: 'cursor' };
+      for (const [option, parameter] of Object.entries(names)) {
+        const value = options[option];
+        if (value !== undefined) query.set(parameter, value);
+      }
+      const page = await (await api()).send<{ items: ProgramView[]; nextCursor: string | null }>('GET', `/v1/programs${query.size ? `?${query}` : ''}`);
+      print(page, formatProgramTable(page.items, page.nextCursor));
+    });
+
+  program
+    .command('import')
+    .description('enroll many trainees from a CSV file or a JSON array, in chunks, with a progress bar; safe to run again after a failure (hr)')
+    .argument('<file>', 'a .csv or .json file')
+    .option('--chunk-size <rows>', 'rows per request', '25')
+    .action(async (file: string, options: { chunkSize: string }) => {
+      exitCode = await importFile(await api(), file, Number(options.chunkSize), context.progress, print);
+    });
+
+  // --- The program commands, from their specs -----------------------------------------------------
+
+  for (const spec of commandEdges) addProgramCommand(program, spec, async (path, body) => showProgram(await (await api()).send<ProgramView>('POST', path, { body })));
+
+  // Refused before parsing: without a token, nothing but sign-in runs, whatever the arguments.
+  const verb = argv.find((arg) => !arg.startsWith('-'));
+  const asksHelp = argv.includes('--help') || argv.includes('-h');
+  if (verb && !asksHelp && !WITHOUT_TOKEN.has(verb) && program.commands.some((c) => c.name() === verb) && !(await storedToken(env))) {
+    return report(new NotSignedInError(`sign in first: ${SIGN_IN_HINT}`), io, json);
+  }
+  if (argv.length === 0) {
+    io.err(program.helpInformation().trimEnd());
+    return EXIT.invalid;
+  }
+
   try {
-    switch (command) {
-      case 'enroll': {
-        const file = args[0];
-        if (!file) throw new UsageError('enroll needs the path of an enrollment JSON file');
-        const key = values['idempotency-key'];
-        const result = await programs.enroll(await readJson(file), actor(values, 'hr'), key ? { idempotencyKey: key } : {});
-        print(result, `enrolled: program ${result.programId}`);
-        return EXIT.ok;
-      }
-      case 'preview': {
-        const file = args[0];
-        if (!file) throw new UsageError('preview needs the path of an enrollment JSON file');
-        const preview = await programs.preview(await readJson(file), actor(values, 'hr'));
-        const violations = preview.violations.map((v) => `  ${v.code} (${v.field}): ${v.message}`);
-        const human = [
-          preview.violations.length === 0 ? 'can be enrolled; nothing was started' : `breaks ${preview.violations.length} rule(s); nothing was started`,
-          ...violations,
-          ...(preview.program ? ['', formatProgram(preview.program)] : []),
-        ].join('\n');
-        print(preview, human);
-        return preview.violations.length === 0 ? EXIT.ok : EXIT.rule;
-      }
-      case 'show':
-        showProgram(await programs.show(programId()));
-        return EXIT.ok;
-      case 'events': {
-        if (!db) throw new Error('events need the database');
-        const id = programId();
-        const { rows } = await db.query<{ version: number; type: string; occurred_at: Date; actor_id: string; data: unknown }>(
-          'SELECT version, type, occurred_at, actor_id, data FROM program_events WHERE program_id = $1 ORDER BY version',
-          [id],
-        );
-        if (rows.length === 0) throw new ProgramNotFoundError(id);
-        print(rows, rows.map((r) => `${String(r.version).padStart(4)}  ${r.occurred_at.toISOString()}  ${r.actor_id.padEnd(10)} ${r.type}`).join('\n'));
-        return EXIT.ok;
-      }
-      case 'sign-off': {
-        const milestoneId = args[1];
-        if (!milestoneId) throw new UsageError('sign-off needs a programId and a milestoneId');
-        const body = { signedOn: need(values.on, 'on'), ...(values.comments ? { comments: values.comments } : {}) };
-        showProgram(await programs.signOff(programId(), milestoneId, body, actor(values, 'supervisor')));
-        return EXIT.ok;
-      }
-      case 'rate': {
-        const body = { rating: need(values.rating, 'rating'), ratedOn: need(values.on, 'on'), ...(values.comments ? { comments: values.comments } : {}) };
-        showProgram(await programs.rate(programId(), body, actor(values, 'supervisor')));
-        return EXIT.ok;
-      }
-      case 'amend': {
-        const file = args[1];
-        if (!file) throw new UsageError('amend needs a programId and the path of an amendment JSON file');
-        showProgram(await programs.amend(programId(), await readJson(file), actor(values, 'das')));
-        return EXIT.ok;
-      }
-      case 'leave': {
-        const body = { from: need(values.from, 'from'), to: need(values.to, 'to'), kind: need(values.kind, 'kind') };
-        showProgram(await programs.recordLeave(programId(), body, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'withdraw': {
-        const body = { effectiveOn: need(values.on, 'on'), reason: need(values.reason, 'reason') };
-        showProgram(await programs.withdraw(programId(), body, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'confirm-qualification': {
-        showProgram(await programs.confirmQualification(programId(), { reason: need(values.reason, 'reason') }, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'confirm-removal': {
-        const body = { effectiveOn: need(values.on, 'on'), reason: need(values.reason, 'reason') };
-        showProgram(await programs.confirmRemoval(programId(), body, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'remediate': {
-        const file = args[1];
-        if (!file) throw new UsageError('remediate needs a programId and the path of a remediation JSON file');
-        showProgram(await programs.recordRemediation(programId(), await readJson(file), actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'cancel-withdrawal': {
-        showProgram(await programs.cancelWithdrawal(programId(), { reason: need(values.reason, 'reason') }, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'transfer': {
-        const body = {
-          effectiveOn: need(values.on, 'on'),
-          ...(values.agency !== undefined ? { agency: values.agency } : {}),
-          ...(values.supervisor !== undefined ? { supervisorId: values.supervisor } : {}),
-          ...(values['program-manager'] !== undefined ? { programManagerId: values['program-manager'] } : {}),
-          ...(values.reason !== undefined ? { reason: values.reason } : {}),
-        };
-        showProgram(await programs.transfer(programId(), body, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'report': {
-        const body = { periodEnding: need(values['period-ending'], 'period-ending'), summary: need(values.summary, 'summary') };
-        showProgram(await programs.submitProgressReport(programId(), body, actor(values, 'trainee')));
-        return EXIT.ok;
-      }
-      case 'review': {
-        const periodEnding = args[1];
-        if (!periodEnding) throw new UsageError('review needs a programId and the periodEnding of the report');
-        const role = values.role?.[0] ?? 'program-manager';
-        if (role !== 'supervisor' && role !== 'program-manager') throw new UsageError('--role must be program-manager or supervisor');
-        const body = { reviewedOn: need(values.on, 'on'), ...(values.comments ? { comments: values.comments } : {}) };
-        showProgram(await programs.reviewProgressReport(programId(), periodEnding, body, actor(values, role)));
-        return EXIT.ok;
-      }
-      case 'retract': {
-        const milestoneId = args[1];
-        if (!milestoneId) throw new UsageError('retract needs a programId and a milestoneId');
-        const role = values.role?.[0] ?? 'supervisor';
-        if (role !== 'supervisor' && role !== 'program-manager' && role !== 'hr') throw new UsageError('--role must be supervisor, program-manager or hr');
-        showProgram(await programs.retractSignOff(programId(), milestoneId, { reason: need(values.reason, 'reason') }, actor(values, role)));
-        return EXIT.ok;
-      }
-      case 'cancel-leave': {
-        const body = { from: need(values.from, 'from'), to: need(values.to, 'to'), reason: need(values.reason, 'reason') };
-        showProgram(await programs.cancelLeave(programId(), body, actor(values, 'hr')));
-        return EXIT.ok;
-      }
-      case 'list': {
-        if (!db) throw new Error('list needs the database');
-        const page = await createQueries(db).listPrograms(listFilter(values));
-        print(page, formatProgramTable(page.items, page.nextCursor));
-        return EXIT.ok;
-      }
-      case 'token': {
-        const sub = need(values.sub, 'sub');
-        // The API records `sub` as the actor of what the token does, so it has an actor id's shape.
-        if (!actorSchema.shape.id.safeParse(sub).success) throw new UsageError('--sub must be a staff or employee id: letters, digits, ".", "_", ":" or "-"');
-        const roles = (values.role ?? []).map(apiRole);
-        if (roles.length === 0) throw new UsageError('--role is required (once per role)');
-        const secret = configured(api.authSecret, 'AUTH_JWT_SECRET');
-        let token: string;
-        try {
-          token = await mintToken(secret, { sub, roles, ttl: values.ttl });
-        } catch {
-          throw new UsageError('--ttl must be a time span such as 30m, 8h or 2d');
-        }
-        const { exp = 0, iat = 0 } = decodeJwt(token);
-        if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw new UsageError('--ttl must be 12h or less: the API refuses tokens that live longer');
-        print({ token, sub, roles }, token);
-        return EXIT.ok;
-      }
-      case 'import': {
-        const file = args[0];
-        if (!file) throw new UsageError('import needs the path of a .csv or .json file');
-        return await importFile(file, values, api, io, print);
-      }
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    await program.parseAsync(argv, { from: 'user' });
+    json = program.opts<{ json?: boolean }>().json === true;
+    return exitCode;
   } catch (error) {
-    return report(error, io, values.json);
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.invalid;
+    }
+    return report(error, io, json);
   }
 }
 
-const STATUSES: readonly ProgramStatus[] = ['active', 'awaiting-minimum', 'reclassified', 'expired', 'ended'];
-
-function apiRole(value: string): ApiRole {
-  const role = API_ROLES.find((r) => r === value);
-  if (!role) throw new UsageError(`"${value}" is not a role; one of ${API_ROLES.join(', ')}`);
-  return role;
+/** One program command: its route's params as arguments, its flags as body fields. */
+function addProgramCommand(program: Command, spec: CliCommandSpec, send: (path: string, body: unknown) => Promise<void>): void {
+  const params = paramsOf(spec.path);
+  const command = program.command(spec.name).description(spec.summary);
+  for (const param of params) command.argument(`<${param}>`);
+  if (spec.cli.file) command.argument('<file>', 'a JSON file with the body');
+  const flags = Object.entries(spec.cli.options).map(([flag, option]) => {
+    const made = new Option(`--${flag} <value>`, option.description);
+    if (option.required) made.makeOptionMandatory();
+    command.addOption(made);
+    return { attribute: made.attributeName(), field: option.field };
+  });
+  command.action(async (...args: unknown[]) => {
+    const self = args.at(-1) as Command;
+    const values = self.args;
+    const options = self.opts<Record<string, string | undefined>>();
+    let path: string = spec.path;
+    params.forEach((param, i) => (path = path.replace(`:${param}`, encodeURIComponent(values[i] ?? ''))));
+    let body: Record<string, unknown> = {};
+    if (spec.cli.file) {
+      const file = values[params.length] ?? '';
+      const read = await readJson(file);
+      if (!read || typeof read !== 'object' || Array.isArray(read)) throw new UsageError(`${file} must hold a JSON object`);
+      body = read as Record<string, unknown>;
+    }
+    for (const { attribute, field } of flags) {
+      const value = options[attribute];
+      if (value !== undefined) setField(body, field, value);
+    }
+    await send(path, body);
+  });
 }
 
-function listFilter(values: { status?: string; agency?: string; 'target-class'?: string; 'cap-before'?: string; limit?: string; cursor?: string }): ProgramListFilter {
-  const filter: ProgramListFilter = {};
-  if (values.status !== undefined) {
-    const status = STATUSES.find((s) => s === values.status);
-    if (!status) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}`);
-    filter.status = status;
+/** Complete records of a CSV text (a quoted line break stays inside its record), header first. */
+export function csvRecords(text: string): string[] {
+  const records: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = text[i];
+    if (c === '"') quoted = !quoted;
+    else if ((c === '\n' && !quoted) || i === text.length) {
+      const record = text.slice(start, i).replace(/\r$/, '');
+      if (record.trim() !== '') records.push(record);
+      start = i + 1;
+    }
   }
-  if (values.agency !== undefined) filter.agency = values.agency;
-  if (values['target-class'] !== undefined) filter.targetClass = values['target-class'];
-  if (values['cap-before'] !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values['cap-before'])) throw new UsageError('--cap-before must be a date written YYYY-MM-DD');
-    filter.capBefore = values['cap-before'];
-  }
-  if (values.limit !== undefined) {
-    const limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    filter.limit = limit;
-  }
-  if (values.cursor !== undefined) filter.cursor = values.cursor;
-  return filter;
+  return records;
 }
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-function formatProgramTable(programs: ProgramView[], nextCursor: string | null): string {
-  if (programs.length === 0) return 'no programs';
-  const rows = programs.map((p) => [
-    p.programId,
-    p.status,
-    p.agency,
-    p.targetClassCode,
-    p.appointmentDate,
-    p.earliestReclassificationDate,
-    p.latestCompletionDate,
-    `${p.milestones.filter((m) => m.status === 'signed-off').length}/${p.milestones.length}`,
-  ]);
-  const shown = table(['program', 'status', 'agency', 'class', 'appointed', 'earliest', 'latest', 'signed'], rows);
-  return nextCursor ? `${shown}\n\nmore: --cursor ${nextCursor}` : shown;
-}
-
-/** The API's answer to an import request, or its error, checked before use. */
-const importAnswer = z.union([importResponse, errorResponse]);
 
 async function importFile(
+  api: Api,
   file: string,
-  values: { as?: string; token?: string; 'chunk-size'?: string; json: boolean },
-  api: ApiContext,
-  io: Output,
+  chunkSize: number,
+  progress: NodeJS.WritableStream | undefined,
   print: (result: unknown, human: string) => void,
-): Promise<number> {
-  const chunkSize = values['chunk-size'] === undefined ? 25 : Number(values['chunk-size']);
+): Promise<ExitCode> {
   if (!Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_IMPORT_ROWS) {
     throw new UsageError(`--chunk-size must be a whole number from 1 to ${MAX_IMPORT_ROWS}`);
   }
-  const apiUrl = configured(api.apiUrl, 'API_URL');
-  const token = values.token ?? (values.as ? await mintToken(configured(api.authSecret, 'AUTH_JWT_SECRET'), { sub: values.as, roles: ['hr'], ttl: '1h' }) : undefined);
-  if (!token) throw new UsageError('import needs --as <hr-id> (a local token is signed with AUTH_JWT_SECRET) or --token <jwt>');
-
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -450,18 +462,22 @@ async function importFile(
       chunks.push({ body: JSON.stringify(slice), contentType: 'application/json', rows: slice.length });
     }
   } else {
-    for (const chunk of splitCsv(text, chunkSize)) chunks.push({ body: chunk.text, contentType: 'text/csv', rows: chunk.rows });
+    const [header, ...records] = csvRecords(text.replace(/^\uFEFF/, ''));
+    for (let start = 0; start < records.length; start += chunkSize) {
+      const slice = records.slice(start, start + chunkSize);
+      chunks.push({ body: [header, ...slice].join('\n') + '\n', contentType: 'text/csv', rows: slice.length });
+    }
   }
   const total = chunks.reduce((sum, c) => sum + c.rows, 0);
   if (total === 0) throw new UsageError(`${file} has no rows to import`);
 
-  const bar = api.progress
+  const bar = progress
     ? new cliProgress.SingleBar(
         {
-          stream: api.progress,
+          stream: progress,
           format: 'importing [{bar}] {value}/{total} rows | {created} created, {problems} with problems',
           hideCursor: true,
-          // main.ts passes a stream only when it is a terminal; tests pass a plain one and read it.
+          // main passes a stream only when it is a terminal; tests pass a plain one and read it.
           noTTYOutput: true,
           notTTYSchedule: 250,
         },
@@ -472,17 +488,11 @@ async function importFile(
   const results: ImportRowResult[] = [];
   try {
     for (const chunk of chunks) {
-      const response = await fetch(new URL('/v1/programs/import', apiUrl), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': chunk.contentType },
-        body: chunk.body,
-      });
-      const answer = importAnswer.safeParse(await response.json().catch(() => null));
-      if (!answer.success) throw new Error(`the API answered ${response.status} with a body that is not an import result`);
-      if ('error' in answer.data) throw new ApiAnswerError(response.status, answer.data.error);
+      const answer = await api.send<{ results?: ImportRowResult[] }>('POST', '/v1/programs/import', { body: chunk.body, contentType: chunk.contentType });
+      if (!Array.isArray(answer?.results)) throw new Error('the API answered with a body that is not an import result');
       // Row numbers in the answer count from the chunk's first row.
       const offset = results.length;
-      results.push(...answer.data.results.map((r) => ({ ...r, row: r.row + offset })));
+      results.push(...answer.results.map((r) => ({ ...r, row: r.row + offset })));
       bar?.update(results.length, {
         created: results.filter((r) => r.status === 'created').length,
         problems: results.filter((r) => r.status !== 'created' && r.status !== 'already-enrolled').length,
@@ -491,14 +501,8 @@ async function importFile(
   } finally {
     bar?.stop();
   }
-  const summary = {
-    rows: results.length,
-    created: results.filter((r) => r.status === 'created').length,
-    alreadyEnrolled: results.filter((r) => r.status === 'already-enrolled').length,
-    invalid: results.filter((r) => r.status === 'invalid').length,
-    rejected: results.filter((r) => r.status === 'rejected').length,
-    failed: results.filter((r) => r.status === 'failed').length,
-  };
+  const count = (status: ImportRowResult['status']): number => results.filter((r) => r.status === status).length;
+  const summary = { rows: results.length, created: count('created'), alreadyEnrolled: count('already-enrolled'), invalid: count('invalid'), rejected: count('rejected'), failed: count('failed') };
   const rows = results.map((r) => [
     String(r.row),
     r.status,
@@ -513,55 +517,36 @@ async function importFile(
   return EXIT.ok;
 }
 
-/** An error answer of the HTTP API. */
-class ApiAnswerError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: { code: string; message: string; issues?: { path: string; message: string }[] | undefined },
-  ) {
-    super(body.message);
-    this.name = 'ApiAnswerError';
-  }
-}
-
-function report(error: unknown, io: Output, json: boolean): number {
-  const emit = (code: number, body: object, human: string): number => {
+function report(error: unknown, io: Output, json: boolean): ExitCode {
+  const emit = (code: ExitCode, body: object, human: string): ExitCode => {
     io.err(json ? JSON.stringify({ error: body }, null, 2) : human);
     return code;
   };
-  if (error instanceof UsageError) return emit(EXIT.invalid, { code: 'usage', message: error.message }, `${error.message}\n\n${USAGE}`);
-  if (error instanceof InvalidInputError) {
-    return emit(EXIT.invalid, { code: 'invalid-input', message: error.message, issues: error.issues }, ['invalid input:', ...error.issues.map((i) => `  ${i.path || '(body)'}: ${i.message}`)].join('\n'));
-  }
-  if (error instanceof RuleViolationError) {
-    return emit(EXIT.rule, { code: error.code, message: error.message, issues: error.violations }, ['rejected:', ...error.violations.map((v) => `  ${v.field}: ${v.message} [${v.code}]`)].join('\n'));
-  }
-  if (error instanceof ProgramNotFoundError) return emit(EXIT.notFound, { code: 'not-found', message: error.message }, error.message);
-  if (error instanceof ProgramConflictError) return emit(EXIT.rule, { code: 'conflict', message: error.message }, error.message);
-  if (error instanceof InvalidCursorError) return emit(EXIT.invalid, { code: 'invalid-cursor', message: error.message }, error.message);
+  if (error instanceof UsageError) return emit(EXIT.invalid, { code: 'usage', message: error.message }, `${error.message} (add --help for usage)`);
+  if (error instanceof NotSignedInError) return emit(EXIT.unauthenticated, { code: 'not-signed-in', message: error.message }, error.message);
+  if (error instanceof SignInError) return emit(EXIT.unauthenticated, { code: 'sign-in-failed', message: error.message }, `sign-in failed: ${error.message}`);
+  if (error instanceof UnreachableError) return emit(EXIT.retry, { code: 'api-unreachable', message: error.message }, error.message);
   if (error instanceof ApiAnswerError) {
-    const code = error.status === 400 || error.status === 413 || error.status === 415 ? EXIT.invalid : error.status === 404 ? EXIT.notFound : error.status === 422 ? EXIT.rule : EXIT.failure;
-    const issues = (error.body.issues ?? []).map((i) => `  ${i.path || '(body)'}: ${i.message}`);
-    return emit(code, error.body, [`the API refused (${error.status} ${error.body.code}): ${error.body.message}`, ...issues].join('\n'));
+    const issues = (error.body.issues ?? []).map((i) => `  ${i.path || '(body)'}: ${i.message}${i.code ? ` [${i.code}]` : ''}`);
+    const hint = error.status === 401 ? `\n${SIGN_IN_HINT}` : '';
+    return emit(exitCodeOf({ status: error.status, code: error.body.code }), error.body, [`the API refused (${error.status} ${error.body.code}): ${error.body.message}`, ...issues].join('\n') + hint);
   }
   return emit(EXIT.failure, { code: 'failure', message: (error as Error).message }, `failed: ${(error as Error).message}`);
 }
 
+async function readAllStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const config = loadConfig();
-  // Lazy: `token`, `list` and `import` do not talk to Temporal, and need not wait for it.
-  const connection = Connection.lazy(config.temporal.connectionOptions);
-  // Warnings only on stderr: the CLI's stdout is its answer.
-  const db = createPool({ connectionString: config.DATABASE_URL, max: 2, name: 'cli', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: encryptingDataConverter(config.payloadKeys) });
-  const programs = createProgramClient({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, reservations: createEnrollmentReservations(db) });
   const code = await runCli(
     process.argv.slice(2),
-    programs,
-    db,
     { out: (l) => console.log(l), err: (l) => console.error(l) },
-    { apiUrl: config.API_URL, authSecret: config.AUTH_JWT_SECRET, ...(process.stderr.isTTY ? { progress: process.stderr } : {}) },
+    { env: process.env, ...(process.stderr.isTTY ? { progress: process.stderr } : {}) },
   );
-  await Promise.all([connection.close(), db.end()]);
-  process.exitCode = code;
+  // Now, not when fetch's idle keep-alive connection times out seconds later (stdout and stderr
+  // are written synchronously to files, pipes and terminals on Linux and macOS).
+  process.exit(code);
 }

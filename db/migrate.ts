@@ -26,9 +26,3 @@ export async function migrate(databaseUrl: string, options: { count?: number } =
     }
   }
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { loadConfig } = await import('../worker/config.js');
-  await migrate(loadConfig().DATABASE_URL);
-  console.log('migrations applied');
-}

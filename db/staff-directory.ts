@@ -1,11 +1,10 @@
 /**
  * The staff directory: where notices to supervisors, program managers, agency HR and DAS go. The
  * program knows people by staff id and agencies by code, never by address; HR keeps this table,
- * loaded from a JSON file (`npx tsx db/staff-directory.ts load <file>`). The trainee's address is
+ * loaded from a JSON file (`npm run admin -- load-staff <file>`). The trainee's address is
  * in the enrollment and is not looked up here.
  */
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import type { RecipientRole } from '../domain/notices.js';
@@ -90,21 +89,4 @@ export async function readDirectoryFile(path: string): Promise<DirectoryEntry[]>
     throw new Error(`${path}: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
   }
   return parsed.data;
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const [command, file] = process.argv.slice(2);
-  if (command !== 'load' || !file) {
-    console.error('usage: npx tsx db/staff-directory.ts load <entries.json>');
-    process.exit(2);
-  }
-  const { loadConfig } = await import('../worker/config.js');
-  const { createPool } = await import('./pool.js');
-  const db = createPool({ connectionString: loadConfig().DATABASE_URL, max: 1, name: 'staff-directory', log: { warn: (fields: object, message?: string) => console.error(message ?? '', fields) } });
-  try {
-    const { loaded } = await loadDirectory(db, await readDirectoryFile(file));
-    console.log(`staff directory: ${loaded} entries loaded from ${file}`);
-  } finally {
-    await db.end();
-  }
 }

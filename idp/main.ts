@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { z } from 'zod';
 import { describeIssues } from '../domain/schemas.js';
 import { loadDevelopmentAccounts } from './accounts.js';
-import { CALLBACK_PATH, SIGNED_OUT_PATH, createDevelopmentProvider } from './provider.js';
+import { CALLBACK_PATH, CLI_CLIENT_ID, SIGNED_OUT_PATH, createDevelopmentProvider } from './provider.js';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const envSchema = z
@@ -18,6 +18,8 @@ const envSchema = z
     OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
     OIDC_AUDIENCE: z.string().min(1).default('urn:lap:api'),
     OIDC_CLIENT_ID: z.string().min(1).default('lap-web-ui'),
+    /** The command line's client (`npm run cli -- sign-in`). */
+    OIDC_CLI_CLIENT_ID: z.string().min(1).default(CLI_CLIENT_ID),
     /** Where the web UI is served: each origin may receive the code and be returned to on sign-out. */
     IDP_UI_ORIGINS: z.string().optional(),
     IDP_PASSWORD: z.string().min(1).default('development'),
@@ -44,6 +46,7 @@ const handler = await createDevelopmentProvider({
     redirectUris: config.uiOrigins.map((origin) => `${origin}${CALLBACK_PATH}`),
     postLogoutRedirectUris: config.uiOrigins.map((origin) => `${origin}${SIGNED_OUT_PATH}`),
   },
+  cliClientId: config.OIDC_CLI_CLIENT_ID,
   accounts: await loadDevelopmentAccounts(),
   password: config.IDP_PASSWORD,
 });

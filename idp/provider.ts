@@ -19,6 +19,11 @@ export interface DevelopmentProviderOptions {
   audience: string;
   /** The web UI's public client. */
   client: { clientId: string; redirectUris: string[]; postLogoutRedirectUris: string[] };
+  /**
+   * The command line's public client (a native application, RFC 8252): its redirect is a loopback
+   * address on a port chosen at each sign-in (`npm run cli -- sign-in`, client/cli-sign-in.ts).
+   */
+  cliClientId?: string;
   accounts: readonly DevelopmentAccount[];
   /** The password every account signs in with. */
   password: string;
@@ -28,6 +33,11 @@ export interface DevelopmentProviderOptions {
 export const CALLBACK_PATH = '/sign-in/callback';
 /** Where the web UI asks to be sent after signing out. */
 export const SIGNED_OUT_PATH = '/sign-in';
+
+/** Where the command line listens for the code, on 127.0.0.1 and any port (client/cli-sign-in.ts). */
+export const CLI_CALLBACK_URI = 'http://127.0.0.1/callback';
+/** The command line's client id unless configured otherwise. */
+export const CLI_CLIENT_ID = 'lap-cli';
 
 /** The API's scope: the one scope access tokens for the audience carry. */
 export const API_SCOPE = 'lap';
@@ -51,6 +61,18 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
         redirect_uris: options.client.redirectUris,
         post_logout_redirect_uris: options.client.postLogoutRedirectUris,
       },
+      ...(options.cliClientId
+        ? [
+            {
+              client_id: options.cliClientId,
+              token_endpoint_auth_method: 'none' as const,
+              application_type: 'native' as const,
+              grant_types: ['authorization_code'],
+              response_types: ['code' as const],
+              redirect_uris: [CLI_CALLBACK_URI],
+            },
+          ]
+        : []),
     ],
     jwks: {
       keys: [
@@ -126,7 +148,7 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
 
   return (request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const interaction = /^\/interaction\/([A-Za-z0-9_-]+)(\/login|\/abort)?$/.exec(path);
+    const interaction = /^\/interaction\/([A-Za-z0-9_-]+)(\/login|\/abort|\/confirm)?$/.exec(path);
     if (!interaction) {
       void handleProvider(request, response);
       return;
@@ -143,6 +165,20 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
       await provider.interactionFinished(request, response, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' }, { mergeWithLastSubmission: false });
       return;
     }
+    // A native client (the command line) needs the person to confirm once signed in (RFC 8252
+    // 8.6: another program could have opened the address): a page naming it, then the grant.
+    if (details.prompt.name === 'consent') {
+      const { accountId } = details.session ?? {};
+      if (action === '/confirm' && request.method === 'POST' && accountId) {
+        const grant = new provider.Grant({ clientId: String(details.params.client_id), accountId });
+        grant.addOIDCScope('openid profile email');
+        grant.addResourceScope(options.audience, API_SCOPE);
+        await provider.interactionFinished(request, response, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+        return;
+      }
+      sendConfirmForm(response, details.uid, String(details.params.client_id), accountId ?? '');
+      return;
+    }
     if (action === '/login' && request.method === 'POST') {
       const form = new URLSearchParams(await bodyOf(request));
       const username = (form.get('username') ?? '').trim();
@@ -155,6 +191,17 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
       return;
     }
     sendLoginForm(response, details.uid, '', null);
+  }
+
+  function sendConfirmForm(response: ServerResponse, uid: string, clientId: string, accountId: string): void {
+    const body = `
+      <h1>Allow the command line?</h1>
+      <p>The command line (<code>${escapeHtml(clientId)}</code>) on this computer asks to act as <strong>${escapeHtml(accounts.get(accountId)?.name ?? accountId)}</strong> with the API, for an hour.</p>
+      <p>Allow it only if you started <code>sign-in</code> yourself just now.</p>
+      <form method="post" action="/interaction/${escapeHtml(uid)}/confirm"><button type="submit">Allow</button></form>
+      <form method="post" action="/interaction/${escapeHtml(uid)}/abort"><button type="submit" class="secondary">Cancel</button></form>`;
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(page('Allow the command line', body));
   }
 
   function sendLoginForm(response: ServerResponse, uid: string, username: string, problem: string | null): void {

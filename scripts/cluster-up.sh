@@ -306,6 +306,6 @@ cat <<INFO
   HTTP APIs          $(for n in $(seq 1 "$CLUSTER_APIS"); do printf 'http://127.0.0.1:%s  ' "$(cluster_port "api-$n")"; done)
   Event log          $CLUSTER_APP_DATABASE_URL
   Notices (e-mail)   http://127.0.0.1:$CLUSTER_MAIL_WEB_PORT
-  CLI                set -a; . $CLUSTER_DIR/cluster.env; set +a; npm run cli -- list --as hr-0001
+  CLI                set -a; . $CLUSTER_DIR/cluster.env; set +a; API_URL=http://127.0.0.1:$(cluster_port api-1) LAP_TOKEN=\$(npm run -s admin -- token --sub hr-0001 --role hr) npm run cli -- list
 
 INFO

@@ -54,11 +54,11 @@ ensure_postgres
 
 # --- Database schema (node-pg-migrate; the worker applies them at start too) ------------------
 for db in ${DB_NAMES:-lap lap_test}; do
-  DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx db/migrate.ts >/dev/null
+  DATABASE_URL="postgres://${DB_USER:-lap}:${DB_PASSWORD:-lap}@$PGHOST:$PGPORT/$db" npx tsx worker/admin.ts migrate >/dev/null
 done
 
 # --- Command line (npm run cli): compiled to one JavaScript file when a source is newer than it ----
-if [ ! -f dist/cli/cli.mjs ] || [ -n "$(find client api domain db worker workflows package-lock.json -newer dist/cli/cli.mjs -type f -print -quit)" ]; then
+if [ ! -f dist/cli/cli.mjs ] || [ -n "$(find client domain package-lock.json -newer dist/cli/cli.mjs -type f -print -quit)" ]; then
   log "building the command line"
   npm run -s build:cli
 fi

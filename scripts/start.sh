@@ -87,8 +87,8 @@ if [ "$OIDC_ISSUER" = "$local_idp" ]; then
   fi
 fi
 # Where notices to staff go: the development staff directory (supervisors, program managers, agency HR, DAS).
-npx tsx db/migrate.ts >/dev/null
-npx tsx db/staff-directory.ts load db/seeds/staff-directory.dev.json
+npx tsx worker/admin.ts migrate >/dev/null
+npx tsx worker/admin.ts load-staff db/seeds/staff-directory.dev.json
 
 cat <<INFO
 
@@ -101,9 +101,10 @@ cat <<INFO
   Web UI            http://127.0.0.1:${API_PORT}/   (sign in with $OIDC_PROVIDER_NAME, or the development sign-in)
   OpenID provider   $OIDC_ISSUER   (accounts in db/seeds/sign-in-accounts.dev.json, password "${IDP_PASSWORD:-development}"; log in .data/idp.log)
   Try, in another terminal:
-    npm run cli -- enroll client/examples/enrollment.json --as hr-0001
+    npm run cli -- sign-in            (opens the OpenID provider's page; sign in as hr-0001)
+    npm run cli -- enroll client/examples/enrollment.json
     npm run cli -- show <programId>
-    curl -s http://127.0.0.1:${API_PORT}/v1/programs -H "Authorization: Bearer \$(npm run cli -s -- token --sub hr-0001 --role hr)"
+    curl -s http://127.0.0.1:${API_PORT}/v1/programs -H "Authorization: Bearer \$(npm run admin -s -- token --sub hr-0001 --role hr)"
 
 INFO
 

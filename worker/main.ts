@@ -8,12 +8,12 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createSmtpMailer } from '../activities/mailer.js';
-import { encryptingDataConverter } from '../client/payload-codec.js';
+import { encryptingDataConverter } from '../temporal/payload-codec.js';
 import { migrate } from '../db/migrate.js';
 import { listenForAppends } from '../db/notifications.js';
 import { createPool, withBackoff } from '../db/pool.js';
 import { createProjector } from '../db/projections.js';
-import { loadServerConfig } from './config.js';
+import { loadServerConfig } from '../config/index.js';
 import { createLogger } from './logging.js';
 import { startTracing, type Tracing } from './tracing.js';
 import { createProgramWorker } from './worker.js';

@@ -10,7 +10,7 @@
  * with the replay's error. A program that moved on while it was replayed is replayed again after the
  * move, and put back when its new events do not replay. Exits 1 when any program could not move.
  *
- * Connects like the worker (client/temporal-connection.ts) and opens payloads with its keys
+ * Connects like the worker (temporal/connection.ts) and opens payloads with its keys
  * (PAYLOAD_ENCRYPTION_KEYS); the deployment is WORKER_DEPLOYMENT_NAME unless --deployment-name says.
  */
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
-import { encryptingDataConverter } from '../client/payload-codec.js';
-import { loadConfig } from './config.js';
+import { encryptingDataConverter } from '../temporal/payload-codec.js';
+import { loadConfig } from '../config/index.js';
 import { workflowInterceptorModules } from './tracing.js';
 import { workflowSpanSinks, workflowsPath } from './worker.js';
 

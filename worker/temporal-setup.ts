@@ -6,7 +6,7 @@
  *
  *   npm run -s temporal:setup [-- --retention-days 3650] [--current-build <buildId>]
  *
- * Connects like the worker (client/temporal-connection.ts: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, a
+ * Connects like the worker (temporal/connection.ts: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, a
  * TOML profile); on Temporal Cloud the namespace is created in the Cloud console instead, and
  * registration is skipped when it already exists.
  */
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { loadTemporalTarget } from '../client/temporal-connection.js';
+import { loadTemporalTarget } from '../temporal/connection.js';
 import { searchAttributes } from '../workflows/definitions.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;

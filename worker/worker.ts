@@ -8,7 +8,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { Mailer } from '../activities/mailer.js';
-import { developmentDataConverter } from '../client/payload-codec.js';
+import { developmentDataConverter } from '../temporal/payload-codec.js';
 import { workflowInterceptorModules, type Tracing } from './tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -22,7 +22,7 @@ export interface ProgramWorkerOptions {
   mailer?: Mailer;
   /** A prebuilt bundle (production); without one the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Seals the payloads (client/payload-codec.ts); the development key's when not given. */
+  /** Seals the payloads (temporal/payload-codec.ts); the development key's when not given. */
   dataConverter?: DataConverter;
   /**
    * Worker Versioning (docs/deployment.md, "Releases"): the deployment and this build's id. Programs

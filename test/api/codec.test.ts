@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, type ApiRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
-import { DEVELOPMENT_PAYLOAD_KEYS, EncryptionCodec, parseEncryptionKeys } from '../../client/payload-codec.js';
+import { DEVELOPMENT_PAYLOAD_KEYS, EncryptionCodec, parseEncryptionKeys } from '../../temporal/payload-codec.js';
 import { createProgramClient } from '../../client/programs.js';
 import { createScratchDatabase, type ScratchDatabase } from '../integration/harness.js';
 

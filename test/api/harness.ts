@@ -17,7 +17,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { mintToken, type ApiRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
-import { developmentDataConverter } from '../../client/payload-codec.js';
+import { developmentDataConverter } from '../../temporal/payload-codec.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
 import { requestIdInterceptor } from '../../client/request-context.js';
 import { createEnrollmentReservations } from '../../db/enrollment-reservations.js';

@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptingDataConverter, parseEncryptionKeys } from '../../client/payload-codec.js';
+import { encryptingDataConverter, parseEncryptionKeys } from '../../temporal/payload-codec.js';
 import { addMonths, civilDateInNewYork } from '../../domain/dates.js';
 import type { ProgramEvent } from '../../domain/program.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { mintToken, type ApiRole } from '../../api/auth.js';
-import { encryptingDataConverter, parseEncryptionKeys } from '../../client/payload-codec.js';
+import { encryptingDataConverter, parseEncryptionKeys } from '../../temporal/payload-codec.js';
 import { testDatabaseUrl } from '../integration/harness.js';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { developmentDataConverter } from '../../client/payload-codec.js';
+import { developmentDataConverter } from '../../temporal/payload-codec.js';
 import { createProgramClient, TemporalUnavailableError } from '../../client/programs.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
 import { workflowIdFor } from '../../workflows/definitions.js';

@@ -1,6 +1,6 @@
 /**
  * Update and search-attribute semantics on the real Temporal dev server (the CLI's
- * `server start-dev`), and the command line end to end.
+ * `server start-dev`). The command line is tested through the API (test/api/cli.test.ts).
  */
 import { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -10,7 +10,6 @@ import type { Worker } from '@temporalio/worker';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { EXIT, runCli } from '../../client/cli.js';
 import { RuleViolationError, type ProgramClient } from '../../client/programs.js';
 import { addDays, addMonths, civilDateInNewYork } from '../../domain/dates.js';
 import { createProgramWorker } from '../../worker/worker.js';
@@ -29,7 +28,7 @@ import {
   waitUntilIdle,
   workflowBundle,
 } from './harness.js';
-import { ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
+import { ENCRYPTED_ENCODING } from '../../temporal/payload-codec.js';
 
 let env: TestWorkflowEnvironment;
 let db: pg.Pool;
@@ -131,55 +130,7 @@ describe('on the Temporal dev server', () => {
   });
 });
 
-describe('the command line', () => {
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, programs, db, { out: (l) => out.push(l), err: (l) => err.push(l) });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
-
-  it('enrolls from a file, signs off, shows, lists events, and exits with codes scripts can rely on', async () => {
-    const file = `${process.env.TMPDIR ?? '/tmp'}/enrollment-${Date.now()}.json`;
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(file, JSON.stringify(enrollmentFixture(today)));
-
-    const enrolled = await run('enroll', file, '--as', hr.id, '--json');
-    expect(enrolled.code).toBe(EXIT.ok);
-    const { programId } = JSON.parse(enrolled.out) as { programId: string };
-
-    const signed = await run('sign-off', programId, 'm1', '--on', today, '--as', supervisor.id);
-    expect(signed.code).toBe(EXIT.ok);
-    expect(signed.out).toMatch(/m1\s+\S+\s+signed-off/);
-
-    const stranger = await run('sign-off', programId, 'm2', '--on', today, '--as', 'sup-9999');
-    expect(stranger).toMatchObject({ code: EXIT.rule });
-    expect(stranger.err).toContain('not-assigned-to-program');
-
-    const badRating = await run('rate', programId, '--rating', 'great', '--on', today, '--as', supervisor.id, '--json');
-    expect(badRating.code).toBe(EXIT.invalid);
-    expect(JSON.parse(badRating.err)).toMatchObject({ error: { code: 'invalid-input', issues: [{ path: 'rating' }] } });
-
-    expect((await run('show', 'p-does-not-exist')).code).toBe(EXIT.notFound);
-    expect((await run('sign-off', programId)).code).toBe(EXIT.invalid);
-
-    await waitForRecorded(db, programId, 3);
-    const events = await run('events', programId);
-    expect(events.code).toBe(EXIT.ok);
-    expect(events.out.split('\n').map((l) => l.trim().split(/\s+/).at(-1))).toEqual(['enrolled', 'schedule-approved', 'milestone-signed-off']);
-    expect((await recordedEvents(db, programId)).map((e) => e.actor_id)).toEqual([hr.id, hr.id, supervisor.id]);
-
-    const noChange = await run('transfer', programId, '--on', today, '--as', hr.id);
-    expect(noChange.code).toBe(EXIT.invalid);
-    expect(noChange.err).toContain('agency');
-    const moved = await run('transfer', programId, '--on', today, '--supervisor', 'sup-0002', '--reason', 'Reassigned', '--as', hr.id);
-    expect(moved.code).toBe(EXIT.ok);
-    expect(moved.out).toMatch(/supervisor \/ PM\s+sup-0002 \/ /);
-    expect((await run('sign-off', programId, 'm2', '--on', today, '--as', supervisor.id)).code).toBe(EXIT.rule);
-
-    expect((await run('withdraw', programId, '--on', today, '--reason', 'test complete', '--as', hr.id)).code).toBe(EXIT.ok);
-  });
-
+describe('recording across continue-as-new', () => {
   it('carries the events it could not record yet across continue-as-new, and records each once when the database is back', async () => {
     const taskQueue = uniqueTaskQueue();
     const carrying = programClient(env.client, taskQueue);

@@ -18,7 +18,7 @@ import type { EnrollmentInput } from '../../domain/schemas.js';
 import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
 import { workflowInterceptorModules } from '../../worker/tracing.js';
 import { workflowsPath } from '../../worker/worker.js';
-import { developmentDataConverter } from '../../client/payload-codec.js';
+import { developmentDataConverter } from '../../temporal/payload-codec.js';
 
 const tools = fileURLToPath(new URL('../../.tools/bin/', import.meta.url));
 export const testServerPath = process.env.TEMPORAL_TEST_SERVER_PATH ?? `${tools}temporal-test-server`;

@@ -8,7 +8,7 @@ import proto from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { historiesDir, workflowBundle } from './harness.js';
-import { developmentDataConverter, ENCRYPTED_ENCODING } from '../../client/payload-codec.js';
+import { developmentDataConverter, ENCRYPTED_ENCODING } from '../../temporal/payload-codec.js';
 import { workflowSpanSinks } from '../../worker/worker.js';
 
 const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.binpb')).sort();

@@ -1,7 +1,7 @@
 /** The notice settings in the environment: defaults for a developer's machine, a bad value named. */
 import { describe, expect, it } from 'vitest';
 import { domainOf } from '../../activities/mailer.js';
-import { loadConfig } from '../../worker/config.js';
+import { loadConfig } from '../../config/index.js';
 
 describe('notice configuration', () => {
   it("defaults to the development inbox that npm start runs", () => {

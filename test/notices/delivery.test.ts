@@ -39,7 +39,7 @@ import {
 import { startMaildev, type Inbox, type ReceivedMail } from './maildev.js';
 import { pdfText } from './pdf-text.js';
 import type { Payload } from '@temporalio/common';
-import { developmentDataConverter } from '../../client/payload-codec.js';
+import { developmentDataConverter } from '../../temporal/payload-codec.js';
 
 // Failed delivery attempts are expected here; the worker's warnings about them would bury the report.
 Runtime.install({ logger: new DefaultLogger('ERROR') });

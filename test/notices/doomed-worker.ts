@@ -12,7 +12,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { createActivities } from '../../activities/index.js';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
-import { developmentDataConverter } from '../../client/payload-codec.js';
+import { developmentDataConverter } from '../../temporal/payload-codec.js';
 import { workflowSpanSinks } from '../../worker/worker.js';
 
 const env = z

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVELOPMENT_PAYLOAD_KEYS } from '../../client/payload-codec.js';
-import { DEVELOPMENT_IMPORT_ID_SECRET, DEVELOPMENT_JWT_SECRET } from '../../worker/config.js';
+import { DEVELOPMENT_PAYLOAD_KEYS } from '../../temporal/payload-codec.js';
+import { DEVELOPMENT_IMPORT_ID_SECRET, DEVELOPMENT_JWT_SECRET } from '../../config/index.js';
 import { createScratchDatabase, type ScratchDatabase } from '../integration/harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { EncryptionCodec, ENCRYPTED_ENCODING, parseEncryptionKeys } from '../../client/payload-codec.js';
-import { loadConfig, loadServerConfig } from '../../worker/config.js';
+import { EncryptionCodec, ENCRYPTED_ENCODING, parseEncryptionKeys } from '../../temporal/payload-codec.js';
+import { loadConfig, loadServerConfig } from '../../config/index.js';
 
 const keySpec = (id: string): string => `${id}:${randomBytes(32).toString('base64')}`;
 const enrollment = { trainee: { employeeId: 'E1001', name: 'Dana Rivera', email: 'dana.rivera@example.ct.gov' }, agency: 'OPM' };

@@ -3,8 +3,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadTemporalTarget } from '../../client/temporal-connection.js';
-import { loadConfig } from '../../worker/config.js';
+import { loadTemporalTarget } from '../../temporal/connection.js';
+import { loadConfig } from '../../config/index.js';
 
 async function tomlFile(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'envconfig-'));

@@ -1,7 +1,7 @@
 /** Configuration from the environment, parsed once at start-up, with local defaults. */
 import { z } from 'zod';
-import { DEVELOPMENT_PAYLOAD_KEYS, parseEncryptionKeys } from '../client/payload-codec.js';
-import { loadTemporalTarget, type TemporalTarget } from '../client/temporal-connection.js';
+import { DEVELOPMENT_PAYLOAD_KEYS, parseEncryptionKeys } from '../temporal/payload-codec.js';
+import { loadTemporalTarget, type TemporalTarget } from '../temporal/connection.js';
 import { describeIssues } from '../domain/schemas.js';
 
 /**
@@ -51,7 +51,7 @@ const configSchema = z
     // 32 characters at least: HS256 wants a key as long as its hash (RFC 7518, section 3.2).
     AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 needs a 256-bit key)').optional(),
     /**
-     * Keys that seal every payload put into Temporal (client/payload-codec.ts): `id:base64[,id:base64…]`,
+     * Keys that seal every payload put into Temporal (temporal/payload-codec.ts): `id:base64[,id:base64…]`,
      * 32-byte keys, the encrypting one first. Unset on a developer's machine: a published development key.
      */
     PAYLOAD_ENCRYPTION_KEYS: z.string().optional(),
@@ -87,7 +87,7 @@ const configSchema = z
     };
   });
 
-/** Temporal's address, namespace, TLS and API key come from its own configuration (client/temporal-connection.ts). */
+/** Temporal's address, namespace, TLS and API key come from its own configuration (temporal/connection.ts). */
 export type Config = z.infer<typeof configSchema> & { temporal: TemporalTarget };
 
 /**
