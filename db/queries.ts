@@ -220,7 +220,7 @@ function listClauses(filter: ProgramListFilter): { where: string[]; params: unkn
 const orderBy = ({ column, descending }: Order): string => (descending ? `${column} DESC, program_id DESC` : `${column}, program_id`);
 
 export function createQueries(db: Pool) {
-  return {
+  const queries = {
     async listPrograms(filter: ProgramListFilter = {}): Promise<ProgramPage> {
       const limit = Math.min(Math.max(filter.limit ?? 50, 1), MAX_PAGE_SIZE);
       const { where, params, order } = listClauses(filter);
@@ -244,7 +244,7 @@ export function createQueries(db: Pool) {
       // The whole list from its start: a page size or a cursor the filter carries does not apply.
       let cursor: string | null = null;
       do {
-        const page: ProgramPage = await this.listPrograms({ ...filter, limit: batchSize, cursor: cursor ?? undefined });
+        const page: ProgramPage = await queries.listPrograms({ ...filter, limit: batchSize, cursor: cursor ?? undefined });
         yield* page.items;
         cursor = page.nextCursor;
       } while (cursor);
@@ -385,6 +385,7 @@ export function createQueries(db: Pool) {
       };
     },
   };
+  return queries;
 }
 
 export type Queries = ReturnType<typeof createQueries>;
