@@ -106,6 +106,12 @@ describe('the dashboard charts', () => {
       ]);
       // The names are drawn on the axis too, not only read out.
       expect(await supervisors.locator('svg').textContent()).toContain(supervisorB.name);
+      // The tables that carry the numbers for screen readers take no room: the page does not scroll sideways.
+      const sideways = await page.evaluate(() => {
+        const { document, innerWidth } = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        return document.documentElement.scrollWidth - innerWidth;
+      });
+      expect(sideways).toBeLessThanOrEqual(0);
       await expectAccessible(page, 'dashboard-charts');
 
       // Keyboard: the bars follow the status counts in the tab order, and Enter opens the list.

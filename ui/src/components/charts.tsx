@@ -98,7 +98,8 @@ function PeriodChart({ id, title, hint, periods, label, link, what }: {
           })
         }
       />
-      <table class="visually-hidden">
+      <div class="visually-hidden">
+      <table>
         <caption>{title}</caption>
         <thead>
           <tr>
@@ -120,6 +121,7 @@ function PeriodChart({ id, title, hint, periods, label, link, what }: {
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
 }
@@ -182,7 +184,8 @@ function OverdueChart({ id, title, bars, truncated, name, link, empty }: {
               })
             }
           />
-          <table class="visually-hidden">
+          <div class="visually-hidden">
+      <table>
             <caption>{title}</caption>
             <thead>
               <tr>
@@ -201,6 +204,7 @@ function OverdueChart({ id, title, bars, truncated, name, link, empty }: {
               ))}
             </tbody>
           </table>
+      </div>
         </>
       )}
     </figure>

@@ -113,7 +113,8 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
   const milestones = events.filter((e) => e.milestoneId);
   const byAnchor = (anchor: 'start' | 'middle' | 'end'): TimelineEvent[] => events.filter((e) => e.anchor === anchor);
   const text = (anchor: 'start' | 'middle' | 'end'): Plot.Markish =>
-    Plot.text(byAnchor(anchor), { x: 'date', y: 'lane', text: 'tag', textAnchor: anchor, dx: anchor === 'start' ? 3 : anchor === 'end' ? -3 : 0, fontSize: 12, href: 'href', fill: 'currentColor' });
+    Plot.text(byAnchor(anchor), { x: 'date', y: 'lane', text: 'tag', textAnchor: anchor, dx: anchor === 'start' ? 3 : anchor === 'end' ? -3 : 0, fontSize: 12, href: 'href', fill: 'currentColor', stroke: '#ffffff', strokeWidth: 4, paintOrder: 'stroke' });
+  // The white halo keeps a label readable where a date's rule runs up past it to a higher row.
 
   return (
     <figure class="timeline timeline-single program-timeline" aria-labelledby={`${id}-caption`}>
