@@ -45,7 +45,7 @@ export const dashboardChartsResponse = z
   })
   .meta({ id: 'DashboardCharts' });
 
-/** What the route answers; the UI's copy (ui/src/api-types.ts) is checked against it in test/ui/dashboard-charts.test.ts. */
+/** What the route answers; its type (api/types.ts, which the UI reads) is checked against it in test/ui/dashboard-charts.test.ts. */
 export type DashboardCharts = z.infer<typeof dashboardChartsResponse>;
 
 export interface DashboardChartRoutesOptions {

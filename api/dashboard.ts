@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DUE_SOON_DAYS, INBOX_SECTIONS, type InboxSection, type OpenMilestone, type Queries } from '../db/queries.js';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
-import type { Dashboard, Inbox, InboxGroup, InboxShow, Me, OwnPrograms } from '../ui/src/api-types.js';
+import type { Dashboard, Inbox, InboxGroup, InboxShow, Me, OwnPrograms } from './types.js';
 import { ASSIGNED_ROLES, listingScope, type Principal } from './auth.js';
 import { forbidden } from './errors.js';
 import { errorResponse, listProgramsQuery, programResponse } from './schemas.js';
@@ -226,7 +226,7 @@ function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-// The UI's types (ui/src/api-types.ts) must describe exactly what these endpoints answer.
+// The UI's types (api/types.ts) must describe exactly what these endpoints answer.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertTrue = <T extends true>(): T | undefined => undefined;
 assertTrue<Same<z.infer<typeof meResponse>, Me>>();

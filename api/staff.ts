@@ -9,7 +9,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { findStaff, unknownStaffIds } from '../db/staff-directory.js';
-import type { StaffList } from '../ui/src/api-types.js';
+import type { StaffList } from './types.js';
 import { API_ROLES } from './auth.js';
 import { ApiError } from './errors.js';
 import { errorResponse } from './schemas.js';

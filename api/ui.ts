@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorSchema } from '../domain/schemas.js';
-import type { DevelopmentToken, ImportResult, NoticeRecord, ProgramEventRecord, UiConfig } from '../ui/src/api-types.js';
+import type { DevelopmentToken, ImportResult, NoticeRecord, ProgramEventRecord, UiConfig } from './types.js';
 import { API_ROLES, mintToken } from './auth.js';
 import type { OidcConfig } from './oidc-config.js';
 import { errorResponse, type eventResponse, type importResponse, type noticeResponse } from './schemas.js';
@@ -169,7 +169,7 @@ function decodeURIComponentSafely(path: string): string {
   }
 }
 
-// The UI's types (ui/src/api-types.ts) must describe exactly what the API answers.
+// The UI's types (api/types.ts) must describe exactly what the API answers.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertTrue = <T extends true>(): T | undefined => undefined;
 assertTrue<Same<z.infer<typeof eventResponse>, ProgramEventRecord>>();

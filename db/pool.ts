@@ -5,14 +5,18 @@
  * also gets deadlines, so a query against a server that does not answer fails instead of hanging.
  */
 import pg from 'pg';
-import type { Logger } from '../worker/logging.js';
+
+/** What the pool needs of a logger (pino's `warn`): the process hands its own in. */
+export interface WarningLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
 
 export interface PoolOptions {
   connectionString: string;
   max?: number;
   /** Names the pool in log lines: "api", "worker", "cli"… */
   name: string;
-  log: Pick<Logger, 'warn'>;
+  log: WarningLog;
   /** How long to wait for a connection from the server (or the pool); default 5 s. */
   connectTimeoutMs?: number;
   /** The server cancels a statement that runs longer; default 15 s. */
@@ -65,7 +69,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export async function withBackoff<T>(
   what: string,
   attempt: () => Promise<T>,
-  log: Pick<Logger, 'warn'>,
+  log: WarningLog,
   { initialDelayMs = 250, maxDelayMs = 5_000, signal }: { initialDelayMs?: number; maxDelayMs?: number; signal?: AbortSignal } = {},
 ): Promise<T> {
   let delay = initialDelayMs;
