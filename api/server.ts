@@ -58,6 +58,7 @@ import {
 } from './hardening.js';
 import { installIdempotency, updateIdFor } from './idempotency.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
+import { importPreviewRoutes } from './import-preview.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import { staffRoutes, unknownStaffError } from './staff.js';
 import { webUi, type WebUiOptions } from './ui.js';
@@ -853,6 +854,7 @@ export async function buildApiServer({
 
   await app.register(dashboardRoutes, { queries });
   await app.register(staffRoutes, { db });
+  await app.register(importPreviewRoutes, { programs, db, bodyLimit: IMPORT_BODY_LIMIT });
   await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
   if (codec) await app.register(codecRoutes, { ...codec, db });
   await app.register(webUi, { ...ui, authSecret, development });

@@ -95,6 +95,7 @@ export interface ErrorBody {
 export interface ImportRowResult {
   row: number;
   status: 'created' | 'already-enrolled' | 'invalid' | 'rejected' | 'failed';
+  trainee?: { employeeId: string; name: string } | undefined;
   programId?: string | undefined;
   error?: ErrorBody | undefined;
 }
@@ -102,6 +103,29 @@ export interface ImportRowResult {
 export interface ImportResult {
   results: ImportRowResult[];
   summary: { rows: number; created: number; alreadyEnrolled: number; invalid: number; rejected: number; failed: number };
+}
+
+/** The dry run of an import (POST /v1/programs/import/preview): what each row would do. */
+export interface ImportPreviewRow {
+  row: number;
+  action: 'enroll' | 'fix';
+  trainee?: { employeeId: string; name: string } | undefined;
+  appointmentDate?: string | undefined;
+  earliestReclassificationDate?: string | undefined;
+  latestCompletionDate?: string | undefined;
+  milestones?: number | undefined;
+  problems: { field: string; code: string; message: string }[];
+  /** The row read as an enrollment: what the import is sent. */
+  enrollment?: unknown;
+  /** The row as the import's CSV cells, in the order of the preview's `columns`. */
+  cells: string[] | null;
+  raw?: string | undefined;
+}
+
+export interface ImportPreview {
+  columns: string[];
+  rows: ImportPreviewRow[];
+  summary: { rows: number; toEnroll: number; toFix: number };
 }
 
 export interface DevelopmentToken {
