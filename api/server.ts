@@ -59,6 +59,7 @@ import {
 import { installIdempotency, updateIdFor } from './idempotency.js';
 import { CSV_FORMAT_DESCRIPTION, checkRowCount, enrollRows, rowsFromCsv, rowsFromJson, summarize } from './import.js';
 import { importPreviewRoutes } from './import-preview.js';
+import { noticeDeliveryRoutes } from './notice-delivery.js';
 import { renderNoticePdf } from './notice-pdf.js';
 import { staffRoutes, unknownStaffError } from './staff.js';
 import { webUi, type WebUiOptions } from './ui.js';
@@ -855,6 +856,7 @@ export async function buildApiServer({
   await app.register(dashboardRoutes, { queries });
   await app.register(staffRoutes, { db });
   await app.register(importPreviewRoutes, { programs, db, bodyLimit: IMPORT_BODY_LIMIT });
+  await app.register(noticeDeliveryRoutes, { programs, db, queries });
   await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
   if (codec) await app.register(codecRoutes, { ...codec, db });
   await app.register(webUi, { ...ui, authSecret, development });

@@ -128,6 +128,29 @@ export interface ImportPreview {
   summary: { rows: number; toEnroll: number; toFix: number };
 }
 
+/** One recipient's e-mail of a notice (GET /v1/programs/{id}/deliveries). */
+export interface RecipientDelivery {
+  role: string;
+  ref: string;
+  state: 'delivered' | 'waiting' | 'failed';
+  reason: string | null;
+  attempts: number;
+  deliveredAt: string | null;
+}
+
+export interface NoticeDeliveries {
+  noticeId: string;
+  recipients: RecipientDelivery[];
+  resends: { resentBy: string; resentAt: string }[];
+}
+
+/** The answer to POST /v1/notices/{id}/resend. */
+export interface NoticeResend {
+  noticeId: string;
+  outcome: 'delivered' | 'waiting' | 'failed' | 'nothing-to-send';
+  recipients: RecipientDelivery[];
+}
+
 export interface DevelopmentToken {
   token: string;
   expiresAt: string;
