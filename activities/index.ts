@@ -43,6 +43,8 @@ export interface ActivityDependencies {
   mailer?: Mailer;
   /** The notice templates; by default those in activities/notice-templates/. */
   templates?: NoticeTemplates;
+  /** Where the web UI is reached (PUBLIC_BASE_URL): e-mails link to the program's page there. */
+  publicBaseUrl?: string | undefined;
 }
 
 export interface DeliveryReport {
@@ -88,7 +90,7 @@ export function withoutAddresses(text: string): string {
 
 type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected' } | { outcome: 'open'; problem: string };
 
-export function createActivities({ db, mailer, templates = loadNoticeTemplates() }: ActivityDependencies) {
+export function createActivities({ db, mailer, publicBaseUrl, templates = loadNoticeTemplates(undefined, { publicBaseUrl }) }: ActivityDependencies) {
   /** A notice as the outbox takes it: rendered from the templates, or as queued before templates. */
   const forOutbox = (queued: Notice | LegacyNotice): OutboxNotice => {
     if ('recipients' in queued) {

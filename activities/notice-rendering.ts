@@ -136,7 +136,7 @@ const tidyText = (text: string): string =>
  * Reads and compiles every template once, so a broken template stops the worker at start rather
  * than a notice at delivery. Strict: a template naming a fact the notice does not have throws.
  */
-export function loadNoticeTemplates(dir: string = noticeTemplatesDir): NoticeTemplates {
+export function loadNoticeTemplates(dir: string = noticeTemplatesDir, { publicBaseUrl }: { publicBaseUrl?: string | undefined } = {}): NoticeTemplates {
   const read = (name: string): string => readFileSync(`${dir}${dir.endsWith('/') ? '' : '/'}${name}`, 'utf8');
   const parsed = manifestSchema.safeParse(JSON.parse(read('notices.json')));
   if (!parsed.success) throw new Error(`notice templates: notices.json is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -170,7 +170,9 @@ export function loadNoticeTemplates(dir: string = noticeTemplatesDir): NoticeTem
       const facts = notice.facts;
       const subject = squash(kind.subject(facts));
       const body = tidyText(kind.text(facts));
-      const frame = { subject, noticeId: notice.noticeId, issuedOn: notice.issuedOn };
+      // The program's page in the web UI, where the e-mail links back to (PUBLIC_BASE_URL).
+      const programUrl = publicBaseUrl ? `${publicBaseUrl.replace(/\/+$/, '')}/programs/${encodeURIComponent(notice.programId)}` : null;
+      const frame = { subject, noticeId: notice.noticeId, issuedOn: notice.issuedOn, programUrl };
       const recipients: Recipient[] = [];
       for (const role of kind.recipients) {
         const ref = notice.parties[role].ref;

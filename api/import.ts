@@ -73,8 +73,18 @@ export const CSV_FORMAT_DESCRIPTION = [
   'Quote a field that contains a comma or a line break. Empty lines are skipped.',
 ].join('\n');
 
-/** A row of the input: its 1-based number and either the value to enroll or why it could not be read. */
-export type ImportRow = { row: number; value: unknown } | { row: number; unreadable: string };
+/**
+ * A row of the input: its 1-based number and either the value to enroll or why it could not be read.
+ * A CSV row keeps its cells as sent (in the file's column order) and an unreadable one its text, so
+ * a file of the rejected rows gives HR back what they wrote.
+ */
+export type ImportRow = { row: number; value: unknown; cells?: string[] } | { row: number; unreadable: string; raw?: string };
+
+/**
+ * The column a file of rejected rows adds with each row's reason; an import ignores it, so the
+ * fixed file goes back as it is.
+ */
+export const REASON_COLUMN = 'reason';
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -168,6 +178,7 @@ function headerProblem(header: string[]): ApiError | null {
   const issues: { path: string; message: string }[] = [];
   const seen = new Set<string>();
   header.forEach((name, index) => {
+    if (name === REASON_COLUMN) return;
     if (!columnByName.has(name)) issues.push({ path: `header[${index}]`, message: `"${name}" is not a column of the import format` });
     if (seen.has(name)) issues.push({ path: `header[${index}]`, message: `"${name}" appears more than once` });
     seen.add(name);
@@ -187,17 +198,64 @@ export function rowsFromCsv(text: string): ImportRow[] {
   const columns = header.fields;
   return records.map((record, position): ImportRow => {
     const row = position + 1;
-    if (!record.fields) return { row, unreadable: record.problem ?? 'the row is not well-formed CSV' };
+    if (!record.fields) return { row, unreadable: record.problem ?? 'the row is not well-formed CSV', raw: record.raw };
     if (record.fields.length !== columns.length) {
-      return { row, unreadable: `the row has ${record.fields.length} fields; the header has ${columns.length}` };
+      return { row, unreadable: `the row has ${record.fields.length} fields; the header has ${columns.length}`, raw: record.raw };
     }
     const value: Record<string, unknown> = {};
     record.fields.forEach((cell, index) => {
       const column = columnByName.get(columns[index] ?? '');
       if (column) setPath(value, column.name, cellValue(column.kind, cell, column.fields));
     });
-    return { row, value };
+    return { row, value, cells: record.fields };
   });
+}
+
+/** The header of a CSV import as sent (its column order), the reason column left out. */
+export function csvHeaderOf(text: string): string[] {
+  const [header] = readCsvRecords(text);
+  return (header?.fields ?? []).filter((name) => name !== REASON_COLUMN);
+}
+
+/** The import format's columns: the required ones and any optional one a row of `values` uses. */
+export function csvColumnsFor(values: readonly unknown[]): string[] {
+  return CSV_COLUMNS.filter((c) => !c.optional || values.some((v) => valueAt(v, c.name) !== undefined)).map((c) => c.name);
+}
+
+function valueAt(value: unknown, path: string): unknown {
+  let node = value;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * A JSON row written as the CSV format's cells for `columns` (the inverse of reading a CSV row), so
+ * the rejected rows of a JSON import can be fixed in a spreadsheet too. A value of the wrong shape is
+ * written as JSON: the import then names the field again.
+ */
+export function csvCellsOf(value: unknown, columns: readonly string[]): string[] {
+  const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
+  return columns.map((name) => {
+    const column = columnByName.get(name);
+    const cell = valueAt(value, name);
+    if (!column || !Array.isArray(cell)) return text(cell);
+    if (column.kind === 'degrees') return cell.map(text).join(';');
+    const parts = column.kind === 'milestones' ? ['id', 'title', 'dueDate'] : (column.fields ?? []);
+    if (column.kind === 'milestones' || column.kind === 'entries') {
+      return cell.map((entry) => parts.map((part) => text(valueAt(entry, part))).join('|')).join(';');
+    }
+    return text(cell);
+  });
+}
+
+/** The trainee a row names, when it names one (for results people can read). */
+export function traineeOf(value: unknown): { employeeId: string; name: string } | undefined {
+  const employeeId = valueAt(value, 'trainee.employeeId');
+  const name = valueAt(value, 'trainee.name');
+  return typeof employeeId === 'string' && typeof name === 'string' ? { employeeId, name } : undefined;
 }
 
 /** The rows of a JSON import: an array of enrollments. */
@@ -271,31 +329,41 @@ export async function enrollRows(rows: readonly ImportRow[], programs: ProgramCl
   return results;
 }
 
-async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, { idSecret, mayEnroll, staffProblem }: EnrollRowsOptions): Promise<ImportRowResult> {
+async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, options: EnrollRowsOptions): Promise<ImportRowResult> {
   if ('unreadable' in row) {
     return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
   }
-  const parsed = enrollmentSchema.safeParse(row.value);
+  const trainee = traineeOf(row.value);
+  return { row: row.row, ...(trainee && { trainee }), ...(await enrollReadableRow(row.value, programs, actor, options)) };
+}
+
+async function enrollReadableRow(
+  value: unknown,
+  programs: ProgramClient,
+  actor: Actor,
+  { idSecret, mayEnroll, staffProblem }: EnrollRowsOptions,
+): Promise<Omit<ImportRowResult, 'row' | 'trainee'>> {
+  const parsed = enrollmentSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = issuesOf(parsed.error, row.value);
-    return { row: row.row, status: 'invalid', error: { code: 'invalid-input', message: summaryOf(issues), issues } };
+    const issues = issuesOf(parsed.error, value);
+    return { status: 'invalid', error: { code: 'invalid-input', message: summaryOf(issues), issues } };
   }
   if (mayEnroll && !mayEnroll(parsed.data.agency)) {
     const message = 'Your token does not cover this agency.';
-    return { row: row.row, status: 'rejected', error: { code: 'forbidden', message, issues: [{ path: 'agency', message }] } };
+    return { status: 'rejected', error: { code: 'forbidden', message, issues: [{ path: 'agency', message }] } };
   }
   const unknownStaff = staffProblem ? await staffProblem(parsed.data) : null;
-  if (unknownStaff) return { row: row.row, status: 'rejected', error: errorBodyFor(unknownStaff).body };
+  if (unknownStaff) return { status: 'rejected', error: errorBodyFor(unknownStaff).body };
   const programId = importProgramId(idSecret, parsed.data);
   try {
     await programs.enroll(parsed.data, actor, { programId });
-    return { row: row.row, status: 'created', programId };
+    return { status: 'created', programId };
   } catch (error) {
-    if (error instanceof ProgramConflictError) return { row: row.row, status: 'already-enrolled', programId };
+    if (error instanceof ProgramConflictError) return { status: 'already-enrolled', programId };
     const { body } = errorBodyFor(error);
-    if (error instanceof RuleViolationError) return { row: row.row, status: 'rejected', error: body };
-    if (error instanceof InvalidInputError) return { row: row.row, status: 'invalid', error: body };
-    return { row: row.row, status: 'failed', error: body };
+    if (error instanceof RuleViolationError) return { status: 'rejected', error: body };
+    if (error instanceof InvalidInputError) return { status: 'invalid', error: body };
+    return { status: 'failed', error: body };
   }
 }
 

@@ -199,6 +199,7 @@ export const importRowResult = z
     status: z
       .enum(['created', 'already-enrolled', 'invalid', 'rejected', 'failed'])
       .describe('`invalid`: the row does not fit the schema (as a 400); `rejected`: it breaks a program rule (as a 422); `failed`: the server could not act on it now; retry'),
+    trainee: z.object({ employeeId: z.string(), name: z.string() }).optional().describe("The row's trainee, when the row names one"),
     programId: z.string().optional(),
     error: errorResponse.shape.error.optional(),
   })

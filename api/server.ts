@@ -36,6 +36,9 @@ import { programSummaryRoutes } from './program-summary.js';
 import { programRoutes } from './programs.js';
 import { referenceRoutes } from './reference.js';
 import { staffRoutes } from './staff.js';
+import { importPreviewRoutes } from './import-preview.js';
+import { noticeDeliveryRoutes } from './notice-delivery.js';
+import { IMPORT_BODY_LIMIT } from './programs-import.js';
 import { webUi, type WebUiOptions } from './ui.js';
 
 export { etagOf } from './commands.js';
@@ -138,6 +141,8 @@ export async function buildApiServer({
   await app.register(dashboardChartRoutes, { db });
   await app.register(programSummaryRoutes, { db, visibleProgram: (request, programId) => visibleProgram({ queries, programs }, request, programId) });
   await app.register(staffRoutes, { db });
+  await app.register(importPreviewRoutes, { programs, db, bodyLimit: IMPORT_BODY_LIMIT });
+  await app.register(noticeDeliveryRoutes, { programs, db, queries });
   await app.register(calendarRoutes, { db, secret: authSecret, baseUrl: () => publicBaseUrl ?? listeningUrl(app) });
   if (codec) await app.register(codecRoutes, { ...codec, db });
   await app.register(webUi, { ...ui, authSecret, development });

@@ -135,6 +135,7 @@ export interface ErrorBody {
 export interface ImportRowResult {
   row: number;
   status: 'created' | 'already-enrolled' | 'invalid' | 'rejected' | 'failed';
+  trainee?: { employeeId: string; name: string } | undefined;
   programId?: string | undefined;
   error?: ErrorBody | undefined;
 }
@@ -142,6 +143,52 @@ export interface ImportRowResult {
 export interface ImportResult {
   results: ImportRowResult[];
   summary: { rows: number; created: number; alreadyEnrolled: number; invalid: number; rejected: number; failed: number };
+}
+
+/** The dry run of an import (POST /v1/programs/import/preview): what each row would do. */
+export interface ImportPreviewRow {
+  row: number;
+  action: 'enroll' | 'fix';
+  trainee?: { employeeId: string; name: string } | undefined;
+  appointmentDate?: string | undefined;
+  earliestReclassificationDate?: string | undefined;
+  latestCompletionDate?: string | undefined;
+  milestones?: number | undefined;
+  problems: { field: string; code: string; message: string }[];
+  /** The row read as an enrollment: what the import is sent. */
+  enrollment?: unknown;
+  /** The row as the import's CSV cells, in the order of the preview's `columns`. */
+  cells: string[] | null;
+  raw?: string | undefined;
+}
+
+export interface ImportPreview {
+  columns: string[];
+  rows: ImportPreviewRow[];
+  summary: { rows: number; toEnroll: number; toFix: number };
+}
+
+/** One recipient's e-mail of a notice (GET /v1/programs/{id}/deliveries). */
+export interface RecipientDelivery {
+  role: string;
+  ref: string;
+  state: 'delivered' | 'waiting' | 'failed';
+  reason: string | null;
+  attempts: number;
+  deliveredAt: string | null;
+}
+
+export interface NoticeDeliveries {
+  noticeId: string;
+  recipients: RecipientDelivery[];
+  resends: { resentBy: string; resentAt: string }[];
+}
+
+/** The answer to POST /v1/notices/{id}/resend. */
+export interface NoticeResend {
+  noticeId: string;
+  outcome: 'delivered' | 'waiting' | 'failed' | 'nothing-to-send';
+  recipients: RecipientDelivery[];
 }
 
 export interface DevelopmentToken {

@@ -27,6 +27,7 @@ import {
   enrollmentSchema,
 } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
+import type { resendNotice } from '../workflows/resend-notice.js';
 import type { ProgramView } from '../domain/view.js';
 import {
   DEFAULT_TASK_QUEUE,
@@ -328,6 +329,25 @@ export function createProgramClient({
     async preview(body: unknown, actor: Actor): Promise<EnrollmentPreview> {
       const enrollment = parse(enrollmentSchema, body);
       return previewEnrollment(enrollment, findTargetClass(enrollment.targetClassCode), enrollmentPolicy(policy), actor, await today());
+    },
+
+    /**
+     * Runs one delivery of a notice now (HR's resend): recipients already served are skipped. A
+     * resend asked while one runs joins it. The workflow id is a hash: a notice id names its program.
+     */
+    async resendNotice(noticeId: string): Promise<{ completed: boolean }> {
+      const workflowId = `notice-resend-${createHash('sha256').update(noticeId).digest('hex').slice(0, 32)}`;
+      const handle = await within(deadlines.commandMs, () =>
+        client.workflow.start<typeof resendNotice>('resendNotice', {
+          taskQueue,
+          workflowId,
+          args: [{ noticeId }],
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      );
+      // A few delivery attempts at most (workflows/resend-notice.ts): seconds, not a command's deadline.
+      return handle.result();
     },
 
     async show(programId: string): Promise<ProgramView> {

@@ -187,3 +187,98 @@ export async function markFailed(db: Pool, key: DeliveryKey, status: Exclude<Del
     [...keyParams(key), status, error],
   );
 }
+
+/** How a delivery stands, for people: delivered, waiting (and why) or failed (and why). */
+export interface DeliveryState {
+  role: string;
+  ref: string;
+  state: 'delivered' | 'waiting' | 'failed';
+  reason: string | null;
+  attempts: number;
+  deliveredAt: string | null;
+}
+
+export interface NoticeDeliveries {
+  noticeId: string;
+  recipients: DeliveryState[];
+  resends: { resentBy: string; resentAt: string }[];
+}
+
+const NO_ADDRESS = 'no address in the staff directory';
+
+/**
+ * The reason shown for a delivery not made. Only our own words: the SMTP server's answer stays in
+ * the outbox (it may quote an address), and its code says enough.
+ */
+function reasonOf(status: DeliveryStatus, lastError: string | null): string | null {
+  const code = /\b([45]\d\d)\b/.exec(lastError ?? '')?.[1];
+  switch (status) {
+    case 'sent':
+      return null;
+    case 'rejected':
+      return `the recipient's mail server refused it${code ? ` (${code})` : ''}`;
+    case 'sending':
+      return 'being sent; whether the mail server took it is not known yet';
+    case 'pending':
+      if (lastError === NO_ADDRESS) return NO_ADDRESS;
+      if (lastError) return `the mail server has not taken it yet${code ? ` (${code})` : ''}; trying again`;
+      return 'not sent yet';
+  }
+}
+
+/** Every notice's deliveries of one program, and HR's resends of them, oldest notice first. */
+export async function programDeliveries(db: Pool, programId: string): Promise<NoticeDeliveries[]> {
+  const { rows } = await db.query<{ notice_id: string; role: string; ref: string; status: DeliveryStatus; last_error: string | null; attempts: number; sent_at: Date | null }>(
+    `SELECT d.notice_id, d.recipient_role AS role, d.recipient_ref AS ref, d.status, d.last_error, d.attempts, d.sent_at
+       FROM notice_deliveries d JOIN notices n USING (notice_id)
+      WHERE n.program_id = $1
+      ORDER BY n.issued_on, n.created_at, d.notice_id, d.created_at, d.recipient_role, d.recipient_ref`,
+    [programId],
+  );
+  const resends = await db.query<{ notice_id: string; resent_by: string; resent_at: Date }>(
+    `SELECT r.notice_id, r.resent_by, r.resent_at FROM notice_resends r JOIN notices n USING (notice_id) WHERE n.program_id = $1 ORDER BY r.resent_at`,
+    [programId],
+  );
+  const byNotice = new Map<string, NoticeDeliveries>();
+  const entry = (noticeId: string): NoticeDeliveries => {
+    let found = byNotice.get(noticeId);
+    if (!found) byNotice.set(noticeId, (found = { noticeId, recipients: [], resends: [] }));
+    return found;
+  };
+  for (const row of rows) {
+    entry(row.notice_id).recipients.push({
+      role: row.role,
+      ref: row.ref,
+      state: row.status === 'sent' ? 'delivered' : row.status === 'rejected' ? 'failed' : 'waiting',
+      reason: reasonOf(row.status, row.last_error),
+      attempts: row.attempts,
+      deliveredAt: row.sent_at ? row.sent_at.toISOString() : null,
+    });
+  }
+  for (const row of resends.rows) entry(row.notice_id).resends.push({ resentBy: row.resent_by, resentAt: row.resent_at.toISOString() });
+  return [...byNotice.values()];
+}
+
+/**
+ * Records HR's resend of a notice and opens its refused deliveries again, in one transaction.
+ * Answers the recipients whose delivery is now to be made (none when every one was delivered).
+ */
+export async function recordResend(db: Pool, noticeId: string, resentBy: string): Promise<{ role: string; ref: string }[]> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`UPDATE notice_deliveries SET status = 'pending' WHERE notice_id = $1 AND status = 'rejected'`, [noticeId]);
+    const open = await client.query<{ role: string; ref: string }>(
+      `SELECT recipient_role AS role, recipient_ref AS ref FROM notice_deliveries WHERE notice_id = $1 AND status IN ('pending', 'sending') ORDER BY recipient_role, recipient_ref`,
+      [noticeId],
+    );
+    await client.query(`INSERT INTO notice_resends (notice_id, resent_by, reopened) VALUES ($1, $2, $3)`, [noticeId, resentBy, JSON.stringify(open.rows)]);
+    await client.query('COMMIT');
+    return open.rows;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

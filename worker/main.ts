@@ -78,6 +78,7 @@ while (!stopping) {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       db,
       mailer,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
       dataConverter: encryptingDataConverter(config.payloadKeys),
       tracing,
       ...(config.WORKER_BUILD_ID ? { deployment: { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID } } : {}),

@@ -34,6 +34,8 @@ export interface ProgramWorkerOptions {
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
   /** Where the workflow's and activities' spans go (worker/tracing.ts); nowhere when not given. */
   tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
+  /** Where the web UI is reached (PUBLIC_BASE_URL): notices link to the program's page there. */
+  publicBaseUrl?: string;
   /** Replaces activities (tests: one that fails on purpose). */
   activityOverrides?: Partial<ReturnType<typeof createActivities>>;
 }
@@ -53,13 +55,13 @@ export function workflowSpanSinks(tracing?: Pick<Tracing, 'spanProcessor' | 'res
  */
 const DEFAULT_TUNING = { stickyQueueScheduleToStartTimeout: '3 seconds', shutdownGraceTime: '20 seconds' } as const;
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, workflowBundle, dataConverter, deployment, tuning, tracing, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, publicBaseUrl, workflowBundle, dataConverter, deployment, tuning, tracing, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     dataConverter: dataConverter ?? developmentDataConverter(),
     namespace: namespace ?? 'default',
     taskQueue,
-    activities: { ...createActivities({ db, mailer }), ...activityOverrides },
+    activities: { ...createActivities({ db, mailer, publicBaseUrl }), ...activityOverrides },
     // A prebuilt bundle has the tracing interceptors in it already (worker/build-bundle.ts).
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     interceptors: {

@@ -15,6 +15,7 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { z } from 'zod';
+import type { Mailer } from '../../activities/mailer.js';
 import { mintToken, type ApiRole } from '../../api/auth.js';
 import { buildApiServer } from '../../api/server.js';
 import { developmentDataConverter } from '../../temporal/payload-codec.js';
@@ -111,9 +112,13 @@ export interface ApiStackOptions {
   server?: Partial<Parameters<typeof buildApiServer>[0]>;
   /** Traces the stack as api/main.ts and worker/main.ts do: the API's Temporal client and the worker, into this tracing's spans. */
   tracing?: Tracing;
+  /** Notices are e-mailed through this mailer (a real SMTP server); without one they stay pending. */
+  mailer?: Mailer;
+  /** Where notices link to (the worker's PUBLIC_BASE_URL). */
+  publicBaseUrl?: string;
 }
 
-export async function startApiStack({ development = true, server = {}, tracing }: ApiStackOptions = {}): Promise<ApiStack> {
+export async function startApiStack({ development = true, server = {}, tracing, mailer, publicBaseUrl }: ApiStackOptions = {}): Promise<ApiStack> {
   if (!runtimeInstalled) {
     // The worker's INFO lines would bury the test report.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -124,7 +129,7 @@ export async function startApiStack({ development = true, server = {}, tracing }
   // The development directory (sup-0001, pm-0001, OPM, DAS), as scripts/start.sh loads it.
   await loadDirectory(db, await readDirectoryFile(fileURLToPath(new URL('../../db/seeds/staff-directory.dev.json', import.meta.url))));
   const taskQueue = uniqueTaskQueue();
-  const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle(), ...(tracing ? { tracing } : {}) });
+  const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle(), ...(tracing ? { tracing } : {}), ...(mailer ? { mailer } : {}), ...(publicBaseUrl ? { publicBaseUrl } : {}) });
   const running = worker.run();
   const projector = createProjector(db);
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));

@@ -62,7 +62,8 @@ export async function startMaildev(): Promise<Inbox> {
     const args = ['--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--mail-directory', mailDirectory, '--silent'];
     const started = spawn(process.execPath, [maildevBin, ...args], { stdio: 'ignore' });
     child = started;
-    for (let attempt = 0; attempt < 200; attempt++) {
+    // A minute at most: on a machine with every core busy, node takes a while to start maildev.
+    for (let attempt = 0; attempt < 1200; attempt++) {
       if (started.exitCode !== null) throw new Error(`maildev exited with ${started.exitCode}`);
       try {
         if ((await fetch(`${webUrl}/api/healthz`)).ok && (await smtpAnswers(smtpPort))) return;

@@ -389,7 +389,7 @@ describe('HR on the dashboard and the import page', () => {
     );
   });
 
-  it('imports a CSV file and sees a result for every row; the same file again enrolls nobody twice', async () => {
+  it('checks a CSV file, enrolls its good rows and sees a result for every row by trainee; the same file again enrolls nobody twice', async () => {
     const staff = await newStaff();
     const good = [enrollmentFixture(today(), staff), enrollmentFixture(addMonths(today(), -1), staff)];
     const bad = enrollmentFixture(today(), staff);
@@ -398,20 +398,22 @@ describe('HR on the dashboard and the import page', () => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/import');
       const upload = async (): Promise<void> => {
         await page.getByLabel('File').setInputFiles({ name: 'trainees.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-        await page.getByRole('button', { name: 'Import' }).click();
+        await page.getByRole('button', { name: 'Check the file' }).click();
+        await expect.poll(() => page.locator('#import-preview-summary').textContent()).toBe('3 rows: 2 trainees ready to enroll, 1 row to fix. Nothing has been enrolled yet.');
+        await page.getByRole('button', { name: 'Enroll 2 trainees' }).click();
       };
       await upload();
-      await expect.poll(() => page.locator('#import-summary').textContent()).toBe('3 rows: 2 enrolled, 1 invalid.');
+      await expect.poll(() => page.locator('#import-summary').textContent(), { timeout: 60_000 }).toBe('3 rows: 2 enrolled, 1 to fix.');
       const rows = page.getByRole('region', { name: 'Result per row' }).locator('tbody tr');
       expect(await rows.allTextContents()).toEqual([
-        expect.stringMatching(/^1Enrolled/),
-        expect.stringMatching(/^2Invalid.*trainee\.email: Email must be an e-mail address/),
-        expect.stringMatching(/^3Enrolled/),
+        expect.stringMatching(/^1Jordan Example \(E[0-9a-f]{8}\)Enrolled/),
+        expect.stringMatching(/^2Jordan Example \(E[0-9a-f]{8}\)Invalid.*trainee\.email: Email must be an e-mail address/),
+        expect.stringMatching(/^3Jordan Example \(E[0-9a-f]{8}\)Enrolled/),
       ]);
       await expectAccessible(page, 'import-results');
 
       await upload();
-      await expect.poll(() => page.locator('#import-summary').textContent()).toBe('3 rows: 2 already enrolled, 1 invalid.');
+      await expect.poll(() => page.locator('#import-summary').textContent(), { timeout: 60_000 }).toBe('3 rows: 2 already enrolled, 1 to fix.');
     });
     const listed = await eventually(
       () => stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken }),

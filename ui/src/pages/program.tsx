@@ -4,7 +4,7 @@
  * the program's own supervisor or program manager signs off and rates. A trainee sees their own
  * program read-only. A program the caller may not see is the API's 404, shown as such.
  */
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, getJson, programPath, send } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
@@ -23,6 +23,7 @@ import {
   WithdrawalForm,
 } from '../components/commands.js';
 import { CsvDownloadButton } from '../components/csv-download.js';
+import { NoticeDelivery, useDeliveries } from '../components/deliveries.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
 import { ProgramTimeline, checklistAnchor, milestoneAnchor, RECLASSIFIES_ANCHOR, SUMMARY_CAP_ANCHOR } from '../components/program-timeline.js';
 import { describeProgram } from '../components/timeline.js';
@@ -227,7 +228,7 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
 
       <section aria-labelledby="notices-title">
         <h2 id="notices-title">Notices</h2>
-        <Notices notices={notices} />
+        <Notices notices={notices} programId={program.programId} mayResend={me.roles.includes('hr')} />
       </section>
     </div>
   );
@@ -554,12 +555,15 @@ function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JS
   );
 }
 
-function Notices({ notices }: { notices: readonly NoticeRecord[] }): JSX.Element {
+function Notices({ notices, programId, mayResend }: { notices: readonly NoticeRecord[]; programId: string; mayResend: boolean }): JSX.Element {
+  const deliveries = useDeliveries(programId);
   if (notices.length === 0) return <p>No notices issued.</p>;
   return (
     <ul class="notices">
       {notices.map((notice) => (
-        <NoticeItem key={notice.noticeId} notice={notice} />
+        <NoticeItem key={notice.noticeId} notice={notice}>
+          <NoticeDelivery noticeId={notice.noticeId} subject={notice.subject} deliveries={deliveries.byNotice.get(notice.noticeId)} mayResend={mayResend} onResent={deliveries.reload} />
+        </NoticeItem>
       ))}
     </ul>
   );
@@ -606,7 +610,7 @@ function SummaryPdf({ program }: { program: ProgramView }): JSX.Element {
 }
 
 /** The PDF is fetched with the token (a plain link would carry none) and opened as a blob. */
-function NoticeItem({ notice }: { notice: NoticeRecord }): JSX.Element {
+function NoticeItem({ notice, children }: { notice: NoticeRecord; children?: ComponentChildren }): JSX.Element {
   const [pdf, setPdf] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -638,6 +642,7 @@ function NoticeItem({ notice }: { notice: NoticeRecord }): JSX.Element {
       <p class="hint">
         Issued {formatDate(notice.issuedOn)} to {notice.recipients.map((r) => r.role).join(', ')}.
       </p>
+      {children}
       <p>
         <button type="button" class="button button-secondary" onClick={() => void openPdf()} disabled={busy}>
           Open the PDF<span class="visually-hidden"> of “{notice.subject}”</span>
