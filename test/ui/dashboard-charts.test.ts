@@ -4,6 +4,8 @@
  * aggregates; each bar a link, by mouse and by keyboard, to the programs list filtered to what it counts,
  * which lists exactly the programs the bar counts and shows those filters so they can be removed.
  */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/dates.js';
@@ -169,6 +171,10 @@ describe('the dashboard charts', () => {
       await supervisorFilter.getByText(`${supervisorA.name} (${supervisorA.staffId})`).waitFor();
       expect(await page.getByLabel('Overdue milestones only').isChecked()).toBe(true);
       await expectAccessible(page, 'programs-from-supervisor-bar');
+      // The export is the same list: the supervisor and overdue filters apply to it too.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export CSV/ }).click()]);
+      const rows = parse(await readFile(await download.path(), 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => r.programId)).toEqual(idsOf(overdueOfA));
 
       // Each filter can be removed: the supervisor at once, the overdue box with Search.
       await supervisorFilter.getByRole('button', { name: 'Remove the supervisor filter' }).click();
