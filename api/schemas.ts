@@ -255,8 +255,12 @@ export const listProgramsQuery = z.strictObject({
   status: z.enum(['active', 'awaiting-minimum', 'reclassified', 'expired', 'ended']).optional(),
   agency: z.string().min(1).max(100).optional(),
   targetClass: z.string().min(1).max(32).optional().describe('Target class code, e.g. 5257MP'),
+  capFrom: civilDate.optional().describe('Only programs whose latest completion date is on or after this date'),
   capBefore: civilDate.optional().describe('Only programs whose latest completion date is before this date'),
+  reclassifiesFrom: civilDate.optional().describe('Only programs whose earliest reclassification date is on or after this date'),
   reclassifiesBefore: civilDate.optional().describe('Only programs whose earliest reclassification date is before this date'),
+  supervisor: z.string().min(1).max(100).optional().describe("Only programs whose supervisor is this staff id (a supervisor's or program manager's own list stays their own)"),
+  overdue: z.enum(['true']).optional().describe('`true`: only open programs with at least one overdue milestone'),
   q: z.string().trim().min(1).max(100).optional().describe("Part of the trainee's name or employee id, in any case"),
   sort: z
     .enum(PROGRAM_SORTS as [ProgramSort, ...ProgramSort[]])

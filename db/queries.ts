@@ -14,6 +14,8 @@ export interface ProgramListFilter {
   status?: ProgramStatus;
   agency?: string;
   targetClass?: string;
+  /** Programs whose latest completion date is on or after this date. */
+  capFrom?: CivilDate;
   /** Programs whose latest completion date is before this date. */
   capBefore?: CivilDate;
   /** Only programs this person supervises or manages (a supervisor's or program manager's own). */
@@ -24,8 +26,14 @@ export interface ProgramListFilter {
   traineeEmployeeId?: string;
   /** Part of the trainee's name or employee id, in any case. */
   q?: string;
+  /** Programs whose earliest reclassification date is on or after this date. */
+  reclassifiesFrom?: CivilDate;
   /** Programs whose earliest reclassification date is before this date. */
   reclassifiesBefore?: CivilDate;
+  /** Programs whose supervisor is this staff id (as the dashboard's overdue-by-supervisor chart groups them). */
+  supervisor?: string;
+  /** `'true'`: open programs with at least one overdue milestone (as the dashboard's overdue charts count them). */
+  overdue?: 'true';
   /** The order; a leading `-` for descending. Latest completion date when absent. */
   sort?: ProgramSort;
   limit?: number;
@@ -202,12 +210,17 @@ function listClauses(filter: ProgramListFilter): { where: string[]; params: unkn
   if (filter.status) add((p) => `status = ${p}`, filter.status);
   if (filter.agency) add((p) => `agency = ${p}`, filter.agency);
   if (filter.targetClass) add((p) => `target_class_code = ${p}`, filter.targetClass);
+  if (filter.capFrom) add((p) => `latest_completion_date >= ${p}::date`, filter.capFrom);
   if (filter.capBefore) add((p) => `latest_completion_date < ${p}::date`, filter.capBefore);
   if (filter.assignedTo) add((p) => `(supervisor_id = ${p} OR program_manager_id = ${p})`, filter.assignedTo);
   if (filter.agencies) add((p) => `agency = ANY(${p}::text[])`, filter.agencies);
   if (filter.traineeEmployeeId) add((p) => `trainee_employee_id = ${p}`, filter.traineeEmployeeId);
   if (filter.q) add((p) => `(trainee_name || ' ' || trainee_employee_id) ILIKE ${p}`, containsPattern(filter.q));
+  if (filter.reclassifiesFrom) add((p) => `earliest_reclassification_date >= ${p}::date`, filter.reclassifiesFrom);
   if (filter.reclassifiesBefore) add((p) => `earliest_reclassification_date < ${p}::date`, filter.reclassifiesBefore);
+  if (filter.supervisor) add((p) => `supervisor_id = ${p}`, filter.supervisor);
+  // Written as the partial index rm_programs_open_overdue (010) is, so that index serves it.
+  if (filter.overdue === 'true') where.push(`status IN ('active', 'awaiting-minimum') AND overdue_milestones > 0`);
   if (filter.cursor) {
     const [key, id] = decodeCursor(filter.cursor, filter.sort ?? 'latestCompletionDate');
     params.push(key, id);

@@ -1,7 +1,8 @@
 /**
  * Finding and sorting programs (shared/API.md 1.1 "Lists"): `q` by part of a name or an employee
- * id, `sort` with keyset paging in each order, `reclassifiesBefore`, and the whole filtered list, or
- * a program's events, as CSV.
+ * id, `sort` with keyset paging in each order, the date bounds (`reclassifiesFrom`/`Before`,
+ * `capFrom`/`Before`), `supervisor` and `overdue` (so each dashboard chart bar's count is the length
+ * of the list it links to), and the whole filtered list, or a program's events, as CSV.
  */
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
@@ -163,6 +164,117 @@ describe('reclassifiesBefore', () => {
     const bad = await list(`agency=${agency}&reclassifiesBefore=2026-02-30`);
     expect(bad.status).toBe(400);
     expect(error(bad).issues?.[0]?.path).toBe('reclassifiesBefore');
+  });
+});
+
+describe('reclassifiesFrom and capFrom', () => {
+  it('are inclusive lower bounds, with the before bounds a period, and page without gaps or repeats', async () => {
+    const dates = page(await list(`agency=${agency}&sort=earliestReclassificationDate`)).items.map((p) => p.earliestReclassificationDate);
+    const from = dates[1] ?? '';
+    const found = await allPages(`agency=${agency}&reclassifiesFrom=${from}&sort=earliestReclassificationDate`, 1);
+    expect(found.map((p) => p.earliestReclassificationDate)).toEqual(dates.slice(1));
+    const period = page(await list(`agency=${agency}&reclassifiesFrom=${from}&reclassifiesBefore=${dates[3] ?? ''}&sort=earliestReclassificationDate`)).items;
+    expect(period.map((p) => p.earliestReclassificationDate)).toEqual(dates.slice(1, 3));
+
+    const caps = page(await list(`agency=${agency}`)).items.map((p) => p.latestCompletionDate);
+    const capFrom = caps[2] ?? '';
+    expect((await allPages(`agency=${agency}&capFrom=${capFrom}`, 2)).map((p) => p.latestCompletionDate)).toEqual(caps.slice(2));
+    expect(page(await list(`agency=${agency}&capFrom=${caps[1] ?? ''}&capBefore=${caps[2] ?? ''}`)).items.map((p) => p.latestCompletionDate)).toEqual([caps[1]]);
+  });
+
+  it('refuses a date that is not a calendar date with a 400 naming the field', async () => {
+    for (const field of ['reclassifiesFrom', 'capFrom']) {
+      const bad = await list(`agency=${agency}&${field}=2026-13-01`);
+      expect(bad.status).toBe(400);
+      expect(error(bad).issues?.[0]?.path).toBe(field);
+    }
+  });
+});
+
+describe('supervisor', () => {
+  it("lists the programs of that supervisor; a supervisor's own list stays their own", async () => {
+    const theirs = page(await list(`agency=${agency}&supervisor=${otherSupervisorId}`)).items;
+    expect(theirs.map((p) => p.trainee.name)).toEqual(['Zoë Quinlan']);
+    expect(page(await list(`agency=${agency}&supervisor=${supervisorId}`)).items).toHaveLength(4);
+    // The program manager of every program supervises none of them.
+    expect(page(await list(`agency=${agency}&supervisor=${managerId}`)).items).toEqual([]);
+    const scoped = await list(`supervisor=${otherSupervisorId}`, supervisorToken);
+    expect(scoped.status).toBe(200);
+    expect(page(scoped).items).toEqual([]);
+  });
+
+  it('refuses an empty staff id with a 400 naming the field', async () => {
+    const bad = await list(`agency=${agency}&supervisor=`);
+    expect(bad.status).toBe(400);
+    expect(error(bad).issues?.[0]?.path).toBe('supervisor');
+  });
+});
+
+describe('overdue, and the dashboard chart bars', () => {
+  const overdueAgency = uniqueId('OVR');
+  const supervisorA = uniqueId('sup');
+  const supervisorB = uniqueId('sup');
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await stack.addStaff(supervisorA, supervisorB);
+    // Seven months in: m1 overdue. Ten months in: m1 and m2 overdue (supervisor A manages it). Four months in: none.
+    const plans = [
+      { key: 'seven', months: -7, supervisorId: supervisorA, programManagerId: managerId },
+      { key: 'ten', months: -10, supervisorId: supervisorB, programManagerId: supervisorA },
+      { key: 'four', months: -4, supervisorId: supervisorA, programManagerId: managerId },
+    ];
+    for (const plan of plans) {
+      const body = enrollmentFixture(addMonths(today(), plan.months), { agency: overdueAgency, supervisorId: plan.supervisorId, programManagerId: plan.programManagerId });
+      const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
+      expect(response.status).toBe(201);
+      ids[plan.key] = (response.body as Listed).programId;
+    }
+    await eventually(
+      () => list(`agency=${overdueAgency}`),
+      (r) => {
+        const items = (r.body as { items: { milestones: { status: string }[] }[] }).items;
+        return items.length === 3 && items.reduce((n, p) => n + p.milestones.filter((m) => m.status === 'overdue').length, 0) === 3;
+      },
+      'three programs with three overdue milestones in the read model',
+    );
+  });
+
+  it('overdue=true lists the open programs with at least one overdue milestone, in JSON and in CSV', async () => {
+    const found = page(await list(`agency=${overdueAgency}&overdue=true`)).items.map((p) => p.programId);
+    expect(found.sort()).toEqual([ids.seven, ids.ten].sort());
+    const csv = await list(`agency=${overdueAgency}&overdue=true&supervisor=${supervisorA}`, hrToken, { accept: 'text/csv' });
+    expect((parse(csv.text, { columns: true }) as Record<string, string>[]).map((r) => r.programId)).toEqual([ids.seven]);
+    const bad = await list(`agency=${overdueAgency}&overdue=yes`);
+    expect(bad.status).toBe(400);
+    expect(error(bad).issues?.[0]?.path).toBe('overdue');
+  });
+
+  it("each chart bar counts exactly the programs its link lists", async () => {
+    const answer = await stack.call('GET', `/v1/dashboard/charts?agency=${overdueAgency}`, { token: hrToken });
+    expect(answer.status).toBe(200);
+    interface Period { from: string; before: string; active: number; awaitingMinimum: number }
+    interface Bar { key: string; programs: number }
+    const charts = answer.body as { reclassificationsByMonth: Period[]; capsByQuarter: Period[]; overdueByAgency: { items: Bar[] }; overdueBySupervisor: { items: Bar[] } };
+    // The links as ui/src/components/charts.tsx builds them, each with the count its bar shows.
+    const links: [string, number][] = [];
+    for (const p of charts.reclassificationsByMonth) {
+      links.push([`status=active&agency=${overdueAgency}&reclassifiesFrom=${p.from}&reclassifiesBefore=${p.before}&sort=earliestReclassificationDate`, p.active]);
+      links.push([`status=awaiting-minimum&agency=${overdueAgency}&reclassifiesFrom=${p.from}&reclassifiesBefore=${p.before}&sort=earliestReclassificationDate`, p.awaitingMinimum]);
+    }
+    for (const p of charts.capsByQuarter) {
+      links.push([`status=active&agency=${overdueAgency}&capFrom=${p.from}&capBefore=${p.before}&sort=latestCompletionDate`, p.active]);
+    }
+    for (const bar of charts.overdueByAgency.items) links.push([`status=active&agency=${bar.key}&overdue=true&sort=latestCompletionDate`, bar.programs]);
+    for (const bar of charts.overdueBySupervisor.items) {
+      links.push([`status=active&agency=${overdueAgency}&supervisor=${bar.key}&overdue=true&sort=latestCompletionDate`, bar.programs]);
+    }
+    expect(charts.overdueBySupervisor.items.map((b) => b.key).sort()).toEqual([supervisorA, supervisorB].sort());
+    expect(links.filter(([, count]) => count > 0).length).toBeGreaterThanOrEqual(6);
+    for (const [query, count] of links) {
+      const listed = await allPages(query, 1);
+      expect({ query, listed: listed.length }).toEqual({ query, listed: count });
+    }
   });
 });
 

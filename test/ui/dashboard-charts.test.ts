@@ -1,8 +1,11 @@
 /**
  * The dashboard's charts in Debian's Chromium, as HR sees them: reclassifications by month, caps by
  * quarter and overdue milestones by agency and by supervisor (by name), drawn from the API's
- * aggregates; each bar a link, by mouse and by keyboard, to the programs list filtered to what it counts.
+ * aggregates; each bar a link, by mouse and by keyboard, to the programs list filtered to what it counts,
+ * which lists exactly the programs the bar counts and shows those filters so they can be removed.
  */
+import { readFile } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/dates.js';
@@ -64,6 +67,13 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 const searchOf = (url: string): Record<string, string> => Object.fromEntries(new URL(url).searchParams);
+
+/** The program ids the programs page lists, once the list for the current address has arrived. */
+async function listedPrograms(page: Page): Promise<string[]> {
+  await page.locator('.programs-page[data-state="loaded"]').waitFor();
+  return (await page.locator('#programs-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-program') ?? ''))).sort();
+}
+const idsOf = (list: readonly ProgramView[]): string[] => list.map((p) => p.programId).sort();
 
 describe('the dashboard charts', () => {
   it('counts from SQL aggregates: open programs by month and quarter, overdue milestones by agency and by supervisor with names', async () => {
@@ -135,6 +145,11 @@ describe('the dashboard charts', () => {
         reclassifiesBefore: monthStart(addMonths(from, 1)),
         sort: 'earliestReclassificationDate',
       });
+      // The list holds exactly the programs the bar counts, and shows the month as a filter.
+      expect(await listedPrograms(page)).toEqual(idsOf(programs.filter((p) => monthStart(p.earliestReclassificationDate) === from)));
+      expect(await page.getByLabel('Reclassifies from').inputValue()).toBe(from);
+      expect(await page.getByLabel('Reclassifies before').inputValue()).toBe(monthStart(addMonths(from, 1)));
+      await expectAccessible(page, 'programs-from-month-bar');
 
       // Mouse: the agency's bar lists its active programs with an overdue milestone.
       await page.goBack();
@@ -148,6 +163,27 @@ describe('the dashboard charts', () => {
       await supervisors.getByRole('link', { name: new RegExp(`^${supervisorA.name}`) }).click();
       await page.waitForURL(/\/programs\?/);
       expect(searchOf(page.url())).toEqual({ status: 'active', agency, supervisor: supervisorA.staffId, overdue: 'true', sort: 'latestCompletionDate' });
+      // Supervisor A's one program with an overdue milestone (the seven-month one), not the four-month one.
+      const overdueOfA = programs.filter((p) => p.supervisorId === supervisorA.staffId && p.milestones.some((m) => m.status === 'overdue'));
+      expect(overdueOfA).toHaveLength(1);
+      expect(await listedPrograms(page)).toEqual(idsOf(overdueOfA));
+      const supervisorFilter = page.getByRole('group', { name: 'Supervisor' });
+      await supervisorFilter.getByText(`${supervisorA.name} (${supervisorA.staffId})`).waitFor();
+      expect(await page.getByLabel('Overdue milestones only').isChecked()).toBe(true);
+      await expectAccessible(page, 'programs-from-supervisor-bar');
+      // The export is the same list: the supervisor and overdue filters apply to it too.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export CSV/ }).click()]);
+      const rows = parse(await readFile(await download.path(), 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => r.programId)).toEqual(idsOf(overdueOfA));
+
+      // Each filter can be removed: the supervisor at once, the overdue box with Search.
+      await supervisorFilter.getByRole('button', { name: 'Remove the supervisor filter' }).click();
+      await page.waitForURL((url) => !url.searchParams.has('supervisor'));
+      expect(await listedPrograms(page)).toEqual(idsOf(programs.filter((p) => p.milestones.some((m) => m.status === 'overdue'))));
+      await page.getByLabel('Overdue milestones only').uncheck();
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForURL((url) => !url.searchParams.has('overdue'));
+      expect(await listedPrograms(page)).toEqual(idsOf(programs));
     } finally {
       await session.close();
     }

@@ -1,6 +1,7 @@
 /**
  * The programs list: find a trainee by part of a name or employee id, filter as the API filters
- * (status, agency, target class, reclassifies before, cap before), sort by a column, and download
+ * (status, agency, target class, reclassification and cap dates, supervisor, overdue milestones),
+ * sort by a column, and download
  * the filtered list as CSV. Everything is in the address (the API's own parameter names), so a view
  * can be bookmarked and shared, and other pages (the dashboard's charts) link to a filtered list.
  */
@@ -9,6 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { getJson, programPath, queryString } from '../api.js';
 import type { ProgramPage, ProgramStatus, TargetClass } from '../api-types.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox, messageOf } from '../components/page.js';
+import { nameAndId, useStaffNames } from '../components/staff.js';
 import { downloadCsv } from '../download.js';
 import { formatDate, plural, PROGRAM_STATUSES, STATUS_LABELS } from '../format.js';
 import { Link, navigate, useLocation } from '../router.js';
@@ -17,7 +19,7 @@ const PAGE_SIZE = 50;
 export const PROGRAMS_PATH = '/programs';
 
 /** The list's parameters, named as the API names them. */
-const PARAMETERS = ['q', 'status', 'agency', 'targetClass', 'reclassifiesBefore', 'capBefore', 'sort'] as const;
+const PARAMETERS = ['q', 'status', 'agency', 'targetClass', 'reclassifiesFrom', 'reclassifiesBefore', 'capFrom', 'capBefore', 'supervisor', 'overdue', 'sort'] as const;
 type Parameter = (typeof PARAMETERS)[number];
 type Parameters = Record<Parameter, string>;
 
@@ -137,6 +139,9 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
       .catch(() => setClasses([])); // the field then takes any code typed
   }, []);
   const set = (name: Parameter) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [name]: event.currentTarget.value });
+  const supervisorNames = useStaffNames(parameters.supervisor ? [parameters.supervisor] : []);
+  // Removing the supervisor applies at once (there is nothing to type): the rest of the draft is kept.
+  const removeSupervisor = (): void => navigate(programsListPath({ ...draft, q: draft.q.trim(), supervisor: '' }));
   const apply = (event: Event): void => {
     event.preventDefault();
     navigate(programsListPath({ ...draft, q: draft.q.trim() }));
@@ -178,6 +183,13 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
         </select>
       </div>
       <div class="field">
+        <label for="programs-reclassifies-from">Reclassifies from</label>
+        <input id="programs-reclassifies-from" type="date" value={draft.reclassifiesFrom} onInput={set('reclassifiesFrom')} aria-describedby="programs-reclassifies-from-hint" />
+        <p class="hint" id="programs-reclassifies-from-hint">
+          Earliest reclassification date on or after this day.
+        </p>
+      </div>
+      <div class="field">
         <label for="programs-reclassifies-before">Reclassifies before</label>
         <input id="programs-reclassifies-before" type="date" value={draft.reclassifiesBefore} onInput={set('reclassifiesBefore')} aria-describedby="programs-reclassifies-hint" />
         <p class="hint" id="programs-reclassifies-hint">
@@ -185,8 +197,36 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
         </p>
       </div>
       <div class="field">
+        <label for="programs-cap-from">Cap from</label>
+        <input id="programs-cap-from" type="date" value={draft.capFrom} onInput={set('capFrom')} />
+      </div>
+      <div class="field">
         <label for="programs-cap-before">Cap before</label>
         <input id="programs-cap-before" type="date" value={draft.capBefore} onInput={set('capBefore')} />
+      </div>
+      {parameters.supervisor && (
+        <div class="field field-supervisor" role="group" aria-labelledby="programs-supervisor-label">
+          <span class="filter-label" id="programs-supervisor-label">
+            Supervisor
+          </span>
+          <p class="filter-value" data-staff-id={parameters.supervisor}>
+            {nameAndId(supervisorNames.get(parameters.supervisor), parameters.supervisor)}
+          </p>
+          <button type="button" class="button button-secondary" onClick={removeSupervisor}>
+            Remove<span class="visually-hidden"> the supervisor filter</span>
+          </button>
+        </div>
+      )}
+      <div class="field">
+        <label class="checkbox">
+          <input
+            id="programs-overdue"
+            type="checkbox"
+            checked={draft.overdue === 'true'}
+            onChange={(event) => setDraft({ ...draft, overdue: event.currentTarget.checked ? 'true' : '' })}
+          />
+          Overdue milestones only
+        </label>
       </div>
       <div class="filter-actions">
         <button type="submit" class="button">
