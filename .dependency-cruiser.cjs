@@ -30,7 +30,8 @@ module.exports = {
     },
     {
       name: 'cli-is-an-api-client',
-      comment: 'The CLI talks to the API over HTTP: it imports neither the server (api/), the database (db/) nor a process of the engine (worker/).',
+      comment:
+        'The CLI talks to the API over HTTP: it imports neither the server (api/), the database (db/) nor a process of the engine (worker/).',
       severity: 'error',
       from: { path: '^client/cli' },
       to: { path: '^(api|db|worker)/' },

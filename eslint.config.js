@@ -14,7 +14,11 @@ const sandboxForbidden = {
     { name: '@temporalio/activity', message: 'Workflows do not run activities in-process.' },
   ],
   patterns: [
-    { group: ['**/schemas.js', '**/activities/*.js', '**/client/**', '**/worker/**', '**/db/**', '**/config/**', '**/temporal/**'], allowTypeImports: true, message: 'Only types from here: this code runs in the workflow sandbox.' },
+    {
+      group: ['**/schemas.js', '**/activities/*.js', '**/client/**', '**/worker/**', '**/db/**', '**/config/**', '**/temporal/**'],
+      allowTypeImports: true,
+      message: 'Only types from here: this code runs in the workflow sandbox.',
+    },
   ],
 };
 

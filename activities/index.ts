@@ -29,7 +29,10 @@ import { deliverNoticeInput, eventRowSchema, queuedNoticeSchema } from './schema
 function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw ApplicationFailure.nonRetryable(`invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid-activity-input');
+    throw ApplicationFailure.nonRetryable(
+      `invalid ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'invalid-activity-input',
+    );
   }
   return parsed.data;
 }
@@ -90,13 +93,27 @@ export function withoutAddresses(text: string): string {
 
 type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected' } | { outcome: 'open'; problem: string };
 
-export function createActivities({ db, mailer, publicBaseUrl, templates = loadNoticeTemplates(undefined, { publicBaseUrl }) }: ActivityDependencies) {
+export function createActivities({
+  db,
+  mailer,
+  publicBaseUrl,
+  templates = loadNoticeTemplates(undefined, { publicBaseUrl }),
+}: ActivityDependencies) {
   /** A notice as the outbox takes it: rendered from the templates, or as queued before templates. */
   const forOutbox = (queued: Notice | LegacyNotice): OutboxNotice => {
     if ('recipients' in queued) {
       // Queued before notices were e-mailed: recorded as then, without deliveries (its trainee's
       // address did not travel with it).
-      return { ...queued, recipients: queued.recipients, emailText: queued.body, emailHtml: null, facts: null, attachPdf: false, knownAddresses: {}, deliver: false };
+      return {
+        ...queued,
+        recipients: queued.recipients,
+        emailText: queued.body,
+        emailHtml: null,
+        facts: null,
+        attachPdf: false,
+        knownAddresses: {},
+        deliver: false,
+      };
     }
     const content = templates.render(queued);
     const knownAddresses: OutboxNotice['knownAddresses'] = {};
@@ -149,7 +166,12 @@ export function createActivities({ db, mailer, publicBaseUrl, templates = loadNo
     } catch (error) {
       const failure = classifySendFailure(error);
       const message = withoutAddresses(error instanceof Error ? error.message : String(error));
-      await markFailed(db, delivery, failure === 'refused-for-good' ? 'rejected' : failure === 'not-accepted' ? 'pending' : 'sending', message);
+      await markFailed(
+        db,
+        delivery,
+        failure === 'refused-for-good' ? 'rejected' : failure === 'not-accepted' ? 'pending' : 'sending',
+        message,
+      );
       if (failure === 'refused-for-good') return { outcome: 'rejected' };
       // Only codes leave this function: an SMTP message may quote the address.
       return { outcome: 'open', problem: `${delivery.role} ${delivery.ref}: ${smtpErrorCode(error)}` };
@@ -234,4 +256,3 @@ function smtpErrorCode(error: unknown): string {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-

@@ -51,7 +51,12 @@ export function renderNoticePdf(notice: PrintableNotice): Promise<Buffer> {
   doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text('STATE OF CONNECTICUT', left, 72, { characterSpacing: 1 });
   doc.font('Helvetica').fontSize(9).fillColor(MUTED).text('Leadership Associate development program');
   doc.moveDown(0.4);
-  doc.moveTo(left, doc.y).lineTo(left + width, doc.y).lineWidth(0.75).strokeColor(MUTED).stroke();
+  doc
+    .moveTo(left, doc.y)
+    .lineTo(left + width, doc.y)
+    .lineWidth(0.75)
+    .strokeColor(MUTED)
+    .stroke();
   doc.moveDown(0.6);
   doc.fontSize(9).fillColor(MUTED).text(`Notice ${notice.noticeId}`, left, doc.y, { continued: false });
   doc.text(`Issued ${longDate(notice.issuedOn)}`);

@@ -80,7 +80,9 @@ function htmlEnvironment(): typeof Handlebars {
     };
   env.registerHelper('paragraph', block('<p style="margin:0 0 12px">', '</p>'));
   env.registerHelper('facts', function (this: unknown, options: Handlebars.HelperOptions) {
-    return new SafeString(`<table role="presentation" style="margin:0 0 16px;border-collapse:collapse">${options.fn(this).trim()}</table>\n`);
+    return new SafeString(
+      `<table role="presentation" style="margin:0 0 16px;border-collapse:collapse">${options.fn(this).trim()}</table>\n`,
+    );
   });
   env.registerHelper('fact', function (this: unknown, label: unknown, options: Handlebars.HelperOptions) {
     return new SafeString(
@@ -136,10 +138,16 @@ const tidyText = (text: string): string =>
  * Reads and compiles every template once, so a broken template stops the worker at start rather
  * than a notice at delivery. Strict: a template naming a fact the notice does not have throws.
  */
-export function loadNoticeTemplates(dir: string = noticeTemplatesDir, { publicBaseUrl }: { publicBaseUrl?: string | undefined } = {}): NoticeTemplates {
+export function loadNoticeTemplates(
+  dir: string = noticeTemplatesDir,
+  { publicBaseUrl }: { publicBaseUrl?: string | undefined } = {},
+): NoticeTemplates {
   const read = (name: string): string => readFileSync(`${dir}${dir.endsWith('/') ? '' : '/'}${name}`, 'utf8');
   const parsed = manifestSchema.safeParse(JSON.parse(read('notices.json')));
-  if (!parsed.success) throw new Error(`notice templates: notices.json is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `notice templates: notices.json is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const manifest = parsed.data.kinds;
   const missing = NOTICE_KINDS.filter((kind) => !(kind in manifest));
   if (missing.length > 0) throw new Error(`notice templates: notices.json has no entry for ${missing.join(', ')}`);

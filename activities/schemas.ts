@@ -24,7 +24,13 @@ const party = z.object({ ref: z.string(), address: z.string().nullable() });
 
 const noticeDetail = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reclassification'), effectiveOn: civilDate, dasApprovalRef: z.string() }),
-  z.object({ kind: z.literal('cap-warning'), daysBefore: z.number(), daysRemaining: z.number(), latestCompletionDate: civilDate, on: civilDate }),
+  z.object({
+    kind: z.literal('cap-warning'),
+    daysBefore: z.number(),
+    daysRemaining: z.number(),
+    latestCompletionDate: civilDate,
+    on: civilDate,
+  }),
   z.object({ kind: z.literal('program-expired'), on: civilDate, latestCompletionDate: civilDate, openMilestones: z.array(milestoneFact) }),
   z.object({ kind: z.literal('program-ended'), on: civilDate, reason: z.enum(['unsatisfactory-service', 'withdrawn']) }),
   z.object({ kind: z.literal('minimum-period-reached'), on: civilDate }),
@@ -39,7 +45,12 @@ const noticeDetail = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('qualification-warning'), asOf: civilDate, shortfallYears: z.number() }),
   z.object({ kind: z.literal('progress-report-submitted'), periodEnding: civilDate, submittedOn: civilDate }),
   z.object({ kind: z.literal('hr-decision-required'), ratedOn: civilDate, on: civilDate, escalatesOn: civilDate }),
-  z.object({ kind: z.enum(['hr-decision-reminder', 'hr-decision-reminder-escalated', 'hr-decision-escalated']), ratedOn: civilDate, on: civilDate, daysWaiting: z.number() }),
+  z.object({
+    kind: z.enum(['hr-decision-reminder', 'hr-decision-reminder-escalated', 'hr-decision-escalated']),
+    ratedOn: civilDate,
+    on: civilDate,
+    daysWaiting: z.number(),
+  }),
   z.object({ kind: z.literal('remediation-recorded'), ratedOn: civilDate, on: civilDate, plan: z.string(), dasApprovalRef: z.string() }),
 ]);
 

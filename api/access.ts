@@ -47,7 +47,10 @@ export interface AccessOptions {
   oidc?: OidcVerifier | undefined;
   development: boolean;
   /** The rate limit of refused tokens (api/hardening.ts). */
-  limits: { authenticationFailed(request: FastifyRequest): Promise<void>; checkAuthenticationLimit(request: FastifyRequest): Promise<void> };
+  limits: {
+    authenticationFailed(request: FastifyRequest): Promise<void>;
+    checkAuthenticationLimit(request: FastifyRequest): Promise<void>;
+  };
 }
 
 /** The access hook, on the whole server (not encapsulated: every plugin's routes go through it). */

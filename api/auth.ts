@@ -134,7 +134,8 @@ export const isAssignedTo = (principal: Principal, program: Pick<ProgramView, 's
  * Whether an `hr` principal's agencies include this one: HR without the claim acts on every agency.
  * Only HR is scoped by the claim; DAS and auditors see all.
  */
-export const hrCovers = (principal: Principal, agency: string): boolean => principal.agencies === undefined || principal.agencies.includes(agency);
+export const hrCovers = (principal: Principal, agency: string): boolean =>
+  principal.agencies === undefined || principal.agencies.includes(agency);
 
 /** Whether the principal may read this program (GET program, events, notices). */
 export function maySee(principal: Principal, program: ProgramView): boolean {

@@ -13,7 +13,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import ical, { ICalEventTransparency } from 'ical-generator';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { FEED_ROLES, activeFeed, createFeed, feedPrograms, feedsOf, revokeFeed, type CalendarFeed, type FeedProgram, type FeedRole } from '../db/calendar-feeds.js';
+import {
+  FEED_ROLES,
+  activeFeed,
+  createFeed,
+  feedPrograms,
+  feedsOf,
+  revokeFeed,
+  type CalendarFeed,
+  type FeedProgram,
+  type FeedRole,
+} from '../db/calendar-feeds.js';
 import type { Principal } from './auth.js';
 import { ApiError, notFound } from './errors.js';
 import { errorResponse } from './schemas.js';
@@ -37,7 +47,9 @@ const feedResponse = z
   .meta({ id: 'CalendarFeed' });
 
 const mintBody = z
-  .strictObject({ as: z.enum(FEED_ROLES).optional().describe('Whose dates: your programs as supervisor or program manager, or your own as trainee') })
+  .strictObject({
+    as: z.enum(FEED_ROLES).optional().describe('Whose dates: your programs as supervisor or program manager, or your own as trainee'),
+  })
   // No body at all is fine (Fastify hands the validator null).
   .nullish();
 
@@ -50,7 +62,9 @@ const ownerOnly = { access: { kind: 'roles', roles: FEED_ROLES } } as const;
 const SIGNATURE_LABEL = 'calendar-feed/v1/';
 
 export function feedToken(secret: string, feedId: string): string {
-  return `${feedId}.${createHmac('sha256', secret).update(SIGNATURE_LABEL + feedId).digest('base64url')}`;
+  return `${feedId}.${createHmac('sha256', secret)
+    .update(SIGNATURE_LABEL + feedId)
+    .digest('base64url')}`;
 }
 
 /** The feed id of a token this server signed; null for anything else. */
@@ -64,7 +78,8 @@ export function verifiedFeedId(secret: string, token: string): string | null {
 
 export const calendarRoutes: FastifyPluginAsync<CalendarRoutesOptions> = async (app, { db, secret, baseUrl }) => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const urlOf = (feed: CalendarFeed): string | null => (feed.revokedAt ? null : `${baseUrl()}/v1/calendar/${feedToken(secret, feed.feedId)}.ics`);
+  const urlOf = (feed: CalendarFeed): string | null =>
+    feed.revokedAt ? null : `${baseUrl()}/v1/calendar/${feedToken(secret, feed.feedId)}.ics`;
   const present = (_request: FastifyRequest, feed: CalendarFeed) => ({
     feedId: feed.feedId,
     role: feed.role,
@@ -79,7 +94,8 @@ export const calendarRoutes: FastifyPluginAsync<CalendarRoutesOptions> = async (
       schema: {
         tags: ['calendar'],
         summary: 'Subscribe to your dates: mint a calendar feed URL (supervisor, program manager, trainee)',
-        description: 'The feed is of the caller themself, never of someone else. Without `as`, the first of supervisor, program-manager, trainee the token holds.',
+        description:
+          'The feed is of the caller themself, never of someone else. Without `as`, the first of supervisor, program-manager, trainee the token holds.',
         body: mintBody,
         response: { 201: feedResponse, ...errors(400, 401, 403) },
       },
@@ -99,7 +115,11 @@ export const calendarRoutes: FastifyPluginAsync<CalendarRoutesOptions> = async (
   api.get(
     '/v1/calendar-feeds',
     {
-      schema: { tags: ['calendar'], summary: 'Your calendar feeds, revoked ones included', response: { 200: z.object({ items: z.array(feedResponse) }), ...errors(401, 403) } },
+      schema: {
+        tags: ['calendar'],
+        summary: 'Your calendar feeds, revoked ones included',
+        response: { 200: z.object({ items: z.array(feedResponse) }), ...errors(401, 403) },
+      },
       config: ownerOnly,
     },
     async (request) => ({ items: (await feedsOf(db, principalOf(request).id)).map((feed) => present(request, feed)) }),
@@ -176,7 +196,12 @@ function calendarOf(feed: CalendarFeed, programs: readonly FeedProgram[]): strin
       });
     };
     for (const milestone of program.openMilestones) {
-      event(`milestone.${milestone.id}`, milestone.dueDate, `Milestone due: ${milestone.title}${whose}`, 'A milestone of the development program falls due; the supervisor signs it off.');
+      event(
+        `milestone.${milestone.id}`,
+        milestone.dueDate,
+        `Milestone due: ${milestone.title}${whose}`,
+        'A milestone of the development program falls due; the supervisor signs it off.',
+      );
     }
     event(
       'first-anniversary',

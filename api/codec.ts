@@ -36,7 +36,9 @@ type WirePayloads = z.infer<typeof wirePayloads>;
 
 const fromWire = ({ payloads }: WirePayloads): Payload[] =>
   payloads.map((p) => ({
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([name, value]) => [name, new Uint8Array(Buffer.from(value, 'base64'))])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([name, value]) => [name, new Uint8Array(Buffer.from(value, 'base64'))]),
+    ),
     data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
   }));
 
@@ -61,7 +63,10 @@ const decodeRecord = z
 
 const decodeQuery = z.strictObject({
   workflowId: z.string().min(1).max(300).optional(),
-  before: z.string().regex(/^[1-9]\d{0,18}$/, 'must be a decodeId from a previous page').optional(),
+  before: z
+    .string()
+    .regex(/^[1-9]\d{0,18}$/, 'must be a decodeId from a previous page')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -96,7 +101,14 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions & { db: Pool }> 
         if (!actor) throw forbidden();
         await db.query(
           `INSERT INTO codec_decodes (actor_id, actor_role, namespace, workflow_id, payloads, origin) VALUES ($1, $2, $3, $4, $5, $6)`,
-          [actor.id, actor.role, headerText(request, 'x-namespace'), headerText(request, 'x-workflow-id'), payloads.length, headerText(request, 'origin')],
+          [
+            actor.id,
+            actor.role,
+            headerText(request, 'x-namespace'),
+            headerText(request, 'x-workflow-id'),
+            payloads.length,
+            headerText(request, 'origin'),
+          ],
         );
       }
       return toWire(answer);
@@ -122,7 +134,16 @@ export const codecRoutes: FastifyPluginAsync<CodecRoutesOptions & { db: Pool }> 
     },
     async (request) => {
       const { workflowId, before, limit } = request.query;
-      const { rows } = await db.query<{ decode_id: string; decoded_at: Date; actor_id: string; actor_role: string; namespace: string | null; workflow_id: string | null; payloads: number; origin: string | null }>(
+      const { rows } = await db.query<{
+        decode_id: string;
+        decoded_at: Date;
+        actor_id: string;
+        actor_role: string;
+        namespace: string | null;
+        workflow_id: string | null;
+        payloads: number;
+        origin: string | null;
+      }>(
         `SELECT decode_id::text, decoded_at, actor_id, actor_role, namespace, workflow_id, payloads, origin FROM codec_decodes
           WHERE ($1::text IS NULL OR workflow_id = $1) AND ($2::bigint IS NULL OR decode_id < $2::bigint)
           ORDER BY decode_id DESC LIMIT $3`,

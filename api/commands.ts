@@ -8,7 +8,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { commandEdges } from '../client/commands/index.js';
-import { ProgramNotFoundError, RuleViolationError, type CommandOptions, type CommandTarget, type ProgramClient } from '../client/programs.js';
+import {
+  ProgramNotFoundError,
+  RuleViolationError,
+  type CommandOptions,
+  type CommandTarget,
+  type ProgramClient,
+} from '../client/programs.js';
 import { currentRequest } from '../client/request-context.js';
 import type { Queries } from '../db/queries.js';
 import { actorOnProgram, type Caller } from '../domain/access.js';
@@ -30,7 +36,9 @@ function expectedVersionOf(ifMatch: string | undefined): number | undefined {
   if (ifMatch === undefined || ifMatch.trim() === '*') return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
   if (!match?.[1]) {
-    throw new ApiError(400, 'invalid-input', 'The If-Match header is not an ETag of this API.', [{ path: 'If-Match', message: 'must be the ETag of GET /v1/programs/{programId}, such as "7"' }]);
+    throw new ApiError(400, 'invalid-input', 'The If-Match header is not an ETag of this API.', [
+      { path: 'If-Match', message: 'must be the ETag of GET /v1/programs/{programId}, such as "7"' },
+    ]);
   }
   return Number(match[1]);
 }
@@ -51,7 +59,12 @@ export async function commandRoutes(app: FastifyInstance, { programs, db, querie
    * Runs a command. Temporal answers an Update to a finished workflow as "not found", which the
    * client passes on as ProgramNotFoundError; a program that exists but has closed is a conflict.
    */
-  async function run(programId: string, request: FastifyRequest, reply: FastifyReply, send: (options: CommandOptions) => Promise<ProgramView>): Promise<ProgramView> {
+  async function run(
+    programId: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    send: (options: CommandOptions) => Promise<ProgramView>,
+  ): Promise<ProgramView> {
     const expectedVersion = expectedVersionOf(request.headers['if-match']);
     const options: CommandOptions = {
       ...(request.idempotency ? { updateId: updateIdFor(request.idempotency) } : {}),
@@ -101,7 +114,9 @@ export async function commandRoutes(app: FastifyInstance, { programs, db, querie
         // Any staff member a command names must be in the staff directory (a transfer's new supervisor).
         const unknownStaff = await unknownStaffError(db, request.body as Record<string, string | undefined>);
         if (unknownStaff) throw unknownStaff;
-        return run(target.programId, request, reply, (options) => programs.command(edge.name, target, request.body, commanderOf(request), options));
+        return run(target.programId, request, reply, (options) =>
+          programs.command(edge.name, target, request.body, commanderOf(request), options),
+        );
       },
     );
   }

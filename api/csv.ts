@@ -13,7 +13,10 @@ import { eventListResponse, programPageResponse } from './schemas.js';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 
 const csvText = (columns: readonly [string, unknown][]) =>
-  z.string().meta({ type: 'string', description: `CSV (RFC 4180), a header row then one row per item; columns: ${columns.map(([name]) => `\`${name}\``).join(', ')}` });
+  z.string().meta({
+    type: 'string',
+    description: `CSV (RFC 4180), a header row then one row per item; columns: ${columns.map(([name]) => `\`${name}\``).join(', ')}`,
+  });
 
 /** Whether the caller asked for CSV rather than JSON (JSON when both are equally welcome). */
 export function wantsCsv(request: FastifyRequest): boolean {
@@ -63,7 +66,11 @@ export const EVENT_CSV_COLUMNS: readonly [string, (e: StoredEvent) => string | n
   ['data', (e) => JSON.stringify(e.data)],
 ];
 
-async function* csvLines<T>(columns: readonly [string, (row: T) => string | number | null][], first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncGenerator<string> {
+async function* csvLines<T>(
+  columns: readonly [string, (row: T) => string | number | null][],
+  first: IteratorResult<T>,
+  rest: AsyncIterator<T>,
+): AsyncGenerator<string> {
   yield csvLine(columns.map(([name]) => name));
   for (let next = first; !next.done; next = await rest.next()) yield csvLine(columns.map(([, value]) => value(next.value)));
 }
@@ -72,8 +79,18 @@ async function* csvLines<T>(columns: readonly [string, (row: T) => string | numb
  * Sends the rows as a CSV download. The first row is read before the answer starts, so a failure
  * to read (a bad filter, a database down) is still an ordinary error answer.
  */
-export async function sendCsv<T>(reply: FastifyReply, filename: string, columns: readonly [string, (row: T) => string | number | null][], rows: AsyncIterable<T> | Iterable<T>): Promise<FastifyReply> {
-  const iterator = Symbol.asyncIterator in rows ? rows[Symbol.asyncIterator]() : (async function* () { yield* rows; })();
+export async function sendCsv<T>(
+  reply: FastifyReply,
+  filename: string,
+  columns: readonly [string, (row: T) => string | number | null][],
+  rows: AsyncIterable<T> | Iterable<T>,
+): Promise<FastifyReply> {
+  const iterator =
+    Symbol.asyncIterator in rows
+      ? rows[Symbol.asyncIterator]()
+      : (async function* () {
+          yield* rows;
+        })();
   const first = await iterator.next();
   return reply
     .type(CSV_TYPE)

@@ -24,22 +24,31 @@ const period = z.object({
 });
 
 const overdueBars = z.object({
-  items: z.array(
-    z.object({
-      key: z.string().describe('The agency code or the supervisor id'),
-      name: z.string().nullable().describe("The supervisor's name in the staff directory; null for an agency or an id the directory does not know"),
-      overdueMilestones: z.number().int(),
-      programs: z.number().int().describe('Active programs with an overdue milestone'),
-    }),
-  ).describe(`Most overdue milestones first; at most ${CHART_TOP}`),
+  items: z
+    .array(
+      z.object({
+        key: z.string().describe('The agency code or the supervisor id'),
+        name: z
+          .string()
+          .nullable()
+          .describe("The supervisor's name in the staff directory; null for an agency or an id the directory does not know"),
+        overdueMilestones: z.number().int(),
+        programs: z.number().int().describe('Active programs with an overdue milestone'),
+      }),
+    )
+    .describe(`Most overdue milestones first; at most ${CHART_TOP}`),
   truncated: z.boolean(),
 });
 
 export const dashboardChartsResponse = z
   .object({
     asOf: date.describe('Today in America/New_York: the periods start from its month or quarter'),
-    reclassificationsByMonth: z.array(period).describe(`Open programs by the month of their first anniversary (earliest reclassification), ${CHART_MONTHS} months from this one`),
-    capsByQuarter: z.array(period).describe(`Open programs by the quarter of their three-year cap, ${CHART_QUARTERS} quarters from this one`),
+    reclassificationsByMonth: z
+      .array(period)
+      .describe(`Open programs by the month of their first anniversary (earliest reclassification), ${CHART_MONTHS} months from this one`),
+    capsByQuarter: z
+      .array(period)
+      .describe(`Open programs by the quarter of their three-year cap, ${CHART_QUARTERS} quarters from this one`),
     overdueByAgency: overdueBars,
     overdueBySupervisor: overdueBars,
   })
@@ -54,7 +63,10 @@ export interface DashboardChartRoutesOptions {
   today?: () => CivilDate;
 }
 
-export async function dashboardChartRoutes(app: FastifyInstance, { db, today = () => civilDateInNewYork(Date.now()) }: DashboardChartRoutesOptions): Promise<void> {
+export async function dashboardChartRoutes(
+  app: FastifyInstance,
+  { db, today = () => civilDateInNewYork(Date.now()) }: DashboardChartRoutesOptions,
+): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const charts = createChartQueries(db);
   api.get(
@@ -81,4 +93,3 @@ function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw new Error('route reached without authentication');
   return request.principal;
 }
-

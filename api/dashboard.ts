@@ -45,12 +45,16 @@ export const dashboardResponse = z
     scope: z.enum(['all', 'assigned']).describe('`assigned`: only the programs the caller supervises or manages'),
     counts: statusCounts.describe('Programs by status'),
     atRisk: z.object({
-      items: z.array(
-        z.object({
-          program: programResponse,
-          reasons: z.array(z.enum(['cap-within-90-days', 'overdue-milestones'])),
-        }),
-      ).describe(`Open programs whose cap is within 90 days or with an overdue milestone, earliest cap first; at most ${DASHBOARD_AT_RISK_LIMIT}`),
+      items: z
+        .array(
+          z.object({
+            program: programResponse,
+            reasons: z.array(z.enum(['cap-within-90-days', 'overdue-milestones'])),
+          }),
+        )
+        .describe(
+          `Open programs whose cap is within 90 days or with an overdue milestone, earliest cap first; at most ${DASHBOARD_AT_RISK_LIMIT}`,
+        ),
       truncated: z.boolean().describe('More programs are at risk than listed'),
     }),
   })
@@ -64,7 +68,9 @@ export const inboxResponse = z
     show: z.enum(['due', 'later', 'all']).describe('The sections this page lists'),
     counts: z
       .object({ overdue: sectionCount, 'due-soon': sectionCount, later: sectionCount })
-      .describe(`Milestones, and trainees with at least one, in each section, whatever is shown: overdue, due within ${DUE_SOON_DAYS} days, later`),
+      .describe(
+        `Milestones, and trainees with at least one, in each section, whatever is shown: overdue, due within ${DUE_SOON_DAYS} days, later`,
+      ),
     groups: z
       .array(
         z.object({
@@ -88,14 +94,23 @@ export const inboxResponse = z
             .describe('By due date'),
         }),
       )
-      .describe("One per trainee, the trainee whose shown milestone is due first at the top; `limit` trainees a page"),
+      .describe('One per trainee, the trainee whose shown milestone is due first at the top; `limit` trainees a page'),
     nextCursor: z.string().nullable().describe('Pass as `cursor` for the next trainees; null on the last page'),
   })
   .meta({ id: 'Inbox' });
 
 const inboxQuery = z.strictObject({
-  show: z.enum(['due', 'later', 'all']).default('due').describe(`\`due\` (overdue and due within ${DUE_SOON_DAYS} days; when absent), \`later\`, or \`all\``),
-  limit: z.coerce.number().int().min(1).max(INBOX_MAX_PAGE).default(INBOX_PAGE).describe(`Trainees a page, 1 to ${INBOX_MAX_PAGE}; ${INBOX_PAGE} when absent`),
+  show: z
+    .enum(['due', 'later', 'all'])
+    .default('due')
+    .describe(`\`due\` (overdue and due within ${DUE_SOON_DAYS} days; when absent), \`later\`, or \`all\``),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(INBOX_MAX_PAGE)
+    .default(INBOX_PAGE)
+    .describe(`Trainees a page, 1 to ${INBOX_MAX_PAGE}; ${INBOX_PAGE} when absent`),
   cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page'),
 });
 
@@ -105,7 +120,8 @@ export const ownProgramsResponse = z.object({ items: z.array(programResponse) })
 
 const dashboardQuery = z.strictObject({ agency: listProgramsQuery.shape.agency });
 
-const errors = (...codes: (400 | 401 | 403)[]): Record<number, typeof errorResponse> => Object.fromEntries(codes.map((code) => [code, errorResponse]));
+const errors = (...codes: (400 | 401 | 403)[]): Record<number, typeof errorResponse> =>
+  Object.fromEntries(codes.map((code) => [code, errorResponse]));
 
 export interface DashboardRoutesOptions {
   queries: Queries;
@@ -113,7 +129,10 @@ export interface DashboardRoutesOptions {
   today?: () => CivilDate;
 }
 
-export async function dashboardRoutes(app: FastifyInstance, { queries, today = () => civilDateInNewYork(Date.now()) }: DashboardRoutesOptions): Promise<void> {
+export async function dashboardRoutes(
+  app: FastifyInstance,
+  { queries, today = () => civilDateInNewYork(Date.now()) }: DashboardRoutesOptions,
+): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -149,7 +168,8 @@ export async function dashboardRoutes(app: FastifyInstance, { queries, today = (
     {
       schema: {
         tags: ['programs'],
-        summary: 'Counts by status and programs at risk: every program for hr, das and auditors; their own for supervisors and program managers',
+        summary:
+          'Counts by status and programs at risk: every program for hr, das and auditors; their own for supervisors and program managers',
         querystring: dashboardQuery,
         response: { 200: dashboardResponse, ...errors(400, 401, 403) },
       },
@@ -215,7 +235,14 @@ function inboxGroups(principal: Principal, rows: readonly OpenMilestone[]): Inbo
       groups.push(group);
     }
     // The overdue event follows the due date by up to a timer tick; the inbox reckons from today.
-    group.milestones.push({ id: row.milestoneId, title: row.title, dueDate: row.dueDate, status: row.overdue ? 'overdue' : 'pending', section: row.section, daysUntilDue: row.daysUntilDue });
+    group.milestones.push({
+      id: row.milestoneId,
+      title: row.title,
+      dueDate: row.dueDate,
+      status: row.overdue ? 'overdue' : 'pending',
+      section: row.section,
+      daysUntilDue: row.daysUntilDue,
+    });
   }
   return groups;
 }

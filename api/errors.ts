@@ -38,8 +38,10 @@ export class ApiError extends Error {
 
 export const unauthorized = (code: 'missing-token' | 'invalid-token' | 'token-expired', message: string): ApiError =>
   new ApiError(statusOf(code), code, message);
-export const forbidden = (): ApiError => new ApiError(statusOf('forbidden'), 'forbidden', 'Your roles do not allow this action on this resource.');
-export const notFound = (what: string): ApiError => new ApiError(statusOf('not-found'), 'not-found', `No ${what} with that id is visible to you.`);
+export const forbidden = (): ApiError =>
+  new ApiError(statusOf('forbidden'), 'forbidden', 'Your roles do not allow this action on this resource.');
+export const notFound = (what: string): ApiError =>
+  new ApiError(statusOf('not-found'), 'not-found', `No ${what} with that id is visible to you.`);
 
 /** Input that does not fit a schema; raised by the validator compiler below. */
 export class RequestValidationError extends Error {
@@ -65,18 +67,22 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
     if (error.issues) body.issues = error.issues;
     // The table decides the status of every code it names (client/error-codes.ts).
     const statusCode = isErrorCode(error.code) ? statusOf(error.code) : error.statusCode;
-    return statusCode === 401
-      ? { statusCode, body, headers: { 'www-authenticate': 'Bearer' } }
-      : { statusCode, body };
+    return statusCode === 401 ? { statusCode, body, headers: { 'www-authenticate': 'Bearer' } } : { statusCode, body };
   }
   if (error instanceof RequestValidationError) {
     return { statusCode: statusOf('invalid-input'), body: { code: 'invalid-input', message: error.message, issues: error.issues } };
   }
   if (error instanceof InvalidInputError) {
-    return { statusCode: statusOf('invalid-input'), body: { code: 'invalid-input', message: summaryOf(error.issues), issues: error.issues } };
+    return {
+      statusCode: statusOf('invalid-input'),
+      body: { code: 'invalid-input', message: summaryOf(error.issues), issues: error.issues },
+    };
   }
   if (error instanceof InvalidCursorError) {
-    return { statusCode: statusOf('invalid-cursor'), body: { code: 'invalid-cursor', message: error.message, issues: [{ path: 'cursor', message: error.message }] } };
+    return {
+      statusCode: statusOf('invalid-cursor'),
+      body: { code: 'invalid-cursor', message: error.message, issues: [{ path: 'cursor', message: error.message }] },
+    };
   }
   if (error instanceof RuleViolationError) {
     const issues = error.violations.map((v) => ({ path: v.field, message: v.message, code: v.code }));
@@ -99,7 +105,8 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
       statusCode: statusOf('outcome-unknown'),
       body: {
         code: 'outcome-unknown',
-        message: 'The command was sent but no answer came back in time; it may or may not have been applied. Send it again with the same Idempotency-Key: it is applied at most once.',
+        message:
+          'The command was sent but no answer came back in time; it may or may not have been applied. Send it again with the same Idempotency-Key: it is applied at most once.',
       },
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
@@ -108,11 +115,17 @@ export function errorBodyFor(error: unknown): { statusCode: number; body: ErrorB
   if (part) {
     return {
       statusCode: statusOf('service-unavailable'),
-      body: { code: 'service-unavailable', message: `${part === 'temporal' ? 'Temporal' : 'PostgreSQL'} is not answering; nothing was changed. Try again later.` },
+      body: {
+        code: 'service-unavailable',
+        message: `${part === 'temporal' ? 'Temporal' : 'PostgreSQL'} is not answering; nothing was changed. Try again later.`,
+      },
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
     };
   }
-  return { statusCode: statusOf('internal-error'), body: { code: 'internal-error', message: 'The server could not complete the request.' } };
+  return {
+    statusCode: statusOf('internal-error'),
+    body: { code: 'internal-error', message: 'The server could not complete the request.' },
+  };
 }
 
 /** What a client is told to wait before sending a request again after a 503. */
@@ -159,7 +172,8 @@ function fastifyClientError(error: FastifyError): ErrorBody {
       return { code: 'malformed-body', message: 'The request body is not well-formed.' };
     default:
       // JSON syntax errors and forbidden prototype keys arrive here with a 400 and a plain message.
-      if (error instanceof SyntaxError || /JSON/.test(error.message)) return { code: 'malformed-body', message: 'The request body is not valid JSON.' };
+      if (error instanceof SyntaxError || /JSON/.test(error.message))
+        return { code: 'malformed-body', message: 'The request body is not valid JSON.' };
       return { code: 'bad-request', message: 'The request could not be read.' };
   }
 }

@@ -66,7 +66,9 @@ function nulPath(value: unknown, path: string): string | null {
 }
 
 const nulRefused = (path: string): ApiError =>
-  new ApiError(400, 'invalid-input', 'The request contains a NUL character, which no field accepts.', [{ path, message: 'must not contain a NUL character' }]);
+  new ApiError(400, 'invalid-input', 'The request contains a NUL character, which no field accepts.', [
+    { path, message: 'must not contain a NUL character' },
+  ]);
 
 /**
  * Refuses NUL bytes wherever they come (path, query, headers, body): PostgreSQL text cannot hold
@@ -81,7 +83,8 @@ export function refuseNulBytes(app: FastifyInstance): void {
     if (percentDecoded(path).includes(NUL)) throw nulRefused('path');
     for (const pair of query.split('&')) {
       const [name = '', value = ''] = pair.split('=', 2);
-      if (percentDecoded(name).includes(NUL) || percentDecoded(value).includes(NUL)) throw nulRefused(`query.${percentDecoded(name).replaceAll(NUL, '')}`);
+      if (percentDecoded(name).includes(NUL) || percentDecoded(value).includes(NUL))
+        throw nulRefused(`query.${percentDecoded(name).replaceAll(NUL, '')}`);
     }
     for (const [name, value] of Object.entries(request.headers)) {
       if ([value].flat().some((v) => v?.includes(NUL))) throw nulRefused(`headers.${name}`);
@@ -102,8 +105,18 @@ const CLIENT_ERRORS: Record<string, { status: number; reason: string; code: stri
     code: 'headers-too-large',
     message: 'The request headers are larger than the server accepts (a token or a cookie too long?).',
   },
-  HPE_URI_TOO_LONG: { status: 414, reason: 'URI Too Long', code: 'uri-too-long', message: 'The request URL is longer than the server accepts.' },
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: 'Request Timeout', code: 'request-timeout', message: 'The request took too long to arrive.' },
+  HPE_URI_TOO_LONG: {
+    status: 414,
+    reason: 'URI Too Long',
+    code: 'uri-too-long',
+    message: 'The request URL is longer than the server accepts.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    code: 'request-timeout',
+    message: 'The request took too long to arrive.',
+  },
 };
 
 /**
@@ -113,7 +126,12 @@ const CLIENT_ERRORS: Record<string, { status: number; reason: string; code: stri
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) return;
   const known = CLIENT_ERRORS[error.code ?? ''];
-  const { status, reason, code, message } = known ?? { status: 400, reason: 'Bad Request', code: 'bad-request', message: 'The request could not be read.' };
+  const { status, reason, code, message } = known ?? {
+    status: 400,
+    reason: 'Bad Request',
+    code: 'bad-request',
+    message: 'The request could not be read.',
+  };
   const body = JSON.stringify({ error: { code, message } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
@@ -133,7 +151,11 @@ export function redactedUrl(url: string): string {
   if (query === undefined) return safePath;
   const safeQuery = query
     .split('&')
-    .map((pair) => (/^(token|access_token|id_token|code|key|secret|password|signature|sig|q)=/i.test(pair) ? `${pair.split('=')[0] ?? ''}=[redacted]` : pair))
+    .map((pair) =>
+      /^(token|access_token|id_token|code|key|secret|password|signature|sig|q)=/i.test(pair)
+        ? `${pair.split('=')[0] ?? ''}=[redacted]`
+        : pair,
+    )
     .join('&');
   return `${safePath}?${safeQuery}`;
 }
@@ -147,7 +169,9 @@ export const credentialFreeSerializers = {
 export function loggerWithoutCredentials(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return logger;
   const serializers = credentialFreeSerializers;
-  return typeof logger === 'object' ? { ...logger, serializers: { ...(logger as { serializers?: object }).serializers, ...serializers } } : { serializers };
+  return typeof logger === 'object'
+    ? { ...logger, serializers: { ...(logger as { serializers?: object }).serializers, ...serializers } }
+    : { serializers };
 }
 
 // --- The field's plugins --------------------------------------------------------------------------
@@ -181,7 +205,10 @@ export async function installHardening(
   limits: RateLimits,
   /** Origins the web UI may call besides its own: the OpenID provider it signs in with (discovery, the code exchange). */
   connectTo: readonly string[] = [],
-): Promise<{ authenticationFailed(request: FastifyRequest): Promise<void>; checkAuthenticationLimit(request: FastifyRequest): Promise<void> }> {
+): Promise<{
+  authenticationFailed(request: FastifyRequest): Promise<void>;
+  checkAuthenticationLimit(request: FastifyRequest): Promise<void>;
+}> {
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -208,7 +235,11 @@ export async function installHardening(
     allowList: () => false,
   });
   const refuse = (): never => {
-    throw new ApiError(429, 'too-many-requests', `More than ${limits.authFailuresPerMinute} refused tokens a minute from this address; try again in a minute.`);
+    throw new ApiError(
+      429,
+      'too-many-requests',
+      `More than ${limits.authFailuresPerMinute} refused tokens a minute from this address; try again in a minute.`,
+    );
   };
   return {
     async checkAuthenticationLimit(request) {

@@ -66,7 +66,9 @@ export function installIdempotency(app: FastifyInstance, db: Pool): void {
     if (request.routeOptions.url?.startsWith('/codec/')) return;
     const parsed = idempotencyKeySchema.safeParse(header);
     if (!parsed.success) {
-      throw new ApiError(400, 'invalid-input', 'The Idempotency-Key header is not valid.', [{ path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'is not valid' }]);
+      throw new ApiError(400, 'invalid-input', 'The Idempotency-Key header is not valid.', [
+        { path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'is not valid' },
+      ]);
     }
     const caller = request.principal.id;
     const key = parsed.data;
@@ -117,8 +119,8 @@ export function installIdempotency(app: FastifyInstance, db: Pool): void {
   });
 
   const sweep = (): void => {
-    db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [IDEMPOTENCY_RETENTION_HOURS]).catch((error: unknown) =>
-      app.log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'idempotency key sweep failed'),
+    db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => $1)`, [IDEMPOTENCY_RETENTION_HOURS]).catch(
+      (error: unknown) => app.log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'idempotency key sweep failed'),
     );
   };
   let timer: NodeJS.Timeout | undefined;

@@ -15,11 +15,27 @@ import { addDays, addMonths, civilDateInNewYork, type CivilDate } from '../domai
 import { enrollmentSchema } from '../domain/schemas.js';
 import { API_ROLES, actorFor, hrCovers, type Principal } from './auth.js';
 import { forbidden, issuesOf } from './errors.js';
-import { CSV_COLUMNS, CSV_FORMAT_DESCRIPTION, REASON_COLUMN, checkRowCount, csvCellsOf, csvColumnsFor, csvHeaderOf, rowsFromCsv, rowsFromJson, traineeOf, type ImportRow } from './import.js';
+import {
+  CSV_COLUMNS,
+  CSV_FORMAT_DESCRIPTION,
+  REASON_COLUMN,
+  checkRowCount,
+  csvCellsOf,
+  csvColumnsFor,
+  csvHeaderOf,
+  rowsFromCsv,
+  rowsFromJson,
+  traineeOf,
+  type ImportRow,
+} from './import.js';
 import { errorResponse, MAX_IMPORT_ROWS } from './schemas.js';
 import { unknownStaffError } from './staff.js';
 
-const problem = z.object({ field: z.string().describe('The field as the import names it; empty for the whole row'), code: z.string(), message: z.string() });
+const problem = z.object({
+  field: z.string().describe('The field as the import names it; empty for the whole row'),
+  code: z.string(),
+  message: z.string(),
+});
 
 export const importPreviewRow = z
   .object({
@@ -32,14 +48,19 @@ export const importPreviewRow = z
     milestones: z.number().int().optional().describe('How many milestones the schedule has'),
     problems: z.array(problem),
     enrollment: z.unknown().optional().describe('The row read as an enrollment (the JSON import of it), when it could be read'),
-    cells: z.array(z.string()).nullable().describe('The row as CSV cells in the order of `columns`; null for a CSV row that could not be read'),
+    cells: z
+      .array(z.string())
+      .nullable()
+      .describe('The row as CSV cells in the order of `columns`; null for a CSV row that could not be read'),
     raw: z.string().optional().describe('The text of a CSV row that could not be read'),
   })
   .meta({ id: 'ImportPreviewRow' });
 
 export const importPreviewResponse = z
   .object({
-    columns: z.array(z.string()).describe(`The CSV header for \`cells\` (a file of rows to fix adds a \`${REASON_COLUMN}\` column, which the import ignores)`),
+    columns: z
+      .array(z.string())
+      .describe(`The CSV header for \`cells\` (a file of rows to fix adds a \`${REASON_COLUMN}\` column, which the import ignores)`),
     rows: z.array(importPreviewRow),
     summary: z.object({ rows: z.number().int(), toEnroll: z.number().int(), toFix: z.number().int() }),
   })
@@ -82,24 +103,36 @@ function exampleEnrollment(appointmentDate: CivilDate): unknown {
 }
 
 /** One CSV line (RFC 4180): a cell with a comma, quote or line break is quoted. */
-export const csvLine = (cells: readonly string[]): string => cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',');
+export const csvLine = (cells: readonly string[]): string =>
+  cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',');
 
-export async function importPreviewRoutes(app: FastifyInstance, { programs, db, bodyLimit, today = () => civilDateInNewYork(Date.now()) }: ImportPreviewRoutesOptions): Promise<void> {
+export async function importPreviewRoutes(
+  app: FastifyInstance,
+  { programs, db, bodyLimit, today = () => civilDateInNewYork(Date.now()) }: ImportPreviewRoutesOptions,
+): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/programs/import/template',
     {
       schema: {
         tags: ['programs'],
         summary: 'A CSV template for the import: the header and one example row (hr)',
-        description: 'Every column the import reads, the optional ones of a migrated program included, and an example enrollment appointed today to replace.',
-        response: { 200: { description: 'The template', content: { 'text/csv': { schema: z.string() } } }, 401: errorResponse, 403: errorResponse },
+        description:
+          'Every column the import reads, the optional ones of a migrated program included, and an example enrollment appointed today to replace.',
+        response: {
+          200: { description: 'The template', content: { 'text/csv': { schema: z.string() } } },
+          401: errorResponse,
+          403: errorResponse,
+        },
       },
       config: { access: { kind: 'roles', roles: ['hr'] } },
     },
     async (_request, reply) => {
       const columns = CSV_COLUMNS.map((c) => c.name);
       const text = [columns, csvCellsOf(exampleEnrollment(today()), columns)].map(csvLine).join('\r\n');
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="import-template.csv"').send(`${text}\r\n`);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="import-template.csv"')
+        .send(`${text}\r\n`);
     },
   );
 
@@ -118,7 +151,14 @@ export async function importPreviewRoutes(app: FastifyInstance, { programs, db, 
           '',
           CSV_FORMAT_DESCRIPTION,
         ].join('\n'),
-        response: { 200: importPreviewResponse, 400: errorResponse, 401: errorResponse, 403: errorResponse, 413: errorResponse, 415: errorResponse },
+        response: {
+          200: importPreviewResponse,
+          400: errorResponse,
+          401: errorResponse,
+          403: errorResponse,
+          413: errorResponse,
+          415: errorResponse,
+        },
       },
       config: { access: { kind: 'roles', roles: ['hr'] } },
     },
@@ -147,22 +187,34 @@ interface RowContext {
 
 async function previewRow(row: ImportRow, columns: readonly string[], { programs, db, principal, actor }: RowContext): Promise<PreviewRow> {
   if ('unreadable' in row) {
-    return { row: row.row, action: 'fix', problems: [{ field: '', code: 'invalid-csv-row', message: row.unreadable }], cells: null, ...(row.raw !== undefined && { raw: row.raw }) };
+    return {
+      row: row.row,
+      action: 'fix',
+      problems: [{ field: '', code: 'invalid-csv-row', message: row.unreadable }],
+      cells: null,
+      ...(row.raw !== undefined && { raw: row.raw }),
+    };
   }
   const trainee = traineeOf(row.value);
   const base = { row: row.row, ...(trainee && { trainee }), enrollment: row.value, cells: row.cells ?? csvCellsOf(row.value, columns) };
   // Read as the import reads it, so a row's messages are the import's own (plain, naming the field).
   const parsed = enrollmentSchema.safeParse(row.value);
   if (!parsed.success) {
-    const problems = issuesOf(parsed.error, row.value).map((issue) => ({ field: issue.path, code: 'invalid-input', message: issue.message }));
+    const problems = issuesOf(parsed.error, row.value).map((issue) => ({
+      field: issue.path,
+      code: 'invalid-input',
+      message: issue.message,
+    }));
     return { ...base, action: 'fix', problems };
   }
   const enrollment = parsed.data;
   const preview = await programs.preview(enrollment, actor);
   const problems: PreviewRow['problems'] = preview.violations.map((v) => ({ field: v.field, code: v.code, message: v.message }));
-  if (!hrCovers(principal, enrollment.agency)) problems.push({ field: 'agency', code: 'forbidden', message: 'Your token does not cover this agency.' });
+  if (!hrCovers(principal, enrollment.agency))
+    problems.push({ field: 'agency', code: 'forbidden', message: 'Your token does not cover this agency.' });
   const unknownStaff = await unknownStaffError(db, enrollment);
-  for (const issue of unknownStaff?.issues ?? []) problems.push({ field: issue.path, code: unknownStaff?.code ?? 'unknown-staff-member', message: issue.message });
+  for (const issue of unknownStaff?.issues ?? [])
+    problems.push({ field: issue.path, code: unknownStaff?.code ?? 'unknown-staff-member', message: issue.message });
   const program = preview.program;
   return {
     ...base,

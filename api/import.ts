@@ -7,12 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import {
-  InvalidInputError,
-  ProgramConflictError,
-  RuleViolationError,
-  type ProgramClient,
-} from '../client/programs.js';
+import { InvalidInputError, ProgramConflictError, RuleViolationError, type ProgramClient } from '../client/programs.js';
 import type { Actor } from '../domain/program.js';
 import { enrollmentSchema } from '../domain/schemas.js';
 import { ApiError, errorBodyFor, issuesOf } from './errors.js';
@@ -24,42 +19,49 @@ import { MAX_IMPORT_ROWS, type ImportRowResult } from './schemas.js';
 type ColumnKind = 'text' | 'number' | 'degrees' | 'milestones' | 'entries';
 
 /** The CSV columns: the enrollment's named fields, flattened with dots. Order does not matter. */
-export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description: string; optional?: true; fields?: readonly string[] }[] = [
-  { name: 'trainee.employeeId', kind: 'text', description: 'employee id' },
-  { name: 'trainee.name', kind: 'text', description: 'full name' },
-  { name: 'trainee.email', kind: 'text', description: 'e-mail address' },
-  { name: 'agency', kind: 'text', description: 'agency code, e.g. OPM' },
-  { name: 'functionalRole', kind: 'text', description: 'functional role title' },
-  { name: 'targetClassCode', kind: 'text', description: 'approved target class, e.g. 5257MP' },
-  { name: 'supervisorId', kind: 'text', description: 'staff id of the supervisor' },
-  { name: 'programManagerId', kind: 'text', description: 'staff id of the program manager' },
-  { name: 'appointmentDate', kind: 'text', description: 'YYYY-MM-DD' },
-  { name: 'hoursPerWeek', kind: 'number', description: '40' },
-  { name: 'schedule.dasApprovalRef', kind: 'text', description: 'DAS approval reference' },
-  { name: 'schedule.approvedOn', kind: 'text', description: 'YYYY-MM-DD' },
-  { name: 'schedule.plannedEndDate', kind: 'text', description: 'YYYY-MM-DD' },
-  { name: 'schedule.milestones', kind: 'milestones', description: '`id|title|dueDate` entries separated by `;`' },
-  { name: 'priorExperience.generalYears', kind: 'number', description: 'years' },
-  { name: 'priorExperience.specialYears', kind: 'number', description: 'years' },
-  { name: 'education.semesterHours', kind: 'number', description: 'semester hours of college' },
-  { name: 'education.degrees', kind: 'degrees', description: '`bachelor`, `master`, `law`, separated by `;`; empty for none' },
-  // A migrated program's past (decision 10): optional columns, empty for none.
-  {
-    name: 'priorRecords.signOffs',
-    kind: 'entries',
-    fields: ['milestoneId', 'signedOn', 'signedOffBy'],
-    optional: true,
-    description: 'optional: sign-offs already recorded, `milestoneId|signedOn|signedOffBy` entries separated by `;`',
-  },
-  {
-    name: 'priorRecords.serviceRatings',
-    kind: 'entries',
-    fields: ['rating', 'ratedOn', 'ratedBy'],
-    optional: true,
-    description: 'optional: service ratings already recorded, `rating|ratedOn|ratedBy` entries separated by `;`',
-  },
-  { name: 'priorRecords.leaves', kind: 'entries', fields: ['from', 'to', 'kind'], optional: true, description: 'optional: leave already recorded, `from|to|kind` entries separated by `;`' },
-];
+export const CSV_COLUMNS: readonly { name: string; kind: ColumnKind; description: string; optional?: true; fields?: readonly string[] }[] =
+  [
+    { name: 'trainee.employeeId', kind: 'text', description: 'employee id' },
+    { name: 'trainee.name', kind: 'text', description: 'full name' },
+    { name: 'trainee.email', kind: 'text', description: 'e-mail address' },
+    { name: 'agency', kind: 'text', description: 'agency code, e.g. OPM' },
+    { name: 'functionalRole', kind: 'text', description: 'functional role title' },
+    { name: 'targetClassCode', kind: 'text', description: 'approved target class, e.g. 5257MP' },
+    { name: 'supervisorId', kind: 'text', description: 'staff id of the supervisor' },
+    { name: 'programManagerId', kind: 'text', description: 'staff id of the program manager' },
+    { name: 'appointmentDate', kind: 'text', description: 'YYYY-MM-DD' },
+    { name: 'hoursPerWeek', kind: 'number', description: '40' },
+    { name: 'schedule.dasApprovalRef', kind: 'text', description: 'DAS approval reference' },
+    { name: 'schedule.approvedOn', kind: 'text', description: 'YYYY-MM-DD' },
+    { name: 'schedule.plannedEndDate', kind: 'text', description: 'YYYY-MM-DD' },
+    { name: 'schedule.milestones', kind: 'milestones', description: '`id|title|dueDate` entries separated by `;`' },
+    { name: 'priorExperience.generalYears', kind: 'number', description: 'years' },
+    { name: 'priorExperience.specialYears', kind: 'number', description: 'years' },
+    { name: 'education.semesterHours', kind: 'number', description: 'semester hours of college' },
+    { name: 'education.degrees', kind: 'degrees', description: '`bachelor`, `master`, `law`, separated by `;`; empty for none' },
+    // A migrated program's past (decision 10): optional columns, empty for none.
+    {
+      name: 'priorRecords.signOffs',
+      kind: 'entries',
+      fields: ['milestoneId', 'signedOn', 'signedOffBy'],
+      optional: true,
+      description: 'optional: sign-offs already recorded, `milestoneId|signedOn|signedOffBy` entries separated by `;`',
+    },
+    {
+      name: 'priorRecords.serviceRatings',
+      kind: 'entries',
+      fields: ['rating', 'ratedOn', 'ratedBy'],
+      optional: true,
+      description: 'optional: service ratings already recorded, `rating|ratedOn|ratedBy` entries separated by `;`',
+    },
+    {
+      name: 'priorRecords.leaves',
+      kind: 'entries',
+      fields: ['from', 'to', 'kind'],
+      optional: true,
+      description: 'optional: leave already recorded, `from|to|kind` entries separated by `;`',
+    },
+  ];
 
 const columnByName = new Map(CSV_COLUMNS.map((c) => [c.name, c]));
 
@@ -93,7 +95,9 @@ function cellValue(kind: ColumnKind, cell: string, fields: readonly string[] = [
   if (cell === '') return undefined; // reported by the schema as a missing field
   if (kind === 'entries') {
     // `a|b|c` per entry: each part in the order of `fields`; the schema names what is missing or extra.
-    return cell.split(';').map((entry) => Object.fromEntries(entry.split('|').map((part, i) => [fields[i] ?? `field${i + 1}`, part.trim()])));
+    return cell
+      .split(';')
+      .map((entry) => Object.fromEntries(entry.split('|').map((part, i) => [fields[i] ?? `field${i + 1}`, part.trim()])));
   }
   if (kind === 'number') return NUMBER.test(cell) ? Number(cell) : cell;
   if (kind === 'milestones') {
@@ -138,23 +142,23 @@ function readCsvRecords(text: string): CsvRecord[] {
   let parsed;
   try {
     parsed = parseCsv(text, {
-    bom: true,
-    trim: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    raw: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (error, raw) => {
-      if (!error) return undefined;
-      const index = (typeof error.records === 'number' ? error.records : unreadable.size) + 1;
-      // A broken quote can make the parser report the same record more than once, each time with
-      // more of the text after it: keep the first reason and the longest text.
-      const known = unreadable.get(index);
-      unreadable.set(index, { index, fields: null, raw: raw ?? known?.raw ?? '', problem: known?.problem ?? csvProblem(error.code) });
-      return undefined;
-    },
-  });
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      raw: true,
+      info: true,
+      skip_records_with_error: true,
+      on_skip: (error, raw) => {
+        if (!error) return undefined;
+        const index = (typeof error.records === 'number' ? error.records : unreadable.size) + 1;
+        // A broken quote can make the parser report the same record more than once, each time with
+        // more of the text after it: keep the first reason and the longest text.
+        const known = unreadable.get(index);
+        unreadable.set(index, { index, fields: null, raw: raw ?? known?.raw ?? '', problem: known?.problem ?? csvProblem(error.code) });
+        return undefined;
+      },
+    });
   } catch {
     throw new ApiError(400, 'invalid-csv', 'The body is not CSV this server can read.');
   }
@@ -192,7 +196,10 @@ function headerProblem(header: string[]): ApiError | null {
 /** The rows of a CSV import. A bad header rejects the whole file (400): no row could be right. */
 export function rowsFromCsv(text: string): ImportRow[] {
   const [header, ...records] = readCsvRecords(text);
-  if (!header?.fields) throw new ApiError(400, 'invalid-csv-header', 'The CSV has no header row.', [{ path: 'header', message: 'a header row naming the columns is required' }]);
+  if (!header?.fields)
+    throw new ApiError(400, 'invalid-csv-header', 'The CSV has no header row.', [
+      { path: 'header', message: 'a header row naming the columns is required' },
+    ]);
   const problem = headerProblem(header.fields);
   if (problem) throw problem;
   const columns = header.fields;
@@ -237,7 +244,8 @@ function valueAt(value: unknown, path: string): unknown {
  * written as JSON: the import then names the field again.
  */
 export function csvCellsOf(value: unknown, columns: readonly string[]): string[] {
-  const text = (v: unknown): string => (v === undefined || v === null ? '' : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v));
+  const text = (v: unknown): string =>
+    v === undefined || v === null ? '' : typeof v === 'string' || typeof v === 'number' ? String(v) : JSON.stringify(v);
   return columns.map((name) => {
     const column = columnByName.get(name);
     const cell = valueAt(value, name);
@@ -267,7 +275,8 @@ export function rowsFromJson(body: unknown): ImportRow[] {
 }
 
 export function checkRowCount(rows: readonly ImportRow[]): void {
-  if (rows.length === 0) throw new ApiError(400, 'invalid-input', 'The import has no rows.', [{ path: '', message: 'at least one row is required' }]);
+  if (rows.length === 0)
+    throw new ApiError(400, 'invalid-input', 'The import has no rows.', [{ path: '', message: 'at least one row is required' }]);
   if (rows.length > MAX_IMPORT_ROWS) {
     throw new ApiError(400, 'too-many-rows', `One import takes at most ${MAX_IMPORT_ROWS} rows; send the rest in another request.`, [
       { path: '', message: `${rows.length} rows given` },
@@ -299,7 +308,10 @@ export function splitCsv(text: string, rowsPerChunk: number): { text: string; ro
  * HMAC under the server's secret (IMPORT_ID_SECRET), so that an id does not give back the employee
  * to someone who tries employee ids against the dates and class the search attributes show.
  */
-export function importProgramId(secret: string, enrollment: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string }): string {
+export function importProgramId(
+  secret: string,
+  enrollment: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string },
+): string {
   const identity = `import:${enrollment.trainee.employeeId}:${enrollment.appointmentDate}:${enrollment.targetClassCode}`;
   return `p-${createHmac('sha256', secret).update(identity).digest('hex').slice(0, 32)}`;
 }
@@ -315,7 +327,12 @@ export interface EnrollRowsOptions {
 /** Rows enrolled side by side: enough to hide Temporal's round trips, few enough for two cores. */
 const CONCURRENT_ROWS = 4;
 
-export async function enrollRows(rows: readonly ImportRow[], programs: ProgramClient, actor: Actor, options: EnrollRowsOptions): Promise<ImportRowResult[]> {
+export async function enrollRows(
+  rows: readonly ImportRow[],
+  programs: ProgramClient,
+  actor: Actor,
+  options: EnrollRowsOptions,
+): Promise<ImportRowResult[]> {
   const results: ImportRowResult[] = new Array<ImportRowResult>(rows.length);
   let next = 0;
   const work = async (): Promise<void> => {
@@ -331,7 +348,11 @@ export async function enrollRows(rows: readonly ImportRow[], programs: ProgramCl
 
 async function enrollRow(row: ImportRow, programs: ProgramClient, actor: Actor, options: EnrollRowsOptions): Promise<ImportRowResult> {
   if ('unreadable' in row) {
-    return { row: row.row, status: 'invalid', error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] } };
+    return {
+      row: row.row,
+      status: 'invalid',
+      error: { code: 'invalid-csv-row', message: 'The row could not be read.', issues: [{ path: '', message: row.unreadable }] },
+    };
   }
   const trainee = traineeOf(row.value);
   return { row: row.row, ...(trainee && { trainee }), ...(await enrollReadableRow(row.value, programs, actor, options)) };

@@ -29,7 +29,14 @@ try {
 }
 const log = createLogger('api');
 // A lost connection is logged and replaced, and a query has a deadline (db/pool.ts).
-const db = createPool({ connectionString: config.DATABASE_URL, max: 10, name: 'api', log, connectTimeoutMs: 3_000, statementTimeoutMs: 10_000 });
+const db = createPool({
+  connectionString: config.DATABASE_URL,
+  max: 10,
+  name: 'api',
+  log,
+  connectTimeoutMs: 3_000,
+  statementTimeoutMs: 10_000,
+});
 // Lazy: the API starts (and says so on /v1/health) even while Temporal is still coming up. A few
 // quick retries of a failed call, not the default's ten: each call has a deadline of its own, and
 // an outage should come back to the client as a 503 in seconds.
@@ -46,7 +53,11 @@ const temporal = new Client({
   interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] },
 });
 // One program at a time (decision 5): enrollments hold the employee in PostgreSQL before they start.
-const programs = createProgramClient({ client: temporal, taskQueue: config.TEMPORAL_TASK_QUEUE, reservations: createEnrollmentReservations(db) });
+const programs = createProgramClient({
+  client: temporal,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  reservations: createEnrollmentReservations(db),
+});
 
 // The Temporal Web UI and CLI decode payloads through this server (api/codec.ts), with an hr or auditor token.
 const webUiOrigins = config.development

@@ -66,11 +66,16 @@ function need(issue: ZodIssue, missing: boolean): string {
   if (missing) return 'is required';
   switch (issue.code) {
     case 'invalid_type':
-      return issue.expected === 'number' || issue.expected === 'int' ? 'must be a number' : issue.expected === 'array' ? 'must be a list' : `must be ${article(issue.expected)}`;
+      return issue.expected === 'number' || issue.expected === 'int'
+        ? 'must be a number'
+        : issue.expected === 'array'
+          ? 'must be a list'
+          : `must be ${article(issue.expected)}`;
     case 'too_small': {
       const minimum = Number(issue.minimum);
       if (issue.origin === 'string') return minimum <= 1 ? 'is required' : `must be at least ${minimum} characters`;
-      if (issue.origin === 'array' || issue.origin === 'set') return minimum <= 1 ? 'needs at least one entry' : `needs at least ${minimum} entries`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return minimum <= 1 ? 'needs at least one entry' : `needs at least ${minimum} entries`;
       return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${minimum}`;
     }
     case 'too_big': {
@@ -87,7 +92,9 @@ function need(issue: ZodIssue, missing: boolean): string {
     case 'not_multiple_of':
       return Number(issue.divisor) === 1 ? 'must be a whole number' : `must be a multiple of ${String(issue.divisor)}`;
     case 'invalid_value':
-      return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return issue.values.length === 1
+        ? `must be ${JSON.stringify(issue.values[0])}`
+        : `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':
       return 'is not in a form this field accepts';
     case 'custom':
@@ -142,7 +149,10 @@ export function summaryOf(issues: readonly PlainIssue[]): string {
   if (!first) return 'The request does not fit the schema.';
   if (issues.length === 1) return first.message;
   const names = [...new Set(issues.map((i) => (i.message.endsWith('is not a field of this request.') ? i.path : fieldLabel(i.path))))];
-  const listed = names.length <= 5 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}` : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+  const listed =
+    names.length <= 5
+      ? `${names.slice(0, -1).join(', ')} and ${names.at(-1) ?? ''}`
+      : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
   return `Check ${issues.length} fields: ${listed}.`;
 }
 

@@ -53,7 +53,8 @@ export interface NoticeDeliveryRoutesOptions {
   queries: Queries;
 }
 
-const errors = (...codes: (400 | 401 | 403 | 404)[]): Record<number, typeof errorResponse> => Object.fromEntries(codes.map((code) => [code, errorResponse]));
+const errors = (...codes: (400 | 401 | 403 | 404)[]): Record<number, typeof errorResponse> =>
+  Object.fromEntries(codes.map((code) => [code, errorResponse]));
 
 export async function noticeDeliveryRoutes(app: FastifyInstance, { programs, db, queries }: NoticeDeliveryRoutesOptions): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -104,7 +105,13 @@ export async function noticeDeliveryRoutes(app: FastifyInstance, { programs, db,
       if (reopened.length > 0) await programs.resendNotice(noticeId);
       const recipients = (await programDeliveries(db, program.programId)).find((n) => n.noticeId === noticeId)?.recipients ?? [];
       const outcome: z.infer<typeof resendResponse>['outcome'] =
-        reopened.length === 0 ? 'nothing-to-send' : recipients.some((r) => r.state === 'waiting') ? 'waiting' : recipients.some((r) => r.state === 'failed') ? 'failed' : 'delivered';
+        reopened.length === 0
+          ? 'nothing-to-send'
+          : recipients.some((r) => r.state === 'waiting')
+            ? 'waiting'
+            : recipients.some((r) => r.state === 'failed')
+              ? 'failed'
+              : 'delivered';
       request.log.info({ noticeId, reopened: reopened.length, outcome }, 'notice resent');
       return { noticeId, outcome, recipients };
     },

@@ -11,7 +11,10 @@ import { renderNoticePdf } from './notice-pdf.js';
 import { errorStatuses } from './openapi.js';
 import { noticeListResponse, noticeParams, noticeResponse, programParams } from './schemas.js';
 
-export async function programRecordRoutes(app: FastifyInstance, { programs, queries }: { programs: ProgramClient; queries: Queries }): Promise<void> {
+export async function programRecordRoutes(
+  app: FastifyInstance,
+  { programs, queries }: { programs: ProgramClient; queries: Queries },
+): Promise<void> {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const deps = { queries, programs };
   const readers = anyRole;
@@ -64,7 +67,9 @@ export async function programRecordRoutes(app: FastifyInstance, { programs, quer
             description: 'The notice',
             content: {
               'application/json': { schema: noticeResponse },
-              'application/pdf': { schema: z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', contentMediaType: 'application/pdf' }) },
+              'application/pdf': {
+                schema: z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', contentMediaType: 'application/pdf' }),
+              },
             },
           },
           ...errorStatuses(400, 401, 403, 404, 406),
@@ -81,7 +86,10 @@ export async function programRecordRoutes(app: FastifyInstance, { programs, quer
       const type = request.accepts().type(['application/json', 'application/pdf']);
       if (type === false) throw new ApiError(406, 'not-acceptable', 'A notice is served as application/json or application/pdf.');
       if (type === 'application/pdf') {
-        return reply.type('application/pdf').header('content-disposition', 'inline; filename="notice.pdf"').send(await renderNoticePdf(notice));
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', 'inline; filename="notice.pdf"')
+          .send(await renderNoticePdf(notice));
       }
       return reply.type('application/json; charset=utf-8').send(notice);
     },

@@ -65,13 +65,18 @@ const envSchema = z
     OIDC_AGENCIES_CLAIM: claimName.default('agencies'),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_PROVIDER_NAME: z.string().min(1).max(60).default('your organisation account'),
-    OIDC_SCOPE: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid profile'),
+    OIDC_SCOPE: z
+      .string()
+      .regex(/(^|\s)openid(\s|$)/, 'must include openid')
+      .default('openid profile'),
   })
   .superRefine((env, ctx) => {
     if (env.OIDC_ISSUER === undefined) return;
     // Without these a token could be accepted for any API of the issuer, or grant roles by accident.
-    if (env.OIDC_AUDIENCE === undefined) ctx.addIssue({ code: 'custom', path: ['OIDC_AUDIENCE'], message: 'is required when OIDC_ISSUER is set' });
-    if (env.OIDC_ROLE_MAP === undefined) ctx.addIssue({ code: 'custom', path: ['OIDC_ROLE_MAP'], message: 'is required when OIDC_ISSUER is set' });
+    if (env.OIDC_AUDIENCE === undefined)
+      ctx.addIssue({ code: 'custom', path: ['OIDC_AUDIENCE'], message: 'is required when OIDC_ISSUER is set' });
+    if (env.OIDC_ROLE_MAP === undefined)
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ROLE_MAP'], message: 'is required when OIDC_ISSUER is set' });
   });
 
 /** The OIDC settings, or undefined when no issuer is configured; throws naming each bad variable. */

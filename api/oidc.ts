@@ -37,7 +37,13 @@ export interface OidcVerifier {
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url({ protocol: /^https?$/ }) });
 
-const stringList = z.union([z.array(z.string().max(200)).max(200), z.string().max(200).transform((value) => [value])]);
+const stringList = z.union([
+  z.array(z.string().max(200)).max(200),
+  z
+    .string()
+    .max(200)
+    .transform((value) => [value]),
+]);
 
 /** The subject becomes the actor of recorded events, so it has the same shape as every actor id. */
 const subjectSchema = actorSchema.shape.id;
@@ -46,7 +52,8 @@ const agencyCode = z.string().regex(/^[A-Z0-9]{2,10}$/, 'must be agency codes su
 
 export const discoveryUrlOf = (issuer: string): URL => new URL(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
 
-const unavailable = (): ApiError => new ApiError(503, 'identity-provider-unavailable', 'The identity provider could not be reached to check the token. Try again shortly.');
+const unavailable = (): ApiError =>
+  new ApiError(503, 'identity-provider-unavailable', 'The identity provider could not be reached to check the token. Try again shortly.');
 
 /** The verifier of the configured issuer's tokens. */
 export function createOidcVerifier(config: OidcConfig): OidcVerifier {
@@ -56,7 +63,10 @@ export function createOidcVerifier(config: OidcConfig): OidcVerifier {
     if (keys) return keys;
     let document: z.infer<typeof discoverySchema>;
     try {
-      const response = await fetch(discoveryUrlOf(config.issuer), { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(discoveryUrlOf(config.issuer), {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(5_000),
+      });
       if (!response.ok) throw new Error(`discovery answered ${response.status}`);
       document = discoverySchema.parse(await response.json());
     } catch {
@@ -92,21 +102,28 @@ export function createOidcVerifier(config: OidcConfig): OidcVerifier {
 }
 
 /** The caller a verified token names, or a 401 when its claims do not fit. */
-export function identityOf(payload: JWTPayload, config: Pick<OidcConfig, 'subjectClaim' | 'roleClaim' | 'roleMap' | 'agenciesClaim'>, now = Date.now()): OidcIdentity {
+export function identityOf(
+  payload: JWTPayload,
+  config: Pick<OidcConfig, 'subjectClaim' | 'roleClaim' | 'roleMap' | 'agenciesClaim'>,
+  now = Date.now(),
+): OidcIdentity {
   const exp = payload.exp ?? 0;
   const lifetime = exp - (typeof payload.iat === 'number' ? payload.iat : Math.floor(now / 1000));
   if (lifetime > MAX_TOKEN_LIFETIME_SECONDS) throw unauthorized('invalid-token', 'The bearer token is valid for more than 12 hours.');
   const sub = subjectSchema.safeParse(payload[config.subjectClaim]);
-  if (!sub.success) throw unauthorized('invalid-token', `The bearer token does not carry a staff or employee id in ${config.subjectClaim}.`);
+  if (!sub.success)
+    throw unauthorized('invalid-token', `The bearer token does not carry a staff or employee id in ${config.subjectClaim}.`);
   const groups = payload[config.roleClaim] === undefined ? [] : stringList.safeParse(payload[config.roleClaim]);
-  if (!Array.isArray(groups) && !groups.success) throw unauthorized('invalid-token', `The bearer token's ${config.roleClaim} claim is not a list of names.`);
+  if (!Array.isArray(groups) && !groups.success)
+    throw unauthorized('invalid-token', `The bearer token's ${config.roleClaim} claim is not a list of names.`);
   const roles = new Set<ApiRole>();
   for (const group of Array.isArray(groups) ? groups : groups.data) for (const role of config.roleMap[group] ?? []) roles.add(role);
   const identity: OidcIdentity = { sub: sub.data, roles: [...roles] };
   const agencyClaim = payload[config.agenciesClaim];
   if (agencyClaim !== undefined) {
     const agencies = z.array(agencyCode).max(100).safeParse(agencyClaim);
-    if (!agencies.success) throw unauthorized('invalid-token', `The bearer token's ${config.agenciesClaim} claim is not a list of agency codes.`);
+    if (!agencies.success)
+      throw unauthorized('invalid-token', `The bearer token's ${config.agenciesClaim} claim is not a list of agency codes.`);
     identity.agencies = agencies.data;
   }
   return identity;

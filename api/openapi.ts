@@ -11,8 +11,9 @@ import { CSV_FORMAT_DESCRIPTION } from './import.js';
 import { MAX_IMPORT_ROWS, errorResponse } from './schemas.js';
 
 /** The error responses a route documents, each the contract's error body. */
-export const errorStatuses = (...codes: (400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422)[]): Record<number, typeof errorResponse> =>
-  Object.fromEntries(codes.map((code) => [code, errorResponse]));
+export const errorStatuses = (
+  ...codes: (400 | 401 | 403 | 404 | 406 | 409 | 412 | 413 | 415 | 422)[]
+): Record<number, typeof errorResponse> => Object.fromEntries(codes.map((code) => [code, errorResponse]));
 
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
@@ -55,7 +56,9 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
     transform: createJsonSchemaTransform({}),
     transformObject: (documentObject) => finishDocument(createJsonSchemaTransformObject({})(documentObject)),
   });
-  app.withTypeProvider<ZodTypeProvider>().get('/v1/openapi.json', { schema: { hide: true }, config: { access: { kind: 'public' } } }, () => app.swagger());
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/v1/openapi.json', { schema: { hide: true }, config: { access: { kind: 'public' } } }, () => app.swagger());
 }
 
 const RESPONSE_DESCRIPTIONS: Record<string, string> = {
@@ -75,7 +78,13 @@ const RESPONSE_DESCRIPTIONS: Record<string, string> = {
   503: 'A service the API depends on is not answering',
 };
 
-const openApiPaths = z.record(z.string(), z.record(z.string(), z.looseObject({ responses: z.record(z.string(), z.looseObject({ description: z.string().optional() })).optional() })));
+const openApiPaths = z.record(
+  z.string(),
+  z.record(
+    z.string(),
+    z.looseObject({ responses: z.record(z.string(), z.looseObject({ description: z.string().optional() })).optional() }),
+  ),
+);
 
 /**
  * Touches the generated document up: the import's body (two media types that fastify cannot
@@ -89,7 +98,10 @@ function finishDocument<D extends { paths?: unknown; components?: { schemas?: Re
   for (const operation of Object.values(paths).flatMap((item) => Object.values(item))) {
     // Any request may meet a rate limit (api/hardening.ts): writes, and callers whose tokens keep failing.
     if (operation.responses && !operation.responses['429']) {
-      operation.responses['429'] = { description: RESPONSE_DESCRIPTIONS[429], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      operation.responses['429'] = {
+        description: RESPONSE_DESCRIPTIONS[429],
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
     for (const [status, response] of Object.entries(operation.responses ?? {})) {
       if (response.description === 'Default Response') response.description = RESPONSE_DESCRIPTIONS[status] ?? 'Response';

@@ -64,7 +64,12 @@ export function installOperations(app: FastifyInstance, { db, temporal, metrics 
       config: { access: { kind: 'public' } },
     },
     async (_request, reply) => {
-      const [temporalUp, postgresUp] = await Promise.all([answers(() => temporal.connection.withAbortSignal(AbortSignal.timeout(PROBE_TIMEOUT_MS), () => temporal.workflowService.getSystemInfo({}))), answers(() => db.query('SELECT 1'))]);
+      const [temporalUp, postgresUp] = await Promise.all([
+        answers(() =>
+          temporal.connection.withAbortSignal(AbortSignal.timeout(PROBE_TIMEOUT_MS), () => temporal.workflowService.getSystemInfo({})),
+        ),
+        answers(() => db.query('SELECT 1')),
+      ]);
       const ok = temporalUp && postgresUp;
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'unavailable',
@@ -77,8 +82,18 @@ export function installOperations(app: FastifyInstance, { db, temporal, metrics 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'lap_api_' });
   const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: 'lap_api_requests_total', help: 'HTTP requests answered, by route template and status', labelNames, registers: [registry] });
-  const errors = new Counter({ name: 'lap_api_errors_total', help: 'HTTP requests answered with a 5xx status', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: 'lap_api_requests_total',
+    help: 'HTTP requests answered, by route template and status',
+    labelNames,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'lap_api_errors_total',
+    help: 'HTTP requests answered with a 5xx status',
+    labelNames,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'lap_api_request_duration_seconds',
     help: 'Time from request to response, by route template',
@@ -116,7 +131,9 @@ export function installOperations(app: FastifyInstance, { db, temporal, metrics 
     help: 'Notice deliveries not yet sent (pending or sending)',
     registers: [registry],
     async collect() {
-      const { rows } = await db.query<{ backlog: string }>(`SELECT count(*)::text AS backlog FROM notice_deliveries WHERE status IN ('pending', 'sending')`);
+      const { rows } = await db.query<{ backlog: string }>(
+        `SELECT count(*)::text AS backlog FROM notice_deliveries WHERE status IN ('pending', 'sending')`,
+      );
       this.set(Number(rows[0]?.backlog ?? 0));
     },
   });

@@ -36,7 +36,11 @@ export function renderProgramSummaryPdf(program: ProgramView, asOf: CivilDate, n
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: 54,
-    info: { Title: `Program summary: ${program.trainee.name} (${program.trainee.employeeId})`, Creator: 'Leadership Associate programs', CreationDate: new Date(`${asOf}T12:00:00Z`) },
+    info: {
+      Title: `Program summary: ${program.trainee.name} (${program.trainee.employeeId})`,
+      Creator: 'Leadership Associate programs',
+      CreationDate: new Date(`${asOf}T12:00:00Z`),
+    },
   });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
@@ -49,10 +53,28 @@ export function renderProgramSummaryPdf(program: ProgramView, asOf: CivilDate, n
   const bottom = doc.page.height - doc.page.margins.bottom;
   const person = (id: string): string => (names.get(id) ? `${names.get(id)} (${id})` : id);
 
-  doc.font('Helvetica-Bold').fontSize(9).fillColor(MUTED).text('STATE OF CONNECTICUT · LEADERSHIP ASSOCIATE DEVELOPMENT PROGRAM', left, 54, { characterSpacing: 0.5 });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text('STATE OF CONNECTICUT · LEADERSHIP ASSOCIATE DEVELOPMENT PROGRAM', left, 54, { characterSpacing: 0.5 });
   doc.moveDown(0.5);
-  doc.font('Helvetica-Bold').fontSize(16).fillColor(INK).text(clip(`Program summary: ${program.trainee.name} (${program.trainee.employeeId})`, 80), { width });
-  doc.font('Helvetica').fontSize(10).fillColor(MUTED).text(clip(`${program.functionalRole}, ${program.agency}, toward class ${program.targetClassCode}. Status: ${program.status}. As of ${longDate(asOf)}.`, 200), { width });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(16)
+    .fillColor(INK)
+    .text(clip(`Program summary: ${program.trainee.name} (${program.trainee.employeeId})`, 80), { width });
+  doc
+    .font('Helvetica')
+    .fontSize(10)
+    .fillColor(MUTED)
+    .text(
+      clip(
+        `${program.functionalRole}, ${program.agency}, toward class ${program.targetClassCode}. Status: ${program.status}. As of ${longDate(asOf)}.`,
+        200,
+      ),
+      { width },
+    );
   doc.moveDown(0.8);
 
   const facts: [string, string][] = [
@@ -63,7 +85,10 @@ export function renderProgramSummaryPdf(program: ProgramView, asOf: CivilDate, n
     ['Planned end', longDate(program.schedule.plannedEndDate)],
     ['Three-year cap (C.G.S. 5-234)', longDate(program.latestCompletionDate)],
     ['DAS approval', `${program.schedule.dasApprovalRef}, ${longDate(program.schedule.approvedOn)}`],
-    ['Service rating', program.serviceRating ? `${program.serviceRating.rating}, ${longDate(program.serviceRating.ratedOn)}` : 'Not yet rated'],
+    [
+      'Service rating',
+      program.serviceRating ? `${program.serviceRating.rating}, ${longDate(program.serviceRating.ratedOn)}` : 'Not yet rated',
+    ],
   ];
   if (program.reclassification) facts.push(['Reclassified', longDate(program.reclassification.effectiveOn)]);
   if (program.ended) facts.push(['Ended', `${longDate(program.ended.on)} (${program.ended.reason})`]);
@@ -78,7 +103,11 @@ export function renderProgramSummaryPdf(program: ProgramView, asOf: CivilDate, n
 
   heading(doc, 'Reclassification checklist', left);
   for (const item of program.checklist) {
-    doc.font('Helvetica-Bold').fontSize(9.5).fillColor(INK).text(`${item.met ? 'Met' : 'Not yet'}: `, left, doc.y, { continued: true });
+    doc
+      .font('Helvetica-Bold')
+      .fontSize(9.5)
+      .fillColor(INK)
+      .text(`${item.met ? 'Met' : 'Not yet'}: `, left, doc.y, { continued: true });
     doc.font('Helvetica').text(clip(`${CHECKLIST_LABELS[item.requirement] ?? item.requirement}. ${item.detail}`, 220), { width });
     doc.moveDown(0.15);
   }
@@ -103,9 +132,17 @@ export function renderProgramSummaryPdf(program: ProgramView, asOf: CivilDate, n
     doc.y = top + rowHeight;
   }
   if (shown.length < program.milestones.length) {
-    doc.font('Helvetica-Oblique').fontSize(9).fillColor(MUTED).text(`${program.milestones.length - shown.length} more milestones: see the program page.`, left, doc.y);
+    doc
+      .font('Helvetica-Oblique')
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(`${program.milestones.length - shown.length} more milestones: see the program page.`, left, doc.y);
   }
-  doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(`Program ${program.programId}, version ${program.version}.`, left, bottom - 10, { width, lineBreak: false });
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(`Program ${program.programId}, version ${program.version}.`, left, bottom - 10, { width, lineBreak: false });
   doc.end();
   return done;
 }
@@ -125,8 +162,12 @@ export interface ProgramSummaryRoutesOptions {
   today?: () => CivilDate;
 }
 
-export async function programSummaryRoutes(app: FastifyInstance, { visibleProgram, db, today = () => civilDateInNewYork(Date.now()) }: ProgramSummaryRoutesOptions): Promise<void> {
-  const staffNames = async (ids: readonly string[]): Promise<Map<string, string>> => new Map((await findStaff(db, { ids, limit: ids.length })).map((s) => [s.staffId, s.name]));
+export async function programSummaryRoutes(
+  app: FastifyInstance,
+  { visibleProgram, db, today = () => civilDateInNewYork(Date.now()) }: ProgramSummaryRoutesOptions,
+): Promise<void> {
+  const staffNames = async (ids: readonly string[]): Promise<Map<string, string>> =>
+    new Map((await findStaff(db, { ids, limit: ids.length })).map((s) => [s.staffId, s.name]));
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/programs/:programId/summary',
     {
@@ -137,7 +178,11 @@ export async function programSummaryRoutes(app: FastifyInstance, { visibleProgra
         response: {
           200: {
             description: 'A one-page PDF (Letter)',
-            content: { 'application/pdf': { schema: z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', contentMediaType: 'application/pdf' }) } },
+            content: {
+              'application/pdf': {
+                schema: z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', contentMediaType: 'application/pdf' }),
+              },
+            },
           },
           400: errorResponse,
           401: errorResponse,

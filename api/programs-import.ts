@@ -12,7 +12,10 @@ import { unknownStaffError } from './staff.js';
 
 export const IMPORT_BODY_LIMIT = 2 * 1024 * 1024;
 
-export async function importRoutes(app: FastifyInstance, { programs, db, idSecret }: { programs: ProgramClient; db: Pool; idSecret: string }): Promise<void> {
+export async function importRoutes(
+  app: FastifyInstance,
+  { programs, db, idSecret }: { programs: ProgramClient; db: Pool; idSecret: string },
+): Promise<void> {
   // CSV is accepted here and nowhere else.
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => done(null, body));
   app.withTypeProvider<ZodTypeProvider>().post(

@@ -16,14 +16,7 @@ import { etagOf } from './commands.js';
 import { PROGRAM_CSV_COLUMNS, programListContent, sendCsv, wantsCsv } from './csv.js';
 import { ApiError, forbidden } from './errors.js';
 import { errorStatuses } from './openapi.js';
-import {
-  enrollmentBody,
-  enrollmentHeaders,
-  listProgramsQuery,
-  previewResponse,
-  programParams,
-  programResponse,
-} from './schemas.js';
+import { enrollmentBody, enrollmentHeaders, listProgramsQuery, previewResponse, programParams, programResponse } from './schemas.js';
 import { importRoutes } from './programs-import.js';
 import { unknownStaffError } from './staff.js';
 
@@ -77,7 +70,12 @@ export async function programRoutes(app: FastifyInstance, { programs, db, querie
       if (unknownStaff) throw unknownStaff;
       const claim = request.idempotency;
       // An id keyed by the caller's key: the same request again finds the program it created.
-      const keyed = claim ? { programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`, idempotencyKey: claim.key } : {};
+      const keyed = claim
+        ? {
+            programId: `p-${createHmac('sha256', idSecret).update(`enroll:${claim.caller}:${claim.key}`).digest('hex').slice(0, 32)}`,
+            idempotencyKey: claim.key,
+          }
+        : {};
       const started = await programs.enroll(request.body, actorOf(request), keyed);
       const { programId } = started;
       // Started now: the program as its workflow opens it, worked out by the same code. Started by an
@@ -139,11 +137,13 @@ export async function programRoutes(app: FastifyInstance, { programs, db, querie
       return reply.header('etag', etagOf(program)).send(program);
     },
   );
-
 }
 
 /** An idempotency key replayed for another trainee, appointment or class is a client's mistake. */
-function sameEnrollment(program: ProgramView, body: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string }): boolean {
+function sameEnrollment(
+  program: ProgramView,
+  body: { trainee: { employeeId: string }; appointmentDate: string; targetClassCode: string },
+): boolean {
   return (
     program.traineeEmployeeId === body.trainee.employeeId &&
     program.appointmentDate === body.appointmentDate &&

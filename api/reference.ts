@@ -15,7 +15,12 @@ export async function referenceRoutes(app: FastifyInstance, { db, temporal }: { 
   api.get(
     '/v1/health',
     {
-      schema: { tags: ['reference'], summary: 'Whether the API, Temporal and PostgreSQL answer', security: [], response: { 200: healthResponse, 503: healthResponse } },
+      schema: {
+        tags: ['reference'],
+        summary: 'Whether the API, Temporal and PostgreSQL answer',
+        security: [],
+        response: { 200: healthResponse, 503: healthResponse },
+      },
       config: { access: { kind: 'public' } },
     },
     async (_request, reply) => {

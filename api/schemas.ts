@@ -6,10 +6,7 @@
 import { z } from 'zod';
 import { MAX_PAGE_SIZE, PROGRAM_SORTS, type ProgramSort } from '../db/queries.js';
 import type { NoticeRecord, StoredEvent } from '../db/queries.js';
-import {
-  civilDate,
-  enrollmentSchema,
-} from '../domain/schemas.js';
+import { civilDate, enrollmentSchema } from '../domain/schemas.js';
 import type { TargetClass } from '../domain/target-classes.js';
 import type { ProgramView } from '../domain/view.js';
 
@@ -18,7 +15,10 @@ export const MAX_IMPORT_ROWS = 500;
 
 // Component names in the OpenAPI document. fastify-type-provider-zod names request-side copies
 // `<name>Input`, so `Enrollment` appears as `EnrollmentInput`.
-export const enrollmentBody = enrollmentSchema.meta({ id: 'Enrollment', description: 'One trainee to enroll (the named fields of the contract).' });
+export const enrollmentBody = enrollmentSchema.meta({
+  id: 'Enrollment',
+  description: 'One trainee to enroll (the named fields of the contract).',
+});
 // The command bodies' component names are in their edge halves (client/commands/).
 
 // --- Responses -------------------------------------------------------------------------------
@@ -35,7 +35,11 @@ const issueSchema = z.object({
 export const errorResponse = z
   .object({
     error: z.object({
-      code: z.string().describe('kebab-case: `invalid-input`, a rule code such as `exceeds-statutory-maximum`, `unauthorized`, `forbidden`, `not-found`, `conflict`, …'),
+      code: z
+        .string()
+        .describe(
+          'kebab-case: `invalid-input`, a rule code such as `exceeds-statutory-maximum`, `unauthorized`, `forbidden`, `not-found`, `conflict`, …',
+        ),
       message: z.string(),
       issues: z.array(issueSchema).optional(),
     }),
@@ -98,18 +102,30 @@ export const programResponse = z
     checklist: z
       .array(
         z.object({
-          requirement: z.enum(['milestones-signed-off', 'service-rated-satisfactory', 'minimum-period-served', 'meets-target-class-qualifications']),
+          requirement: z.enum([
+            'milestones-signed-off',
+            'service-rated-satisfactory',
+            'minimum-period-served',
+            'meets-target-class-qualifications',
+          ]),
           met: z.boolean(),
           detail: z.string().describe('Why it is met or not, in a sentence'),
         }),
       )
       .describe('The reclassification requirements as of today; all met once the program is reclassified'),
-    reclassifiesOn: date.nullable().describe('The day the program will be reclassified if what is open is done in time; null if it cannot be'),
+    reclassifiesOn: date
+      .nullable()
+      .describe('The day the program will be reclassified if what is open is done in time; null if it cannot be'),
     hrDecision: z
       .object({ ratedOn: date, requestedOn: date, escalatesOn: date, escalated: z.boolean() })
       .nullable()
-      .describe("An unsatisfactory rating waiting for HR's decision (removal or remediation); escalated to DAS after the policy's working days"),
-    scheduledRemoval: z.object({ effectiveOn: date }).nullable().describe('A removal HR confirmed, ending the program at the start of that day'),
+      .describe(
+        "An unsatisfactory rating waiting for HR's decision (removal or remediation); escalated to DAS after the policy's working days",
+      ),
+    scheduledRemoval: z
+      .object({ effectiveOn: date })
+      .nullable()
+      .describe('A removal HR confirmed, ending the program at the start of that day'),
     version: z.number().int(),
   })
   .meta({ id: 'Program' });
@@ -146,7 +162,11 @@ export const targetClassResponse = z
         substitutions: z.object({
           semesterHoursPerHalfYear: z.number(),
           maxCollegeYears: z.number(),
-          additionalYearsForDegree: z.object({ bachelor: z.number().optional(), master: z.number().optional(), law: z.number().optional() }),
+          additionalYearsForDegree: z.object({
+            bachelor: z.number().optional(),
+            master: z.number().optional(),
+            law: z.number().optional(),
+          }),
         }),
       })
       .nullable(),
@@ -198,7 +218,9 @@ export const importRowResult = z
     row: z.number().int().describe('1-based: the data row of the CSV (the header is not counted) or the index in the JSON array plus one'),
     status: z
       .enum(['created', 'already-enrolled', 'invalid', 'rejected', 'failed'])
-      .describe('`invalid`: the row does not fit the schema (as a 400); `rejected`: it breaks a program rule (as a 422); `failed`: the server could not act on it now; retry'),
+      .describe(
+        '`invalid`: the row does not fit the schema (as a 400); `rejected`: it breaks a program rule (as a 422); `failed`: the server could not act on it now; retry',
+      ),
     trainee: z.object({ employeeId: z.string(), name: z.string() }).optional().describe("The row's trainee, when the row names one"),
     programId: z.string().optional(),
     error: errorResponse.shape.error.optional(),
@@ -224,12 +246,20 @@ export const importResponse = z
 // --- Requests beyond the bodies ----------------------------------------------------------------
 
 // Program ids are opaque (`p-<hex>`); the pattern only keeps odd characters out of the log lookups.
-const programId = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'is not a program id');
+const programId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'is not a program id');
 
 /** Every parameter a program's path may have, by name: a command's route takes those its path names. */
 export const pathParameters = {
   programId,
-  milestoneId: z.string().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'is not a milestone id'),
+  milestoneId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'is not a milestone id'),
   periodEnding: civilDate,
 };
 
@@ -259,13 +289,20 @@ export const listProgramsQuery = z.strictObject({
   capBefore: civilDate.optional().describe('Only programs whose latest completion date is before this date'),
   reclassifiesFrom: civilDate.optional().describe('Only programs whose earliest reclassification date is on or after this date'),
   reclassifiesBefore: civilDate.optional().describe('Only programs whose earliest reclassification date is before this date'),
-  supervisor: z.string().min(1).max(100).optional().describe("Only programs whose supervisor is this staff id (a supervisor's or program manager's own list stays their own)"),
+  supervisor: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe("Only programs whose supervisor is this staff id (a supervisor's or program manager's own list stays their own)"),
   overdue: z.enum(['true']).optional().describe('`true`: only open programs with at least one overdue milestone'),
   q: z.string().trim().min(1).max(100).optional().describe("Part of the trainee's name or employee id, in any case"),
   sort: z
     .enum(PROGRAM_SORTS as [ProgramSort, ...ProgramSort[]])
     .optional()
-    .describe('The order: `earliestReclassificationDate`, `latestCompletionDate` (when absent), `appointmentDate` or `trainee.name`; a leading `-` for descending. Ties in program id order'),
+    .describe(
+      'The order: `earliestReclassificationDate`, `latestCompletionDate` (when absent), `appointmentDate` or `trainee.name`; a leading `-` for descending. Ties in program id order',
+    ),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional().describe(`Page size, 1 to ${MAX_PAGE_SIZE}; 50 when absent`),
   cursor: z.string().min(1).max(512).optional().describe('The `nextCursor` of the previous page'),
 });
@@ -286,7 +323,9 @@ const idempotencyKeyHeader = z
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
   .optional()
-  .describe('Remembered 48 hours per caller: the same key and body again get the first answer and change nothing; another body under the key is 409 `idempotency-key-reused`');
+  .describe(
+    'Remembered 48 hours per caller: the same key and body again get the first answer and change nothing; another body under the key is 409 `idempotency-key-reused`',
+  );
 
 /** Headers of every command on a program (shared/API.md 1.1). */
 export const commandHeaders = z.looseObject({
@@ -295,7 +334,9 @@ export const commandHeaders = z.looseObject({
     .string()
     .max(40)
     .optional()
-    .describe('The ETag of GET /v1/programs/{programId}: the command applies only if the program is still at that version; otherwise 412 `version-mismatch` and nothing changes'),
+    .describe(
+      'The ETag of GET /v1/programs/{programId}: the command applies only if the program is still at that version; otherwise 412 `version-mismatch` and nothing changes',
+    ),
 });
 
 // The response schemas must describe exactly what the domain and the read model produce.

@@ -26,7 +26,15 @@ import { commandRoutes } from './commands.js';
 import { dashboardRoutes } from './dashboard.js';
 import { dashboardChartRoutes } from './dashboard-charts.js';
 import { RequestValidationError, installErrorHandling, issuesOf } from './errors.js';
-import { DEFAULT_RATE_LIMITS, clientErrorHandler, credentialFreeSerializers, installHardening, loggerWithoutCredentials, refuseNulBytes, type RateLimits } from './hardening.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  clientErrorHandler,
+  credentialFreeSerializers,
+  installHardening,
+  loggerWithoutCredentials,
+  refuseNulBytes,
+  type RateLimits,
+} from './hardening.js';
 import { installIdempotency } from './idempotency.js';
 import { programRecordRoutes } from './notices.js';
 import type { OidcVerifier } from './oidc.js';
@@ -100,7 +108,9 @@ export async function buildApiServer({
   const queries = createQueries(db);
   const app = Fastify({
     // Request lines never carry a credential (a feed token in the path, a token in the query).
-    ...(isLoggerInstance(logger) ? { loggerInstance: logger.child({}, { serializers: credentialFreeSerializers }) } : { logger: loggerWithoutCredentials(logger) }),
+    ...(isLoggerInstance(logger)
+      ? { loggerInstance: logger.child({}, { serializers: credentialFreeSerializers }) }
+      : { logger: loggerWithoutCredentials(logger) }),
     // Node's parser errors (headers over its limit: 431) answered in the contract's shape.
     clientErrorHandler,
     // A caller's X-Request-Id is kept when it is a plain token, so its own logs and ours line up.
@@ -139,7 +149,10 @@ export async function buildApiServer({
   await app.register(programRecordRoutes, { programs, queries });
   await app.register(dashboardRoutes, { queries });
   await app.register(dashboardChartRoutes, { db });
-  await app.register(programSummaryRoutes, { db, visibleProgram: (request, programId) => visibleProgram({ queries, programs }, request, programId) });
+  await app.register(programSummaryRoutes, {
+    db,
+    visibleProgram: (request, programId) => visibleProgram({ queries, programs }, request, programId),
+  });
   await app.register(staffRoutes, { db });
   await app.register(importPreviewRoutes, { programs, db, bodyLimit: IMPORT_BODY_LIMIT });
   await app.register(noticeDeliveryRoutes, { programs, db, queries });
@@ -162,4 +175,3 @@ function listeningUrl(app: FastifyInstance): string {
 function isLoggerInstance(logger: ApiServerOptions['logger']): logger is FastifyBaseLogger {
   return typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
 }
-

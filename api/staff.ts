@@ -19,7 +19,7 @@ const MAX_IDS = 50;
 
 export const staffListResponse = z
   .object({
-    items: z.array(z.object({ staffId: z.string(), name: z.string().describe("The name the staff directory gives") })).describe('By name'),
+    items: z.array(z.object({ staffId: z.string(), name: z.string().describe('The name the staff directory gives') })).describe('By name'),
   })
   .meta({ id: 'StaffList' });
 
@@ -28,7 +28,12 @@ const staffQuery = z.strictObject({
   ids: z
     .string()
     .max(MAX_IDS * 101)
-    .transform((value) => value.split(',').map((id) => id.trim()).filter((id) => id !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    )
     .refine((ids) => ids.length <= MAX_IDS, { message: `names at most ${MAX_IDS} staff ids` })
     .optional()
     .describe(`Staff ids, comma-separated (at most ${MAX_IDS}): the names of these people`),
@@ -49,7 +54,11 @@ export async function unknownStaffError(db: Pool, fields: StaffFields): Promise<
   const unknown = await unknownStaffIds(db, [...new Set(named.map((n) => n.id))]);
   const issues = named
     .filter((n) => unknown.has(n.id))
-    .map((n) => ({ path: n.field, code: UNKNOWN_STAFF_MEMBER, message: `The ${ROLE_OF_FIELD[n.field]} is not in the staff directory: choose a staff member it lists.` }));
+    .map((n) => ({
+      path: n.field,
+      code: UNKNOWN_STAFF_MEMBER,
+      message: `The ${ROLE_OF_FIELD[n.field]} is not in the staff directory: choose a staff member it lists.`,
+    }));
   const first = issues[0];
   return first ? new ApiError(422, UNKNOWN_STAFF_MEMBER, first.message, issues) : null;
 }

@@ -59,7 +59,6 @@ const MEDIA_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-
 /** Every file of the built UI, read once at start: a few hundred kilobytes, served from memory. */
 async function loadBuiltFiles(root: string): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
@@ -108,7 +107,9 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
   const config: UiConfig = { developmentSignIn, ...(oidc ? { oidc } : {}) };
 
   if (developmentSignIn) {
-    app.log.warn('development sign-in is on (POST /v1/dev/tokens, loopback Hosts only): anyone on this machine may act as anyone; only APP_ENV=development turns it on');
+    app.log.warn(
+      'development sign-in is on (POST /v1/dev/tokens, loopback Hosts only): anyone on this machine may act as anyone; only APP_ENV=development turns it on',
+    );
     app.withTypeProvider<ZodTypeProvider>().post(
       '/v1/dev/tokens',
       {
@@ -117,7 +118,7 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
           summary: 'Development only: a token for any person and roles (APP_ENV=development, loopback Host)',
           description:
             'Lets the web UI sign in as a chosen person and role on a developer machine. The server offers this route only ' +
-            "with APP_ENV=development, and answers 404 to a request whose Host is not a loopback name or address (DNS rebinding); " +
+            'with APP_ENV=development, and answers 404 to a request whose Host is not a loopback name or address (DNS rebinding); ' +
             "in production the token comes from the organisation's identity provider.",
           security: [],
           body: developmentTokenBody,

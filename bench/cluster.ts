@@ -49,11 +49,16 @@ interface Result {
   signOffP99Ms: number;
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function post(url: string, token: string, body: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
   for (let attempt = 1; ; attempt++) {
-    const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     const text = await response.text();
     if (response.ok) return JSON.parse(text) as Record<string, unknown>;
     if (response.status < 500 || attempt >= 5) throw new Error(`POST ${url}: ${response.status} ${text.slice(0, 300)}`);
@@ -71,10 +76,15 @@ async function measure(target: Target): Promise<Result> {
     })) as { programId: string };
     for (const milestone of ['m1', 'm2', 'm3']) {
       const t0 = performance.now();
-      await post(`${target.signOffApi}/v1/programs/${programId}/milestones/${milestone}/sign-off`, target.supervisorToken, { signedOn: today });
+      await post(`${target.signOffApi}/v1/programs/${programId}/milestones/${milestone}/sign-off`, target.supervisorToken, {
+        signedOn: today,
+      });
       signOffLatencies.push(performance.now() - t0);
     }
-    await post(`${target.signOffApi}/v1/programs/${programId}/service-ratings`, target.supervisorToken, { rating: 'satisfactory', ratedOn: today });
+    await post(`${target.signOffApi}/v1/programs/${programId}/service-ratings`, target.supervisorToken, {
+      rating: 'satisfactory',
+      ratedOn: today,
+    });
     await target.client.workflow.getHandle(workflowIdFor(programId)).result();
   };
   await Promise.all(
@@ -128,20 +138,30 @@ async function devServerTarget(): Promise<{ target: Target; stop(): Promise<void
     children.push(spawn('node_modules/.bin/tsx', [script], { env: { ...common, ...extra }, stdio: 'ignore', detached: true }));
   };
   children.push(
-    spawn('node_modules/.bin/maildev', ['--smtp', '17725', '--web', '17726', '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], { stdio: 'ignore', detached: true }),
+    spawn('node_modules/.bin/maildev', ['--smtp', '17725', '--web', '17726', '--ip', '127.0.0.1', '--web-ip', '127.0.0.1'], {
+      stdio: 'ignore',
+      detached: true,
+    }),
   );
   launch('worker/main.ts', {});
   launch('api/main.ts', { API_PORT: '17780' });
   launch('api/main.ts', { API_PORT: '17781' });
   for (const port of [17780, 17781]) {
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/v1/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/v1/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
   const { Client: TemporalClient } = await import('@temporalio/client');
-  const client = new TemporalClient({ connection: env.connection, namespace: 'default', dataConverter: encryptingDataConverter(parseEncryptionKeys(keys)) });
+  const client = new TemporalClient({
+    connection: env.connection,
+    namespace: 'default',
+    dataConverter: encryptingDataConverter(parseEncryptionKeys(keys)),
+  });
   return {
     target: {
       label: 'dev server, 1 worker',
@@ -153,7 +173,9 @@ async function devServerTarget(): Promise<{ target: Target; stop(): Promise<void
     },
     async stop() {
       for (const child of children) if (child.pid) process.kill(-child.pid, 'SIGTERM');
-      await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+      await Promise.all(
+        children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
+      );
       await env.teardown();
       const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
       await cleanup.connect();
@@ -192,6 +214,11 @@ try {
 console.log(`\n${programCount} lifecycles each, ${concurrency} at a time\n`);
 console.log('target                  lifecycles/s   sign-off p50   sign-off p99');
 for (const r of results) {
-  console.log(`${r.label.padEnd(22)}  ${r.lifecyclesPerSecond.toFixed(2).padStart(12)}   ${r.signOffP50Ms.toFixed(0).padStart(9)} ms   ${r.signOffP99Ms.toFixed(0).padStart(9)} ms`);
+  console.log(
+    `${r.label.padEnd(22)}  ${r.lifecyclesPerSecond.toFixed(2).padStart(12)}   ${r.signOffP50Ms.toFixed(0).padStart(9)} ms   ${r.signOffP99Ms.toFixed(0).padStart(9)} ms`,
+  );
 }
-await writeFile(new URL('./cluster.last.json', import.meta.url), `${JSON.stringify({ programs: programCount, concurrency, cpus: (await import('node:os')).cpus().length, results }, null, 2)}\n`);
+await writeFile(
+  new URL('./cluster.last.json', import.meta.url),
+  `${JSON.stringify({ programs: programCount, concurrency, cpus: (await import('node:os')).cpus().length, results }, null, 2)}\n`,
+);

@@ -57,7 +57,15 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const browser = await chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   try {
     await migrate(url.toString());
@@ -67,7 +75,9 @@ async function main(): Promise<void> {
     started = performance.now();
     await insertReadModel(db, states);
     console.error(`wrote the read model in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const { rows: statusRows } = await db.query<{ status: string; n: string }>('SELECT status, count(*) AS n FROM rm_programs GROUP BY status ORDER BY status');
+    const { rows: statusRows } = await db.query<{ status: string; n: string }>(
+      'SELECT status, count(*) AS n FROM rm_programs GROUP BY status ORDER BY status',
+    );
 
     const secret = randomBytes(32).toString('base64url');
     const app = await buildApiServer({ programs: createProgramClient({ client: temporal }), db, temporal, authSecret: secret });
@@ -80,7 +90,8 @@ async function main(): Promise<void> {
     const listUrl = `${base}/v1/programs?status=active&limit=50`;
     const dashboardUrl = `${base}/v1/dashboard`;
     const chartsUrl = `${base}/v1/dashboard/charts`;
-    for (let i = 0; i < 3; i++) await Promise.all([timeRequest(listUrl, token), timeRequest(dashboardUrl, token), timeRequest(chartsUrl, token)]);
+    for (let i = 0; i < 3; i++)
+      await Promise.all([timeRequest(listUrl, token), timeRequest(dashboardUrl, token), timeRequest(chartsUrl, token)]);
     const listTimes: number[] = [];
     const dashboardTimes: number[] = [];
     const chartsTimes: number[] = [];
@@ -111,7 +122,10 @@ async function main(): Promise<void> {
         }
         const perf = (globalThis as unknown as { performance: Timings }).performance;
         const navigation = perf.getEntriesByType('navigation')[0];
-        return [perf.getEntriesByName('dashboard-rendered')[0]?.startTime ?? Number.NaN, navigation?.domContentLoadedEventEnd ?? Number.NaN];
+        return [
+          perf.getEntriesByName('dashboard-rendered')[0]?.startTime ?? Number.NaN,
+          navigation?.domContentLoadedEventEnd ?? Number.NaN,
+        ];
       });
       renderTimes.push(rendered);
       loadedTimes.push(domLoaded);
@@ -119,7 +133,11 @@ async function main(): Promise<void> {
         console.error(
           await page.evaluate(() =>
             JSON.stringify(
-              (globalThis as unknown as { performance: { getEntriesByType(t: string): { name: string; startTime: number; responseEnd?: number }[] } }).performance
+              (
+                globalThis as unknown as {
+                  performance: { getEntriesByType(t: string): { name: string; startTime: number; responseEnd?: number }[] };
+                }
+              ).performance
                 .getEntriesByType('resource')
                 .map((e) => [e.name.replace(/^https?:\/\/[^/]+/, ''), Math.round(e.startTime), Math.round(e.responseEnd ?? 0)]),
             ),
@@ -158,7 +176,12 @@ async function main(): Promise<void> {
       await page.goto(`${base}/inbox`);
       await page.locator('.inbox-awaiting[data-state="loaded"]').waitFor({ timeout: 30_000 });
       inboxRenderTimes.push(
-        await page.evaluate(() => (globalThis as unknown as { performance: { getEntriesByName(n: string): { startTime: number }[] } }).performance.getEntriesByName('inbox-rendered')[0]?.startTime ?? Number.NaN),
+        await page.evaluate(
+          () =>
+            (
+              globalThis as unknown as { performance: { getEntriesByName(n: string): { startTime: number }[] } }
+            ).performance.getEntriesByName('inbox-rendered')[0]?.startTime ?? Number.NaN,
+        ),
       );
       if (run === runs - 1) await page.screenshot({ path: 'test/artifacts/bench-inbox.png', fullPage: true });
       await context.close();
@@ -171,7 +194,12 @@ async function main(): Promise<void> {
       apiListMs: { median: round(median(listTimes)), samples: listTimes.length },
       apiDashboardMs: { median: round(median(dashboardTimes)), samples: dashboardTimes.length },
       apiChartsMs: { median: round(median(chartsTimes)), samples: chartsTimes.length },
-      firstRenderMs: { median: round(median(renderTimes)), first: round(renderTimes[0] ?? Number.NaN), max: round(Math.max(...renderTimes)), runs },
+      firstRenderMs: {
+        median: round(median(renderTimes)),
+        first: round(renderTimes[0] ?? Number.NaN),
+        max: round(Math.max(...renderTimes)),
+        runs,
+      },
       domContentLoadedMs: { median: round(median(loadedTimes)) },
       ratioRenderToApiList: round(median(renderTimes) / median(listTimes)),
       withinOneSecond: Math.max(...renderTimes) < 1000,

@@ -19,7 +19,16 @@ import { appendEvents } from '../db/event-store.js';
 import { createProjector } from '../db/projections.js';
 import { addDays, addMonths } from '../domain/dates.js';
 import { defaultPolicy } from '../domain/policy.js';
-import { decideEnrollment, execute, replay, stamp, type Actor, type ProgramCommand, type ProgramEvent, type ProgramState } from '../domain/program.js';
+import {
+  decideEnrollment,
+  execute,
+  replay,
+  stamp,
+  type Actor,
+  type ProgramCommand,
+  type ProgramEvent,
+  type ProgramState,
+} from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import { findTargetClass } from '../domain/target-classes.js';
 
@@ -50,7 +59,11 @@ function enrollment(appointmentDate: string): Enrollment {
       dasApprovalRef: 'DAS-BENCH',
       approvedOn: appointmentDate,
       plannedEndDate: addMonths(appointmentDate, 24),
-      milestones: Array.from({ length: 6 }, (_, i) => ({ id: `m${i + 1}`, title: `Rotation ${i + 1}`, dueDate: addMonths(appointmentDate, 3 * (i + 1)) })),
+      milestones: Array.from({ length: 6 }, (_, i) => ({
+        id: `m${i + 1}`,
+        title: `Rotation ${i + 1}`,
+        dueDate: addMonths(appointmentDate, 3 * (i + 1)),
+      })),
     },
     priorExperience: { generalYears: 5, specialYears: 2 },
     education: { semesterHours: 120, degrees: ['bachelor'] },
@@ -66,7 +79,12 @@ function templateStream(variant: number): ProgramEvent[] {
   let state = replay(events) as ProgramState;
   const signed = variant % 7;
   const commands: [number, ProgramCommand, Actor][] = [];
-  for (let m = 1; m <= signed; m++) commands.push([90 * m - 5, { type: 'sign-off-milestone', milestoneId: `m${m}`, signedOn: addDays(appointment, 90 * m - 5) }, supervisor]);
+  for (let m = 1; m <= signed; m++)
+    commands.push([
+      90 * m - 5,
+      { type: 'sign-off-milestone', milestoneId: `m${m}`, signedOn: addDays(appointment, 90 * m - 5) },
+      supervisor,
+    ]);
   commands.push([170, { type: 'rate-service', rating: 'satisfactory', ratedOn: addDays(appointment, 170) }, supervisor]);
   for (let day = 30; day <= 1100; day += 30) commands.push([day, { type: 'advance-clock' }, system]);
   commands.sort((a, b) => a[0] - b[0]);
@@ -118,7 +136,18 @@ async function writeCsv(path: string): Promise<void> {
   for (const batch of eventBatches(10_000)) {
     const chunk = batch
       .map((e) =>
-        [e.id, e.programId, e.version, e.type, e.occurredAt, e.actor.id, e.actor.role, e.reason ?? null, JSON.stringify(e.data), e.schemaVersion]
+        [
+          e.id,
+          e.programId,
+          e.version,
+          e.type,
+          e.occurredAt,
+          e.actor.id,
+          e.actor.role,
+          e.reason ?? null,
+          JSON.stringify(e.data),
+          e.schemaVersion,
+        ]
           .map(csvField)
           .join(','),
       )
@@ -187,8 +216,12 @@ try {
   };
   console.log(`events            ${totalEvents.toLocaleString('en-US')}`);
   console.log(`COPY (baseline)   ${copySeconds.toFixed(1)} s  ${rate(totalEvents, copySeconds)}`);
-  console.log(`append            ${appendSeconds.toFixed(1)} s  ${rate(totalEvents, appendSeconds)}  = ${(result.append.ratioToCopy * 100).toFixed(0)}% of COPY (target 25%)`);
-  console.log(`rebuild programs  ${rebuildSeconds.toFixed(1)} s  ${rate(totalEvents, rebuildSeconds)}  = ${(result.rebuild.ratioToCopy * 100).toFixed(0)}% of COPY (target 20%)`);
+  console.log(
+    `append            ${appendSeconds.toFixed(1)} s  ${rate(totalEvents, appendSeconds)}  = ${(result.append.ratioToCopy * 100).toFixed(0)}% of COPY (target 25%)`,
+  );
+  console.log(
+    `rebuild programs  ${rebuildSeconds.toFixed(1)} s  ${rate(totalEvents, rebuildSeconds)}  = ${(result.rebuild.ratioToCopy * 100).toFixed(0)}% of COPY (target 20%)`,
+  );
   await writeFile(values.out ?? join(process.cwd(), 'bench', 'event-store.last.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await pool.end();

@@ -46,7 +46,9 @@ try {
   console.log(`without faults: ${calm.timings.length} commands, p99 ${ms(p99(calmLatencies))}`);
   for (const [i, fault] of faults.entries()) {
     const after = faulty.timings.filter((t) => t.sentAt >= fault.restartedAt).sort((a, b) => a.answeredAt - b.answeredAt)[0];
-    const during = faulty.timings.filter((t) => t.sentAt >= fault.killedAt && t.sentAt < fault.restartedAt + RECOVERY_WINDOW_MS).map((t) => t.answeredAt - t.sentAt);
+    const during = faulty.timings
+      .filter((t) => t.sentAt >= fault.killedAt && t.sentAt < fault.restartedAt + RECOVERY_WINDOW_MS)
+      .map((t) => t.answeredAt - t.sentAt);
     console.log(
       `kill ${i + 1}: recovery ${after ? ms(after.answeredAt - fault.restartedAt) : 'n/a'}; ` +
         `${during.length} commands sent in the ${RECOVERY_WINDOW_MS / 1000} s after it, p99 ${during.length ? ms(p99(during)) : 'n/a'}`,

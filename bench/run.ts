@@ -105,7 +105,10 @@ function watchProjection(db: pg.Pool): { answered(programId: string): void; lags
     for (;;) {
       if (pending.size > 0) {
         const ids = [...pending.keys()];
-        const { rows: seen } = await db.query<{ program_id: string }>('SELECT program_id FROM rm_programs WHERE program_id = ANY($1::text[])', [ids]);
+        const { rows: seen } = await db.query<{ program_id: string }>(
+          'SELECT program_id FROM rm_programs WHERE program_id = ANY($1::text[])',
+          [ids],
+        );
         const now = performance.now();
         for (const { program_id } of seen) {
           const answeredAt = pending.get(program_id);
@@ -165,7 +168,10 @@ async function writes(): Promise<void> {
     });
     log(`project: ${enrollments} enrollments through the API at concurrency 20`);
     const enrolled = await enrollThroughApi(stack, enrollments, '1');
-    for (const [name, load] of [['floor start', floorStart], ['API enroll', enrolled.load]] as const) {
+    for (const [name, load] of [
+      ['floor start', floorStart],
+      ['API enroll', enrolled.load],
+    ] as const) {
       if (load.errors.length) throw new Error(`${name}: ${load.errors.length} failed, first: ${load.errors[0]}`);
     }
     rows.push({
@@ -187,7 +193,14 @@ async function writes(): Promise<void> {
       met: enrollP99 / floorStartP99 <= 1.5,
     });
     const lagP99 = percentile(enrolled.lags, 99);
-    rows.push({ path: 'projection lag under the enrollment load: p99', project: ms(lagP99), floor: '—', ratio: round(lagP99 / 1000, 2), target: '≤ 1 s', met: lagP99 <= 1000 });
+    rows.push({
+      path: 'projection lag under the enrollment load: p99',
+      project: ms(lagP99),
+      floor: '—',
+      ratio: round(lagP99 / 1000, 2),
+      target: '≤ 1 s',
+      met: lagP99 <= 1000,
+    });
 
     log(`floor: ${enrollments} executeUpdate calls at concurrency 10`);
     const floorUpdate = await runLoad(enrollments, 10, async (i) => {
@@ -198,7 +211,10 @@ async function writes(): Promise<void> {
     const signOffs = await runLoad(enrolled.ids.length, 10, async (i) => {
       await post(`${stack.apiBase}/v1/programs/${enrolled.ids[i]}/milestones/m1/sign-off`, supervisorToken, { signedOn: today });
     });
-    for (const [name, load] of [['floor update', floorUpdate], ['API sign-off', signOffs]] as const) {
+    for (const [name, load] of [
+      ['floor update', floorUpdate],
+      ['API sign-off', signOffs],
+    ] as const) {
       if (load.errors.length) throw new Error(`${name}: ${load.errors.length} failed, first: ${load.errors[0]}`);
     }
     for (const p of [50, 99] as const) {
@@ -255,7 +271,9 @@ function runCliOnce(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
     const child = spawn(process.execPath, ['dist/cli/cli.mjs', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(performance.now() - started) : reject(new Error(`cli ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(performance.now() - started) : reject(new Error(`cli ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -295,7 +313,10 @@ interface Statement {
 }
 
 /** A pool whose queries are recorded while `recording` is set: what one request sends, in order. */
-function recordingPool(url: string): { pool: pg.Pool; record<T>(action: () => Promise<T>): Promise<{ result: T; statements: Statement[] }> } {
+function recordingPool(url: string): {
+  pool: pg.Pool;
+  record<T>(action: () => Promise<T>): Promise<{ result: T; statements: Statement[] }>;
+} {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', () => {});
   let recording: Statement[] | null = null;
@@ -346,7 +367,11 @@ interface ReadPath {
   token: string;
 }
 
-async function measureRead(path: ReadPath, recorder: ReturnType<typeof recordingPool>, direct: pg.Pool): Promise<{ api: number; sql: number; statements: Statement[] }> {
+async function measureRead(
+  path: ReadPath,
+  recorder: ReturnType<typeof recordingPool>,
+  direct: pg.Pool,
+): Promise<{ api: number; sql: number; statements: Statement[] }> {
   for (let i = 0; i < 5; i++) await timeRequest(path.url, path.token);
   const { statements } = await recorder.record(() => timeRequest(path.url, path.token));
   if (statements.length === 0) throw new Error(`${path.name} sent no SQL: nothing to compare with`);
@@ -372,7 +397,12 @@ async function reads(): Promise<void> {
     log(`reads: simulating ${small.toLocaleString('en-US')} programs into the read model`);
     await insertReadModel(direct, buildPrograms(small));
     const secret = randomUUID() + randomUUID();
-    const app = await buildApiServer({ programs: createProgramClient({ client: temporal }), db: recorder.pool, temporal, authSecret: secret });
+    const app = await buildApiServer({
+      programs: createProgramClient({ client: temporal }),
+      db: recorder.pool,
+      temporal,
+      authSecret: secret,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const hr = await mintToken(secret, { sub: 'hr-bench', roles: ['hr'], ttl: '1h' });
@@ -393,7 +423,14 @@ async function reads(): Promise<void> {
       const after = await measureRead(path, recorder, direct);
       if (!before) continue;
       if (path.name === 'GET one program') {
-        rows.push({ path: `${path.name} (${large.toLocaleString('en-US')} programs)`, project: ms(after.api), floor: `${ms(after.sql)} (its SQL)`, ratio: round(after.api / after.sql, 2), target: '≤ 3', met: after.api / after.sql <= 3 });
+        rows.push({
+          path: `${path.name} (${large.toLocaleString('en-US')} programs)`,
+          project: ms(after.api),
+          floor: `${ms(after.sql)} (its SQL)`,
+          ratio: round(after.api / after.sql, 2),
+          target: '≤ 3',
+          met: after.api / after.sql <= 3,
+        });
       } else {
         rows.push({
           path: `${path.name} at ${large.toLocaleString('en-US')} programs`,
@@ -413,8 +450,13 @@ async function reads(): Promise<void> {
         });
       }
       for (const statement of after.statements) {
-        const { rows: plan } = await direct.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`, statement.values);
-        explains.push(`-- ${path.name} at ${large.toLocaleString('en-US')} programs\n-- ${statement.text.replace(/\s+/g, ' ').trim()}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
+        const { rows: plan } = await direct.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`,
+          statement.values,
+        );
+        explains.push(
+          `-- ${path.name} at ${large.toLocaleString('en-US')} programs\n-- ${statement.text.replace(/\s+/g, ' ').trim()}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`,
+        );
       }
     }
     await app.close();
@@ -435,10 +477,15 @@ async function rebuild(): Promise<void> {
   try {
     const out = join(dir, 'event-store.json');
     await new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/event-store.ts', String(events), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bench/event-store.ts', String(events), '--out', out], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`bench/event-store.ts exited ${code}`))));
     });
-    const result = JSON.parse(await readFile(out, 'utf8')) as { copy: { eventsPerSecond: number }; rebuild: { eventsPerSecond: number; ratioToCopy: number } };
+    const result = JSON.parse(await readFile(out, 'utf8')) as {
+      copy: { eventsPerSecond: number };
+      rebuild: { eventsPerSecond: number; ratioToCopy: number };
+    };
     rows.push({
       path: `projection rebuild, ${events.toLocaleString('en-US')} events`,
       project: `${Math.round(result.rebuild.eventsPerSecond).toLocaleString('en-US')} events/s`,

@@ -16,17 +16,24 @@ export function formatProgram(p: ProgramView): string {
     `qualification      ${p.qualification.meetsTargetClass === null ? 'not assessed' : p.qualification.meetsTargetClass ? 'meets the target class' : `${p.qualification.shortfallYears} years short`} (as of ${p.qualification.asOf})`,
   ];
   // Why not yet (DOMAIN.md decision 13): what reclassification still needs, and when it would come.
-  rows.push(`reclassifies on    ${p.reclassifiesOn ?? 'not possible as things stand'}${p.reclassification ? '' : ' (if the rest is done in time)'}`);
+  rows.push(
+    `reclassifies on    ${p.reclassifiesOn ?? 'not possible as things stand'}${p.reclassification ? '' : ' (if the rest is done in time)'}`,
+  );
   rows.push('checklist');
   for (const item of p.checklist) rows.push(`  [${item.met ? 'x' : ' '}] ${item.requirement.padEnd(34)} ${item.detail}`);
   if (p.hrDecision) {
-    rows.push(`HR decision        pending since ${p.hrDecision.requestedOn} on the unsatisfactory rating of ${p.hrDecision.ratedOn}${p.hrDecision.escalated ? ', escalated to DAS' : `; escalated on ${p.hrDecision.escalatesOn}`}`);
+    rows.push(
+      `HR decision        pending since ${p.hrDecision.requestedOn} on the unsatisfactory rating of ${p.hrDecision.ratedOn}${p.hrDecision.escalated ? ', escalated to DAS' : `; escalated on ${p.hrDecision.escalatesOn}`}`,
+    );
   }
   if (p.scheduledRemoval) rows.push(`removal            confirmed, effective ${p.scheduledRemoval.effectiveOn}`);
-  if (p.reclassification) rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
+  if (p.reclassification)
+    rows.push(`reclassified       effective ${p.reclassification.effectiveOn} (notice ${p.reclassification.noticeId})`);
   if (p.ended) rows.push(`ended              ${p.ended.on} (${p.ended.reason})`);
   for (const r of p.progressReports) {
-    rows.push(`report             period ending ${r.periodEnding}, submitted ${r.submittedOn}${r.reviewedOn ? `, reviewed ${r.reviewedOn} by ${r.reviewedBy ?? 'unknown'}` : ', awaiting review'}`);
+    rows.push(
+      `report             period ending ${r.periodEnding}, submitted ${r.submittedOn}${r.reviewedOn ? `, reviewed ${r.reviewedOn} by ${r.reviewedBy ?? 'unknown'}` : ', awaiting review'}`,
+    );
   }
   rows.push('milestones');
   for (const m of p.milestones) {
@@ -38,7 +45,11 @@ export function formatProgram(p: ProgramView): string {
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

@@ -46,14 +46,17 @@ async function getJson(url: URL | string, what: string): Promise<unknown> {
   return response.json();
 }
 
-const asRecord = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+const asRecord = (value: unknown): Record<string, unknown> =>
+  value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 
 /** The provider the API's web UI signs in with, and the scope it asks for. */
 async function providerOf(options: SignInOptions): Promise<ProviderSettings> {
   const config = asRecord(asRecord(await getJson(new URL('/ui-config.json', options.apiUrl), 'the API')).oidc);
   const issuer = options.issuer ?? (typeof config.issuer === 'string' ? config.issuer : undefined);
   if (!issuer) {
-    throw new SignInError('the API names no OpenID provider to sign in with; set LAP_OIDC_ISSUER, or use sign-in --with-token with a service token');
+    throw new SignInError(
+      'the API names no OpenID provider to sign in with; set LAP_OIDC_ISSUER, or use sign-in --with-token with a service token',
+    );
   }
   return { issuer, scope: typeof config.scope === 'string' ? config.scope : 'openid profile' };
 }
@@ -61,7 +64,9 @@ async function providerOf(options: SignInOptions): Promise<ProviderSettings> {
 /** Runs the whole sign-in; resolves with the access token. */
 export async function signInWithBrowser(options: SignInOptions): Promise<string> {
   const provider = await providerOf(options);
-  const discovery = asRecord(await getJson(`${provider.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, 'the OpenID provider'));
+  const discovery = asRecord(
+    await getJson(`${provider.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`, 'the OpenID provider'),
+  );
   const { authorization_endpoint: authorizationEndpoint, token_endpoint: tokenEndpoint } = discovery;
   if (discovery.issuer !== provider.issuer || typeof authorizationEndpoint !== 'string' || typeof tokenEndpoint !== 'string') {
     throw new SignInError(`the OpenID provider at ${provider.issuer} does not describe itself as that issuer`);
@@ -79,7 +84,10 @@ export async function signInWithBrowser(options: SignInOptions): Promise<string>
   const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${CALLBACK_PATH}`;
   try {
     const code = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SignInError('no answer from the browser within 5 minutes; run sign-in again')), options.timeoutMs ?? SIGN_IN_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new SignInError('no answer from the browser within 5 minutes; run sign-in again')),
+        options.timeoutMs ?? SIGN_IN_TIMEOUT_MS,
+      );
       server.on('request', (request, response) => {
         const url = new URL(request.url ?? '/', redirectUri);
         if (url.pathname !== CALLBACK_PATH) {
@@ -88,7 +96,9 @@ export async function signInWithBrowser(options: SignInOptions): Promise<string>
         }
         const page = (status: number, text: string): void => {
           response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
-          response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Command line sign-in</title></head><body><p>${text}</p></body></html>`);
+          response.end(
+            `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Command line sign-in</title></head><body><p>${text}</p></body></html>`,
+          );
         };
         // Another page's request (or an old tab) must not end this sign-in: only the answer carrying our state.
         if (url.searchParams.get('state') !== state) {
@@ -100,7 +110,11 @@ export async function signInWithBrowser(options: SignInOptions): Promise<string>
         const value = url.searchParams.get('code');
         if (error || !value) {
           page(400, 'The sign-in did not finish. Go back to the terminal.');
-          reject(new SignInError(`the OpenID provider refused the sign-in: ${error ?? 'no code'}${url.searchParams.get('error_description') ? ` (${url.searchParams.get('error_description')})` : ''}`));
+          reject(
+            new SignInError(
+              `the OpenID provider refused the sign-in: ${error ?? 'no code'}${url.searchParams.get('error_description') ? ` (${url.searchParams.get('error_description')})` : ''}`,
+            ),
+          );
           return;
         }
         page(200, 'Signed in. You may close this tab and go back to the terminal.');
@@ -121,7 +135,13 @@ export async function signInWithBrowser(options: SignInOptions): Promise<string>
     }
     options.openUrl(authorization.href);
 
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code: await code, redirect_uri: redirectUri, client_id: options.clientId, code_verifier: verifier });
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: await code,
+      redirect_uri: redirectUri,
+      client_id: options.clientId,
+      code_verifier: verifier,
+    });
     let answer: Record<string, unknown>;
     try {
       const response = await fetch(tokenEndpoint, {
@@ -135,7 +155,9 @@ export async function signInWithBrowser(options: SignInOptions): Promise<string>
       throw new SignInError(`cannot reach the OpenID provider's token endpoint at ${tokenEndpoint}`);
     }
     if (typeof answer.access_token !== 'string') {
-      throw new SignInError(`the OpenID provider gave no access token: ${typeof answer.error === 'string' ? answer.error : 'no reason given'}`);
+      throw new SignInError(
+        `the OpenID provider gave no access token: ${typeof answer.error === 'string' ? answer.error : 'no reason given'}`,
+      );
     }
     return answer.access_token;
   } finally {

@@ -109,12 +109,16 @@ interface Api {
 function exchange(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(url, { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = send(
+      url,
+      { method, headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -122,7 +126,11 @@ function exchange(url: URL, method: string, headers: Record<string, string>, bod
 
 function apiClient(apiUrl: string, token: string): Api {
   return {
-    async send<T>(method: string, path: string, options: { body?: unknown; contentType?: string; headers?: Record<string, string> } = {}): Promise<T> {
+    async send<T>(
+      method: string,
+      path: string,
+      options: { body?: unknown; contentType?: string; headers?: Record<string, string> } = {},
+    ): Promise<T> {
       const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, ...options.headers };
       let body: string | undefined;
       if (options.body !== undefined) {
@@ -220,7 +228,11 @@ export async function runCli(argv: string[], io: Output, context: CliContext): P
 
   const program = new Command()
     .name('npm run cli --')
-    .description('The Leadership Associate programs, from the command line: a client of the HTTP API (API_URL, default ' + DEFAULT_API_URL + '), acting as whoever signed in.')
+    .description(
+      'The Leadership Associate programs, from the command line: a client of the HTTP API (API_URL, default ' +
+        DEFAULT_API_URL +
+        '), acting as whoever signed in.',
+    )
     .option('--json', "print the API's answer as JSON")
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
@@ -237,7 +249,9 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
 
   program
     .command('sign-in')
-    .description("sign in with the organisation's OpenID provider in a browser (the token is kept in $XDG_CONFIG_HOME/lap/token, mode 0600)")
+    .description(
+      "sign in with the organisation's OpenID provider in a browser (the token is kept in $XDG_CONFIG_HOME/lap/token, mode 0600)",
+    )
     .option('--with-token', 'read a token from standard input instead (a service token, or one signed in elsewhere)')
     .action(async (options: { withToken?: boolean }) => {
       let token: string;
@@ -249,7 +263,8 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
           apiUrl,
           clientId: env.LAP_CLI_CLIENT_ID || 'lap-cli',
           issuer: env.LAP_OIDC_ISSUER,
-          openUrl: context.openUrl ?? ((url) => io.err(`Open this address in a browser to sign in:\n\n  ${url}\n\nWaiting for the browser…`)),
+          openUrl:
+            context.openUrl ?? ((url) => io.err(`Open this address in a browser to sign in:\n\n  ${url}\n\nWaiting for the browser…`)),
         });
       }
       // Kept only once the API accepts it.
@@ -264,7 +279,10 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
     .action(async () => {
       const file = tokenFileOf(env);
       await rm(file, { force: true });
-      print({ signedOut: true, tokenFile: file }, `signed out (${file} removed)${env.LAP_TOKEN ? '; LAP_TOKEN is still set in this environment' : ''}`);
+      print(
+        { signedOut: true, tokenFile: file },
+        `signed out (${file} removed)${env.LAP_TOKEN ? '; LAP_TOKEN is still set in this environment' : ''}`,
+      );
     });
 
   program
@@ -296,7 +314,9 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
     .action(async (file: string) => {
       const preview = await (await api()).send<ProgramPreview>('POST', '/v1/programs/preview', { body: await readJson(file) });
       const human = [
-        preview.violations.length === 0 ? 'can be enrolled; nothing was started' : `breaks ${preview.violations.length} rule(s); nothing was started`,
+        preview.violations.length === 0
+          ? 'can be enrolled; nothing was started'
+          : `breaks ${preview.violations.length} rule(s); nothing was started`,
         ...preview.violations.map((v) => `  ${v.code} (${v.field}): ${v.message}`),
         ...(preview.program ? ['', formatProgram(preview.program)] : []),
       ].join('\n');
@@ -317,7 +337,9 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
     .description("the program's events, oldest first")
     .argument('<programId>')
     .action(async (programId: string) => {
-      const { items } = await (await api()).send<{ items: { version: number; at: string; actor: { id: string }; type: string }[] }>(
+      const { items } = await (
+        await api()
+      ).send<{ items: { version: number; at: string; actor: { id: string }; type: string }[] }>(
         'GET',
         `/v1/programs/${encodeURIComponent(programId)}/events`,
       );
@@ -332,23 +354,39 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
     .option('--target-class <code>')
     .option('--cap-before <date>', 'latest completion date before this day')
     .option('--search <text>', "part of a trainee's name or employee id")
-    .option('--sort <field>', 'earliestReclassificationDate, latestCompletionDate, appointmentDate or trainee.name; a leading - for descending')
+    .option(
+      '--sort <field>',
+      'earliestReclassificationDate, latestCompletionDate, appointmentDate or trainee.name; a leading - for descending',
+    )
     .option('--limit <n>', 'rows per page')
     .option('--cursor <cursor>', 'the next page, as the last one said')
     .action(async (options: Record<string, string | undefined>) => {
       const query = new URLSearchParams();
-      const names: Record<string, string> = { status: 'status', agency: 'agency', targetClass: 'targetClass', capBefore: 'capBefore', search: 'q', sort: 'sort', limit: 'limit', cursor: 'cursor' };
+      const names: Record<string, string> = {
+        status: 'status',
+        agency: 'agency',
+        targetClass: 'targetClass',
+        capBefore: 'capBefore',
+        search: 'q',
+        sort: 'sort',
+        limit: 'limit',
+        cursor: 'cursor',
+      };
       for (const [option, parameter] of Object.entries(names)) {
         const value = options[option];
         if (value !== undefined) query.set(parameter, value);
       }
-      const page = await (await api()).send<{ items: ProgramView[]; nextCursor: string | null }>('GET', `/v1/programs${query.size ? `?${query}` : ''}`);
+      const page = await (
+        await api()
+      ).send<{ items: ProgramView[]; nextCursor: string | null }>('GET', `/v1/programs${query.size ? `?${query}` : ''}`);
       print(page, formatProgramTable(page.items, page.nextCursor));
     });
 
   program
     .command('import')
-    .description('enroll many trainees from a CSV file or a JSON array, in chunks, with a progress bar; safe to run again after a failure (hr)')
+    .description(
+      'enroll many trainees from a CSV file or a JSON array, in chunks, with a progress bar; safe to run again after a failure (hr)',
+    )
     .argument('<file>', 'a .csv or .json file')
     .option('--chunk-size <rows>', 'rows per request', '25')
     .action(async (file: string, options: { chunkSize: string }) => {
@@ -357,7 +395,8 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
 
   // --- The program commands, from their specs -----------------------------------------------------
 
-  for (const spec of commandEdges) addProgramCommand(program, spec, async (path, body) => showProgram(await (await api()).send<ProgramView>('POST', path, { body })));
+  for (const spec of commandEdges)
+    addProgramCommand(program, spec, async (path, body) => showProgram(await (await api()).send<ProgramView>('POST', path, { body })));
 
   // Refused before parsing: without a token, nothing but sign-in runs, whatever the arguments.
   const verb = argv.find((arg) => !arg.startsWith('-'));
@@ -376,7 +415,9 @@ Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 a program rule broken or 
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.invalid;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.invalid;
     }
     return report(error, io, json);
   }
@@ -488,7 +529,10 @@ async function importFile(
   const results: ImportRowResult[] = [];
   try {
     for (const chunk of chunks) {
-      const answer = await api.send<{ results?: ImportRowResult[] }>('POST', '/v1/programs/import', { body: chunk.body, contentType: chunk.contentType });
+      const answer = await api.send<{ results?: ImportRowResult[] }>('POST', '/v1/programs/import', {
+        body: chunk.body,
+        contentType: chunk.contentType,
+      });
       if (!Array.isArray(answer?.results)) throw new Error('the API answered with a body that is not an import result');
       // Row numbers in the answer count from the chunk's first row.
       const offset = results.length;
@@ -502,7 +546,14 @@ async function importFile(
     bar?.stop();
   }
   const count = (status: ImportRowResult['status']): number => results.filter((r) => r.status === status).length;
-  const summary = { rows: results.length, created: count('created'), alreadyEnrolled: count('already-enrolled'), invalid: count('invalid'), rejected: count('rejected'), failed: count('failed') };
+  const summary = {
+    rows: results.length,
+    created: count('created'),
+    alreadyEnrolled: count('already-enrolled'),
+    invalid: count('invalid'),
+    rejected: count('rejected'),
+    failed: count('failed'),
+  };
   const rows = results.map((r) => [
     String(r.row),
     r.status,
@@ -522,14 +573,21 @@ function report(error: unknown, io: Output, json: boolean): ExitCode {
     io.err(json ? JSON.stringify({ error: body }, null, 2) : human);
     return code;
   };
-  if (error instanceof UsageError) return emit(EXIT.invalid, { code: 'usage', message: error.message }, `${error.message} (add --help for usage)`);
-  if (error instanceof NotSignedInError) return emit(EXIT.unauthenticated, { code: 'not-signed-in', message: error.message }, error.message);
-  if (error instanceof SignInError) return emit(EXIT.unauthenticated, { code: 'sign-in-failed', message: error.message }, `sign-in failed: ${error.message}`);
+  if (error instanceof UsageError)
+    return emit(EXIT.invalid, { code: 'usage', message: error.message }, `${error.message} (add --help for usage)`);
+  if (error instanceof NotSignedInError)
+    return emit(EXIT.unauthenticated, { code: 'not-signed-in', message: error.message }, error.message);
+  if (error instanceof SignInError)
+    return emit(EXIT.unauthenticated, { code: 'sign-in-failed', message: error.message }, `sign-in failed: ${error.message}`);
   if (error instanceof UnreachableError) return emit(EXIT.retry, { code: 'api-unreachable', message: error.message }, error.message);
   if (error instanceof ApiAnswerError) {
     const issues = (error.body.issues ?? []).map((i) => `  ${i.path || '(body)'}: ${i.message}${i.code ? ` [${i.code}]` : ''}`);
     const hint = error.status === 401 ? `\n${SIGN_IN_HINT}` : '';
-    return emit(exitCodeOf({ status: error.status, code: error.body.code }), error.body, [`the API refused (${error.status} ${error.body.code}): ${error.body.message}`, ...issues].join('\n') + hint);
+    return emit(
+      exitCodeOf({ status: error.status, code: error.body.code }),
+      error.body,
+      [`the API refused (${error.status} ${error.body.code}): ${error.body.message}`, ...issues].join('\n') + hint,
+    );
   }
   return emit(EXIT.failure, { code: 'failure', message: (error as Error).message }, `failed: ${(error as Error).message}`);
 }

@@ -22,10 +22,7 @@ import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/
 import { openedProgram, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
 import { decideEnrollment, type Actor } from '../domain/program.js';
 import { violation, type RuleViolation } from '../domain/rules.js';
-import {
-  describeIssues,
-  enrollmentSchema,
-} from '../domain/schemas.js';
+import { describeIssues, enrollmentSchema } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
 import type { resendNotice } from '../workflows/resend-notice.js';
 import type { ProgramView } from '../domain/view.js';
@@ -49,7 +46,10 @@ export class InvalidInputError extends Error {
 /** Well-formed input that breaks a program rule (the API's 422); `code` names the rule. */
 export class RuleViolationError extends Error {
   readonly code: string;
-  constructor(readonly violations: RuleViolation[], options?: { cause?: unknown }) {
+  constructor(
+    readonly violations: RuleViolation[],
+    options?: { cause?: unknown },
+  ) {
     super(violations.map((v) => `${v.field}: ${v.message} [${v.code}]`).join(' '), options);
     this.name = 'RuleViolationError';
     this.code = violations[0]?.code ?? 'rule-violation';
@@ -66,7 +66,10 @@ export class ProgramNotFoundError extends Error {
 
 /** The caller may not give this command on this program, as its Update's validator decided (the API's 403). */
 export class CommandForbiddenError extends Error {
-  constructor(readonly programId: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly programId: string,
+    options?: { cause?: unknown },
+  ) {
     super(`the caller may not give this command on program ${programId}`, options);
     this.name = 'CommandForbiddenError';
   }
@@ -116,13 +119,21 @@ const GRPC = { CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTE
  * act on; `sent` says whether the request may have reached the server. Null for anything else.
  */
 function asServiceFailure(error: unknown, sent: boolean): TemporalUnavailableError | OutcomeUnknownError | null {
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return sent ? new OutcomeUnknownError({ cause: error }) : new TemporalUnavailableError({ cause: error });
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return sent ? new OutcomeUnknownError({ cause: error }) : new TemporalUnavailableError({ cause: error });
   const status = grpcStatusOf(error);
   if (status === null) return error instanceof ServiceError ? new TemporalUnavailableError({ cause: error }) : null;
   // No connection at all: the request never left this process.
-  const neverSent = status.code === GRPC.UNAVAILABLE && /No connection established|ECONNREFUSED|connect ECONN|Name resolution failed/i.test(status.details);
+  const neverSent =
+    status.code === GRPC.UNAVAILABLE && /No connection established|ECONNREFUSED|connect ECONN|Name resolution failed/i.test(status.details);
   if (neverSent || !sent) return new TemporalUnavailableError({ cause: error });
-  if (status.code === GRPC.DEADLINE_EXCEEDED || status.code === GRPC.CANCELLED || status.code === GRPC.UNAVAILABLE || status.code === GRPC.UNKNOWN || status.code === GRPC.INTERNAL) {
+  if (
+    status.code === GRPC.DEADLINE_EXCEEDED ||
+    status.code === GRPC.CANCELLED ||
+    status.code === GRPC.UNAVAILABLE ||
+    status.code === GRPC.UNKNOWN ||
+    status.code === GRPC.INTERNAL
+  ) {
     return new OutcomeUnknownError({ cause: error });
   }
   if (status.code === GRPC.RESOURCE_EXHAUSTED) return new TemporalUnavailableError({ cause: error });
@@ -193,7 +204,7 @@ export function createProgramClient({
   reservations,
 }: ProgramClientOptions) {
   const handleFor = (programId: string) => client.workflow.getHandle(workflowIdFor(programId));
-  const within = <T,>(ms: number, call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + ms, call);
+  const within = <T>(ms: number, call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + ms, call);
 
   /** Runs an Update and turns a rule's rejection into a RuleViolationError with its cause kept. */
   async function update<A>(programId: string, run: () => Promise<A>): Promise<A> {
@@ -232,7 +243,7 @@ export function createProgramClient({
    * Sends one command through its Update, as the person who gives it: an actor, or a caller whom the
    * program's validator lets act (or refuses: CommandForbiddenError) by its own state.
    */
-  const send = <C,>(
+  const send = <C>(
     programId: string,
     definition: UpdateDefinition<ProgramView, [Request<C>]>,
     command: Omit<C, 'type'>,
@@ -241,7 +252,9 @@ export function createProgramClient({
   ): Promise<ProgramView> =>
     update(programId, () =>
       handleFor(programId).executeUpdate(definition, {
-        args: [{ ...('access' in by ? { caller: by } : { actor: by }), command, ...(expectedVersion === undefined ? {} : { expectedVersion }) }],
+        args: [
+          { ...('access' in by ? { caller: by } : { actor: by }), command, ...(expectedVersion === undefined ? {} : { expectedVersion }) },
+        ],
         ...(updateId === undefined ? {} : { updateId }),
       }),
     );
@@ -267,14 +280,23 @@ export function createProgramClient({
       const holder = await store.reserve(employeeId, programId);
       if (holder === programId) return;
       const open = await isOpen(holder);
-      if (open === true || (open === 'never-started' && !(await store.takeOver(employeeId, holder, programId, { onlyIfAbandoned: true })))) {
+      if (
+        open === true ||
+        (open === 'never-started' && !(await store.takeOver(employeeId, holder, programId, { onlyIfAbandoned: true })))
+      ) {
         throw new RuleViolationError([
-          violation('trainee-already-enrolled', 'trainee.employeeId', `The employee already has an open development program (${holder}); a new enrollment is allowed once it closes.`),
+          violation(
+            'trainee-already-enrolled',
+            'trainee.employeeId',
+            `The employee already has an open development program (${holder}); a new enrollment is allowed once it closes.`,
+          ),
         ]);
       }
       if (open === 'never-started' || (await store.takeOver(employeeId, holder, programId, { onlyIfAbandoned: false }))) return;
     }
-    throw new RuleViolationError([violation('trainee-already-enrolled', 'trainee.employeeId', 'Another enrollment of the employee is under way.')]);
+    throw new RuleViolationError([
+      violation('trainee-already-enrolled', 'trainee.employeeId', 'Another enrollment of the employee is under way.'),
+    ]);
   }
 
   const programs = {
@@ -315,7 +337,8 @@ export function createProgramClient({
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
           // Not started (or not known to be): the hold stays until it is seen to be abandoned, since
           // a start whose answer was lost may yet have happened.
-          if (reservations && !(asServiceFailure(error, true) instanceof OutcomeUnknownError)) await reservations.release(employeeId, programId).catch(() => undefined);
+          if (reservations && !(asServiceFailure(error, true) instanceof OutcomeUnknownError))
+            await reservations.release(employeeId, programId).catch(() => undefined);
           throw asServiceFailure(error, true) ?? error;
         }
         if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
@@ -361,7 +384,8 @@ export function createProgramClient({
         // a workflow task was refused: the task had timed out under load, or its worker was killed)
         // reports a nondeterminism error, drops the copy and rebuilds it from the history. A query
         // that meets it in between learns nothing wrong about the program: it may be asked again.
-        if (error instanceof QueryNotRegisteredError && /TMPRL1100|Nondeterminism/.test(error.message)) throw new TemporalUnavailableError({ cause: error });
+        if (error instanceof QueryNotRegisteredError && /TMPRL1100|Nondeterminism/.test(error.message))
+          throw new TemporalUnavailableError({ cause: error });
         throw error;
       }
     },
@@ -371,7 +395,13 @@ export function createProgramClient({
      * command's schema, the path's parameters (`milestoneId`, `periodEnding`) added to it, sent in
      * the command's Update.
      */
-    command<N extends CommandName>(name: N, target: CommandTarget, body: unknown, by: Actor | Caller, options?: CommandOptions): Promise<ProgramView> {
+    command<N extends CommandName>(
+      name: N,
+      target: CommandTarget,
+      body: unknown,
+      by: Actor | Caller,
+      options?: CommandOptions,
+    ): Promise<ProgramView> {
       const { programId, ...params } = target;
       const parsed: object = parse(commandEdge(name).body, body);
       // The edge's schema is the domain's own for this command (domain/schemas.ts checks they agree).
@@ -382,10 +412,14 @@ export function createProgramClient({
     // Named for the callers written before the registry (today's CLI and many tests): one line each.
     signOff: (programId: string, milestoneId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
       programs.command('sign-off', { programId, milestoneId }, body, by, options),
-    amend: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) => programs.command('amend', { programId }, body, by, options),
-    rate: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) => programs.command('rate', { programId }, body, by, options),
-    recordLeave: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) => programs.command('leave', { programId }, body, by, options),
-    withdraw: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) => programs.command('withdraw', { programId }, body, by, options),
+    amend: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
+      programs.command('amend', { programId }, body, by, options),
+    rate: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
+      programs.command('rate', { programId }, body, by, options),
+    recordLeave: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
+      programs.command('leave', { programId }, body, by, options),
+    withdraw: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
+      programs.command('withdraw', { programId }, body, by, options),
     cancelWithdrawal: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
       programs.command('cancel-withdrawal', { programId }, body, by, options),
     confirmQualification: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
@@ -394,10 +428,12 @@ export function createProgramClient({
       programs.command('confirm-removal', { programId }, body, by, options),
     recordRemediation: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
       programs.command('remediate', { programId }, body, by, options),
-    transfer: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) => programs.command('transfer', { programId }, body, by, options),
+    transfer: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
+      programs.command('transfer', { programId }, body, by, options),
     retractSignOff: (programId: string, milestoneId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
       programs.command('retract', { programId, milestoneId }, body, by, options),
-    cancelLeave: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) => programs.command('cancel-leave', { programId }, body, by, options),
+    cancelLeave: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
+      programs.command('cancel-leave', { programId }, body, by, options),
     submitProgressReport: (programId: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>
       programs.command('report', { programId }, body, by, options),
     reviewProgressReport: (programId: string, periodEnding: string, body: unknown, by: Actor | Caller, options?: CommandOptions) =>

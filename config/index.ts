@@ -26,11 +26,20 @@ const configSchema = z
       .default('postgres://lap:lap@127.0.0.1:5432/lap'),
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
     /** Worker Versioning: this worker's build id; unset, the worker is unversioned (the dev server's default). */
-    WORKER_BUILD_ID: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores').optional(),
+    WORKER_BUILD_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores')
+      .optional(),
     /** Where the worker serves Prometheus metrics (the SDK's Runtime telemetry), e.g. 127.0.0.1:9464; off when unset. */
-    WORKER_METRICS_ADDRESS: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464').optional(),
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
+      .optional(),
     /** Worker Versioning: the deployment every build of the program worker belongs to. */
-    WORKER_DEPLOYMENT_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores').default('development-programs'),
+    WORKER_DEPLOYMENT_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be 1 to 255 letters, digits, dots, dashes or underscores')
+      .default('development-programs'),
     /** The local Temporal Web UI's port: the development codec endpoint serves that origin. */
     TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
     /** Only `development` turns development mode on (development sign-in, published defaults); anything else is production. */
@@ -60,7 +69,10 @@ const configSchema = z
     /** The sender of notices; its domain is the right-hand side of every Message-ID. */
     MAIL_FROM: z
       .string()
-      .regex(/^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an address, optionally with a name: "Name" <notices@agency.example>')
+      .regex(
+        /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/,
+        'must be an address, optionally with a name: "Name" <notices@agency.example>',
+      )
       .default('"Leadership Associate programs" <notices@lap.example>'),
   })
   .superRefine((env, ctx) => {
@@ -72,20 +84,22 @@ const configSchema = z
       }
     }
   })
-  .transform(({ AUTH_JWT_SECRET, API_URL, PAYLOAD_ENCRYPTION_KEYS, IMPORT_ID_SECRET, TEMPORAL_UI_ORIGIN, APP_ENV, PUBLIC_BASE_URL, ...rest }) => {
-    const apiUrl = API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`;
-    return {
-      ...rest,
-      development: APP_ENV === 'development',
-      AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
-      IMPORT_ID_SECRET: IMPORT_ID_SECRET ?? DEVELOPMENT_IMPORT_ID_SECRET,
-      TEMPORAL_UI_ORIGIN: TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${rest.TEMPORAL_UI_PORT}`,
-      payloadKeys: parseEncryptionKeys(PAYLOAD_ENCRYPTION_KEYS ?? DEVELOPMENT_PAYLOAD_KEYS),
-      usingDevelopmentPayloadKey: PAYLOAD_ENCRYPTION_KEYS === undefined,
-      API_URL: apiUrl,
-      PUBLIC_BASE_URL: (PUBLIC_BASE_URL ?? apiUrl).replace(/\/+$/, ''),
-    };
-  });
+  .transform(
+    ({ AUTH_JWT_SECRET, API_URL, PAYLOAD_ENCRYPTION_KEYS, IMPORT_ID_SECRET, TEMPORAL_UI_ORIGIN, APP_ENV, PUBLIC_BASE_URL, ...rest }) => {
+      const apiUrl = API_URL ?? `http://${rest.API_HOST.includes(':') ? `[${rest.API_HOST}]` : rest.API_HOST}:${rest.API_PORT}`;
+      return {
+        ...rest,
+        development: APP_ENV === 'development',
+        AUTH_JWT_SECRET: AUTH_JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+        IMPORT_ID_SECRET: IMPORT_ID_SECRET ?? DEVELOPMENT_IMPORT_ID_SECRET,
+        TEMPORAL_UI_ORIGIN: TEMPORAL_UI_ORIGIN ?? `http://127.0.0.1:${rest.TEMPORAL_UI_PORT}`,
+        payloadKeys: parseEncryptionKeys(PAYLOAD_ENCRYPTION_KEYS ?? DEVELOPMENT_PAYLOAD_KEYS),
+        usingDevelopmentPayloadKey: PAYLOAD_ENCRYPTION_KEYS === undefined,
+        API_URL: apiUrl,
+        PUBLIC_BASE_URL: (PUBLIC_BASE_URL ?? apiUrl).replace(/\/+$/, ''),
+      };
+    },
+  );
 
 /** Temporal's address, namespace, TLS and API key come from its own configuration (temporal/connection.ts). */
 export type Config = z.infer<typeof configSchema> & { temporal: TemporalTarget };
@@ -119,7 +133,11 @@ export function loadServerConfig(
   const required = 'is required in production (APP_ENV is not "development")';
   for (const name of needs) {
     if (env[name] === undefined) problems.push({ path: name, message: required });
-    else if (name === 'PAYLOAD_ENCRYPTION_KEYS' ? config.payloadKeys.some(({ key }) => PUBLISHED_PAYLOAD_KEYS.some((known) => known.equals(key))) : PUBLISHED_SECRETS.has(config[name])) {
+    else if (
+      name === 'PAYLOAD_ENCRYPTION_KEYS'
+        ? config.payloadKeys.some(({ key }) => PUBLISHED_PAYLOAD_KEYS.some((known) => known.equals(key)))
+        : PUBLISHED_SECRETS.has(config[name])
+    ) {
       problems.push({ path: name, message: published });
     }
   }

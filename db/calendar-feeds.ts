@@ -43,22 +43,26 @@ export async function createFeed(db: Pool, feed: { feedId: string; subject: stri
 }
 
 export async function feedsOf(db: Pool, subject: string): Promise<CalendarFeed[]> {
-  const { rows } = await db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM calendar_feeds WHERE subject = $1 ORDER BY created_at, feed_id`, [subject]);
+  const { rows } = await db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM calendar_feeds WHERE subject = $1 ORDER BY created_at, feed_id`, [
+    subject,
+  ]);
   return rows.map(toFeed);
 }
 
 /** A feed that is still subscribed to; null for one revoked or unknown. */
 export async function activeFeed(db: Pool, feedId: string): Promise<CalendarFeed | null> {
-  const { rows } = await db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM calendar_feeds WHERE feed_id = $1 AND revoked_at IS NULL`, [feedId]);
+  const { rows } = await db.query<FeedRow>(`SELECT ${FEED_COLUMNS} FROM calendar_feeds WHERE feed_id = $1 AND revoked_at IS NULL`, [
+    feedId,
+  ]);
   return rows[0] ? toFeed(rows[0]) : null;
 }
 
 /** Revokes the subject's own feed; false when they have no such feed. Revoking twice is no error. */
 export async function revokeFeed(db: Pool, feedId: string, subject: string): Promise<boolean> {
-  const result = await db.query(
-    'UPDATE calendar_feeds SET revoked_at = coalesce(revoked_at, now()) WHERE feed_id = $1 AND subject = $2',
-    [feedId, subject],
-  );
+  const result = await db.query('UPDATE calendar_feeds SET revoked_at = coalesce(revoked_at, now()) WHERE feed_id = $1 AND subject = $2', [
+    feedId,
+    subject,
+  ]);
   return (result.rowCount ?? 0) > 0;
 }
 

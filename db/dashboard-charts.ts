@@ -64,7 +64,12 @@ const byPeriod = (column: string, step: string, periods: number): string => `
    ORDER BY s.from_date`;
 
 export function createChartQueries(db: Pool) {
-  const params = (today: CivilDate, scope: ChartScope): unknown[] => [today, scope.agency ?? null, scope.assignedTo ?? null, scope.agencies ?? null];
+  const params = (today: CivilDate, scope: ChartScope): unknown[] => [
+    today,
+    scope.agency ?? null,
+    scope.assignedTo ?? null,
+    scope.agencies ?? null,
+  ];
 
   const periods = async (sql: string, today: CivilDate, scope: ChartScope): Promise<PeriodCount[]> => {
     const { rows } = await db.query<{ from: string; before: string; active: string; awaitingMinimum: string }>(sql, params(today, scope));
@@ -72,9 +77,14 @@ export function createChartQueries(db: Pool) {
   };
 
   const overdue = async (sql: string, today: CivilDate, scope: ChartScope): Promise<{ items: OverdueCount[]; truncated: boolean }> => {
-    const { rows } = await db.query<{ key: string; name: string | null; overdue: string; programs: string }>(sql, [...params(today, scope), CHART_TOP + 1]);
+    const { rows } = await db.query<{ key: string; name: string | null; overdue: string; programs: string }>(sql, [
+      ...params(today, scope),
+      CHART_TOP + 1,
+    ]);
     return {
-      items: rows.slice(0, CHART_TOP).map((r) => ({ key: r.key, name: r.name, overdueMilestones: Number(r.overdue), programs: Number(r.programs) })),
+      items: rows
+        .slice(0, CHART_TOP)
+        .map((r) => ({ key: r.key, name: r.name, overdueMilestones: Number(r.overdue), programs: Number(r.programs) })),
       truncated: rows.length > CHART_TOP,
     };
   };

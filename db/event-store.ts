@@ -96,13 +96,15 @@ function isVersionClash(error: unknown): boolean {
 
 /** The first event whose version is taken by another id, as a conflict. */
 async function versionClash(db: Pool | PoolClient, events: readonly EventToAppend[], cause: unknown): Promise<EventConflictError> {
-  const { rows } = await db.query<{ event_id: string; program_id: string; version: number }>(
-    `SELECT e.event_id, e.program_id, e.version FROM program_events e
+  const { rows } = await db
+    .query<{ event_id: string; program_id: string; version: number }>(
+      `SELECT e.event_id, e.program_id, e.version FROM program_events e
        JOIN jsonb_to_recordset($1::jsonb) AS r(event_id text, program_id text, version integer)
          ON e.program_id = r.program_id AND e.version = r.version AND e.event_id <> r.event_id
       LIMIT 1`,
-    [JSON.stringify(events.map((e) => ({ event_id: e.id, program_id: e.programId, version: e.version })))],
-  ).catch(() => ({ rows: [] }));
+      [JSON.stringify(events.map((e) => ({ event_id: e.id, program_id: e.programId, version: e.version })))],
+    )
+    .catch(() => ({ rows: [] }));
   const taken = rows[0];
   const mine = taken ? events.find((e) => e.programId === taken.program_id && e.version === taken.version) : undefined;
   return new EventConflictError(

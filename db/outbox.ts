@@ -96,7 +96,12 @@ export async function recordNoticesWithDeliveries(db: Pool, notices: readonly Ou
     const deliveries = notices
       .filter((n) => n.deliver && fresh.has(n.noticeId))
       .flatMap((n) =>
-        n.recipients.map((r) => ({ notice_id: n.noticeId, recipient_role: r.role, recipient_ref: r.ref, address: n.knownAddresses[r.role] ?? null })),
+        n.recipients.map((r) => ({
+          notice_id: n.noticeId,
+          recipient_role: r.role,
+          recipient_ref: r.ref,
+          address: n.knownAddresses[r.role] ?? null,
+        })),
       );
     if (deliveries.length > 0) {
       await client.query(
@@ -228,7 +233,15 @@ function reasonOf(status: DeliveryStatus, lastError: string | null): string | nu
 
 /** Every notice's deliveries of one program, and HR's resends of them, oldest notice first. */
 export async function programDeliveries(db: Pool, programId: string): Promise<NoticeDeliveries[]> {
-  const { rows } = await db.query<{ notice_id: string; role: string; ref: string; status: DeliveryStatus; last_error: string | null; attempts: number; sent_at: Date | null }>(
+  const { rows } = await db.query<{
+    notice_id: string;
+    role: string;
+    ref: string;
+    status: DeliveryStatus;
+    last_error: string | null;
+    attempts: number;
+    sent_at: Date | null;
+  }>(
     `SELECT d.notice_id, d.recipient_role AS role, d.recipient_ref AS ref, d.status, d.last_error, d.attempts, d.sent_at
        FROM notice_deliveries d JOIN notices n USING (notice_id)
       WHERE n.program_id = $1
@@ -272,7 +285,11 @@ export async function recordResend(db: Pool, noticeId: string, resentBy: string)
       `SELECT recipient_role AS role, recipient_ref AS ref FROM notice_deliveries WHERE notice_id = $1 AND status IN ('pending', 'sending') ORDER BY recipient_role, recipient_ref`,
       [noticeId],
     );
-    await client.query(`INSERT INTO notice_resends (notice_id, resent_by, reopened) VALUES ($1, $2, $3)`, [noticeId, resentBy, JSON.stringify(open.rows)]);
+    await client.query(`INSERT INTO notice_resends (notice_id, resent_by, reopened) VALUES ($1, $2, $3)`, [
+      noticeId,
+      resentBy,
+      JSON.stringify(open.rows),
+    ]);
     await client.query('COMMIT');
     return open.rows;
   } catch (error) {

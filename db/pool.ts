@@ -23,7 +23,14 @@ export interface PoolOptions {
   statementTimeoutMs?: number;
 }
 
-export function createPool({ connectionString, max = 10, name, log, connectTimeoutMs = 5_000, statementTimeoutMs = 15_000 }: PoolOptions): pg.Pool {
+export function createPool({
+  connectionString,
+  max = 10,
+  name,
+  log,
+  connectTimeoutMs = 5_000,
+  statementTimeoutMs = 15_000,
+}: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -35,9 +42,13 @@ export function createPool({ connectionString, max = 10, name, log, connectTimeo
     keepAlive: true,
     idleTimeoutMillis: 30_000,
   });
-  pool.on('error', (error) => log.warn({ pool: name, code: codeOf(error) }, 'idle PostgreSQL connection lost; the pool will open a new one'));
+  pool.on('error', (error) =>
+    log.warn({ pool: name, code: codeOf(error) }, 'idle PostgreSQL connection lost; the pool will open a new one'),
+  );
   // A client checked out of the pool reports on its own emitter; the query running on it rejects anyway.
-  pool.on('connect', (client) => client.on('error', (error) => log.warn({ pool: name, code: codeOf(error) }, 'PostgreSQL connection lost')));
+  pool.on('connect', (client) =>
+    client.on('error', (error) => log.warn({ pool: name, code: codeOf(error) }, 'PostgreSQL connection lost')),
+  );
   return pool;
 }
 
@@ -59,7 +70,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (/^08/.test(code) || /^57P0[123]$/.test(code) || code === '57014') return true;
     if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'].includes(code)) return true;
   }
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|connection is closed/i.test(error.message);
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|connection is closed/i.test(
+    error.message,
+  );
 }
 
 /**
@@ -78,7 +91,10 @@ export async function withBackoff<T>(
       return await attempt();
     } catch (error) {
       if (signal?.aborted) throw error;
-      log.warn({ what, tries, code: codeOf(error), errorName: error instanceof Error ? error.name : typeof error, retryInMs: delay }, `${what} failed; retrying`);
+      log.warn(
+        { what, tries, code: codeOf(error), errorName: error instanceof Error ? error.name : typeof error, retryInMs: delay },
+        `${what} failed; retrying`,
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, maxDelayMs);
     }

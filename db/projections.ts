@@ -186,7 +186,12 @@ const NEWER_VERSION_REPLACES = `ON CONFLICT (program_id) DO UPDATE SET
  * projector (a program may be there already, at an older version); `insert` for a rebuild's bulk
  * phase, which writes each program once into empty tables.
  */
-async function writePrograms(db: Pool | PoolClient, changed: readonly ProgramState[], tables: Tables, mode: 'upsert' | 'insert'): Promise<void> {
+async function writePrograms(
+  db: Pool | PoolClient,
+  changed: readonly ProgramState[],
+  tables: Tables,
+  mode: 'upsert' | 'insert',
+): Promise<void> {
   await db.query(
     `INSERT INTO ${tables.programs} AS p
        (program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
@@ -200,24 +205,17 @@ async function writePrograms(db: Pool | PoolClient, changed: readonly ProgramSta
          program_manager_id text, trainee_employee_id text, appointment_date date, earliest_reclassification_date date,
          latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)
      ${mode === 'upsert' ? NEWER_VERSION_REPLACES : ''}`,
-    [
-      JSON.stringify(
-        changed.map(programRow),
-      ),
-    ],
+    [JSON.stringify(changed.map(programRow))],
   );
   // A schedule amendment can remove milestones, so a changed program's milestones are rewritten.
-  if (mode === 'upsert') await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
+  if (mode === 'upsert')
+    await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
   await db.query(
     `INSERT INTO ${tables.milestones} (program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on)
      SELECT program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on
        FROM jsonb_to_recordset($1::jsonb) AS r(
          program_id text, milestone_id text, title text, due_date date, status text, signed_off_by text, signed_off_on date)`,
-    [
-      JSON.stringify(
-        changed.flatMap(milestoneRows),
-      ),
-    ],
+    [JSON.stringify(changed.flatMap(milestoneRows))],
   );
 }
 
@@ -299,7 +297,13 @@ async function readableEnd(db: Pool | PoolClient): Promise<Checkpoint> {
  * read-back of states, no upsert, no milestone deletes. The events after `upTo` follow by the
  * ordinary path (applyAll), which finds each program at the version the bulk phase left it.
  */
-async function bulkLoad(db: Pool, upTo: Checkpoint, tables: Tables, batchSize: number, onBatch: (applied: number) => void): Promise<number> {
+async function bulkLoad(
+  db: Pool,
+  upTo: Checkpoint,
+  tables: Tables,
+  batchSize: number,
+  onBatch: (applied: number) => void,
+): Promise<number> {
   let applied = 0;
   let after = { programId: '', version: 0 };
   let open: ProgramState | null = null; // the last program of a batch, whose events may go on in the next

@@ -167,8 +167,19 @@ function decodeCursor(cursor: string, sort: ProgramSort): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // Cursors issued before lists could be sorted: [latest completion date, program id].
-    const [cursorSort, key, id] = Array.isArray(value) && value.length === 2 ? ['latestCompletionDate', ...(value as unknown[])] : Array.isArray(value) ? (value as unknown[]) : [];
-    if (cursorSort === sort && typeof key === 'string' && typeof id === 'string' && (orderOf(sort).field === 'trainee.name' || isCivilDate(key))) return [key, id];
+    const [cursorSort, key, id] =
+      Array.isArray(value) && value.length === 2
+        ? ['latestCompletionDate', ...(value as unknown[])]
+        : Array.isArray(value)
+          ? (value as unknown[])
+          : [];
+    if (
+      cursorSort === sort &&
+      typeof key === 'string' &&
+      typeof id === 'string' &&
+      (orderOf(sort).field === 'trainee.name' || isCivilDate(key))
+    )
+      return [key, id];
   } catch {
     // fall through
   }
@@ -264,7 +275,10 @@ export function createQueries(db: Pool) {
     },
 
     async getProgram(programId: string): Promise<ProgramView | null> {
-      const { rows } = await db.query<{ view: ProgramView; state: ProgramState }>('SELECT view, state FROM rm_programs WHERE program_id = $1', [programId]);
+      const { rows } = await db.query<{ view: ProgramView; state: ProgramState }>(
+        'SELECT view, state FROM rm_programs WHERE program_id = $1',
+        [programId],
+      );
       return rows[0] ? current(rows[0].view, rows[0].state) : null;
     },
 
@@ -295,7 +309,9 @@ export function createQueries(db: Pool) {
      * Program counts by status for a dashboard (every status present, zero when none): from the counts
      * the database keeps by agency (db/migrations/010), or from the caller's own programs.
      */
-    async countsByStatus(filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> = {}): Promise<Record<ProgramStatus, number>> {
+    async countsByStatus(
+      filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> = {},
+    ): Promise<Record<ProgramStatus, number>> {
       const { rows } = filter.assignedTo
         ? await db.query<{ status: ProgramStatus; count: string }>(
             `SELECT status, count(*) AS count FROM rm_programs
@@ -319,7 +335,10 @@ export function createQueries(db: Pool) {
      * Open programs whose cap is within 90 days of `today`, or that have overdue milestones, earliest
      * cap first. Each half is a range scan of its own partial index that stops at the limit.
      */
-    async atRisk(today: CivilDate, filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> & { limit?: number } = {}): Promise<AtRiskProgram[]> {
+    async atRisk(
+      today: CivilDate,
+      filter: Pick<ProgramListFilter, 'agency' | 'assignedTo' | 'agencies'> & { limit?: number } = {},
+    ): Promise<AtRiskProgram[]> {
       const scope = `($2::text IS NULL OR agency = $2) AND ($3::text IS NULL OR supervisor_id = $3 OR program_manager_id = $3)
                      AND ($5::text[] IS NULL OR agency = ANY($5::text[]))`;
       const open = `status IN ('active', 'awaiting-minimum')`;
@@ -350,7 +369,11 @@ export function createQueries(db: Pool) {
      * program (trainee), the trainee with the earliest due date first, `limit` trainees a page; and
      * the number of milestones and of trainees in each section, whatever is shown.
      */
-    async inbox(assignedTo: string, today: CivilDate, options: { sections: readonly InboxSection[]; limit: number; cursor?: string }): Promise<InboxRows> {
+    async inbox(
+      assignedTo: string,
+      today: CivilDate,
+      options: { sections: readonly InboxSection[]; limit: number; cursor?: string },
+    ): Promise<InboxRows> {
       const after = options.cursor ? decodeInboxCursor(options.cursor) : null;
       const { rows } = await db.query<{ counts: InboxRows['counts'] | null; items: OpenMilestone[] | null }>(
         `WITH open AS (
@@ -385,7 +408,12 @@ export function createQueries(db: Pool) {
         [assignedTo, today, options.sections, options.limit + 1, after?.[0] ?? null, after?.[1] ?? null],
       );
       const items = rows[0]?.items ?? [];
-      const counts = { overdue: { milestones: 0, trainees: 0 }, 'due-soon': { milestones: 0, trainees: 0 }, later: { milestones: 0, trainees: 0 }, ...rows[0]?.counts };
+      const counts = {
+        overdue: { milestones: 0, trainees: 0 },
+        'due-soon': { milestones: 0, trainees: 0 },
+        later: { milestones: 0, trainees: 0 },
+        ...rows[0]?.counts,
+      };
       // One trainee more than asked for tells whether there is a next page.
       const programIds = [...new Set(items.map((i) => i.programId))];
       const kept = new Set(programIds.slice(0, options.limit));

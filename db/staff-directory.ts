@@ -50,7 +50,10 @@ export interface StaffMember {
  * Staff members by part of their name or id (case-insensitive), by id, or both; by name. The
  * directory's names and ids only: addresses stay with the notices.
  */
-export async function findStaff(db: Pool, { q, ids, limit }: { q?: string | undefined; ids?: readonly string[] | undefined; limit: number }): Promise<StaffMember[]> {
+export async function findStaff(
+  db: Pool,
+  { q, ids, limit }: { q?: string | undefined; ids?: readonly string[] | undefined; limit: number },
+): Promise<StaffMember[]> {
   const { rows } = await db.query<StaffMember>(
     `SELECT ref AS "staffId", display_name AS name FROM staff_directory
       WHERE entry_kind = 'staff'
@@ -66,7 +69,9 @@ export async function findStaff(db: Pool, { q, ids, limit }: { q?: string | unde
 /** Which of these staff ids the directory does not know (so no notice would have an address). */
 export async function unknownStaffIds(db: Pool, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const { rows } = await db.query<{ ref: string }>("SELECT ref FROM staff_directory WHERE entry_kind = 'staff' AND ref = ANY($1)", [[...ids]]);
+  const { rows } = await db.query<{ ref: string }>("SELECT ref FROM staff_directory WHERE entry_kind = 'staff' AND ref = ANY($1)", [
+    [...ids],
+  ]);
   const known = new Set(rows.map((r) => r.ref));
   return new Set(ids.filter((id) => !known.has(id)));
 }

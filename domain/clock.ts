@@ -18,7 +18,11 @@ function hrDecisionReminders(state: ProgramState, today: CivilDate): EventDraft[
   const events: EventDraft[] = [];
   const escalated = pending.escalatedOn !== null || today >= pending.escalatesOn;
   if (pending.escalatedOn === null && today >= pending.escalatesOn) {
-    events.push({ type: 'hr-decision-escalated', actor: SYSTEM_ACTOR, data: { ratedOn: pending.ratedOn, on: today, daysWaiting: daysBetween(pending.requestedOn, today) } });
+    events.push({
+      type: 'hr-decision-escalated',
+      actor: SYSTEM_ACTOR,
+      data: { ratedOn: pending.ratedOn, on: today, daysWaiting: daysBetween(pending.requestedOn, today) },
+    });
   } else if (today >= nextHrReminderDate(state, pending)) {
     events.push({
       type: 'hr-decision-reminder-issued',
@@ -31,7 +35,10 @@ function hrDecisionReminders(state: ProgramState, today: CivilDate): EventDraft[
 
 /** A week (the reminders' rhythm) after the last word to HR: the request, a reminder or the escalation. */
 const nextHrReminderDate = (state: ProgramState, pending: HrDecisionState): CivilDate => {
-  const lastWord = [pending.requestedOn, pending.lastReminderOn, pending.escalatedOn].reduce<CivilDate>((a, b) => (b !== null && b > a ? b : a), pending.requestedOn);
+  const lastWord = [pending.requestedOn, pending.lastReminderOn, pending.escalatedOn].reduce<CivilDate>(
+    (a, b) => (b !== null && b > a ? b : a),
+    pending.requestedOn,
+  );
   return addDays(lastWord, state.policy.milestoneReminders?.repeatEveryDays ?? 7);
 };
 
@@ -43,7 +50,6 @@ export function qualifiesForReclassification(state: ProgramState, qualification:
   if (rulesEditionOf(state.policy) < 2) return qualification.meetsTargetClass !== false;
   return qualification.meetsTargetClass === true || (qualification.meetsTargetClass === null && !!state.qualificationConfirmed);
 }
-
 
 export function qualificationOn(state: ProgramState, date: CivilDate): QualificationProjection {
   return projectQualification(state.enrollment, state.targetClass, date, state.policy, state.leaves);
@@ -169,11 +175,19 @@ function milestoneReminders(state: ProgramState, today: CivilDate, policy: Miles
     const { id: milestoneId, dueDate } = milestone;
     if (today <= dueDate) {
       if (today >= addDays(dueDate, -policy.dueSoonDaysBefore) && !remindedFor(reminders.dueSoon, milestone)) {
-        events.push({ type: 'milestone-due-soon', actor, data: { milestoneId, dueDate, on: today, daysBefore: daysBetween(today, dueDate) } });
+        events.push({
+          type: 'milestone-due-soon',
+          actor,
+          data: { milestoneId, dueDate, on: today, daysBefore: daysBetween(today, dueDate) },
+        });
       }
     } else if (today >= addDays(dueDate, policy.escalateAfterDaysOverdue) && !remindedFor(reminders.escalated, milestone)) {
       escalatedNow.add(milestoneId);
-      events.push({ type: 'milestone-escalated', actor, data: { milestoneId, dueDate, on: today, daysOverdue: daysBetween(dueDate, today) } });
+      events.push({
+        type: 'milestone-escalated',
+        actor,
+        data: { milestoneId, dueDate, on: today, daysOverdue: daysBetween(dueDate, today) },
+      });
     }
   }
   const overdue = reminders.overdue;
@@ -197,7 +211,6 @@ function milestoneReminders(state: ProgramState, today: CivilDate, policy: Miles
   }
   return events;
 }
-
 
 /** The most urgent cap warning whose window has opened and that has not been issued. */
 function dueCapWarning(state: ProgramState, today: CivilDate): number | null {

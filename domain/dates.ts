@@ -123,9 +123,7 @@ function lastSunday(year: number, month: number): number {
 function midnightIsDaylightTime(date: CivilDate): boolean {
   const { year } = parse(date);
   const [startMonth, startDay, endMonth, endDay] =
-    year >= 2007
-      ? [3, nthSunday(year, 3, 2), 11, nthSunday(year, 11, 1)]
-      : [4, nthSunday(year, 4, 1), 10, lastSunday(year, 10)];
+    year >= 2007 ? [3, nthSunday(year, 3, 2), 11, nthSunday(year, 11, 1)] : [4, nthSunday(year, 4, 1), 10, lastSunday(year, 10)];
   // The switch happens at 02:00, so midnight of the first DST day is still standard time and
   // midnight of the last DST day is still daylight time.
   const start = format({ year, month: startMonth, day: startDay });

@@ -39,7 +39,9 @@ export function decide(command: ProgramCommand, state: ProgramState, actor: Acto
   if (isTerminal(state.status)) {
     return reject(violation('program-closed', 'programId', `The program is ${state.status}; it accepts no further changes.`));
   }
-  const scheduledEnd = [state.scheduledWithdrawal?.effectiveOn, state.scheduledRemoval?.effectiveOn].find((d) => d !== undefined && d <= clock.today);
+  const scheduledEnd = [state.scheduledWithdrawal?.effectiveOn, state.scheduledRemoval?.effectiveOn].find(
+    (d) => d !== undefined && d <= clock.today,
+  );
   if (scheduledEnd !== undefined) {
     // The program ended at the start of that day, though the clock has not yet recorded it: nothing more counts.
     return reject(violation('program-closed', 'programId', `The program ended on ${scheduledEnd}; it accepts no further changes.`));

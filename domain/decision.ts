@@ -26,5 +26,5 @@ export function checkServiceDate(date: CivilDate, field: string, state: ProgramS
 export function checkAssigned(state: ProgramState, actor: Actor): RuleViolation[] {
   const { supervisorId, programManagerId } = state.enrollment;
   if (actor.id === supervisorId || actor.id === programManagerId) return [];
-  return [violation('not-assigned-to-program', 'actor', 'Only the program\'s supervisor or program manager may do this.')];
+  return [violation('not-assigned-to-program', 'actor', "Only the program's supervisor or program manager may do this.")];
 }

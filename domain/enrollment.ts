@@ -75,8 +75,16 @@ function migrationEvents(enrollment: Enrollment, policy: PolicySettings, enrolle
         const before = earliestReclassificationDate(enrollment.appointmentDate, leaves, policy);
         leaves.push({ from: leave.from, to: leave.to, kind: leave.kind });
         const earliest = earliestReclassificationDate(enrollment.appointmentDate, leaves, policy);
-        const extendsMinimumByDays = rulesEditionOf(policy) >= 2 ? daysBetween(before, earliest) : minimumPeriodExtensionDays(leave, policy);
-        const data = { from: leave.from, to: leave.to, kind: leave.kind, workingDays: leaveWorkingDays(leave, policy), extendsMinimumByDays, earliestReclassificationDate: earliest };
+        const extendsMinimumByDays =
+          rulesEditionOf(policy) >= 2 ? daysBetween(before, earliest) : minimumPeriodExtensionDays(leave, policy);
+        const data = {
+          from: leave.from,
+          to: leave.to,
+          kind: leave.kind,
+          workingDays: leaveWorkingDays(leave, policy),
+          extendsMinimumByDays,
+          earliestReclassificationDate: earliest,
+        };
         return [{ type: 'leave-recorded', actor: enrolledBy, reason, data }];
       },
     });
@@ -85,7 +93,14 @@ function migrationEvents(enrollment: Enrollment, policy: PolicySettings, enrolle
     dated.push({
       on: s.signedOn,
       order: 1,
-      draft: () => [{ type: 'milestone-signed-off', actor: { id: s.signedOffBy, role: 'supervisor' }, reason, data: { milestoneId: s.milestoneId, signedOn: s.signedOn } }],
+      draft: () => [
+        {
+          type: 'milestone-signed-off',
+          actor: { id: s.signedOffBy, role: 'supervisor' },
+          reason,
+          data: { milestoneId: s.milestoneId, signedOn: s.signedOn },
+        },
+      ],
     });
   }
   const ratings = [...(prior.serviceRatings ?? [])].sort((a, b) => (a.ratedOn < b.ratedOn ? -1 : a.ratedOn > b.ratedOn ? 1 : 0));
@@ -94,7 +109,12 @@ function migrationEvents(enrollment: Enrollment, policy: PolicySettings, enrolle
       on: r.ratedOn,
       order: 2,
       draft: () => {
-        const rated: EventDraft = { type: 'service-rated', actor: { id: r.ratedBy, role: 'supervisor' }, reason, data: { rating: r.rating, ratedOn: r.ratedOn } };
+        const rated: EventDraft = {
+          type: 'service-rated',
+          actor: { id: r.ratedBy, role: 'supervisor' },
+          reason,
+          data: { rating: r.rating, ratedOn: r.ratedOn },
+        };
         // The latest rating, if unsatisfactory, is still for HR to decide on (decision 7).
         if (i < ratings.length - 1 || r.rating === 'satisfactory' || rulesEditionOf(policy) < 2) return [rated];
         const escalatesOn = addWorkingDays(r.ratedOn, policy.hrDecisionEscalateAfterWorkingDays ?? 10);

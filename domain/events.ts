@@ -129,7 +129,10 @@ export const EVENT_TYPES = [
   'overdue-reminder-issued',
 ] as const satisfies readonly EventType[];
 // Fails to compile when an event type is added without being listed above.
-const everyEventTypeListed: Record<EventType, true> = Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<(typeof EVENT_TYPES)[number], true>;
+const everyEventTypeListed: Record<EventType, true> = Object.fromEntries(EVENT_TYPES.map((t) => [t, true])) as Record<
+  (typeof EVENT_TYPES)[number],
+  true
+>;
 void everyEventTypeListed;
 
 /** An event as `decide` produces it, before it has an id and a place in the stream. */

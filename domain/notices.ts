@@ -72,7 +72,12 @@ export type NoticeDetail =
   | { kind: 'qualification-warning'; asOf: CivilDate; shortfallYears: number }
   | { kind: 'progress-report-submitted'; periodEnding: CivilDate; submittedOn: CivilDate }
   | { kind: 'hr-decision-required'; ratedOn: CivilDate; on: CivilDate; escalatesOn: CivilDate }
-  | { kind: 'hr-decision-reminder' | 'hr-decision-reminder-escalated' | 'hr-decision-escalated'; ratedOn: CivilDate; on: CivilDate; daysWaiting: number }
+  | {
+      kind: 'hr-decision-reminder' | 'hr-decision-reminder-escalated' | 'hr-decision-escalated';
+      ratedOn: CivilDate;
+      on: CivilDate;
+      daysWaiting: number;
+    }
   | { kind: 'remediation-recorded'; ratedOn: CivilDate; on: CivilDate; plan: string; dasApprovalRef: string };
 
 /** The facts a notice states: the program's, and the detail of its kind. */
@@ -167,7 +172,11 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
       return { noticeId, issuedOn: effectiveOn, detail: { kind: 'reclassification', effectiveOn, dasApprovalRef } };
     }
     case 'cap-warning-issued':
-      return { noticeId: key(`cap-warning-${event.data.daysBefore}`), issuedOn: event.data.on, detail: { kind: 'cap-warning', ...event.data } };
+      return {
+        noticeId: key(`cap-warning-${event.data.daysBefore}`),
+        issuedOn: event.data.on,
+        detail: { kind: 'cap-warning', ...event.data },
+      };
     case 'program-expired-at-maximum': {
       const { on, latestCompletionDate, openMilestones } = event.data;
       return {
@@ -179,18 +188,34 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
     case 'program-ended':
       return { noticeId: key('program-ended'), issuedOn: event.data.on, detail: { kind: 'program-ended', ...event.data } };
     case 'minimum-period-reached':
-      return { noticeId: key('minimum-period-reached'), issuedOn: event.data.on, detail: { kind: 'minimum-period-reached', on: event.data.on } };
+      return {
+        noticeId: key('minimum-period-reached'),
+        issuedOn: event.data.on,
+        detail: { kind: 'minimum-period-reached', on: event.data.on },
+      };
     case 'milestone-overdue': {
       const { on, dueDate } = event.data;
-      return { ...milestoneKey(event, state, 'milestone-overdue'), issuedOn: on, detail: { kind: 'milestone-overdue', milestone: milestoneDue(state, event), on, daysOverdue: daysBetween(dueDate, on) } };
+      return {
+        ...milestoneKey(event, state, 'milestone-overdue'),
+        issuedOn: on,
+        detail: { kind: 'milestone-overdue', milestone: milestoneDue(state, event), on, daysOverdue: daysBetween(dueDate, on) },
+      };
     }
     case 'milestone-due-soon': {
       const { on, daysBefore } = event.data;
-      return { ...milestoneKey(event, state, 'milestone-due-soon'), issuedOn: on, detail: { kind: 'milestone-due-soon', milestone: milestoneDue(state, event), on, daysBefore } };
+      return {
+        ...milestoneKey(event, state, 'milestone-due-soon'),
+        issuedOn: on,
+        detail: { kind: 'milestone-due-soon', milestone: milestoneDue(state, event), on, daysBefore },
+      };
     }
     case 'milestone-escalated': {
       const { on, daysOverdue } = event.data;
-      return { ...milestoneKey(event, state, 'milestone-escalated'), issuedOn: on, detail: { kind: 'milestone-escalated', milestone: milestoneDue(state, event), on, daysOverdue } };
+      return {
+        ...milestoneKey(event, state, 'milestone-escalated'),
+        issuedOn: on,
+        detail: { kind: 'milestone-escalated', milestone: milestoneDue(state, event), on, daysOverdue },
+      };
     }
     case 'overdue-reminder-issued': {
       const kind = event.data.milestones.some((m) => m.escalated) ? 'overdue-reminder-escalated' : 'overdue-reminder';
@@ -218,11 +243,19 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
       };
     case 'progress-report-submitted': {
       const { periodEnding, submittedOn } = event.data;
-      return { noticeId: key(`progress-report/${periodEnding}`), issuedOn: submittedOn, detail: { kind: 'progress-report-submitted', periodEnding, submittedOn } };
+      return {
+        noticeId: key(`progress-report/${periodEnding}`),
+        issuedOn: submittedOn,
+        detail: { kind: 'progress-report-submitted', periodEnding, submittedOn },
+      };
     }
     case 'hr-decision-requested': {
       const { ratedOn, on, escalatesOn } = event.data;
-      return { noticeId: key(`hr-decision/${event.version}`), issuedOn: on, detail: { kind: 'hr-decision-required', ratedOn, on, escalatesOn } };
+      return {
+        noticeId: key(`hr-decision/${event.version}`),
+        issuedOn: on,
+        detail: { kind: 'hr-decision-required', ratedOn, on, escalatesOn },
+      };
     }
     case 'hr-decision-reminder-issued': {
       const { ratedOn, on, daysWaiting, escalated } = event.data;
@@ -231,11 +264,19 @@ function noticeDetail(event: ProgramEvent, state: ProgramState): { noticeId: str
     }
     case 'hr-decision-escalated': {
       const { ratedOn, on, daysWaiting } = event.data;
-      return { noticeId: key(`hr-decision-escalated/${event.version}`), issuedOn: on, detail: { kind: 'hr-decision-escalated', ratedOn, on, daysWaiting } };
+      return {
+        noticeId: key(`hr-decision-escalated/${event.version}`),
+        issuedOn: on,
+        detail: { kind: 'hr-decision-escalated', ratedOn, on, daysWaiting },
+      };
     }
     case 'remediation-recorded': {
       const { ratedOn, on, plan, dasApprovalRef } = event.data;
-      return { noticeId: key(`remediation/${event.version}`), issuedOn: on, detail: { kind: 'remediation-recorded', ratedOn, on, plan, dasApprovalRef } };
+      return {
+        noticeId: key(`remediation/${event.version}`),
+        issuedOn: on,
+        detail: { kind: 'remediation-recorded', ratedOn, on, plan, dasApprovalRef },
+      };
     }
     default:
       return null;

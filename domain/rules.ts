@@ -78,11 +78,7 @@ export function latestCompletionDate(appointmentDate: CivilDate): CivilDate {
  * threshold of working days pushes it back by its length in calendar days, both ends included
  * (DAS General Letter 31), never past the statutory cap.
  */
-export function earliestReclassificationDate(
-  appointmentDate: CivilDate,
-  leaves: readonly Leave[],
-  policy: PolicySettings,
-): CivilDate {
+export function earliestReclassificationDate(appointmentDate: CivilDate, leaves: readonly Leave[], policy: PolicySettings): CivilDate {
   const cap = latestCompletionDate(appointmentDate);
   if (rulesEditionOf(policy) < 2) {
     const extension = leaves.reduce((days, leave) => days + minimumPeriodExtensionDays(leave, policy), 0);
@@ -273,7 +269,9 @@ export function checkPriorRecords(enrollment: Enrollment, today: CivilDate | und
     if (date < appointmentDate || date > cap) {
       problems.push(violation('prior-record-outside-program', field, `${date} is outside the program (${appointmentDate} to ${cap}).`));
     } else if (today !== undefined && date > today) {
-      problems.push(violation('prior-record-in-future', field, `${date} is after today (${today}); only what has happened can be migrated.`));
+      problems.push(
+        violation('prior-record-in-future', field, `${date} is after today (${today}); only what has happened can be migrated.`),
+      );
     }
   };
   const signed = new Set<string>();
@@ -282,7 +280,9 @@ export function checkPriorRecords(enrollment: Enrollment, today: CivilDate | und
     if (!enrollment.schedule.milestones.some((m) => m.id === s.milestoneId)) {
       problems.push(violation('unknown-prior-milestone', `${field}.milestoneId`, `The schedule has no milestone "${s.milestoneId}".`));
     } else if (signed.has(s.milestoneId)) {
-      problems.push(violation('duplicate-milestone-id', `${field}.milestoneId`, `Milestone "${s.milestoneId}" is signed off more than once.`));
+      problems.push(
+        violation('duplicate-milestone-id', `${field}.milestoneId`, `Milestone "${s.milestoneId}" is signed off more than once.`),
+      );
     }
     signed.add(s.milestoneId);
     dated(s.signedOn, `${field}.signedOn`);
@@ -291,7 +291,8 @@ export function checkPriorRecords(enrollment: Enrollment, today: CivilDate | und
   const leaves = prior.leaves ?? [];
   leaves.forEach((l, i) => {
     const field = `priorRecords.leaves[${i}]`;
-    if (l.from > l.to) problems.push(violation('leave-dates-reversed', `${field}.to`, `The leave ends (${l.to}) before it starts (${l.from}).`));
+    if (l.from > l.to)
+      problems.push(violation('leave-dates-reversed', `${field}.to`, `The leave ends (${l.to}) before it starts (${l.from}).`));
     dated(l.from, `${field}.from`);
     dated(l.to, `${field}.to`);
     const other = leaves.findIndex((o, j) => j < i && o.from <= l.to && l.from <= o.to);
@@ -366,7 +367,13 @@ export function checkNotTrainee(employeeId: string, assignment: { supervisorId: 
   const problems: RuleViolation[] = [];
   for (const field of ['supervisorId', 'programManagerId'] as const) {
     if (assignment[field] === employeeId) {
-      problems.push(violation('supervisor-is-trainee', field, `The ${field === 'supervisorId' ? 'supervisor' : 'program manager'} cannot be the trainee.`));
+      problems.push(
+        violation(
+          'supervisor-is-trainee',
+          field,
+          `The ${field === 'supervisorId' ? 'supervisor' : 'program manager'} cannot be the trainee.`,
+        ),
+      );
     }
   }
   return problems;

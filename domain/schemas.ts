@@ -36,7 +36,12 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 const storableString = () =>
   z.string().refine((s) => !UNSTORABLE.test(s), 'must not contain the NUL character or unpaired UTF-16 surrogates');
 
-const id = z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, ".", "_", ":" or "-"');
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'must be letters, digits, ".", "_", ":" or "-"');
 const text = (max: number) => storableString().trim().min(1).max(max);
 const optionalText = (max: number) => storableString().max(max).optional();
 
@@ -80,7 +85,10 @@ export const enrollmentSchema = z.strictObject({
           z.strictObject({
             kind: z.enum(['bachelor', 'master', 'law']),
             field: text(200).optional(),
-            relatedField: z.boolean().optional().describe('HR found the field one the target class names; false: the degree earns no additional years'),
+            relatedField: z
+              .boolean()
+              .optional()
+              .describe('HR found the field one the target class names; false: the degree earns no additional years'),
           }),
         ]),
       )
@@ -89,12 +97,23 @@ export const enrollmentSchema = z.strictObject({
   }),
   priorRecords: z
     .strictObject({
-      signOffs: z.array(z.strictObject({ milestoneId: id, signedOn: civilDate, signedOffBy: id })).max(100).optional(),
-      serviceRatings: z.array(z.strictObject({ rating: z.enum(['satisfactory', 'unsatisfactory']), ratedOn: civilDate, ratedBy: id })).max(20).optional(),
-      leaves: z.array(z.strictObject({ from: civilDate, to: civilDate, kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']) })).max(100).optional(),
+      signOffs: z
+        .array(z.strictObject({ milestoneId: id, signedOn: civilDate, signedOffBy: id }))
+        .max(100)
+        .optional(),
+      serviceRatings: z
+        .array(z.strictObject({ rating: z.enum(['satisfactory', 'unsatisfactory']), ratedOn: civilDate, ratedBy: id }))
+        .max(20)
+        .optional(),
+      leaves: z
+        .array(z.strictObject({ from: civilDate, to: civilDate, kind: z.enum(['unpaid', 'sick', 'workers-comp', 'other']) }))
+        .max(100)
+        .optional(),
     })
     .optional()
-    .describe('A program already under way: what was recorded elsewhere, each dated; applied as events of the migration, so work already done is never overdue'),
+    .describe(
+      'A program already under way: what was recorded elsewhere, each dated; applied as events of the migration, so work already done is never overdue',
+    ),
 });
 
 export const signOffSchema = z.strictObject({

@@ -6,7 +6,16 @@ import type { CivilDate } from './dates.js';
 import { rulesEditionOf, type PolicySettings } from './policy.js';
 import type { Enrollment, Leave, Milestone } from './rules.js';
 import type { TargetClass } from './target-classes.js';
-import type { Assignment, EndReason, EventDraft, EventOf, MilestoneStatus, ProgramEvent, ProgramStatus, ServiceRatingValue } from './events.js';
+import type {
+  Assignment,
+  EndReason,
+  EventDraft,
+  EventOf,
+  MilestoneStatus,
+  ProgramEvent,
+  ProgramStatus,
+  ServiceRatingValue,
+} from './events.js';
 
 // --- State ---------------------------------------------------------------------------------
 
@@ -93,8 +102,7 @@ export const NO_REMINDERS: ReminderState = { dueSoon: [], escalated: [], overdue
 
 export const remindersOf = (state: ProgramState): ReminderState => state.reminders ?? NO_REMINDERS;
 
-export const isTerminal = (status: ProgramStatus): boolean =>
-  status === 'reclassified' || status === 'expired' || status === 'ended';
+export const isTerminal = (status: ProgramStatus): boolean => status === 'reclassified' || status === 'expired' || status === 'ended';
 
 export const assignmentOf = ({ enrollment }: ProgramState): Assignment => ({
   agency: enrollment.agency,
@@ -120,7 +128,12 @@ function initialState(programId: string, event: EventOf<'enrolled'> | (EventDraf
     enrollment,
     targetClass,
     policy,
-    schedule: { dasApprovalRef: '', approvedOn: enrollment.schedule.approvedOn, plannedEndDate: enrollment.schedule.plannedEndDate, approvalRefs: [] },
+    schedule: {
+      dasApprovalRef: '',
+      approvedOn: enrollment.schedule.approvedOn,
+      plannedEndDate: enrollment.schedule.plannedEndDate,
+      approvalRefs: [],
+    },
     milestones: [],
     appointmentDate: enrollment.appointmentDate,
     earliestReclassificationDate: event.data.earliestReclassificationDate,
@@ -165,7 +178,10 @@ function setMilestones(state: ProgramState, milestones: readonly Milestone[]): M
 }
 
 /** Folds one event into the state. Pure; never rejects (events are facts). */
-export function evolve(state: ProgramState | null, event: EventDraft & { version?: number; programId?: string; id?: string }): ProgramState {
+export function evolve(
+  state: ProgramState | null,
+  event: EventDraft & { version?: number; programId?: string; id?: string },
+): ProgramState {
   if (event.type === 'enrolled') {
     const opened = initialState(event.programId ?? state?.programId ?? '', event);
     return event.version === undefined ? opened : { ...opened, version: event.version };
@@ -215,14 +231,18 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
       return {
         ...state,
         milestones: state.milestones.map((m) =>
-          m.id === event.data.milestoneId ? { ...m, status: 'signed-off', signedOffBy: event.actor.id, signedOffOn: event.data.signedOn } : m,
+          m.id === event.data.milestoneId
+            ? { ...m, status: 'signed-off', signedOffBy: event.actor.id, signedOffOn: event.data.signedOn }
+            : m,
         ),
       };
     case 'milestone-overdue': {
       const reminders = remindersOf(state);
       return {
         ...state,
-        milestones: state.milestones.map((m) => (m.id === event.data.milestoneId && m.status === 'pending' ? { ...m, status: 'overdue' } : m)),
+        milestones: state.milestones.map((m) =>
+          m.id === event.data.milestoneId && m.status === 'pending' ? { ...m, status: 'overdue' } : m,
+        ),
         reminders: reminders.overdue ? reminders : { ...reminders, overdue: { since: event.data.on, lastReminderOn: null } },
       };
     }
@@ -288,7 +308,9 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
       return {
         ...state,
         progressReports: (state.progressReports ?? []).map((r) =>
-          r.periodEnding === periodEnding ? { ...r, reviewedOn, reviewedBy: event.actor.id, ...(comments !== undefined ? { reviewComments: comments } : {}) } : r,
+          r.periodEnding === periodEnding
+            ? { ...r, reviewedOn, reviewedBy: event.actor.id, ...(comments !== undefined ? { reviewComments: comments } : {}) }
+            : r,
         ),
       };
     }
@@ -296,7 +318,9 @@ function applyEvent(state: ProgramState, event: EventDraft): ProgramState {
       return {
         ...state,
         // Open again; `advance` marks it overdue at once if its due date has passed.
-        milestones: state.milestones.map((m) => (m.id === event.data.milestoneId ? { id: m.id, title: m.title, dueDate: m.dueDate, status: 'pending' } : m)),
+        milestones: state.milestones.map((m) =>
+          m.id === event.data.milestoneId ? { id: m.id, title: m.title, dueDate: m.dueDate, status: 'pending' } : m,
+        ),
       };
     case 'leave-cancelled': {
       const { from, to, earliestReclassificationDate: earliest } = event.data;
@@ -347,4 +371,3 @@ export function stamp(programId: string, fromVersion: number, drafts: readonly E
 export function replay(events: readonly ProgramEvent[]): ProgramState | null {
   return events.reduce<ProgramState | null>((state, event) => evolve(state, event), null);
 }
-

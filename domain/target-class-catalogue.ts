@@ -26,7 +26,8 @@ export const TARGET_CLASS_CATALOGUE: readonly TargetClass[] = [
         additionalYearsForDegree: { master: 1, law: 2 },
       },
     },
-    source: 'Class specification 5257MP, salary group MP 63 approved effective October 25, 2019; named as target class by the postings in seeds 001 and 002',
+    source:
+      'Class specification 5257MP, salary group MP 63 approved effective October 25, 2019; named as target class by the postings in seeds 001 and 002',
     seed: '004_22849505a9855cc5.txt',
   },
 ];

@@ -11,10 +11,7 @@ import {
 import type { QualificationProjection } from './rules.js';
 
 export type ChecklistRequirement =
-  | 'milestones-signed-off'
-  | 'service-rated-satisfactory'
-  | 'minimum-period-served'
-  | 'meets-target-class-qualifications';
+  'milestones-signed-off' | 'service-rated-satisfactory' | 'minimum-period-served' | 'meets-target-class-qualifications';
 
 /** One requirement of reclassification, met or not, and why (DOMAIN.md decision 13). */
 export interface ChecklistItem {
@@ -62,7 +59,10 @@ export interface ProgramView {
  * The reclassification checklist as of `today` (the caller's New York date; without one, as of the
  * planned end date), and the day the program will be reclassified if what is open is done in time.
  */
-export function reclassificationChecklist(state: ProgramState, today?: CivilDate): { checklist: ChecklistItem[]; reclassifiesOn: CivilDate | null } {
+export function reclassificationChecklist(
+  state: ProgramState,
+  today?: CivilDate,
+): { checklist: ChecklistItem[]; reclassifiesOn: CivilDate | null } {
   const reclassified = state.reclassification;
   // Eligibility is judged no later than the last day of the trainee class, as `advance` judges it.
   // A program that ended is judged as it stood on its last day.
@@ -106,7 +106,8 @@ export function reclassificationChecklist(state: ProgramState, today?: CivilDate
 function ratingDetail(state: ProgramState): string {
   const rating = state.serviceRating;
   if (!rating) return `No service rating yet; due by ${state.workingTestPeriodEndsOn}.`;
-  if (state.hrDecision) return `Rated unsatisfactory on ${rating.ratedOn}; HR's decision (removal or remediation) is pending since ${state.hrDecision.requestedOn}.`;
+  if (state.hrDecision)
+    return `Rated unsatisfactory on ${rating.ratedOn}; HR's decision (removal or remediation) is pending since ${state.hrDecision.requestedOn}.`;
   if (rating.rating === 'unsatisfactory' && state.eventIds?.['remediation-recorded'] && !state.scheduledRemoval) {
     return `Rated unsatisfactory on ${rating.ratedOn}; HR recorded remediation, and a new satisfactory rating is needed.`;
   }
@@ -121,7 +122,10 @@ function qualificationDetail(state: ProgramState, q: QualificationProjection, qu
       : `The catalogue states no minimum qualifications for ${code}; HR must confirm the trainee meets them.`;
   }
   if (qualifies) return `Meets ${code} as of ${q.asOf}: ${q.generalYears} years of general and ${q.specialYears} of special experience.`;
-  const when = q.qualifiesOn && q.qualifiesOn <= state.latestCompletionDate ? ` Program time closes the gap on ${q.qualifiesOn}.` : ' Program time alone will not close the gap.';
+  const when =
+    q.qualifiesOn && q.qualifiesOn <= state.latestCompletionDate
+      ? ` Program time closes the gap on ${q.qualifiesOn}.`
+      : ' Program time alone will not close the gap.';
   return `Short of ${code} by ${q.shortfallYears} years as of ${q.asOf}.${when}`;
 }
 
@@ -169,7 +173,12 @@ export function programView(state: ProgramState, today?: CivilDate): ProgramView
     ended: state.ended,
     ...reclassificationChecklist(state, today),
     hrDecision: state.hrDecision
-      ? { ratedOn: state.hrDecision.ratedOn, requestedOn: state.hrDecision.requestedOn, escalatesOn: state.hrDecision.escalatesOn, escalated: state.hrDecision.escalatedOn !== null }
+      ? {
+          ratedOn: state.hrDecision.ratedOn,
+          requestedOn: state.hrDecision.requestedOn,
+          escalatesOn: state.hrDecision.escalatesOn,
+          escalated: state.hrDecision.escalatedOn !== null,
+        }
       : null,
     scheduledRemoval: state.scheduledRemoval ?? null,
     version: state.version,

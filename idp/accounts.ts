@@ -32,7 +32,10 @@ export const DEVELOPMENT_STAFF_DIRECTORY = fileURLToPath(new URL('../db/seeds/st
 export const DEVELOPMENT_SIGN_IN_ACCOUNTS = fileURLToPath(new URL('../db/seeds/sign-in-accounts.dev.json', import.meta.url));
 
 /** Both files, joined by staff id; an account without a name in either file is refused by name. */
-export async function loadDevelopmentAccounts(directoryPath = DEVELOPMENT_STAFF_DIRECTORY, accountsPath = DEVELOPMENT_SIGN_IN_ACCOUNTS): Promise<DevelopmentAccount[]> {
+export async function loadDevelopmentAccounts(
+  directoryPath = DEVELOPMENT_STAFF_DIRECTORY,
+  accountsPath = DEVELOPMENT_SIGN_IN_ACCOUNTS,
+): Promise<DevelopmentAccount[]> {
   const directory = z.array(directoryEntrySchema).parse(JSON.parse(await readFile(directoryPath, 'utf8')));
   const entries = z.array(accountEntry).parse(JSON.parse(await readFile(accountsPath, 'utf8')));
   const staff = new Map(directory.filter((entry) => entry.kind === 'staff').map((entry) => [entry.ref, entry]));

@@ -27,7 +27,9 @@ const envSchema = z
   .transform((env) => ({
     ...env,
     issuer: env.OIDC_ISSUER ?? `http://127.0.0.1:${env.IDP_PORT}`,
-    uiOrigins: (env.IDP_UI_ORIGINS ?? `http://127.0.0.1:${env.API_PORT},http://localhost:${env.API_PORT}`).split(',').map((origin) => origin.trim()),
+    uiOrigins: (env.IDP_UI_ORIGINS ?? `http://127.0.0.1:${env.API_PORT},http://localhost:${env.API_PORT}`)
+      .split(',')
+      .map((origin) => origin.trim()),
   }));
 
 const parsed = envSchema.safeParse(process.env);

@@ -44,7 +44,9 @@ export const API_SCOPE = 'lap';
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 /** A request handler for a node HTTP server: the provider, with the login pages in front of it. */
-export async function createDevelopmentProvider(options: DevelopmentProviderOptions): Promise<(request: IncomingMessage, response: ServerResponse) => void> {
+export async function createDevelopmentProvider(
+  options: DevelopmentProviderOptions,
+): Promise<(request: IncomingMessage, response: ServerResponse) => void> {
   const accounts = new Map(options.accounts.map((account) => [account.sub, account]));
   const rsa = await generateKeyPair('RS256', { extractable: true });
   const ec = await generateKeyPair('ES256', { extractable: true });
@@ -85,7 +87,13 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
     pkce: { required: () => true },
     // The web UI exchanges the code from the browser: CORS for the origins it is served from.
     clientBasedCORS: (_ctx, origin, client) => (client.redirectUris ?? []).some((uri) => new URL(uri).origin === origin),
-    ttl: { AccessToken: ACCESS_TOKEN_TTL_SECONDS, IdToken: ACCESS_TOKEN_TTL_SECONDS, Interaction: 3600, Session: 8 * 3600, Grant: 8 * 3600 },
+    ttl: {
+      AccessToken: ACCESS_TOKEN_TTL_SECONDS,
+      IdToken: ACCESS_TOKEN_TTL_SECONDS,
+      Interaction: 3600,
+      Session: 8 * 3600,
+      Grant: 8 * 3600,
+    },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource },
@@ -139,7 +147,10 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
     },
     renderError: (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = page('Sign-in failed', `<h1>Sign-in failed</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`);
+      ctx.body = page(
+        'Sign-in failed',
+        `<h1>Sign-in failed</h1><p>${escapeHtml(String(out.error))}: ${escapeHtml(String(out.error_description ?? ''))}</p>`,
+      );
     },
   };
 
@@ -155,14 +166,21 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
     }
     handleInteraction(request, response, interaction[2] ?? '').catch(() => {
       if (!response.headersSent) response.writeHead(400, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(page('Sign-in failed', '<h1>Sign-in failed</h1><p>This sign-in has expired. Go back to the application and sign in again.</p>'));
+      response.end(
+        page('Sign-in failed', '<h1>Sign-in failed</h1><p>This sign-in has expired. Go back to the application and sign in again.</p>'),
+      );
     });
   };
 
   async function handleInteraction(request: IncomingMessage, response: ServerResponse, action: string): Promise<void> {
     const details = await provider.interactionDetails(request, response);
     if (action === '/abort' && request.method === 'POST') {
-      await provider.interactionFinished(request, response, { error: 'access_denied', error_description: 'The user cancelled the sign-in.' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        request,
+        response,
+        { error: 'access_denied', error_description: 'The user cancelled the sign-in.' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     // A native client (the command line) needs the person to confirm once signed in (RFC 8252
@@ -173,7 +191,12 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
         const grant = new provider.Grant({ clientId: String(details.params.client_id), accountId });
         grant.addOIDCScope('openid profile email');
         grant.addResourceScope(options.audience, API_SCOPE);
-        await provider.interactionFinished(request, response, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+        await provider.interactionFinished(
+          request,
+          response,
+          { consent: { grantId: await grant.save() } },
+          { mergeWithLastSubmission: true },
+        );
         return;
       }
       sendConfirmForm(response, details.uid, String(details.params.client_id), accountId ?? '');
@@ -206,7 +229,10 @@ export async function createDevelopmentProvider(options: DevelopmentProviderOpti
 
   function sendLoginForm(response: ServerResponse, uid: string, username: string, problem: string | null): void {
     const rows = [...accounts.values()]
-      .map((a) => `<tr><td><code>${escapeHtml(a.sub)}</code></td><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.groups.join(', '))}${a.agencies ? ` (${escapeHtml(a.agencies.join(', '))})` : ''}</td></tr>`)
+      .map(
+        (a) =>
+          `<tr><td><code>${escapeHtml(a.sub)}</code></td><td>${escapeHtml(a.name)}</td><td>${escapeHtml(a.groups.join(', '))}${a.agencies ? ` (${escapeHtml(a.agencies.join(', '))})` : ''}</td></tr>`,
+      )
       .join('');
     const body = `
       <h1>Sign in to the development identity provider</h1>

@@ -28,9 +28,30 @@ const SUPERVISORS = [
 ];
 const AGENCIES = ['DOT', 'DSS', 'DEEP', 'OPM'];
 const TRAINEES = [
-  'Nadia Oyelaran', 'Marcus Bellweather', 'Priya Raman', 'Tomás Echeverría', 'Grace Liu', 'Owen Fairbanks', 'Amara Nwosu', 'Lena Petrov',
-  'Jamal Carter', 'Sofia Marchetti', 'Hiroshi Tanaka', 'Claire Donovan', 'Mateo Alvarez', 'Ingrid Solberg', 'Kwame Mensah', 'Rosa Delgado',
-  'Ethan Brooks', 'Yara Haddad', 'Felix Schmidt', 'Maya Goldberg', 'Luis Ortega', 'Hannah Kim', 'Victor Osei', 'Elena Rossi',
+  'Nadia Oyelaran',
+  'Marcus Bellweather',
+  'Priya Raman',
+  'Tomás Echeverría',
+  'Grace Liu',
+  'Owen Fairbanks',
+  'Amara Nwosu',
+  'Lena Petrov',
+  'Jamal Carter',
+  'Sofia Marchetti',
+  'Hiroshi Tanaka',
+  'Claire Donovan',
+  'Mateo Alvarez',
+  'Ingrid Solberg',
+  'Kwame Mensah',
+  'Rosa Delgado',
+  'Ethan Brooks',
+  'Yara Haddad',
+  'Felix Schmidt',
+  'Maya Goldberg',
+  'Luis Ortega',
+  'Hannah Kim',
+  'Victor Osei',
+  'Elena Rossi',
 ];
 
 async function waitForProgramsListed(stack: ApiStack, token: string, count: number): Promise<void> {
@@ -65,7 +86,12 @@ async function capture(page: Page, name: string): Promise<void> {
   const wide = await page.evaluate(() => {
     const { document, innerWidth } = globalThis as unknown as {
       innerWidth: number;
-      document: { documentElement: { scrollWidth: number }; querySelectorAll(s: string): ArrayLike<{ tagName: string; id: string; className: unknown; getBoundingClientRect(): { right: number } }> };
+      document: {
+        documentElement: { scrollWidth: number };
+        querySelectorAll(
+          s: string,
+        ): ArrayLike<{ tagName: string; id: string; className: unknown; getBoundingClientRect(): { right: number } }>;
+      };
     };
     if (document.documentElement.scrollWidth <= innerWidth) return [];
     return Array.from(document.querySelectorAll('main *'))
@@ -92,7 +118,11 @@ async function main(): Promise<void> {
     const programs = TRAINEES.map((name, i) => {
       const appointed = addDays(addMonths(today(), -Math.round((i * 34) / TRAINEES.length)), -(i % 5));
       return enrollmentFixture(appointed, {
-        trainee: { employeeId: `E${String(7_100_000 + i * 37)}`, name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.gov` },
+        trainee: {
+          employeeId: `E${String(7_100_000 + i * 37)}`,
+          name,
+          email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.gov`,
+        },
         agency: AGENCIES[i % AGENCIES.length] ?? 'OPM',
         supervisorId: SUPERVISORS[i % SUPERVISORS.length]?.staffId ?? 'sup-0001',
         programManagerId: 'pm-0001',
@@ -101,7 +131,8 @@ async function main(): Promise<void> {
     const imported = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: programs });
     const results = (imported.body as { results: { row: number; programId?: string }[] }).results;
     const ids = results.map((r) => r.programId).filter((id): id is string => typeof id === 'string');
-    if (ids.length !== programs.length) throw new Error(`the demo import enrolled ${ids.length} of ${programs.length}: ${imported.text.slice(0, 500)}`);
+    if (ids.length !== programs.length)
+      throw new Error(`the demo import enrolled ${ids.length} of ${programs.length}: ${imported.text.slice(0, 500)}`);
     await waitForProgramsListed(stack, hrToken, programs.length);
 
     // The program page's example: ten months in, m1 signed off, m2 overdue, m3 ahead.
@@ -110,9 +141,15 @@ async function main(): Promise<void> {
     const featuredProgram = programs[featured] ?? programs[0];
     const supervisorToken = await stack.token(featuredProgram?.supervisorId ?? 'sup-0001', 'supervisor');
     const m1 = featuredProgram?.schedule.milestones[0];
-    if (m1) await stack.call('POST', `/v1/programs/${featuredId}/milestones/${m1.id}/sign-off`, { token: supervisorToken, body: { signedOn: addDays(m1.dueDate, -3) } });
+    if (m1)
+      await stack.call('POST', `/v1/programs/${featuredId}/milestones/${m1.id}/sign-off`, {
+        token: supervisorToken,
+        body: { signedOn: addDays(m1.dueDate, -3) },
+      });
     await waitFor('overdue milestones on the dashboard', async () => {
-      const charts = (await stack.call('GET', '/v1/dashboard/charts', { token: hrToken, unchecked: true })).body as { overdueByAgency?: { items: unknown[] } };
+      const charts = (await stack.call('GET', '/v1/dashboard/charts', { token: hrToken, unchecked: true })).body as {
+        overdueByAgency?: { items: unknown[] };
+      };
       return (charts.overdueByAgency?.items.length ?? 0) >= 2;
     });
     await waitFor('the sign-off in the read model', async () => {
@@ -146,7 +183,11 @@ async function main(): Promise<void> {
     // The import page with a file of four rows, one of them without the trainee's name, as sent.
     const rows = TRAINEES.slice(0, 4).map((name, i) =>
       enrollmentFixture(addMonths(today(), -1), {
-        trainee: { employeeId: `E${String(7_900_000 + i)}`, name: i === 2 ? '' : `${name.split(' ')[0]} Import`, email: `import.${i}@example.gov` },
+        trainee: {
+          employeeId: `E${String(7_900_000 + i)}`,
+          name: i === 2 ? '' : `${name.split(' ')[0]} Import`,
+          email: `import.${i}@example.gov`,
+        },
         agency: 'DOT',
         supervisorId: 'sup-0102',
         programManagerId: 'pm-0001',
@@ -161,13 +202,15 @@ async function main(): Promise<void> {
     const form = page.locator('main form').first();
     const before = await page.locator('main table, main [role="status"], main [role="alert"], main .error-summary').count();
     await form.locator('button[type="submit"], button').first().click();
-    await page.waitForFunction(
-      (count) => {
-        const { document } = globalThis as unknown as { document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): unknown } };
-        return document.querySelectorAll('main table, main [role="status"], main [role="alert"], main .error-summary').length > count && document.querySelector('main button[disabled]') === null;
-      },
-      before,
-    );
+    await page.waitForFunction((count) => {
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): unknown };
+      };
+      return (
+        document.querySelectorAll('main table, main [role="status"], main [role="alert"], main .error-summary').length > count &&
+        document.querySelector('main button[disabled]') === null
+      );
+    }, before);
     await capture(page, 'import');
     await context.close();
   } finally {

@@ -42,10 +42,12 @@ export function loadTemporalTarget(env: NodeJS.ProcessEnv = process.env): Tempor
     ...(apiKey !== undefined ? { apiKey } : {}),
     ...(metadata !== undefined ? { metadata } : {}),
   } as TemporalTarget['connectionOptions'];
-  const security = apiKey !== undefined ? 'TLS with an API key' : tls ? (typeof tls === 'object' && tls.clientCertPair ? 'mTLS' : 'TLS') : 'plaintext';
+  const security =
+    apiKey !== undefined ? 'TLS with an API key' : tls ? (typeof tls === 'object' && tls.clientCertPair ? 'mTLS' : 'TLS') : 'plaintext';
   return {
     ...target,
     connectionOptions,
-    describe: () => `${target.address} (namespace "${target.namespace}", ${security}${env.TEMPORAL_PROFILE ? `, profile "${env.TEMPORAL_PROFILE}"` : ''})`,
+    describe: () =>
+      `${target.address} (namespace "${target.namespace}", ${security}${env.TEMPORAL_PROFILE ? `, profile "${env.TEMPORAL_PROFILE}"` : ''})`,
   };
 }

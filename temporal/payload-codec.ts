@@ -44,7 +44,8 @@ export function parseEncryptionKeys(spec: string): EncryptionKey[] {
     const match = KEY_SPEC.exec(entry);
     if (!match) throw new Error(`key ${index + 1}: must be written id:base64 (id of letters, digits, ".", "_" or "-")`);
     const key = Buffer.from(match[2] ?? '', 'base64');
-    if (key.length !== 32) throw new Error(`key ${index + 1} ("${match[1] ?? ''}"): must be 32 bytes (AES-256), base64-encoded; it has ${key.length}`);
+    if (key.length !== 32)
+      throw new Error(`key ${index + 1} ("${match[1] ?? ''}"): must be 32 bytes (AES-256), base64-encoded; it has ${key.length}`);
     return { id: match[1] ?? '', key };
   });
   const ids = new Set(keys.map((k) => k.id));
@@ -57,7 +58,9 @@ const textOf = (bytes: Uint8Array | null | undefined): string => new TextDecoder
 
 /** A payload as bytes: its metadata and data, so that both are sealed. */
 function serialize(payload: Payload): Buffer {
-  const metadata = Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([name, value]) => [name, Buffer.from(value).toString('base64')]));
+  const metadata = Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([name, value]) => [name, Buffer.from(value).toString('base64')]),
+  );
   return Buffer.from(JSON.stringify({ metadata, data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64') }));
 }
 

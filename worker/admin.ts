@@ -24,7 +24,9 @@ export interface AdminOutput {
 
 const PROJECTIONS = [PROGRAMS_PROJECTION];
 
-const warnOnStderr = (io: AdminOutput) => ({ warn: (fields: object, message?: string) => io.err(`${message ?? ''} ${JSON.stringify(fields)}`) });
+const warnOnStderr = (io: AdminOutput) => ({
+  warn: (fields: object, message?: string) => io.err(`${message ?? ''} ${JSON.stringify(fields)}`),
+});
 
 function progressBar({ applied, total }: RebuildProgress): string {
   const width = 30;
@@ -41,7 +43,8 @@ function apiRole(value: string, previous: ApiRole[] = []): ApiRole[] {
 
 function staffId(value: string): string {
   // The API records `sub` as the actor of what the token does, so it has an actor id's shape.
-  if (!actorSchema.shape.id.safeParse(value).success) throw new InvalidArgumentError('must be a staff or employee id: letters, digits, ".", "_", ":" or "-"');
+  if (!actorSchema.shape.id.safeParse(value).success)
+    throw new InvalidArgumentError('must be a staff or employee id: letters, digits, ".", "_", ":" or "-"');
   return value;
 }
 
@@ -50,8 +53,8 @@ export async function runAdmin(argv: string[], io: AdminOutput, env: NodeJS.Proc
   const program = new Command()
     .name('npm run admin --')
     .description(
-      'For operators only. Talks to PostgreSQL directly with the server\'s configuration and secrets ' +
-        '(DATABASE_URL, AUTH_JWT_SECRET, …): whoever runs it has the server\'s rights. ' +
+      "For operators only. Talks to PostgreSQL directly with the server's configuration and secrets " +
+        "(DATABASE_URL, AUTH_JWT_SECRET, …): whoever runs it has the server's rights. " +
         'People use the command line (npm run cli), which goes through the API as whoever signed in.',
     )
     .exitOverride()
@@ -74,7 +77,13 @@ export async function runAdmin(argv: string[], io: AdminOutput, env: NodeJS.Proc
       const { DATABASE_URL } = loadConfig(env);
       await migrate(DATABASE_URL);
       // A rebuild reads the whole log: no statement deadline short enough to cut it off.
-      const pool = createPool({ connectionString: DATABASE_URL, max: 2, name: 'rebuild', log: warnOnStderr(io), statementTimeoutMs: 3_600_000 });
+      const pool = createPool({
+        connectionString: DATABASE_URL,
+        max: 2,
+        name: 'rebuild',
+        log: warnOnStderr(io),
+        statementTimeoutMs: 3_600_000,
+      });
       const started = Date.now();
       try {
         const { applied } = await createProjector(pool).rebuild((progress) => io.progress?.(progressBar(progress)));
@@ -101,7 +110,9 @@ export async function runAdmin(argv: string[], io: AdminOutput, env: NodeJS.Proc
 
   program
     .command('token')
-    .description(`mint a bearer token signed with AUTH_JWT_SECRET (development, service accounts), at most 12h; roles: ${API_ROLES.join(', ')}`)
+    .description(
+      `mint a bearer token signed with AUTH_JWT_SECRET (development, service accounts), at most 12h; roles: ${API_ROLES.join(', ')}`,
+    )
     .requiredOption('--sub <id>', 'the staff or employee id the token acts as', staffId)
     .addOption(new Option('--role <role>', 'a role (once per role)').argParser(apiRole).makeOptionMandatory())
     .option('--ttl <span>', 'how long it lives: 30m, 8h, 12h', '8h')
@@ -112,12 +123,18 @@ export async function runAdmin(argv: string[], io: AdminOutput, env: NodeJS.Proc
       const { AUTH_JWT_SECRET } = loadConfig(env);
       let token: string;
       try {
-        token = await mintToken(AUTH_JWT_SECRET, { sub: options.sub, roles: options.role, ttl: options.ttl, ...(options.agency ? { agencies: options.agency } : {}) });
+        token = await mintToken(AUTH_JWT_SECRET, {
+          sub: options.sub,
+          roles: options.role,
+          ttl: options.ttl,
+          ...(options.agency ? { agencies: options.agency } : {}),
+        });
       } catch {
         throw new UsageError('--ttl must be a time span such as 30m, 8h or 2d');
       }
       const { exp = 0, iat = 0 } = decodeJwt(token);
-      if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS) throw new UsageError('--ttl must be 12h or less: the API refuses tokens that live longer');
+      if (exp - iat > MAX_TOKEN_LIFETIME_SECONDS)
+        throw new UsageError('--ttl must be 12h or less: the API refuses tokens that live longer');
       io.out(options.json ? JSON.stringify({ token, sub: options.sub, roles: options.role }, null, 2) : token);
     });
 

@@ -32,12 +32,17 @@ try {
 const log = createLogger('worker');
 // The signals are handled here (below), so the runtime installs no handlers of its own. Workflow and
 // activity log lines (with their workflow id, run id and activity) go to the same pino log.
-const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<LogLevel, string>;
+const pinoLevel = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const satisfies Record<
+  LogLevel,
+  string
+>;
 Runtime.install({
   shutdownSignals: [],
   logger: new DefaultLogger('INFO', ({ level, message, meta }) => log[pinoLevel[level]]({ ...meta }, message)),
   // Worker, poller and workflow-task metrics for Prometheus (docs/deployment.md, "Observability").
-  ...(config.WORKER_METRICS_ADDRESS ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } } : {}),
+  ...(config.WORKER_METRICS_ADDRESS
+    ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.WORKER_METRICS_ADDRESS } } } }
+    : {}),
 });
 
 let stopping = false;
@@ -49,12 +54,18 @@ const mailer = createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM }
 // It reads when events are appended (LISTEN/NOTIFY) and polls every second in case a wake-up is missed.
 const projector = createProjector(db);
 // It reads when events are appended (LISTEN/NOTIFY) and polls every second in case a wake-up is missed.
-projector.start(1_000, (error) => log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'projection step failed; retrying'));
-const appends = listenForAppends(config.DATABASE_URL, () => projector.wake(), (error) =>
-  log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'listening for appended events failed; listening again'),
+projector.start(1_000, (error) =>
+  log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'projection step failed; retrying'),
+);
+const appends = listenForAppends(
+  config.DATABASE_URL,
+  () => projector.wake(),
+  (error) =>
+    log.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'listening for appended events failed; listening again'),
 );
 if (tracing.enabled) log.info({ exporters: process.env.OTEL_TRACES_EXPORTER }, 'tracing workflows and activities with OpenTelemetry');
-if (config.usingDevelopmentPayloadKey) log.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
+if (config.usingDevelopmentPayloadKey)
+  log.warn('PAYLOAD_ENCRYPTION_KEYS is not set: payloads are sealed with the published development key.');
 
 let current: { shutdown(): void } | undefined;
 const stop = (signal: string): void => {
@@ -87,7 +98,11 @@ while (!stopping) {
     current = worker;
     if (stopping) worker.shutdown();
     log.info(
-      { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.temporal.describe(), ...(config.WORKER_BUILD_ID ? { build: `${config.WORKER_DEPLOYMENT_NAME}:${config.WORKER_BUILD_ID}` } : {}) },
+      {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        temporal: config.temporal.describe(),
+        ...(config.WORKER_BUILD_ID ? { build: `${config.WORKER_DEPLOYMENT_NAME}:${config.WORKER_BUILD_ID}` } : {}),
+      },
       'worker polling',
     );
     delayMs = 500;

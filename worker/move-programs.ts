@@ -50,7 +50,10 @@ export interface MoveReport {
 }
 
 /** The build an open program is pinned to: its override's, else its own when its behaviour is PINNED. */
-function pinnedBuild(info: proto.temporal.api.workflow.v1.IWorkflowExecutionVersioningInfo | null | undefined, deploymentName: string): string | undefined {
+function pinnedBuild(
+  info: proto.temporal.api.workflow.v1.IWorkflowExecutionVersioningInfo | null | undefined,
+  deploymentName: string,
+): string | undefined {
   const override = info?.versioningOverride?.pinned?.version;
   if (override) return override.deploymentName === deploymentName ? (override.buildId ?? undefined) : undefined;
   if (info?.behavior !== VersioningBehavior.VERSIONING_BEHAVIOR_PINNED) return undefined;
@@ -58,7 +61,15 @@ function pinnedBuild(info: proto.temporal.api.workflow.v1.IWorkflowExecutionVers
   return version?.deploymentName === deploymentName ? (version.buildId ?? undefined) : undefined;
 }
 
-export async function movePinnedPrograms({ client, deploymentName, from, to, workflowBundle, dataConverter, dryRun = false }: MoveOptions): Promise<MoveReport> {
+export async function movePinnedPrograms({
+  client,
+  deploymentName,
+  from,
+  to,
+  workflowBundle,
+  dataConverter,
+  dryRun = false,
+}: MoveOptions): Promise<MoveReport> {
   const report: MoveReport = { pinned: [], moved: [], failed: [] };
   const histories = new Map<string, History>();
   for await (const execution of client.workflow.list({ query: `WorkflowType = 'developmentProgram' AND ExecutionStatus = 'Running'` })) {
@@ -85,7 +96,9 @@ export async function movePinnedPrograms({ client, deploymentName, from, to, wor
       namespace: client.options.namespace,
       workflowExecution: { workflowId },
       workflowExecutionOptions: {
-        versioningOverride: { pinned: { behavior: PinnedOverrideBehavior.PINNED_OVERRIDE_BEHAVIOR_PINNED, version: { deploymentName, buildId } } },
+        versioningOverride: {
+          pinned: { behavior: PinnedOverrideBehavior.PINNED_OVERRIDE_BEHAVIOR_PINNED, version: { deploymentName, buildId } },
+        },
       },
       updateMask: { paths: ['versioning_override'] },
     });
@@ -137,7 +150,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.exit(2);
   }
   const deploymentName = values['deployment-name'] ?? config.WORKER_DEPLOYMENT_NAME;
-  const workflowBundle = values.bundle ? { codePath: values.bundle } : await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop } });
+  const workflowBundle = values.bundle
+    ? { codePath: values.bundle }
+    : await bundleWorkflowCode({
+        workflowsPath,
+        workflowInterceptorModules,
+        logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
+      });
   const connection = await Connection.connect(config.temporal.connectionOptions);
   try {
     const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -151,7 +170,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       dryRun: values['dry-run'],
     });
     const verb = values['dry-run'] ? 'would move' : 'moved';
-    console.log(`${deploymentName}: ${report.pinned.length} open program(s) pinned to ${from}; ${verb} ${report.moved.length} to ${to}; ${report.failed.length} do not replay on ${to}`);
+    console.log(
+      `${deploymentName}: ${report.pinned.length} open program(s) pinned to ${from}; ${verb} ${report.moved.length} to ${to}; ${report.failed.length} do not replay on ${to}`,
+    );
     for (const workflowId of report.moved) console.log(`  ${verb}  ${workflowId}`);
     for (const { workflowId, error } of report.failed) console.log(`  kept   ${workflowId}: ${error}`);
     process.exitCode = report.failed.length > 0 ? 1 : 0;

@@ -39,7 +39,12 @@ const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_UNAVAILABLE = 14;
 const grpcCode = (error: unknown): number | undefined => (error as { code?: number }).code;
 
-async function retrying<T>(what: string, attempt: () => Promise<T | undefined>, timeoutMs: number, retryOn: readonly number[] = [GRPC_NOT_FOUND, GRPC_FAILED_PRECONDITION, GRPC_UNAVAILABLE]): Promise<T> {
+async function retrying<T>(
+  what: string,
+  attempt: () => Promise<T | undefined>,
+  timeoutMs: number,
+  retryOn: readonly number[] = [GRPC_NOT_FOUND, GRPC_FAILED_PRECONDITION, GRPC_UNAVAILABLE],
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastProblem = '';
   for (;;) {
@@ -80,9 +85,13 @@ export async function ensureNamespace(connection: Connection, namespace: string,
 export async function ensureSearchAttributes(connection: Connection, namespace: string, timeoutMs = 60_000): Promise<string[]> {
   const missing = async (): Promise<string[]> => {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const wrong = Object.entries(requiredSearchAttributes).filter(([name, type]) => customAttributes[name] !== undefined && customAttributes[name] !== type);
+    const wrong = Object.entries(requiredSearchAttributes).filter(
+      ([name, type]) => customAttributes[name] !== undefined && customAttributes[name] !== type,
+    );
     if (wrong.length > 0) {
-      throw new Error(`search attributes of the wrong type in namespace ${namespace}: ${wrong.map(([name]) => name).join(', ')} (remove them or use another namespace)`);
+      throw new Error(
+        `search attributes of the wrong type in namespace ${namespace}: ${wrong.map(([name]) => name).join(', ')} (remove them or use another namespace)`,
+      );
     }
     return Object.keys(requiredSearchAttributes).filter((name) => customAttributes[name] === undefined);
   };
@@ -109,11 +118,22 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
  * Makes `buildId` the current version of the deployment: new programs start on it. Waits until its
  * workers have polled the task queue (the server refuses a version nobody serves).
  */
-export async function setCurrentBuild(connection: Connection, namespace: string, deploymentName: string, buildId: string, timeoutMs = 120_000): Promise<void> {
+export async function setCurrentBuild(
+  connection: Connection,
+  namespace: string,
+  deploymentName: string,
+  buildId: string,
+  timeoutMs = 120_000,
+): Promise<void> {
   await retrying(
     `making ${deploymentName}:${buildId} current`,
     async () => {
-      await connection.workflowService.setWorkerDeploymentCurrentVersion({ namespace, deploymentName, buildId, identity: 'temporal-setup' });
+      await connection.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace,
+        deploymentName,
+        buildId,
+        identity: 'temporal-setup',
+      });
       return true;
     },
     timeoutMs,
@@ -146,25 +166,29 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const target = loadTemporalTarget();
   let connection: Connection | undefined;
   // The frontend may still be starting (cluster-up runs this right after it): wait for it, up to two minutes.
-  for (const deadline = Date.now() + 120_000; !connection; ) {
+  for (const deadline = Date.now() + 120_000; !connection;) {
     try {
       connection = await Connection.connect({ ...target.connectionOptions, connectTimeout: '5s' });
       await connection.workflowService.getSystemInfo({});
     } catch (error) {
       await connection?.close();
       connection = undefined;
-      if (Date.now() > deadline) throw new Error(`Temporal does not answer at ${target.describe()}: ${(error as Error).message}`, { cause: error });
+      if (Date.now() > deadline)
+        throw new Error(`Temporal does not answer at ${target.describe()}: ${(error as Error).message}`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
   try {
     const namespace = await ensureNamespace(connection, target.namespace, retentionDays);
     const added = await ensureSearchAttributes(connection, target.namespace);
-    console.log(`namespace ${target.namespace}: ${namespace}; search attributes ${added.length > 0 ? `added ${added.join(', ')}` : 'present'}`);
+    console.log(
+      `namespace ${target.namespace}: ${namespace}; search attributes ${added.length > 0 ? `added ${added.join(', ')}` : 'present'}`,
+    );
     const buildId = values['current-build'];
     if (buildId) {
       const deploymentName = values['deployment-name'];
-      if ((await currentBuild(connection, target.namespace, deploymentName)) === buildId) console.log(`${deploymentName}: ${buildId} is already current`);
+      if ((await currentBuild(connection, target.namespace, deploymentName)) === buildId)
+        console.log(`${deploymentName}: ${buildId} is already current`);
       else {
         await setCurrentBuild(connection, target.namespace, deploymentName, buildId);
         console.log(`${deploymentName}: ${buildId} is now current; new programs start on it`);

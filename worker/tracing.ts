@@ -44,7 +44,9 @@ const EXPORTERS = ['otlp', 'console', 'none'] as const;
 export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env, spanProcessor?: SpanProcessor): Tracing {
   const processor = spanProcessor ?? spanProcessorFromEnvironment(env);
   // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override the process's own name.
-  const resource = Resource.default().merge(new Resource({ 'service.name': serviceName })).merge(detectResourcesSync({ detectors: [envDetectorSync] }));
+  const resource = Resource.default()
+    .merge(new Resource({ 'service.name': serviceName }))
+    .merge(detectResourcesSync({ detectors: [envDetectorSync] }));
   if (!processor) return { enabled: false, spanProcessor: new NoopSpanProcessor(), resource, shutdown: () => Promise.resolve() };
   const provider = new BasicTracerProvider({ resource, spanProcessors: [processor] });
   // The context follows async calls (a request's handler, an activity); W3C trace context by default.
@@ -60,14 +62,18 @@ function spanProcessorFromEnvironment(env: NodeJS.ProcessEnv): SpanProcessor | u
     .filter((name) => name !== '');
   const unknown = names.filter((name) => !(EXPORTERS as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    throw new Error(`invalid configuration in the environment:\n  OTEL_TRACES_EXPORTER: must be ${EXPORTERS.join(', ')} (comma-separated), not ${unknown.join(', ')}`);
+    throw new Error(
+      `invalid configuration in the environment:\n  OTEL_TRACES_EXPORTER: must be ${EXPORTERS.join(', ')} (comma-separated), not ${unknown.join(', ')}`,
+    );
   }
   const exporters: SpanExporter[] = [];
   // The OTLP exporter reads its endpoint, headers and timeout from OTEL_EXPORTER_OTLP_* itself.
   if (names.includes('otlp')) exporters.push(new OTLPTraceExporter());
   if (names.includes('console')) exporters.push(new ConsoleSpanExporter());
   if (exporters.length === 0) return undefined;
-  const processors = exporters.map((exporter) => (exporter instanceof ConsoleSpanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)));
+  const processors = exporters.map((exporter) =>
+    exporter instanceof ConsoleSpanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+  );
   return processors.length === 1 ? processors[0] : fanOut(processors);
 }
 

@@ -3,7 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { DataConverter } from '@temporalio/common';
-import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor, makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  makeWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
@@ -55,7 +59,20 @@ export function workflowSpanSinks(tracing?: Pick<Tracing, 'spanProcessor' | 'res
  */
 const DEFAULT_TUNING = { stickyQueueScheduleToStartTimeout: '3 seconds', shutdownGraceTime: '20 seconds' } as const;
 
-export function createProgramWorker({ connection, namespace, taskQueue, db, mailer, publicBaseUrl, workflowBundle, dataConverter, deployment, tuning, tracing, activityOverrides }: ProgramWorkerOptions): Promise<Worker> {
+export function createProgramWorker({
+  connection,
+  namespace,
+  taskQueue,
+  db,
+  mailer,
+  publicBaseUrl,
+  workflowBundle,
+  dataConverter,
+  deployment,
+  tuning,
+  tracing,
+  activityOverrides,
+}: ProgramWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     dataConverter: dataConverter ?? developmentDataConverter(),
@@ -66,7 +83,12 @@ export function createProgramWorker({ connection, namespace, taskQueue, db, mail
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     interceptors: {
       ...(workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
-      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+      activity: [
+        (ctx) => ({
+          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+        }),
+      ],
     },
     sinks: workflowSpanSinks(tracing),
     ...DEFAULT_TUNING,

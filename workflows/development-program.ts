@@ -53,7 +53,12 @@ import {
 // program no more than that before another worker takes the work over.
 const { recordEvents, issueNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'event-conflict'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['invalid-activity-input', 'event-conflict'],
+  },
 });
 
 // Delivery never gives up either: a failing SMTP server delays a notice, it does not lose it. The
@@ -62,7 +67,12 @@ const { recordEvents, issueNotices } = proxyActivities<Activities>({
 const { deliverNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['invalid-activity-input', 'notice-not-found'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['invalid-activity-input', 'notice-not-found'],
+  },
 });
 
 /** Change ids for `patched()`: histories recorded before a change replay without it. */
@@ -93,7 +103,11 @@ function ruleFailure(violations: RuleViolation[]): ApplicationFailure {
 
 /** The caller may not give this command on this program (the API's 403); nothing about the program in it. */
 function forbiddenFailure(): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'forbidden', message: 'The caller may not give this command on this program.', nonRetryable: true });
+  return ApplicationFailure.create({
+    type: 'forbidden',
+    message: 'The caller may not give this command on this program.',
+    nonRetryable: true,
+  });
 }
 
 const today = (): string => civilDateInNewYork(Date.now());
@@ -186,7 +200,8 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     ] as const;
   };
   // One Update per command (domain/commands/), each under the name its histories carry.
-  const register = <N extends CommandName>(name: N, type: NamedCommand<N>['type']): void => setHandler(commandUpdate(name), ...commandHandlers<NamedCommand<N>>(type));
+  const register = <N extends CommandName>(name: N, type: NamedCommand<N>['type']): void =>
+    setHandler(commandUpdate(name), ...commandHandlers<NamedCommand<N>>(type));
   for (const rule of commandRules) register(rule.name, rule.type);
   setHandler(programQuery, () => programView(state, today()));
 

@@ -12,7 +12,12 @@ const { deliverNotice } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '10 seconds',
   // A few tries: a mail server that refuses for a moment; the program's own delivery keeps on after.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 4, nonRetryableErrorTypes: ['invalid-activity-input', 'notice-not-found'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: ['invalid-activity-input', 'notice-not-found'],
+  },
 });
 
 export interface ResendNoticeInput {

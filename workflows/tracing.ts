@@ -15,7 +15,10 @@
  */
 import { SpanKind, SpanStatusCode, context, trace, type Context } from '@opentelemetry/api';
 import { headersWithContext } from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
-import { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
+import {
+  OpenTelemetryInboundInterceptor,
+  OpenTelemetryInternalsInterceptor,
+} from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
 import type { WorkflowInboundCallsInterceptor, WorkflowInterceptors, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
@@ -52,7 +55,9 @@ export const interceptors = (): WorkflowInterceptors => {
       }
       const parent = update ?? context.active();
       // The provider Temporal's inbound interceptor registered in this sandbox (spans leave by the sink).
-      const span = trace.getTracer('@temporalio/interceptor-workflow').startSpan(`StartActivity:${input.activityType}`, { kind: SpanKind.CLIENT }, parent);
+      const span = trace
+        .getTracer('@temporalio/interceptor-workflow')
+        .startSpan(`StartActivity:${input.activityType}`, { kind: SpanKind.CLIENT }, parent);
       const headers = context.with(trace.setSpan(parent, span), () => headersWithContext(input.headers));
       const result = next({ ...input, headers });
       // Ended beside the workflow's own continuation, which gets `result` itself, unchanged.

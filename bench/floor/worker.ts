@@ -7,7 +7,9 @@ import { createFloorActivities } from './activities.js';
 const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 db.on('error', () => {});
-await db.query('CREATE TABLE IF NOT EXISTS bench_floor_rows (workflow_id text, version integer, kind text, PRIMARY KEY (workflow_id, version))');
+await db.query(
+  'CREATE TABLE IF NOT EXISTS bench_floor_rows (workflow_id text, version integer, kind text, PRIMARY KEY (workflow_id, version))',
+);
 const connection = await NativeConnection.connect({ address });
 const worker = await Worker.create({
   connection,

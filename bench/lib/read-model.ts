@@ -36,7 +36,11 @@ function enrollment(appointmentDate: CivilDate, targetClassCode: string): Enroll
       dasApprovalRef: 'DAS-BENCH',
       approvedOn: addDays(appointmentDate, -14),
       plannedEndDate: addMonths(appointmentDate, 18),
-      milestones: Array.from({ length: 4 }, (_, i) => ({ id: `m${i + 1}`, title: `Rotation ${i + 1}`, dueDate: addMonths(appointmentDate, 3 * (i + 1)) })),
+      milestones: Array.from({ length: 4 }, (_, i) => ({
+        id: `m${i + 1}`,
+        title: `Rotation ${i + 1}`,
+        dueDate: addMonths(appointmentDate, 3 * (i + 1)),
+      })),
     },
     priorExperience: { generalYears: 6, specialYears: 2 },
     education: { semesterHours: 120, degrees: ['bachelor'] },
@@ -52,7 +56,12 @@ function simulate(appointment: CivilDate, targetClassCode: string, behaviour: Be
   const commands: [number, ProgramCommand, Actor][] = [];
   const lateBy = behaviour === 'late' ? 40 : -5;
   if (behaviour !== 'stalled') {
-    for (let m = 1; m <= 4; m++) commands.push([90 * m + lateBy, { type: 'sign-off-milestone', milestoneId: `m${m}`, signedOn: addDays(appointment, 90 * m + lateBy) }, supervisor]);
+    for (let m = 1; m <= 4; m++)
+      commands.push([
+        90 * m + lateBy,
+        { type: 'sign-off-milestone', milestoneId: `m${m}`, signedOn: addDays(appointment, 90 * m + lateBy) },
+        supervisor,
+      ]);
     commands.push([170, { type: 'rate-service', rating: 'satisfactory', ratedOn: addDays(appointment, 170) }, supervisor]);
   }
   if (behaviour === 'withdrawn') commands.push([200, { type: 'withdraw', effectiveOn: addDays(appointment, 200), reason: 'Resigned' }, hr]);
@@ -107,23 +116,14 @@ export async function insertReadModel(db: pg.Pool, states: readonly ProgramState
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(program_id text, version integer, status text, agency text, target_class_code text,
          supervisor_id text, program_manager_id text, trainee_employee_id text, appointment_date date, earliest_reclassification_date date,
          latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)`,
-      [
-        JSON.stringify(
-          batch.map(programRow),
-        ),
-      ],
+      [JSON.stringify(batch.map(programRow))],
     );
     await db.query(
       `INSERT INTO rm_milestones (program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(program_id text, milestone_id text, title text, due_date date, status text,
          signed_off_by text, signed_off_on date)`,
-      [
-        JSON.stringify(
-          batch.flatMap(milestoneRows),
-        ),
-      ],
+      [JSON.stringify(batch.flatMap(milestoneRows))],
     );
   }
   await db.query('ANALYZE rm_programs; ANALYZE rm_milestones');
 }
-

@@ -100,7 +100,10 @@ export async function startStack(): Promise<Stack> {
   const temporal = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCli },
-      searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
+      searchAttributes: Object.values(searchAttributes).map((key) => ({
+        name: key.name,
+        type: typeNames[key.type as keyof typeof typeNames],
+      })),
       extraArgs: ['--headless', '--log-level', 'error'],
     },
   });

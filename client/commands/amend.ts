@@ -3,9 +3,8 @@ import type { CommandEdge } from './spec.js';
 
 export const amend = {
   name: 'amend',
-  summary: "Amend the schedule (das)",
-  description:
-    "422 `exceeds-statutory-maximum` past the three-year cap, `below-minimum-length` under one year.",
+  summary: 'Amend the schedule (das)',
+  description: '422 `exceeds-statutory-maximum` past the three-year cap, `below-minimum-length` under one year.',
   path: '/v1/programs/:programId/schedule-amendments',
   body: amendmentSchema.meta({
     id: 'ScheduleAmendment',

@@ -3,9 +3,9 @@ import type { CommandEdge } from './spec.js';
 
 export const cancelLeave = {
   name: 'cancel-leave',
-  summary: "Cancel leave recorded in error (hr)",
+  summary: 'Cancel leave recorded in error (hr)',
   description:
-    "A correction: the `leave-recorded` event stays in the log and a `leave-cancelled` event points at it; the first anniversary is reckoned again without the leave. Cancelling again answers 200 and records nothing new; leave never recorded is 422 `unknown-leave`.",
+    'A correction: the `leave-recorded` event stays in the log and a `leave-cancelled` event points at it; the first anniversary is reckoned again without the leave. Cancelling again answers 200 and records nothing new; leave never recorded is 422 `unknown-leave`.',
   path: '/v1/programs/:programId/leaves/cancellations',
   body: leaveCancellationSchema.meta({
     id: 'LeaveCancellation',

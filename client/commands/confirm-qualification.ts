@@ -3,9 +3,9 @@ import type { CommandEdge } from './spec.js';
 
 export const confirmQualification = {
   name: 'confirm-qualification',
-  summary: "Confirm the trainee meets the target class (hr)",
+  summary: 'Confirm the trainee meets the target class (hr)',
   description:
-    "Only for a target class whose minimum qualifications the catalogue does not state (otherwise 422 `qualification-confirmation-not-needed`): such a program is never reclassified until HR confirms, with a reason.",
+    'Only for a target class whose minimum qualifications the catalogue does not state (otherwise 422 `qualification-confirmation-not-needed`): such a program is never reclassified until HR confirms, with a reason.',
   path: '/v1/programs/:programId/qualification-confirmation',
   body: qualificationConfirmationSchema.meta({
     id: 'QualificationConfirmation',

@@ -3,7 +3,7 @@ import type { CommandEdge } from './spec.js';
 
 export const leave = {
   name: 'leave',
-  summary: "Record leave (hr)",
+  summary: 'Record leave (hr)',
   path: '/v1/programs/:programId/leaves',
   body: leaveSchema.meta({ id: 'Leave' }),
   cli: {

@@ -4,8 +4,7 @@ import type { CommandEdge } from './spec.js';
 export const rate = {
   name: 'rate',
   summary: "Rate service (the program's supervisor or program manager)",
-  description:
-    "An unsatisfactory rating ends the program (C.G.S. 5-230).",
+  description: 'An unsatisfactory rating ends the program (C.G.S. 5-230).',
   path: '/v1/programs/:programId/service-ratings',
   body: serviceRatingSchema.meta({ id: 'ServiceRating' }),
   cli: {

@@ -4,8 +4,7 @@ import type { CommandEdge } from './spec.js';
 export const review = {
   name: 'review',
   summary: "Review a progress report (the program's program manager or supervisor)",
-  description:
-    "Reviewing a report already reviewed answers 200 and records nothing new.",
+  description: 'Reviewing a report already reviewed answers 200 and records nothing new.',
   path: '/v1/programs/:programId/progress-reports/:periodEnding/review',
   body: progressReviewSchema.meta({ id: 'ProgressReview' }),
   cli: {

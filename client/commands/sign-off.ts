@@ -4,8 +4,7 @@ import type { CommandEdge } from './spec.js';
 export const signOff = {
   name: 'sign-off',
   summary: "Sign off a milestone (the program's supervisor or program manager)",
-  description:
-    "Signing off a milestone already signed off answers 200 and records nothing new.",
+  description: 'Signing off a milestone already signed off answers 200 and records nothing new.',
   path: '/v1/programs/:programId/milestones/:milestoneId/sign-off',
   body: signOffSchema.meta({ id: 'SignOff' }),
   cli: {

@@ -3,9 +3,9 @@ import type { CommandEdge } from './spec.js';
 
 export const transfer = {
   name: 'transfer',
-  summary: "Transfer the trainee to another agency, supervisor or program manager (hr)",
+  summary: 'Transfer the trainee to another agency, supervisor or program manager (hr)',
   description:
-    "The program, its DAS-approved schedule and its three-year clock carry on. The new supervisor and program manager act on it from then on; the former ones no longer see it. The same transfer again is 200 with no new event.",
+    'The program, its DAS-approved schedule and its three-year clock carry on. The new supervisor and program manager act on it from then on; the former ones no longer see it. The same transfer again is 200 with no new event.',
   path: '/v1/programs/:programId/transfers',
   body: transferSchema.meta({
     id: 'Transfer',

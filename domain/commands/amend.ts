@@ -20,7 +20,13 @@ export function decideAmendment(command: AmendSchedule, state: ProgramState, act
   const problems: RuleViolation[] = [];
   if (command.approvedOn > clock.today) {
     // Decision 3: DAS approves an amendment before it is used.
-    problems.push(violation('schedule-approved-in-future', 'approvedOn', `The amendment's DAS approval is dated ${command.approvedOn}, after today (${clock.today}).`));
+    problems.push(
+      violation(
+        'schedule-approved-in-future',
+        'approvedOn',
+        `The amendment's DAS approval is dated ${command.approvedOn}, after today (${clock.today}).`,
+      ),
+    );
   }
   if (command.approvedOn < state.schedule.approvedOn) {
     problems.push(
@@ -50,7 +56,9 @@ export function decideAmendment(command: AmendSchedule, state: ProgramState, act
     );
   }
   if (command.plannedEndDate === undefined && command.milestones === undefined) {
-    problems.push(violation('amendment-changes-nothing', 'plannedEndDate', 'An amendment must change the planned end date or the milestones.'));
+    problems.push(
+      violation('amendment-changes-nothing', 'plannedEndDate', 'An amendment must change the planned end date or the milestones.'),
+    );
   }
   if (problems.length > 0) return reject(...problems);
   const amended: EventDraft = {

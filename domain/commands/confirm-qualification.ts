@@ -25,7 +25,9 @@ function decideQualificationConfirmation(command: ConfirmQualification, state: P
     );
   }
   if (state.qualificationConfirmed) return accept([]); // confirmed already
-  return accept([{ type: 'qualification-confirmed', actor, reason: command.reason, data: { targetClassCode: state.targetClass.code, on: clock.today } }]);
+  return accept([
+    { type: 'qualification-confirmed', actor, reason: command.reason, data: { targetClassCode: state.targetClass.code, on: clock.today } },
+  ]);
 }
 
 export const confirmQualification = defineCommand<ConfirmQualification>()({

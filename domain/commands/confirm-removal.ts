@@ -20,7 +20,9 @@ function decideRemoval(command: ConfirmRemoval, state: ProgramState, actor: Acto
   const pending = state.hrDecision;
   if (!pending) {
     if (state.scheduledRemoval?.effectiveOn === command.effectiveOn) return accept([]); // the same confirmation again
-    return reject(violation('hr-decision-not-pending', 'effectiveOn', 'No unsatisfactory rating is waiting for HR\'s decision on this program.'));
+    return reject(
+      violation('hr-decision-not-pending', 'effectiveOn', "No unsatisfactory rating is waiting for HR's decision on this program."),
+    );
   }
   if (command.effectiveOn < pending.ratedOn || command.effectiveOn > state.latestCompletionDate) {
     return reject(
@@ -31,7 +33,12 @@ function decideRemoval(command: ConfirmRemoval, state: ProgramState, actor: Acto
       ),
     );
   }
-  const confirmed: EventDraft = { type: 'removal-confirmed', actor, reason: command.reason, data: { ratedOn: pending.ratedOn, effectiveOn: command.effectiveOn } };
+  const confirmed: EventDraft = {
+    type: 'removal-confirmed',
+    actor,
+    reason: command.reason,
+    data: { ratedOn: pending.ratedOn, effectiveOn: command.effectiveOn },
+  };
   if (command.effectiveOn > clock.today) return accept([confirmed]);
   return accept([confirmed, { type: 'program-ended', actor, data: { on: command.effectiveOn, reason: 'unsatisfactory-service' } }]);
 }

@@ -1,6 +1,13 @@
 import { daysBetween, type CivilDate } from '../dates.js';
 import { rulesEditionOf } from '../policy.js';
-import { earliestReclassificationDate, leaveWorkingDays, minimumPeriodExtensionDays, violation, type Leave, type LeaveKind } from '../rules.js';
+import {
+  earliestReclassificationDate,
+  leaveWorkingDays,
+  minimumPeriodExtensionDays,
+  violation,
+  type Leave,
+  type LeaveKind,
+} from '../rules.js';
 import type { Actor } from '../events.js';
 import type { ProgramState } from '../state.js';
 import { accept, reject, type Decision } from '../decision.js';
@@ -15,7 +22,8 @@ export interface RecordLeave {
 
 function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): Decision {
   const leave: Leave = { from: command.from, to: command.to, kind: command.kind };
-  if (leave.from > leave.to) return reject(violation('leave-dates-reversed', 'to', `The leave ends (${leave.to}) before it starts (${leave.from}).`));
+  if (leave.from > leave.to)
+    return reject(violation('leave-dates-reversed', 'to', `The leave ends (${leave.to}) before it starts (${leave.from}).`));
   if (leave.from < state.appointmentDate || leave.to > state.latestCompletionDate) {
     return reject(
       violation(
@@ -29,7 +37,9 @@ function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): D
   if (same) return accept([]); // recorded already
   const overlapping = state.leaves.find((l) => l.from <= leave.to && leave.from <= l.to);
   if (overlapping) {
-    return reject(violation('leave-overlaps', 'from', `The leave overlaps leave already recorded (${overlapping.from} to ${overlapping.to}).`));
+    return reject(
+      violation('leave-overlaps', 'from', `The leave overlaps leave already recorded (${overlapping.from} to ${overlapping.to}).`),
+    );
   }
   const leaves = [...state.leaves, leave];
   const earliest = earliestReclassificationDate(state.appointmentDate, leaves, state.policy);
@@ -42,7 +52,9 @@ function decideLeave(command: RecordLeave, state: ProgramState, actor: Actor): D
         workingDays: leaveWorkingDays(leave, state.policy),
         // Edition 2 merges one absence's records, so the move is the change this record makes.
         extendsMinimumByDays:
-          rulesEditionOf(state.policy) >= 2 ? daysBetween(state.earliestReclassificationDate, earliest) : minimumPeriodExtensionDays(leave, state.policy),
+          rulesEditionOf(state.policy) >= 2
+            ? daysBetween(state.earliestReclassificationDate, earliest)
+            : minimumPeriodExtensionDays(leave, state.policy),
         earliestReclassificationDate: earliest,
       },
     },

@@ -26,11 +26,16 @@ function decideRating(command: RateService, state: ProgramState, actor: Actor, c
   if (rulesEditionOf(state.policy) >= 2) {
     // Decision 7: the rating HR is deciding on stands until HR decides; nothing ends on its own.
     if (state.hrDecision) {
-      return reject(violation('hr-decision-pending', 'rating', `HR has yet to decide on the unsatisfactory rating of ${state.hrDecision.ratedOn}.`));
+      return reject(
+        violation('hr-decision-pending', 'rating', `HR has yet to decide on the unsatisfactory rating of ${state.hrDecision.ratedOn}.`),
+      );
     }
     if (command.rating === 'satisfactory') return accept([rated]);
     const escalatesOn = addWorkingDays(clock.today, state.policy.hrDecisionEscalateAfterWorkingDays ?? 10);
-    return accept([rated, { type: 'hr-decision-requested', actor: SYSTEM_ACTOR, data: { ratedOn: command.ratedOn, on: clock.today, escalatesOn } }]);
+    return accept([
+      rated,
+      { type: 'hr-decision-requested', actor: SYSTEM_ACTOR, data: { ratedOn: command.ratedOn, on: clock.today, escalatesOn } },
+    ]);
   }
   if (command.rating === 'unsatisfactory') {
     // Removal after fair trial (C.G.S. 5-230) ends the program; HR may instead record remediation

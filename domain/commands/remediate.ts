@@ -24,23 +24,38 @@ function decideRemediation(command: RecordRemediation, state: ProgramState, acto
   const pending = state.hrDecision;
   if (!pending) {
     if (state.eventIds?.['remediation-recorded'] && state.schedule.dasApprovalRef === command.dasApprovalRef) return accept([]); // recorded already
-    return reject(violation('hr-decision-not-pending', 'plan', 'No unsatisfactory rating is waiting for HR\'s decision on this program.'));
+    return reject(violation('hr-decision-not-pending', 'plan', "No unsatisfactory rating is waiting for HR's decision on this program."));
   }
   if (command.plannedEndDate === undefined && command.milestones === undefined) {
     return reject(
-      violation('remediation-amendment-missing', 'milestones', 'Remediation comes with a DAS-approved amendment: give the new milestones or planned end date.'),
+      violation(
+        'remediation-amendment-missing',
+        'milestones',
+        'Remediation comes with a DAS-approved amendment: give the new milestones or planned end date.',
+      ),
     );
   }
-  const amend: AmendSchedule = { type: 'amend-schedule', dasApprovalRef: command.dasApprovalRef, approvedOn: command.approvedOn, reason: 'remediation' };
+  const amend: AmendSchedule = {
+    type: 'amend-schedule',
+    dasApprovalRef: command.dasApprovalRef,
+    approvedOn: command.approvedOn,
+    reason: 'remediation',
+  };
   if (command.plannedEndDate !== undefined) amend.plannedEndDate = command.plannedEndDate;
   if (command.milestones !== undefined) amend.milestones = command.milestones;
   const amendment = decideAmendment(amend, state, actor, clock);
   if (!amendment.ok) return amendment;
   if (amendment.events.length === 0) {
-    return reject(violation('das-approval-ref-reused', 'dasApprovalRef', `DAS approval ${command.dasApprovalRef} was already applied to this program.`));
+    return reject(
+      violation('das-approval-ref-reused', 'dasApprovalRef', `DAS approval ${command.dasApprovalRef} was already applied to this program.`),
+    );
   }
   return accept([
-    { type: 'remediation-recorded', actor, data: { ratedOn: pending.ratedOn, plan: command.plan, dasApprovalRef: command.dasApprovalRef, on: clock.today } },
+    {
+      type: 'remediation-recorded',
+      actor,
+      data: { ratedOn: pending.ratedOn, plan: command.plan, dasApprovalRef: command.dasApprovalRef, on: clock.today },
+    },
     ...amendment.events,
   ]);
 }

@@ -22,9 +22,21 @@ function decideProgressReport(command: SubmitProgressReport, state: ProgramState
   const existing = state.progressReports?.find((r) => r.periodEnding === command.periodEnding);
   if (existing) {
     if (existing.summary === command.summary) return accept([]);
-    return reject(violation('progress-report-exists', 'periodEnding', `A report for the period ending ${command.periodEnding} was submitted on ${existing.submittedOn}.`));
+    return reject(
+      violation(
+        'progress-report-exists',
+        'periodEnding',
+        `A report for the period ending ${command.periodEnding} was submitted on ${existing.submittedOn}.`,
+      ),
+    );
   }
-  return accept([{ type: 'progress-report-submitted', actor, data: { periodEnding: command.periodEnding, submittedOn: clock.today, summary: command.summary } }]);
+  return accept([
+    {
+      type: 'progress-report-submitted',
+      actor,
+      data: { periodEnding: command.periodEnding, submittedOn: clock.today, summary: command.summary },
+    },
+  ]);
 }
 
 export const report = defineCommand<SubmitProgressReport>()({

@@ -24,7 +24,13 @@ function decideRetraction(command: RetractSignOff, state: ProgramState, actor: A
   }
   if (milestone.status !== 'signed-off') {
     if (state.eventIds?.[`retracted:${milestone.id}`]) return accept([]); // retracted already: the same request again
-    return reject(violation('milestone-not-signed-off', 'milestoneId', `Milestone ${milestone.id} is not signed off, so there is no sign-off to retract.`));
+    return reject(
+      violation(
+        'milestone-not-signed-off',
+        'milestoneId',
+        `Milestone ${milestone.id} is not signed off, so there is no sign-off to retract.`,
+      ),
+    );
   }
   return accept([
     {

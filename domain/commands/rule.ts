@@ -23,4 +23,7 @@ export interface CommandRule<C extends { type: string } = { type: string }, N ex
 }
 
 /** Keeps a rule's literal name and its command's type together. */
-export const defineCommand = <C extends { type: string }>() => <N extends string>(rule: CommandRule<C, N>): CommandRule<C, N> => rule;
+export const defineCommand =
+  <C extends { type: string }>() =>
+  <N extends string>(rule: CommandRule<C, N>): CommandRule<C, N> =>
+    rule;

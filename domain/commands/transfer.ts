@@ -31,7 +31,13 @@ function decideTransfer(command: Transfer, state: ProgramState, actor: Actor, cl
   problems.push(...checkNotTrainee(state.enrollment.trainee.employeeId, to).slice(0, 1));
   const last = state.transfers?.at(-1);
   if (last && command.effectiveOn < last.effectiveOn) {
-    problems.push(violation('transfer-before-last-transfer', 'effectiveOn', `${command.effectiveOn} is before the last transfer, effective ${last.effectiveOn}.`));
+    problems.push(
+      violation(
+        'transfer-before-last-transfer',
+        'effectiveOn',
+        `${command.effectiveOn} is before the last transfer, effective ${last.effectiveOn}.`,
+      ),
+    );
   }
   if (problems.length > 0) return reject(...problems);
   if (to.agency === from.agency && to.supervisorId === from.supervisorId && to.programManagerId === from.programManagerId) {

@@ -29,7 +29,11 @@ function decideWithdrawal(command: Withdraw, state: ProgramState, actor: Actor, 
     if (scheduled) {
       if (scheduled.effectiveOn === command.effectiveOn && scheduled.reason === command.reason) return accept([]);
       return reject(
-        violation('withdrawal-already-scheduled', 'effectiveOn', `A withdrawal is already scheduled for ${scheduled.effectiveOn}; cancel it first.`),
+        violation(
+          'withdrawal-already-scheduled',
+          'effectiveOn',
+          `A withdrawal is already scheduled for ${scheduled.effectiveOn}; cancel it first.`,
+        ),
       );
     }
     return accept([withdrawn]);

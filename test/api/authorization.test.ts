@@ -12,7 +12,17 @@ import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from './harness.js';
 
-const PRINCIPALS = ['hr', 'own supervisor', 'other supervisor', 'own program manager', 'trainee', 'das', 'auditor', 'no token', 'bad token'] as const;
+const PRINCIPALS = [
+  'hr',
+  'own supervisor',
+  'other supervisor',
+  'own program manager',
+  'trainee',
+  'das',
+  'auditor',
+  'no token',
+  'bad token',
+] as const;
 type PrincipalName = (typeof PRINCIPALS)[number];
 
 let stack: ApiStack;
@@ -47,7 +57,11 @@ beforeAll(async () => {
   tokens.set('bad token', await mintToken('a-different-secret-of-at-least-32-characters', { sub: 'hr-0001', roles: ['hr'], ttl: '1h' }));
 
   // No prior experience or education: a qualification shortfall, and so a notice at enrollment.
-  const traineeProgram = { ...enrollment(traineeId), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } };
+  const traineeProgram = {
+    ...enrollment(traineeId),
+    priorExperience: { generalYears: 0, specialYears: 0 },
+    education: { semesterHours: 0, degrees: [] },
+  };
   const hr = tokens.get('hr');
   const created = await stack.call('POST', '/v1/programs', { token: hr, body: traineeProgram });
   programId = (created.body as { programId: string }).programId;
@@ -81,12 +95,44 @@ interface Row {
 //                    hr   own  other  pm  trainee das  auditor none bad
 const ROWS: Row[] = [
   { endpoint: 'GET /v1/health', method: 'GET', path: () => '/v1/health', expected: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
-  { endpoint: 'GET /v1/openapi.json', method: 'GET', path: () => '/v1/openapi.json', expected: [200, 200, 200, 200, 200, 200, 200, 200, 200] },
-  { endpoint: 'GET /v1/target-classes', method: 'GET', path: () => '/v1/target-classes', expected: [200, 200, 200, 200, 200, 200, 200, 401, 401] },
-  { endpoint: 'POST /v1/programs', method: 'POST', path: () => '/v1/programs', body: () => enrollment(), expected: [201, 403, 403, 403, 403, 403, 403, 401, 401] },
-  { endpoint: 'POST /v1/programs/import', method: 'POST', path: () => '/v1/programs/import', body: () => [enrollment()], expected: [200, 403, 403, 403, 403, 403, 403, 401, 401] },
-  { endpoint: 'GET /v1/programs', method: 'GET', path: () => `/v1/programs?agency=${agency}`, expected: [200, 200, 200, 200, 403, 200, 200, 401, 401] },
-  { endpoint: 'GET /v1/programs/{programId}', method: 'GET', path: () => `/v1/programs/${programId}`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
+  {
+    endpoint: 'GET /v1/openapi.json',
+    method: 'GET',
+    path: () => '/v1/openapi.json',
+    expected: [200, 200, 200, 200, 200, 200, 200, 200, 200],
+  },
+  {
+    endpoint: 'GET /v1/target-classes',
+    method: 'GET',
+    path: () => '/v1/target-classes',
+    expected: [200, 200, 200, 200, 200, 200, 200, 401, 401],
+  },
+  {
+    endpoint: 'POST /v1/programs',
+    method: 'POST',
+    path: () => '/v1/programs',
+    body: () => enrollment(),
+    expected: [201, 403, 403, 403, 403, 403, 403, 401, 401],
+  },
+  {
+    endpoint: 'POST /v1/programs/import',
+    method: 'POST',
+    path: () => '/v1/programs/import',
+    body: () => [enrollment()],
+    expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
+  },
+  {
+    endpoint: 'GET /v1/programs',
+    method: 'GET',
+    path: () => `/v1/programs?agency=${agency}`,
+    expected: [200, 200, 200, 200, 403, 200, 200, 401, 401],
+  },
+  {
+    endpoint: 'GET /v1/programs/{programId}',
+    method: 'GET',
+    path: () => `/v1/programs/${programId}`,
+    expected: [200, 200, 404, 200, 200, 200, 200, 401, 401],
+  },
   {
     endpoint: 'POST …/milestones/{milestoneId}/sign-off',
     method: 'POST',
@@ -159,14 +205,44 @@ const ROWS: Row[] = [
     body: () => ({ effectiveOn: today(), reason: 'Authorization matrix' }),
     expected: [200, 403, 403, 403, 403, 403, 403, 401, 401],
   },
-  { endpoint: 'GET …/events', method: 'GET', path: () => `/v1/programs/${programId}/events`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
-  { endpoint: 'GET …/notices', method: 'GET', path: () => `/v1/programs/${programId}/notices`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
-  { endpoint: 'GET …/summary (PDF)', method: 'GET', path: () => `/v1/programs/${programId}/summary`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
-  { endpoint: 'GET /v1/notices/{noticeId}', method: 'GET', path: () => `/v1/notices/${encodeURIComponent(noticeId)}`, expected: [200, 200, 404, 200, 200, 200, 200, 401, 401] },
+  {
+    endpoint: 'GET …/events',
+    method: 'GET',
+    path: () => `/v1/programs/${programId}/events`,
+    expected: [200, 200, 404, 200, 200, 200, 200, 401, 401],
+  },
+  {
+    endpoint: 'GET …/notices',
+    method: 'GET',
+    path: () => `/v1/programs/${programId}/notices`,
+    expected: [200, 200, 404, 200, 200, 200, 200, 401, 401],
+  },
+  {
+    endpoint: 'GET …/summary (PDF)',
+    method: 'GET',
+    path: () => `/v1/programs/${programId}/summary`,
+    expected: [200, 200, 404, 200, 200, 200, 200, 401, 401],
+  },
+  {
+    endpoint: 'GET /v1/notices/{noticeId}',
+    method: 'GET',
+    path: () => `/v1/notices/${encodeURIComponent(noticeId)}`,
+    expected: [200, 200, 404, 200, 200, 200, 200, 401, 401],
+  },
   // Another trainee's program (same supervisor and manager): the trainee does not see it.
-  { endpoint: "GET another trainee's program", method: 'GET', path: () => `/v1/programs/${withdrawnId}`, expected: [200, 200, 404, 200, 404, 200, 200, 401, 401] },
+  {
+    endpoint: "GET another trainee's program",
+    method: 'GET',
+    path: () => `/v1/programs/${withdrawnId}`,
+    expected: [200, 200, 404, 200, 404, 200, 200, 401, 401],
+  },
   // A program that does not exist looks like someone else's: 404 to read, 403 to act on.
-  { endpoint: 'GET an unknown program', method: 'GET', path: () => '/v1/programs/p-unknown', expected: [404, 404, 404, 404, 404, 404, 404, 401, 401] },
+  {
+    endpoint: 'GET an unknown program',
+    method: 'GET',
+    path: () => '/v1/programs/p-unknown',
+    expected: [404, 404, 404, 404, 404, 404, 404, 401, 401],
+  },
   {
     endpoint: 'sign off on an unknown program',
     method: 'POST',
@@ -188,7 +264,10 @@ describe('the authorization matrix', () => {
     const actual: Record<string, number> = {};
     const expected: Record<string, number> = {};
     for (const [index, principal] of PRINCIPALS.entries()) {
-      const response = await stack.call(row.method, row.path(), { token: tokens.get(principal), ...(row.body ? { body: row.body() } : {}) });
+      const response = await stack.call(row.method, row.path(), {
+        token: tokens.get(principal),
+        ...(row.body ? { body: row.body() } : {}),
+      });
       actual[principal] = response.status;
       expected[principal] = row.expected[index] ?? 0;
       if (response.status >= 400) {
@@ -217,9 +296,11 @@ describe('who acts and who sees', () => {
 
   it('lists to a supervisor only the programs they supervise', async () => {
     const listed = async (principal: PrincipalName) =>
-      ((await stack.call('GET', `/v1/programs?agency=${agency}&limit=200`, { token: tokens.get(principal) })).body as { items: { programId: string }[] }).items.map(
-        (p) => p.programId,
-      );
+      (
+        (await stack.call('GET', `/v1/programs?agency=${agency}&limit=200`, { token: tokens.get(principal) })).body as {
+          items: { programId: string }[];
+        }
+      ).items.map((p) => p.programId);
     expect(await listed('own supervisor')).toEqual(expect.arrayContaining([programId, withdrawnId]));
     expect(await listed('own program manager')).toEqual(expect.arrayContaining([programId]));
     expect(await listed('other supervisor')).toEqual([]);
@@ -242,7 +323,11 @@ describe('who acts and who sees', () => {
     expect((await stack.call('GET', '/v1/target-classes', { token: noExpiry })).status).toBe(401);
     const badSubject = await mintToken(stack.secret, { sub: 'Jordan Example <jordan@example.gov>', roles: ['hr'], ttl: '1h' });
     expect((await stack.call('GET', '/v1/target-classes', { token: badSubject })).status).toBe(401);
-    const unknownRole = await new SignJWT({ roles: ['admin'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('root').setExpirationTime('1h').sign(key);
+    const unknownRole = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('root')
+      .setExpirationTime('1h')
+      .sign(key);
     expect((await stack.call('GET', '/v1/target-classes', { token: unknownRole })).status).toBe(403);
     const unsigned = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"hr-0001","roles":["hr"],"exp":9999999999}').toString('base64url')}.`;
     expect((await stack.call('GET', '/v1/target-classes', { token: unsigned })).status).toBe(401);
@@ -251,9 +336,14 @@ describe('who acts and who sees', () => {
 
   it('lets a token with several roles act in the one that allows the command', async () => {
     const both = await stack.token(ownSupervisor, 'trainee', 'supervisor');
-    const response = await stack.call('POST', `/v1/programs/${programId}/milestones/m2/sign-off`, { token: both, body: { signedOn: today() } });
+    const response = await stack.call('POST', `/v1/programs/${programId}/milestones/m2/sign-off`, {
+      token: both,
+      body: { signedOn: today() },
+    });
     expect(response.status).toBe(200);
-    expect((response.body as { milestones: { id: string; signedOffBy?: string }[] }).milestones.find((m) => m.id === 'm2')?.signedOffBy).toBe(ownSupervisor);
+    expect(
+      (response.body as { milestones: { id: string; signedOffBy?: string }[] }).milestones.find((m) => m.id === 'm2')?.signedOffBy,
+    ).toBe(ownSupervisor);
   });
 });
 
@@ -268,13 +358,30 @@ describe('commands checked where the program is', () => {
         return stack.programs.show(id);
       },
     };
-    const app = await buildApiServer({ programs: counting, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, rateLimits: { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 } });
+    const app = await buildApiServer({
+      programs: counting,
+      db: stack.db,
+      temporal: stack.env.client,
+      authSecret: stack.secret,
+      rateLimits: { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 },
+    });
     try {
       const send = async (principal: PrincipalName, url: string, payload: unknown) =>
-        (await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${tokens.get(principal) ?? ''}` }, payload: payload as object })).statusCode;
+        (
+          await app.inject({
+            method: 'POST',
+            url,
+            headers: { authorization: `Bearer ${tokens.get(principal) ?? ''}` },
+            payload: payload as object,
+          })
+        ).statusCode;
       expect(await send('own supervisor', `/v1/programs/${programId}/milestones/m3/sign-off`, { signedOn: today() })).toBe(200);
-      expect(await send('own program manager', `/v1/programs/${programId}/service-ratings`, { rating: 'satisfactory', ratedOn: today() })).toBe(200);
-      expect(await send('trainee', `/v1/programs/${programId}/progress-reports`, { periodEnding: today(), summary: 'Authorization matrix' })).toBe(200);
+      expect(
+        await send('own program manager', `/v1/programs/${programId}/service-ratings`, { rating: 'satisfactory', ratedOn: today() }),
+      ).toBe(200);
+      expect(
+        await send('trainee', `/v1/programs/${programId}/progress-reports`, { periodEnding: today(), summary: 'Authorization matrix' }),
+      ).toBe(200);
       // Refused by the validator: nothing recorded, and still nothing read first.
       expect(await send('other supervisor', `/v1/programs/${programId}/milestones/m4/sign-off`, { signedOn: today() })).toBe(403);
       expect(reads).toBe(0);
@@ -285,10 +392,15 @@ describe('commands checked where the program is', () => {
     }
     const events = await eventually(
       () => stack.call('GET', `/v1/programs/${programId}/events`, { token: tokens.get('auditor') }),
-      (r) => (r.body as { items: { type: string; data: { milestoneId?: string } }[] }).items.some((e) => e.type === 'milestone-signed-off' && e.data.milestoneId === 'm3'),
+      (r) =>
+        (r.body as { items: { type: string; data: { milestoneId?: string } }[] }).items.some(
+          (e) => e.type === 'milestone-signed-off' && e.data.milestoneId === 'm3',
+        ),
       'the sign-off of m3',
     );
-    const signedOff = (events.body as { items: { type: string; data: { milestoneId?: string } }[] }).items.filter((e) => e.type === 'milestone-signed-off');
+    const signedOff = (events.body as { items: { type: string; data: { milestoneId?: string } }[] }).items.filter(
+      (e) => e.type === 'milestone-signed-off',
+    );
     expect(signedOff.map((e) => e.data.milestoneId)).not.toContain('m4');
   });
 });

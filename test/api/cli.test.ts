@@ -54,7 +54,11 @@ beforeAll(async () => {
   const handler = await createDevelopmentProvider({
     issuer,
     audience: AUDIENCE,
-    client: { clientId: 'lap-web-ui', redirectUris: ['http://127.0.0.1/sign-in/callback'], postLogoutRedirectUris: ['http://127.0.0.1/sign-in'] },
+    client: {
+      clientId: 'lap-web-ui',
+      redirectUris: ['http://127.0.0.1/sign-in/callback'],
+      postLogoutRedirectUris: ['http://127.0.0.1/sign-in'],
+    },
     cliClientId: CLI_CLIENT_ID,
     accounts: await loadDevelopmentAccounts(),
     password: PASSWORD,
@@ -88,13 +92,21 @@ async function run(argv: string[], options: RunOptions = {}) {
   const progress = new PassThrough();
   const drawn: string[] = [];
   progress.on('data', (chunk: Buffer) => drawn.push(chunk.toString()));
-  const env = { API_URL: stack.baseUrl, XDG_CONFIG_HOME: options.config ?? (await mkdtemp(join(dir, 'config-'))), ...(options.token ? { LAP_TOKEN: options.token } : {}) };
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, {
-    env,
-    progress,
-    readStdin: async () => options.stdin ?? '',
-    ...(options.openUrl ? { openUrl: options.openUrl } : {}),
-  });
+  const env = {
+    API_URL: stack.baseUrl,
+    XDG_CONFIG_HOME: options.config ?? (await mkdtemp(join(dir, 'config-'))),
+    ...(options.token ? { LAP_TOKEN: options.token } : {}),
+  };
+  const code = await runCli(
+    argv,
+    { out: (l) => out.push(l), err: (l) => err.push(l) },
+    {
+      env,
+      progress,
+      readStdin: async () => options.stdin ?? '',
+      ...(options.openUrl ? { openUrl: options.openUrl } : {}),
+    },
+  );
   return { code, out: out.join('\n'), err: err.join('\n'), progress: drawn.join('') };
 }
 
@@ -168,7 +180,9 @@ describe('the command line with a token: the API decides', () => {
   });
 
   it('runs the program commands from their specs: arguments from the path, flags into the body, exit codes from the table', async () => {
-    const { programId } = JSON.parse((await asHr('enroll', await enrollmentFile('commands.json', enrollmentFixture(today(), { agency })), '--json')).out) as { programId: string };
+    const { programId } = JSON.parse(
+      (await asHr('enroll', await enrollmentFile('commands.json', enrollmentFixture(today(), { agency })), '--json')).out,
+    ) as { programId: string };
     const asSupervisor = (...argv: string[]) => run(argv, { token: supervisorToken });
 
     const signed = await asSupervisor('sign-off', programId, 'm1', '--on', today(), '--comments', 'Done well');
@@ -198,7 +212,9 @@ describe('the command line with a token: the API decides', () => {
       'the events to be recorded',
     );
     expect(events.code).toBe(EXIT.ok);
-    expect(events.out.split('\n').map((l) => l.trim().split(/\s+/).at(-1))).toEqual(expect.arrayContaining(['enrolled', 'milestone-signed-off']));
+    expect(events.out.split('\n').map((l) => l.trim().split(/\s+/).at(-1))).toEqual(
+      expect.arrayContaining(['enrolled', 'milestone-signed-off']),
+    );
     expect((await asHr('withdraw', programId, '--on', today(), '--reason', 'test complete')).code).toBe(EXIT.ok);
   });
 
@@ -231,7 +247,9 @@ describe('the command line with a token: the API decides', () => {
     const env = { PATH: process.env.PATH, HOME: dir, API_URL: stack.baseUrl, LAP_TOKEN: hrToken };
     const { stdout } = await execFileAsync(process.execPath, ['dist/cli/cli.mjs', 'show', programId, '--json'], { env });
     expect(JSON.parse(stdout)).toMatchObject({ programId, status: 'active', version: expect.any(Number) });
-    const refused = await execFileAsync(process.execPath, ['dist/cli/cli.mjs', 'show', programId], { env: { ...env, LAP_TOKEN: '' } }).catch((error: { code: number; stderr: string }) => error);
+    const refused = await execFileAsync(process.execPath, ['dist/cli/cli.mjs', 'show', programId], {
+      env: { ...env, LAP_TOKEN: '' },
+    }).catch((error: { code: number; stderr: string }) => error);
     expect(refused).toMatchObject({ code: EXIT.unauthenticated, stderr: expect.stringContaining('sign in first') });
   });
 });
@@ -285,10 +303,24 @@ describe('importing over the API', () => {
 
   const csvRow = (e: EnrollmentInput): string =>
     [
-      e.trainee.employeeId, `"${e.trainee.name}"`, e.trainee.email, e.agency, `"${e.functionalRole}"`, e.targetClassCode, e.supervisorId,
-      e.programManagerId, e.appointmentDate, e.hoursPerWeek, e.schedule.dasApprovalRef, e.schedule.approvedOn, e.schedule.plannedEndDate,
+      e.trainee.employeeId,
+      `"${e.trainee.name}"`,
+      e.trainee.email,
+      e.agency,
+      `"${e.functionalRole}"`,
+      e.targetClassCode,
+      e.supervisorId,
+      e.programManagerId,
+      e.appointmentDate,
+      e.hoursPerWeek,
+      e.schedule.dasApprovalRef,
+      e.schedule.approvedOn,
+      e.schedule.plannedEndDate,
       `"${e.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';')}"`,
-      e.priorExperience.generalYears, e.priorExperience.specialYears, e.education.semesterHours, e.education.degrees.join(';'),
+      e.priorExperience.generalYears,
+      e.priorExperience.specialYears,
+      e.education.semesterHours,
+      e.education.degrees.join(';'),
     ].join(',');
 
   const importAgency = uniqueId('IMP');
@@ -316,7 +348,13 @@ describe('importing over the API', () => {
 
   it('imports a JSON file, and says what is wrong when it cannot', async () => {
     const file = join(dir, 'trainees.json');
-    await writeFile(file, JSON.stringify([enrollmentFixture(today(), { agency: importAgency }), enrollmentFixture(today(), { agency: importAgency, hoursPerWeek: 20 })]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        enrollmentFixture(today(), { agency: importAgency }),
+        enrollmentFixture(today(), { agency: importAgency, hoursPerWeek: 20 }),
+      ]),
+    );
     const imported = await asHr('import', file);
     expect(imported.code).toBe(EXIT.rule);
     expect(imported.out).toMatch(/2\s+rejected\s+not-full-time/);
@@ -351,7 +389,11 @@ describe('the admin tool (operators: PostgreSQL and the secrets directly)', () =
   const admin = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runAdmin(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { AUTH_JWT_SECRET: stack.secret, DATABASE_URL: testDatabaseUrl });
+    const code = await runAdmin(
+      argv,
+      { out: (l) => out.push(l), err: (l) => err.push(l) },
+      { AUTH_JWT_SECRET: stack.secret, DATABASE_URL: testDatabaseUrl },
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 

@@ -44,7 +44,12 @@ describe('the codec endpoint', () => {
     const response = await withCodec.inject({
       method: 'POST',
       url: '/codec/decode',
-      headers: { origin: WEB_UI, 'x-namespace': 'default', 'x-workflow-id': 'development-program-p-codec-test', authorization: await bearer('aud-0042', 'auditor') },
+      headers: {
+        origin: WEB_UI,
+        'x-namespace': 'default',
+        'x-workflow-id': 'development-program-p-codec-test',
+        authorization: await bearer('aud-0042', 'auditor'),
+      },
       payload: { payloads: [wire(sealed!)] },
     });
     expect(response.statusCode).toBe(200);
@@ -53,16 +58,36 @@ describe('the codec endpoint', () => {
     expect(Buffer.from(opened?.metadata.encoding ?? '', 'base64').toString()).toBe('json/plain');
     expect(JSON.parse(Buffer.from(opened?.data ?? '', 'base64').toString())).toEqual({ trainee: { name: 'Dana Rivera' } });
 
-    const log = await withCodec.inject({ url: '/v1/codec-decodes?workflowId=development-program-p-codec-test', headers: { authorization: await bearer('aud-0001', 'auditor') } });
+    const log = await withCodec.inject({
+      url: '/v1/codec-decodes?workflowId=development-program-p-codec-test',
+      headers: { authorization: await bearer('aud-0001', 'auditor') },
+    });
     expect(log.statusCode).toBe(200);
-    expect(log.json()).toMatchObject({ items: [{ actor: { id: 'aud-0042', role: 'auditor' }, namespace: 'default', workflowId: 'development-program-p-codec-test', payloads: 1, origin: WEB_UI }] });
-    expect((await withCodec.inject({ url: '/v1/codec-decodes', headers: { authorization: await bearer('sup-0001', 'supervisor') } })).statusCode).toBe(403);
+    expect(log.json()).toMatchObject({
+      items: [
+        {
+          actor: { id: 'aud-0042', role: 'auditor' },
+          namespace: 'default',
+          workflowId: 'development-program-p-codec-test',
+          payloads: 1,
+          origin: WEB_UI,
+        },
+      ],
+    });
+    expect(
+      (await withCodec.inject({ url: '/v1/codec-decodes', headers: { authorization: await bearer('sup-0001', 'supervisor') } })).statusCode,
+    ).toBe(403);
   });
 
   it('answers 401 without a token and 403 to a role that may not read personal data', async () => {
     const [sealed] = await codec.encode([defaultPayloadConverter.toPayload('Dana Rivera')]);
     const ask = (authorization?: string) =>
-      withCodec.inject({ method: 'POST', url: '/codec/decode', headers: authorization ? { authorization } : {}, payload: { payloads: [wire(sealed!)] } });
+      withCodec.inject({
+        method: 'POST',
+        url: '/codec/decode',
+        headers: authorization ? { authorization } : {},
+        payload: { payloads: [wire(sealed!)] },
+      });
     const without = await ask();
     expect(without.statusCode).toBe(401);
     expect(without.body).not.toContain('Dana');
@@ -72,7 +97,11 @@ describe('the codec endpoint', () => {
 
   it('answers the Web UI’s preflight, and no other origin', async () => {
     const preflight = (origin: string) =>
-      withCodec.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' } });
+      withCodec.inject({
+        method: 'OPTIONS',
+        url: '/codec/decode',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+      });
     const ui = await preflight(WEB_UI);
     expect(ui.statusCode).toBe(204);
     expect(ui.headers['access-control-allow-origin']).toBe(WEB_UI);
@@ -85,11 +114,18 @@ describe('the codec endpoint', () => {
     const [sealed] = await codec.encode([defaultPayloadConverter.toPayload('secret')]);
     const tampered = wire(sealed!);
     tampered.data = Buffer.from(Buffer.from(tampered.data, 'base64').map((b, i) => (i === 20 ? b ^ 1 : b))).toString('base64');
-    const refused = await withCodec.inject({ method: 'POST', url: '/codec/decode', headers: { authorization: await bearer('hr-0001', 'hr') }, payload: { payloads: [tampered] } });
+    const refused = await withCodec.inject({
+      method: 'POST',
+      url: '/codec/decode',
+      headers: { authorization: await bearer('hr-0001', 'hr') },
+      payload: { payloads: [tampered] },
+    });
     expect(refused.statusCode).toBe(400);
     expect(refused.json()).toMatchObject({ error: { code: 'payload-not-decodable' } });
     expect(refused.body).not.toContain(tampered.data);
-    expect((await withoutCodec.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [wire(sealed!)] } })).statusCode).toBe(404);
+    expect((await withoutCodec.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [wire(sealed!)] } })).statusCode).toBe(
+      404,
+    );
   });
 
   it('is left out of the OpenAPI document; the decode log is in it', async () => {

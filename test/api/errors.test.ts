@@ -32,7 +32,9 @@ const grpcError = (code: number, details: string): Error => Object.assign(new Er
 
 describe('errors of the services the API depends on', () => {
   it('tells the client to retry with its Idempotency-Key when a command was sent and no answer came', () => {
-    const cause = new WorkflowUpdateRPCTimeoutOrCancelledError('Timed out', { cause: grpcError(grpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded') });
+    const cause = new WorkflowUpdateRPCTimeoutOrCancelledError('Timed out', {
+      cause: grpcError(grpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'),
+    });
     const { statusCode, body, headers } = errorBodyFor(new OutcomeUnknownError({ cause }));
     expect(statusCode).toBe(503);
     expect(body.code).toBe('outcome-unknown');
@@ -42,7 +44,9 @@ describe('errors of the services the API depends on', () => {
 
   it('answers 503 service-unavailable, naming the part, for Temporal out of reach and an Update that failed for no rule', () => {
     for (const error of [
-      new TemporalUnavailableError({ cause: new ServiceError('Failed to query Workflow', { cause: grpcError(grpcStatus.UNAVAILABLE, 'No connection established') }) }),
+      new TemporalUnavailableError({
+        cause: new ServiceError('Failed to query Workflow', { cause: grpcError(grpcStatus.UNAVAILABLE, 'No connection established') }),
+      }),
       new TemporalUnavailableError({ cause: new WorkflowUpdateFailedError('Workflow Update failed', new Error('workflow task failed')) }),
       new ServiceError('Failed to start Workflow', { cause: grpcError(grpcStatus.UNAVAILABLE, 'connect ECONNREFUSED') }),
     ]) {
@@ -68,7 +72,9 @@ describe('errors of the services the API depends on', () => {
 
   it('keeps a plain bug a 500, and logs causes by name and code, never by message', () => {
     expect(errorBodyFor(new TypeError('x is undefined')).statusCode).toBe(500);
-    const error = new TemporalUnavailableError({ cause: new ServiceError('Failed', { cause: grpcError(grpcStatus.UNAVAILABLE, 'jordan@example.gov') }) });
+    const error = new TemporalUnavailableError({
+      cause: new ServiceError('Failed', { cause: grpcError(grpcStatus.UNAVAILABLE, 'jordan@example.gov') }),
+    });
     const described = describeCause(error);
     expect(described.causes).toEqual(['TemporalUnavailableError', 'ServiceError', 'Error grpc status 14']);
     expect(JSON.stringify(described)).not.toContain('@');
@@ -88,7 +94,9 @@ describe('a command through the API', () => {
     });
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
     // The API gives every command through the client's one `command` method, by the command's name.
-    const programs = { command: (name: string) => (name === 'amend' ? amend() : Promise.reject(new Error(`unexpected command ${name}`))) } as unknown as ProgramClient;
+    const programs = {
+      command: (name: string) => (name === 'amend' ? amend() : Promise.reject(new Error(`unexpected command ${name}`))),
+    } as unknown as ProgramClient;
     const db = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' });
     const app = await buildApiServer({ programs, db, temporal: unreachable, authSecret: secret, logger: pino({ level: 'info' }, sink) });
     const token = await mintToken(secret, { sub: 'das-0001', roles: ['das'], ttl: '5m' });
@@ -113,21 +121,27 @@ describe('a command through the API', () => {
       expect(response.statusCode).toBe(200);
       expect(response.headers['x-request-id']).toBe('req-4711');
       expect(seenByClient).toBe('req-4711');
-      expect(api.lines).toContainEqual(expect.objectContaining({ requestId: 'req-4711', msg: 'command applied', programId: 'p-0123', version: aProgram().version }));
+      expect(api.lines).toContainEqual(
+        expect.objectContaining({ requestId: 'req-4711', msg: 'command applied', programId: 'p-0123', version: aProgram().version }),
+      );
     } finally {
       await api.close();
     }
   });
 
   it('answers 503 outcome-unknown with Retry-After, in the error shape, and logs the cause chain without messages', async () => {
-    const api = await apiWith(() => Promise.reject(new OutcomeUnknownError({ cause: grpcError(grpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded') })));
+    const api = await apiWith(() =>
+      Promise.reject(new OutcomeUnknownError({ cause: grpcError(grpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded') })),
+    );
     try {
       const response = await api.send('req-4712');
       expect(response.statusCode).toBe(503);
       expect(response.headers['retry-after']).toMatch(/^\d+$/);
       expect(response.json()).toMatchObject({ error: { code: 'outcome-unknown' } });
       expect(response.body).not.toMatch(/\.ts:\d+|\n\s+at /);
-      expect(api.lines).toContainEqual(expect.objectContaining({ requestId: 'req-4712', msg: 'request failed', causes: ['OutcomeUnknownError', 'Error grpc status 4'] }));
+      expect(api.lines).toContainEqual(
+        expect.objectContaining({ requestId: 'req-4712', msg: 'request failed', causes: ['OutcomeUnknownError', 'Error grpc status 4'] }),
+      );
     } finally {
       await api.close();
     }

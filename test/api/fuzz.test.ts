@@ -31,26 +31,66 @@ interface WriteEndpoint {
 const ENDPOINTS: WriteEndpoint[] = [
   { name: 'POST /v1/programs', path: () => '/v1/programs', role: 'hr', valid: () => ({ ...enrollment() }) },
   { name: 'POST /v1/programs/import', path: () => '/v1/programs/import', role: 'hr', valid: () => ({ ...enrollment() }) },
-  { name: 'POST …/sign-off', path: (id) => `/v1/programs/${id}/milestones/m1/sign-off`, role: 'supervisor', valid: () => ({ signedOn: today(), comments: 'ok' }) },
+  {
+    name: 'POST …/sign-off',
+    path: (id) => `/v1/programs/${id}/milestones/m1/sign-off`,
+    role: 'supervisor',
+    valid: () => ({ signedOn: today(), comments: 'ok' }),
+  },
   {
     name: 'POST …/schedule-amendments',
     path: (id) => `/v1/programs/${id}/schedule-amendments`,
     role: 'das',
     valid: () => ({ dasApprovalRef: 'DAS-FUZZ-1', approvedOn: today(), plannedEndDate: addMonths(today(), 20) }),
   },
-  { name: 'POST …/service-ratings', path: (id) => `/v1/programs/${id}/service-ratings`, role: 'supervisor', valid: () => ({ rating: 'satisfactory', ratedOn: today() }) },
-  { name: 'POST …/leaves', path: (id) => `/v1/programs/${id}/leaves`, role: 'hr', valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), kind: 'unpaid' }) },
-  { name: 'POST …/withdrawal', path: (id) => `/v1/programs/${id}/withdrawal`, role: 'hr', valid: () => ({ effectiveOn: today(), reason: 'Fuzzed' }) },
-  { name: 'POST …/progress-reports', path: (id) => `/v1/programs/${id}/progress-reports`, role: 'trainee', valid: () => ({ periodEnding: today(), summary: 'Fuzzed report' }) },
-  { name: 'POST …/progress-reports/{periodEnding}/review', path: (id) => `/v1/programs/${id}/progress-reports/${today()}/review`, role: 'supervisor', valid: () => ({ reviewedOn: today(), comments: 'ok' }) },
-  { name: 'POST …/retraction', path: (id) => `/v1/programs/${id}/milestones/m1/retraction`, role: 'supervisor', valid: () => ({ reason: 'Fuzzed' }) },
+  {
+    name: 'POST …/service-ratings',
+    path: (id) => `/v1/programs/${id}/service-ratings`,
+    role: 'supervisor',
+    valid: () => ({ rating: 'satisfactory', ratedOn: today() }),
+  },
+  {
+    name: 'POST …/leaves',
+    path: (id) => `/v1/programs/${id}/leaves`,
+    role: 'hr',
+    valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), kind: 'unpaid' }),
+  },
+  {
+    name: 'POST …/withdrawal',
+    path: (id) => `/v1/programs/${id}/withdrawal`,
+    role: 'hr',
+    valid: () => ({ effectiveOn: today(), reason: 'Fuzzed' }),
+  },
+  {
+    name: 'POST …/progress-reports',
+    path: (id) => `/v1/programs/${id}/progress-reports`,
+    role: 'trainee',
+    valid: () => ({ periodEnding: today(), summary: 'Fuzzed report' }),
+  },
+  {
+    name: 'POST …/progress-reports/{periodEnding}/review',
+    path: (id) => `/v1/programs/${id}/progress-reports/${today()}/review`,
+    role: 'supervisor',
+    valid: () => ({ reviewedOn: today(), comments: 'ok' }),
+  },
+  {
+    name: 'POST …/retraction',
+    path: (id) => `/v1/programs/${id}/milestones/m1/retraction`,
+    role: 'supervisor',
+    valid: () => ({ reason: 'Fuzzed' }),
+  },
   {
     name: 'POST …/leaves/cancellations',
     path: (id) => `/v1/programs/${id}/leaves/cancellations`,
     role: 'hr',
     valid: () => ({ from: addDays(today(), 10), to: addDays(today(), 12), reason: 'Fuzzed' }),
   },
-  { name: 'POST …/transfers', path: (id) => `/v1/programs/${id}/transfers`, role: 'hr', valid: () => ({ effectiveOn: today(), agency: 'FUZZ-AGENCY', supervisorId: 'sup-fuzz' }) },
+  {
+    name: 'POST …/transfers',
+    path: (id) => `/v1/programs/${id}/transfers`,
+    role: 'hr',
+    valid: () => ({ effectiveOn: today(), agency: 'FUZZ-AGENCY', supervisorId: 'sup-fuzz' }),
+  },
 ];
 
 beforeAll(async () => {
@@ -62,7 +102,8 @@ beforeAll(async () => {
   tokens.trainee = await stack.token(traineeId, 'trainee');
   for (const endpoint of ENDPOINTS) {
     // The trainee's own program for the trainee's endpoint, so the fuzzed bodies get past authorization.
-    const body = endpoint.role === 'trainee' ? { ...enrollment(), trainee: { ...enrollment().trainee, employeeId: traineeId } } : enrollment();
+    const body =
+      endpoint.role === 'trainee' ? { ...enrollment(), trainee: { ...enrollment().trainee, employeeId: traineeId } } : enrollment();
     const created = await stack.call('POST', '/v1/programs', { token: tokens.hr, body });
     programs.set(endpoint.name, (created.body as { programId: string }).programId);
   }
@@ -115,7 +156,10 @@ function expectHandled(response: ApiResponse): void {
   for (const row of body.results ?? []) if (row.status === 'created' && typeof row.programId === 'string') accepted.add(row.programId);
   expect(response.status).toBeGreaterThanOrEqual(200);
   expect(response.status).toBeLessThan(500);
-  if (response.status >= 400) expect(response.body).toMatchObject({ error: { code: expect.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/), message: expect.any(String) } });
+  if (response.status >= 400)
+    expect(response.body).toMatchObject({
+      error: { code: expect.stringMatching(/^[a-z0-9]+(-[a-z0-9]+)*$/), message: expect.any(String) },
+    });
   expect(response.text).not.toMatch(/\bat .+:\d+:\d+\)?$|stack/m);
 }
 
@@ -125,11 +169,22 @@ describe('fuzzing the write endpoints', () => {
     const send = async (body: unknown, contentType?: string): Promise<void> => {
       // The import takes an array of rows; wrap objects so they reach the row checks too.
       const payload = endpoint.name.includes('import') && !Array.isArray(body) && contentType === undefined ? [body] : body;
-      expectHandled(await stack.call('POST', path, { token: tokens[endpoint.role], body: payload, ...(contentType ? { contentType } : {}) }));
+      expectHandled(
+        await stack.call('POST', path, { token: tokens[endpoint.role], body: payload, ...(contentType ? { contentType } : {}) }),
+      );
     };
-    await fc.assert(fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), (body) => send(body)), { numRuns: 50 });
-    await fc.assert(fc.asyncProperty(nearlyValid(endpoint.valid), (body) => send(body)), { numRuns: 50 });
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), (text) => send(text, 'application/json')), { numRuns: 20 });
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), (body) => send(body)),
+      { numRuns: 50 },
+    );
+    await fc.assert(
+      fc.asyncProperty(nearlyValid(endpoint.valid), (body) => send(body)),
+      { numRuns: 50 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), (text) => send(text, 'application/json')),
+      { numRuns: 20 },
+    );
   });
 
   it('accepts any storable text in the free-text fields, and records every program it accepted', async () => {
@@ -140,7 +195,9 @@ describe('fuzzing the write endpoints', () => {
         const body = { ...base, trainee: { ...base.trainee, name }, functionalRole, agency };
         const response = await stack.call('POST', '/v1/programs', { token: tokens.hr, body });
         expectHandled(response);
-        const storable = [name, functionalRole, agency].every((text) => text.trim() !== '' && !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text));
+        const storable = [name, functionalRole, agency].every(
+          (text) => text.trim() !== '' && !/\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text),
+        );
         if (storable) expect(response.status).toBe(201);
         else expect(response.status).toBe(400);
       }),
@@ -149,7 +206,13 @@ describe('fuzzing the write endpoints', () => {
     expect(accepted.size).toBeGreaterThan(0);
     const ids = [...accepted];
     const recorded = await eventually(
-      async () => (await stack.db.query<{ program_id: string }>("SELECT program_id FROM program_events WHERE type = 'enrolled' AND program_id = ANY($1::text[])", [ids])).rows,
+      async () =>
+        (
+          await stack.db.query<{ program_id: string }>(
+            "SELECT program_id FROM program_events WHERE type = 'enrolled' AND program_id = ANY($1::text[])",
+            [ids],
+          )
+        ).rows,
       (rows) => rows.length === ids.length,
       'every accepted program in the event log',
     );
@@ -165,25 +228,38 @@ describe('fuzzing the write endpoints', () => {
 
   it('answers arbitrary path parameters with a 4xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), fc.string({ minLength: 1, maxLength: 80 }), async (programId, milestoneId) => {
-        const response = await stack.call('POST', `/v1/programs/${encodeURIComponent(programId)}/milestones/${encodeURIComponent(milestoneId)}/sign-off`, {
-          token: tokens.supervisor,
-          body: { signedOn: today() },
-        });
-        expectHandled(response);
-        expect([400, 403, 404]).toContain(response.status);
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 80 }),
+        fc.string({ minLength: 1, maxLength: 80 }),
+        async (programId, milestoneId) => {
+          const response = await stack.call(
+            'POST',
+            `/v1/programs/${encodeURIComponent(programId)}/milestones/${encodeURIComponent(milestoneId)}/sign-off`,
+            {
+              token: tokens.supervisor,
+              body: { signedOn: today() },
+            },
+          );
+          expectHandled(response);
+          expect([400, 403, 404]).toContain(response.status);
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   it('answers arbitrary CSV with a 200 per row or a 4xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(fc.string({ maxLength: 20 }), { maxLength: 20 }), { maxLength: 5 }), fc.boolean(), async (rows, withHeader) => {
-        const header = 'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
-        const csv = [...(withHeader ? [header] : []), ...rows.map((r) => r.join(','))].join('\n');
-        expectHandled(await stack.call('POST', '/v1/programs/import', { token: tokens.hr, body: csv, contentType: 'text/csv' }));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(fc.string({ maxLength: 20 }), { maxLength: 20 }), { maxLength: 5 }),
+        fc.boolean(),
+        async (rows, withHeader) => {
+          const header =
+            'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
+          const csv = [...(withHeader ? [header] : []), ...rows.map((r) => r.join(','))].join('\n');
+          expectHandled(await stack.call('POST', '/v1/programs/import', { token: tokens.hr, body: csv, contentType: 'text/csv' }));
+        },
+      ),
       { numRuns: 50 },
     );
   });

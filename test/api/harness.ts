@@ -118,7 +118,13 @@ export interface ApiStackOptions {
   publicBaseUrl?: string;
 }
 
-export async function startApiStack({ development = true, server = {}, tracing, mailer, publicBaseUrl }: ApiStackOptions = {}): Promise<ApiStack> {
+export async function startApiStack({
+  development = true,
+  server = {},
+  tracing,
+  mailer,
+  publicBaseUrl,
+}: ApiStackOptions = {}): Promise<ApiStack> {
   if (!runtimeInstalled) {
     // The worker's INFO lines would bury the test report.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -129,13 +135,25 @@ export async function startApiStack({ development = true, server = {}, tracing, 
   // The development directory (sup-0001, pm-0001, OPM, DAS), as scripts/start.sh loads it.
   await loadDirectory(db, await readDirectoryFile(fileURLToPath(new URL('../../db/seeds/staff-directory.dev.json', import.meta.url))));
   const taskQueue = uniqueTaskQueue();
-  const worker: Worker = await createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle(), ...(tracing ? { tracing } : {}), ...(mailer ? { mailer } : {}), ...(publicBaseUrl ? { publicBaseUrl } : {}) });
+  const worker: Worker = await createProgramWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    db,
+    workflowBundle: await workflowBundle(),
+    ...(tracing ? { tracing } : {}),
+    ...(mailer ? { mailer } : {}),
+    ...(publicBaseUrl ? { publicBaseUrl } : {}),
+  });
   const running = worker.run();
   const projector = createProjector(db);
   projector.start(100, (error) => console.error('projection failed:', error instanceof Error ? error.message : error));
   // The API's client as api/main.ts builds it: the request id and the trace context in each call's header.
   const client = tracing
-    ? new Client({ connection: env.connection, dataConverter: developmentDataConverter(), interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] } })
+    ? new Client({
+        connection: env.connection,
+        dataConverter: developmentDataConverter(),
+        interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] },
+      })
     : env.client;
   const programs = createProgramClient({ client, taskQueue, deadlines: TEST_DEADLINES, reservations: createEnrollmentReservations(db) });
   const secret = randomBytes(32).toString('base64url');
@@ -186,7 +204,10 @@ export async function startApiStack({ development = true, server = {}, tracing, 
     token: (sub, ...roles) => mintToken(secret, { sub, roles, ttl: '1h' }),
     async addStaff(...people) {
       const entries = people.map((p) => (typeof p === 'string' ? { staffId: p, name: `Staff member ${p}` } : p));
-      await loadDirectory(db, entries.map(({ staffId, name }) => ({ kind: 'staff', ref: staffId, displayName: name, email: `${staffId}@staff.test` })));
+      await loadDirectory(
+        db,
+        entries.map(({ staffId, name }) => ({ kind: 'staff', ref: staffId, displayName: name, email: `${staffId}@staff.test` })),
+      );
     },
     call,
     async stop() {
@@ -209,7 +230,9 @@ const openApiDocument = z.looseObject({
     z.record(
       z.string(),
       z.looseObject({
-        responses: z.record(z.string(), z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: z.unknown() })).optional() })).optional(),
+        responses: z
+          .record(z.string(), z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: z.unknown() })).optional() }))
+          .optional(),
       }),
     ),
   ),
@@ -274,7 +297,9 @@ class ContractChecker {
       }
     }
     if (problems.length > 0) {
-      throw new Error(`${method} ${url} → ${response.status} breaks the OpenAPI document:\n  ${problems.join('\n  ')}\n  body: ${response.text.slice(0, 500)}`);
+      throw new Error(
+        `${method} ${url} → ${response.status} breaks the OpenAPI document:\n  ${problems.join('\n  ')}\n  body: ${response.text.slice(0, 500)}`,
+      );
     }
   }
 }

@@ -28,7 +28,8 @@ interface Listed {
   latestCompletionDate: string;
 }
 const page = (response: ApiResponse) => response.body as { items: Listed[]; nextCursor: string | null };
-const error = (response: ApiResponse) => (response.body as { error: { code: string; message: string; issues?: { path: string; message: string }[] } }).error;
+const error = (response: ApiResponse) =>
+  (response.body as { error: { code: string; message: string; issues?: { path: string; message: string }[] } }).error;
 
 // Five trainees appointed a month apart, named so that name order, date order and id order all differ.
 const people = [
@@ -56,14 +57,19 @@ beforeAll(async () => {
     expect(response.status).toBe(201);
     enrolled.push({ programId: (response.body as Listed).programId, employeeId, name: person.name });
   }
-  await eventually(() => list(`agency=${agency}`), (r) => page(r).items.length === people.length, 'the read model to list the programs');
+  await eventually(
+    () => list(`agency=${agency}`),
+    (r) => page(r).items.length === people.length,
+    'the read model to list the programs',
+  );
 });
 
 afterAll(async () => {
   await stack?.stop();
 });
 
-const list = (query: string, token = hrToken, headers: Record<string, string> = {}) => stack.call('GET', `/v1/programs?${query}`, { token, headers });
+const list = (query: string, token = hrToken, headers: Record<string, string> = {}) =>
+  stack.call('GET', `/v1/programs?${query}`, { token, headers });
 
 /** Every page of a list, following the cursor, `limit` at a time. */
 async function allPages(query: string, limit: number): Promise<Listed[]> {
@@ -98,11 +104,15 @@ describe('q: part of a name or an employee id', () => {
 
   it('answers any search text with a 200 or a 400 naming q, never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 120 }), fc.constantFrom('', 'trainee.name', '-earliestReclassificationDate'), async (q, sort) => {
-        const response = await list(`agency=${agency}&q=${encodeURIComponent(q)}${sort ? `&sort=${sort}` : ''}`);
-        if (response.status === 400) expect(error(response).issues?.[0]?.path).toBe('q');
-        else expect(response.status).toBe(200);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: 'binary', maxLength: 120 }),
+        fc.constantFrom('', 'trainee.name', '-earliestReclassificationDate'),
+        async (q, sort) => {
+          const response = await list(`agency=${agency}&q=${encodeURIComponent(q)}${sort ? `&sort=${sort}` : ''}`);
+          if (response.status === 400) expect(error(response).issues?.[0]?.path).toBe('q');
+          else expect(response.status).toBe(200);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -173,13 +183,17 @@ describe('reclassifiesFrom and capFrom', () => {
     const from = dates[1] ?? '';
     const found = await allPages(`agency=${agency}&reclassifiesFrom=${from}&sort=earliestReclassificationDate`, 1);
     expect(found.map((p) => p.earliestReclassificationDate)).toEqual(dates.slice(1));
-    const period = page(await list(`agency=${agency}&reclassifiesFrom=${from}&reclassifiesBefore=${dates[3] ?? ''}&sort=earliestReclassificationDate`)).items;
+    const period = page(
+      await list(`agency=${agency}&reclassifiesFrom=${from}&reclassifiesBefore=${dates[3] ?? ''}&sort=earliestReclassificationDate`),
+    ).items;
     expect(period.map((p) => p.earliestReclassificationDate)).toEqual(dates.slice(1, 3));
 
     const caps = page(await list(`agency=${agency}`)).items.map((p) => p.latestCompletionDate);
     const capFrom = caps[2] ?? '';
     expect((await allPages(`agency=${agency}&capFrom=${capFrom}`, 2)).map((p) => p.latestCompletionDate)).toEqual(caps.slice(2));
-    expect(page(await list(`agency=${agency}&capFrom=${caps[1] ?? ''}&capBefore=${caps[2] ?? ''}`)).items.map((p) => p.latestCompletionDate)).toEqual([caps[1]]);
+    expect(
+      page(await list(`agency=${agency}&capFrom=${caps[1] ?? ''}&capBefore=${caps[2] ?? ''}`)).items.map((p) => p.latestCompletionDate),
+    ).toEqual([caps[1]]);
   });
 
   it('refuses a date that is not a calendar date with a 400 naming the field', async () => {
@@ -225,7 +239,11 @@ describe('overdue, and the dashboard chart bars', () => {
       { key: 'four', months: -4, supervisorId: supervisorA, programManagerId: managerId },
     ];
     for (const plan of plans) {
-      const body = enrollmentFixture(addMonths(today(), plan.months), { agency: overdueAgency, supervisorId: plan.supervisorId, programManagerId: plan.programManagerId });
+      const body = enrollmentFixture(addMonths(today(), plan.months), {
+        agency: overdueAgency,
+        supervisorId: plan.supervisorId,
+        programManagerId: plan.programManagerId,
+      });
       const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
       expect(response.status).toBe(201);
       ids[plan.key] = (response.body as Listed).programId;
@@ -250,22 +268,42 @@ describe('overdue, and the dashboard chart bars', () => {
     expect(error(bad).issues?.[0]?.path).toBe('overdue');
   });
 
-  it("each chart bar counts exactly the programs its link lists", async () => {
+  it('each chart bar counts exactly the programs its link lists', async () => {
     const answer = await stack.call('GET', `/v1/dashboard/charts?agency=${overdueAgency}`, { token: hrToken });
     expect(answer.status).toBe(200);
-    interface Period { from: string; before: string; active: number; awaitingMinimum: number }
-    interface Bar { key: string; programs: number }
-    const charts = answer.body as { reclassificationsByMonth: Period[]; capsByQuarter: Period[]; overdueByAgency: { items: Bar[] }; overdueBySupervisor: { items: Bar[] } };
+    interface Period {
+      from: string;
+      before: string;
+      active: number;
+      awaitingMinimum: number;
+    }
+    interface Bar {
+      key: string;
+      programs: number;
+    }
+    const charts = answer.body as {
+      reclassificationsByMonth: Period[];
+      capsByQuarter: Period[];
+      overdueByAgency: { items: Bar[] };
+      overdueBySupervisor: { items: Bar[] };
+    };
     // The links as ui/src/components/charts.tsx builds them, each with the count its bar shows.
     const links: [string, number][] = [];
     for (const p of charts.reclassificationsByMonth) {
-      links.push([`status=active&agency=${overdueAgency}&reclassifiesFrom=${p.from}&reclassifiesBefore=${p.before}&sort=earliestReclassificationDate`, p.active]);
-      links.push([`status=awaiting-minimum&agency=${overdueAgency}&reclassifiesFrom=${p.from}&reclassifiesBefore=${p.before}&sort=earliestReclassificationDate`, p.awaitingMinimum]);
+      links.push([
+        `status=active&agency=${overdueAgency}&reclassifiesFrom=${p.from}&reclassifiesBefore=${p.before}&sort=earliestReclassificationDate`,
+        p.active,
+      ]);
+      links.push([
+        `status=awaiting-minimum&agency=${overdueAgency}&reclassifiesFrom=${p.from}&reclassifiesBefore=${p.before}&sort=earliestReclassificationDate`,
+        p.awaitingMinimum,
+      ]);
     }
     for (const p of charts.capsByQuarter) {
       links.push([`status=active&agency=${overdueAgency}&capFrom=${p.from}&capBefore=${p.before}&sort=latestCompletionDate`, p.active]);
     }
-    for (const bar of charts.overdueByAgency.items) links.push([`status=active&agency=${bar.key}&overdue=true&sort=latestCompletionDate`, bar.programs]);
+    for (const bar of charts.overdueByAgency.items)
+      links.push([`status=active&agency=${bar.key}&overdue=true&sort=latestCompletionDate`, bar.programs]);
     for (const bar of charts.overdueBySupervisor.items) {
       links.push([`status=active&agency=${overdueAgency}&supervisor=${bar.key}&overdue=true&sort=latestCompletionDate`, bar.programs]);
     }
@@ -325,7 +363,10 @@ describe('Accept: text/csv', () => {
     expect(rows.map((r) => r.type)).toEqual(events.map((e) => e.type));
     expect(rows.map((r) => Number(r.version))).toEqual(events.map((e) => e.version));
     expect(JSON.parse(rows[0]?.data ?? 'null')).toEqual(events[0]?.data);
-    const other = await stack.call('GET', `/v1/programs/${enrolled[2]?.programId}/events`, { token: supervisorToken, headers: { accept: 'text/csv' } });
+    const other = await stack.call('GET', `/v1/programs/${enrolled[2]?.programId}/events`, {
+      token: supervisorToken,
+      headers: { accept: 'text/csv' },
+    });
     expect(other.status).toBe(404);
   });
 });

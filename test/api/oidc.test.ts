@@ -45,7 +45,8 @@ async function startIssuer(): Promise<Issuer> {
   const issuer: Issuer = { url: '', rsa: rsa.privateKey, ec: ec.privateKey, server: createServer(), jwksFetches: 0 };
   issuer.server.on('request', (request, response) => {
     response.setHeader('content-type', 'application/json');
-    if (request.url === '/.well-known/openid-configuration') response.end(JSON.stringify({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks` }));
+    if (request.url === '/.well-known/openid-configuration')
+      response.end(JSON.stringify({ issuer: issuer.url, jwks_uri: `${issuer.url}/jwks` }));
     else if (request.url === '/jwks') {
       issuer.jwksFetches += 1;
       response.end(JSON.stringify({ keys }));
@@ -69,7 +70,19 @@ interface TokenOptions {
 
 const now = (): number => Math.floor(Date.now() / 1000);
 
-function tokenFrom(issuer: Issuer, { alg = 'RS256', sub = 'hr-0001', iss = issuer.url, aud = AUDIENCE, claims = {}, iat = now(), exp = now() + 3600, nbf }: TokenOptions = {}): Promise<string> {
+function tokenFrom(
+  issuer: Issuer,
+  {
+    alg = 'RS256',
+    sub = 'hr-0001',
+    iss = issuer.url,
+    aud = AUDIENCE,
+    claims = {},
+    iat = now(),
+    exp = now() + 3600,
+    nbf,
+  }: TokenOptions = {},
+): Promise<string> {
   const jwt = new SignJWT({ groups: ['lap-hr'], ...claims })
     .setProtectedHeader({ alg, kid: alg === 'RS256' ? 'rsa-1' : 'ec-1', typ: 'at+jwt' })
     .setSubject(sub)
@@ -96,7 +109,13 @@ beforeAll(async () => {
   })!;
   db = new pg.Pool({ connectionString: testDatabaseUrl, max: 2 });
   const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
-  app = await buildApiServer({ programs: createProgramClient({ client: temporal }), db, temporal, authSecret: SECRET, oidc: createOidcVerifier(config) });
+  app = await buildApiServer({
+    programs: createProgramClient({ client: temporal }),
+    db,
+    temporal,
+    authSecret: SECRET,
+    oidc: createOidcVerifier(config),
+  });
 });
 
 afterAll(async () => {
@@ -112,7 +131,9 @@ describe('tokens of the configured OpenID Connect issuer', () => {
     const rs = await me(await tokenFrom(trusted));
     expect(rs.statusCode).toBe(200);
     expect(rs.json()).toEqual({ sub: 'hr-0001', roles: ['hr'] });
-    const es = await me(await tokenFrom(trusted, { alg: 'ES256', sub: 'pm-0001', claims: { groups: ['lap-managers', 'someone-elses-group'] } }));
+    const es = await me(
+      await tokenFrom(trusted, { alg: 'ES256', sub: 'pm-0001', claims: { groups: ['lap-managers', 'someone-elses-group'] } }),
+    );
     expect(es.statusCode).toBe(200);
     expect(es.json()).toEqual({ sub: 'pm-0001', roles: ['supervisor', 'program-manager'] });
   });
@@ -125,7 +146,11 @@ describe('tokens of the configured OpenID Connect issuer', () => {
   });
 
   it('carries the agencies claim to the principal, and refuses one that is not a list of agency codes', async () => {
-    const principal = await authenticate(`Bearer ${await tokenFrom(trusted, { claims: { agencies: ['DOL', 'OPM'] } })}`, SECRET, createOidcVerifier(config));
+    const principal = await authenticate(
+      `Bearer ${await tokenFrom(trusted, { claims: { agencies: ['DOL', 'OPM'] } })}`,
+      SECRET,
+      createOidcVerifier(config),
+    );
     expect(principal).toEqual({ id: 'hr-0001', roles: ['hr'], agencies: ['DOL', 'OPM'] });
     const bad = await me(await tokenFrom(trusted, { claims: { agencies: 'DOL; DROP TABLE' } }));
     expect(bad.statusCode).toBe(401);
@@ -221,12 +246,22 @@ describe('the web UI with an OpenID Connect client', () => {
 describe('the OpenID Connect configuration', () => {
   it('is off without an issuer, and names each bad variable', () => {
     expect(loadOidcConfig({})).toBeUndefined();
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example' })).toThrow(/OIDC_AUDIENCE: is required when OIDC_ISSUER is set[\s\S]*OIDC_ROLE_MAP: is required/);
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{lap-hr: hr}' })).toThrow(/OIDC_ROLE_MAP: must be a JSON object/);
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{"lap-hr": "admin"}' })).toThrow(/OIDC_ROLE_MAP/);
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example' })).toThrow(
+      /OIDC_AUDIENCE: is required when OIDC_ISSUER is set[\s\S]*OIDC_ROLE_MAP: is required/,
+    );
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{lap-hr: hr}' })).toThrow(
+      /OIDC_ROLE_MAP: must be a JSON object/,
+    );
+    expect(() =>
+      loadOidcConfig({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{"lap-hr": "admin"}' }),
+    ).toThrow(/OIDC_ROLE_MAP/);
     expect(() => loadOidcConfig({ OIDC_ISSUER: 'not a url', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })).toThrow(/OIDC_ISSUER/);
     // Keys fetched over plain http could be anyone's: only a provider on this machine may use it.
-    expect(() => loadOidcConfig({ OIDC_ISSUER: 'http://idp.agency.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })).toThrow(/OIDC_ISSUER: must use https/);
-    expect(loadOidcConfig({ OIDC_ISSUER: 'https://idp.agency.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })?.issuer).toBe('https://idp.agency.example');
+    expect(() => loadOidcConfig({ OIDC_ISSUER: 'http://idp.agency.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })).toThrow(
+      /OIDC_ISSUER: must use https/,
+    );
+    expect(loadOidcConfig({ OIDC_ISSUER: 'https://idp.agency.example', OIDC_AUDIENCE: 'api', OIDC_ROLE_MAP: '{}' })?.issuer).toBe(
+      'https://idp.agency.example',
+    );
   });
 });

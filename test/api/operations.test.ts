@@ -12,7 +12,13 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   stack = await startApiStack();
-  app = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, metrics: true });
+  app = await buildApiServer({
+    programs: stack.programs,
+    db: stack.db,
+    temporal: stack.env.client,
+    authSecret: stack.secret,
+    metrics: true,
+  });
 });
 
 afterAll(async () => {
@@ -23,12 +29,20 @@ afterAll(async () => {
 describe('operations', () => {
   it('answers liveness and readiness, each documented in the OpenAPI document', async () => {
     expect((await stack.call('GET', '/v1/health/live')).body).toEqual({ status: 'ok' });
-    expect(await stack.call('GET', '/v1/health/ready')).toMatchObject({ status: 200, body: { status: 'ok', checks: { temporal: 'ok', postgres: 'ok' } } });
+    expect(await stack.call('GET', '/v1/health/ready')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', checks: { temporal: 'ok', postgres: 'ok' } },
+    });
   });
 
   it('stays live but not ready while Temporal cannot be reached', async () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '200ms' });
-    const unreachable = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: new Client({ connection }), authSecret: stack.secret });
+    const unreachable = await buildApiServer({
+      programs: stack.programs,
+      db: stack.db,
+      temporal: new Client({ connection }),
+      authSecret: stack.secret,
+    });
     try {
       expect((await unreachable.inject({ method: 'GET', url: '/v1/health/live' })).statusCode).toBe(200);
       const ready = await unreachable.inject({ method: 'GET', url: '/v1/health/ready' });
@@ -43,10 +57,17 @@ describe('operations', () => {
 
   it('counts requests by route template and status, times them, and reports projection lag and the outbox backlog', async () => {
     const token = await mintToken(stack.secret, { sub: 'hr-0001', roles: ['hr'], ttl: '5m' });
-    const enrolled = await app.inject({ method: 'POST', url: '/v1/programs', headers: { authorization: `Bearer ${token}` }, payload: enrollmentFixture(today()) });
+    const enrolled = await app.inject({
+      method: 'POST',
+      url: '/v1/programs',
+      headers: { authorization: `Bearer ${token}` },
+      payload: enrollmentFixture(today()),
+    });
     expect(enrolled.statusCode).toBe(201);
     const programId = (enrolled.json() as { programId: string }).programId;
-    expect((await app.inject({ method: 'GET', url: `/v1/programs/${programId}`, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: `/v1/programs/${programId}`, headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/v1/programs/p-nope' })).statusCode).toBe(401);
 
     const scraped = await app.inject({ method: 'GET', url: '/metrics' });

@@ -47,7 +47,8 @@ interface ProgramBody {
 }
 
 const program = (response: ApiResponse): ProgramBody => response.body as ProgramBody;
-const error = (response: ApiResponse) => (response.body as { error: { code: string; message: string; issues?: { path: string; message: string; code?: string }[] } }).error;
+const error = (response: ApiResponse) =>
+  (response.body as { error: { code: string; message: string; issues?: { path: string; message: string; code?: string }[] } }).error;
 
 async function enroll(body: EnrollmentInput): Promise<ProgramBody> {
   const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
@@ -71,7 +72,12 @@ describe('the service endpoints', () => {
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
     expect(Object.keys(stack.openapi.paths)).toEqual(
-      expect.arrayContaining(['/v1/programs', '/v1/programs/import', '/v1/programs/{programId}/milestones/{milestoneId}/sign-off', '/v1/notices/{noticeId}']),
+      expect.arrayContaining([
+        '/v1/programs',
+        '/v1/programs/import',
+        '/v1/programs/{programId}/milestones/{milestoneId}/sign-off',
+        '/v1/notices/{noticeId}',
+      ]),
     );
   });
 
@@ -82,7 +88,12 @@ describe('the service endpoints', () => {
 
   it('answers health with 503, naming what is down, when Temporal does not answer', async () => {
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
-    const app = await buildApiServer({ programs: createProgramClient({ client: unreachable }), db: stack.db, temporal: unreachable, authSecret: stack.secret });
+    const app = await buildApiServer({
+      programs: createProgramClient({ client: unreachable }),
+      db: stack.db,
+      temporal: unreachable,
+      authSecret: stack.secret,
+    });
     try {
       const response = await app.inject({ method: 'GET', url: '/v1/health' });
       expect(response.statusCode).toBe(503);
@@ -105,9 +116,16 @@ describe('a program driven through the API', () => {
     const body = enrollment(addMonths(today(), -2));
     const seen = await stack.call('POST', '/v1/programs/preview', { token: dasToken, body });
     expect(seen.status).toBe(200);
-    const preview = seen.body as { program: ProgramBody & { checklist: { requirement: string; met: boolean }[]; trainee: unknown }; violations: unknown[] };
+    const preview = seen.body as {
+      program: ProgramBody & { checklist: { requirement: string; met: boolean }[]; trainee: unknown };
+      violations: unknown[];
+    };
     expect(preview.violations).toEqual([]);
-    expect(preview.program).toMatchObject({ status: 'active', appointmentDate: body.appointmentDate, trainee: { employeeId: body.trainee.employeeId, name: body.trainee.name } });
+    expect(preview.program).toMatchObject({
+      status: 'active',
+      appointmentDate: body.appointmentDate,
+      trainee: { employeeId: body.trainee.employeeId, name: body.trainee.name },
+    });
     expect(preview.program.checklist.map((c) => [c.requirement, c.met])).toEqual([
       ['milestones-signed-off', false],
       ['service-rated-satisfactory', false],
@@ -123,10 +141,14 @@ describe('a program driven through the API', () => {
       ['schedule-approved-after-appointment', 'schedule.approvedOn'],
     ]);
     expect((await stack.call('POST', '/v1/programs/preview', { token: supervisorToken, body })).status).toBe(403);
-    expect((await stack.call('POST', '/v1/programs/preview', { token: hrToken, body: { ...body, hoursPerWeek: 'forty' } })).status).toBe(400);
+    expect((await stack.call('POST', '/v1/programs/preview', { token: hrToken, body: { ...body, hoursPerWeek: 'forty' } })).status).toBe(
+      400,
+    );
     // Nothing was enrolled.
     const listed = await stack.call('GET', `/v1/programs?agency=${encodeURIComponent(body.agency)}&limit=200`, { token: hrToken });
-    expect((listed.body as { items: { traineeEmployeeId: string }[] }).items.some((p) => p.traineeEmployeeId === body.trainee.employeeId)).toBe(false);
+    expect(
+      (listed.body as { items: { traineeEmployeeId: string }[] }).items.some((p) => p.traineeEmployeeId === body.trainee.employeeId),
+    ).toBe(false);
   });
 
   it('goes from enrollment to reclassification when the first anniversary has passed', async () => {
@@ -157,11 +179,17 @@ describe('a program driven through the API', () => {
     const noticeId = program(rated).reclassification?.noticeId ?? '';
 
     // The event log, the notices and the read model follow.
-    const types = await eventually(() => eventTypes(created.programId), (t) => t.includes('reclassification-notice-issued'), 'the reclassification event');
+    const types = await eventually(
+      () => eventTypes(created.programId),
+      (t) => t.includes('reclassification-notice-issued'),
+      'the reclassification event',
+    );
     expect(types.slice(0, 2)).toEqual(['enrolled', 'schedule-approved']);
     expect(types.filter((t) => t === 'milestone-signed-off')).toHaveLength(3);
     const events = await stack.call('GET', `/v1/programs/${created.programId}/events`, { token: hrToken });
-    const signOffs = (events.body as { items: { type: string; actor: { id: string; role: string } }[] }).items.filter((e) => e.type === 'milestone-signed-off');
+    const signOffs = (events.body as { items: { type: string; actor: { id: string; role: string } }[] }).items.filter(
+      (e) => e.type === 'milestone-signed-off',
+    );
     expect(signOffs.map((e) => e.actor)).toEqual(Array(3).fill({ id: supervisorId, role: 'supervisor' }));
 
     const notices = await eventually(
@@ -175,11 +203,16 @@ describe('a program driven through the API', () => {
     expect(notice.status).toBe(200);
     expect(notice.body).toMatchObject({ noticeId, kind: 'reclassification', programId: created.programId });
     expect((notice.body as { body: string }).body).toContain('No additional working test period is required.');
-    const pdf = await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, { token: hrToken, headers: { accept: 'application/pdf' } });
+    const pdf = await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, {
+      token: hrToken,
+      headers: { accept: 'application/pdf' },
+    });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.text.startsWith('%PDF-')).toBe(true);
-    expect((await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, { token: hrToken, headers: { accept: 'image/png' } })).status).toBe(406);
+    expect(
+      (await stack.call('GET', `/v1/notices/${encodeURIComponent(noticeId)}`, { token: hrToken, headers: { accept: 'image/png' } })).status,
+    ).toBe(406);
 
     const listed = await eventually(
       () => stack.call('GET', `/v1/programs?agency=${agency}&status=reclassified`, { token: hrToken }),
@@ -204,7 +237,11 @@ describe('a program driven through the API', () => {
     const bodies = [
       enrollment(today()),
       enrollment(addMonths(today(), -24)),
-      { ...enrollment(addMonths(today(), -3)), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } },
+      {
+        ...enrollment(addMonths(today(), -3)),
+        priorExperience: { generalYears: 0, specialYears: 0 },
+        education: { semesterHours: 0, degrees: [] },
+      },
     ];
     for (const body of bodies) {
       const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
@@ -248,14 +285,23 @@ describe('progress reports', () => {
 
     const reviewPath = `${base}/${today()}/review`;
     expect((await stack.call('POST', reviewPath, { token: trainee, body: { reviewedOn: today() } })).status).toBe(403);
-    const reviewed = await stack.call('POST', reviewPath, { token: manager, body: { reviewedOn: today(), comments: 'Clear and complete.' } });
+    const reviewed = await stack.call('POST', reviewPath, {
+      token: manager,
+      body: { reviewedOn: today(), comments: 'Clear and complete.' },
+    });
     expect(reviewed.status).toBe(200);
-    expect(reviewed.body).toMatchObject({ progressReports: [{ periodEnding: today(), reviewedOn: today(), reviewedBy: managerId, reviewComments: 'Clear and complete.' }] });
+    expect(reviewed.body).toMatchObject({
+      progressReports: [{ periodEnding: today(), reviewedOn: today(), reviewedBy: managerId, reviewComments: 'Clear and complete.' }],
+    });
     expect((await stack.call('POST', reviewPath, { token: supervisorToken, body: { reviewedOn: today() } })).status).toBe(200);
     const noReport = await stack.call('POST', `${base}/${addDays(today(), -40)}/review`, { token: manager, body: { reviewedOn: today() } });
     expect([noReport.status, error(noReport).code]).toEqual([422, 'unknown-progress-report']);
 
-    const types = await eventually(() => eventTypes(created.programId), (t) => t.includes('progress-report-reviewed'), 'the review in the event log');
+    const types = await eventually(
+      () => eventTypes(created.programId),
+      (t) => t.includes('progress-report-reviewed'),
+      'the review in the event log',
+    );
     expect(types.filter((t) => t.startsWith('progress-report'))).toEqual(['progress-report-submitted', 'progress-report-reviewed']);
   });
 });
@@ -264,17 +310,28 @@ describe('corrections', () => {
   it('retracts a sign-off and cancels leave with new events that point at the ones they correct; nothing recorded is changed', async () => {
     const created = await enroll(enrollment(addMonths(today(), -2)));
     const base = `/v1/programs/${created.programId}`;
-    expect((await stack.call('POST', `${base}/milestones/m1/sign-off`, { token: supervisorToken, body: { signedOn: today() } })).status).toBe(200);
+    expect(
+      (await stack.call('POST', `${base}/milestones/m1/sign-off`, { token: supervisorToken, body: { signedOn: today() } })).status,
+    ).toBe(200);
     const leave = { from: addDays(today(), -20), to: addDays(today(), -6), kind: 'unpaid' };
     const recorded = await stack.call('POST', `${base}/leaves`, { token: hrToken, body: leave });
     const movedAnniversary = (recorded.body as { earliestReclassificationDate: string }).earliestReclassificationDate;
 
     // Bad input changes nothing.
-    const extra = await stack.call('POST', `${base}/milestones/m1/retraction`, { token: supervisorToken, body: { reason: 'x', status: 'pending' } });
+    const extra = await stack.call('POST', `${base}/milestones/m1/retraction`, {
+      token: supervisorToken,
+      body: { reason: 'x', status: 'pending' },
+    });
     expect(extra.status).toBe(400);
-    const notSigned = await stack.call('POST', `${base}/milestones/m2/retraction`, { token: supervisorToken, body: { reason: 'Wrong milestone' } });
+    const notSigned = await stack.call('POST', `${base}/milestones/m2/retraction`, {
+      token: supervisorToken,
+      body: { reason: 'Wrong milestone' },
+    });
     expect([notSigned.status, error(notSigned).code]).toEqual([422, 'milestone-not-signed-off']);
-    const unknownLeave = await stack.call('POST', `${base}/leaves/cancellations`, { token: hrToken, body: { from: today(), to: today(), reason: 'Typo' } });
+    const unknownLeave = await stack.call('POST', `${base}/leaves/cancellations`, {
+      token: hrToken,
+      body: { from: today(), to: today(), reason: 'Typo' },
+    });
     expect([unknownLeave.status, error(unknownLeave).code, error(unknownLeave).issues?.[0]?.path]).toEqual([422, 'unknown-leave', 'from']);
 
     const retraction = { reason: 'Signed off against the wrong trainee' };
@@ -282,7 +339,10 @@ describe('corrections', () => {
     expect(retracted.status).toBe(200);
     expect(program(retracted).milestones.find((m) => m.id === 'm1')).toEqual(expect.objectContaining({ status: 'pending' }));
     expect((await stack.call('POST', `${base}/milestones/m1/retraction`, { token: supervisorToken, body: retraction })).status).toBe(200);
-    const cancelled = await stack.call('POST', `${base}/leaves/cancellations`, { token: hrToken, body: { from: leave.from, to: leave.to, reason: 'Entered twice' } });
+    const cancelled = await stack.call('POST', `${base}/leaves/cancellations`, {
+      token: hrToken,
+      body: { from: leave.from, to: leave.to, reason: 'Entered twice' },
+    });
     expect(cancelled.status).toBe(200);
     const anniversary = (cancelled.body as { earliestReclassificationDate: string }).earliestReclassificationDate;
     expect(anniversary < movedAnniversary).toBe(true);
@@ -296,7 +356,11 @@ describe('corrections', () => {
     const items = (log.body as { items: Logged[] }).items;
     const byType = (type: string) => items.filter((e) => e.type === type);
     expect(byType('sign-off-retracted')).toHaveLength(1);
-    expect(byType('sign-off-retracted')[0]).toMatchObject({ actor: { id: supervisorId }, reason: retraction.reason, data: { corrects: byType('milestone-signed-off')[0]?.id } });
+    expect(byType('sign-off-retracted')[0]).toMatchObject({
+      actor: { id: supervisorId },
+      reason: retraction.reason,
+      data: { corrects: byType('milestone-signed-off')[0]?.id },
+    });
     expect(byType('leave-cancelled')[0]).toMatchObject({ actor: { id: 'hr-0001' }, data: { corrects: byType('leave-recorded')[0]?.id } });
     // The corrected events are still there, as they were.
     expect(byType('milestone-signed-off')).toHaveLength(1);
@@ -319,8 +383,15 @@ describe('a transfer', () => {
     expect(nothing.status).toBe(400);
     expect(error(nothing).issues?.[0]?.path).toBe('agency');
     // A staff id the directory does not list would leave the notices to them with no address.
-    const nobody = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), supervisorId: uniqueId('sup'), programManagerId: managerId } });
-    expect([nobody.status, error(nobody).code, error(nobody).issues?.map((i) => i.path)]).toEqual([422, 'unknown-staff-member', ['supervisorId']]);
+    const nobody = await stack.call('POST', path, {
+      token: hrToken,
+      body: { effectiveOn: today(), supervisorId: uniqueId('sup'), programManagerId: managerId },
+    });
+    expect([nobody.status, error(nobody).code, error(nobody).issues?.map((i) => i.path)]).toEqual([
+      422,
+      'unknown-staff-member',
+      ['supervisorId'],
+    ]);
     // The trainee may be in the directory too (as staff of another program); supervising themselves is still refused.
     await stack.addStaff(body0.trainee.employeeId);
     const self = await stack.call('POST', path, { token: hrToken, body: { effectiveOn: today(), supervisorId: body0.trainee.employeeId } });
@@ -331,18 +402,30 @@ describe('a transfer', () => {
     const body = { effectiveOn: today(), agency: newAgency, supervisorId: newSupervisor, reason: 'Reassigned to the Department of Labor' };
     const moved = await stack.call('POST', path, { token: hrToken, body });
     expect(moved.status).toBe(200);
-    expect(moved.body).toMatchObject({ agency: newAgency, supervisorId: newSupervisor, programManagerId: managerId, status: created.status });
+    expect(moved.body).toMatchObject({
+      agency: newAgency,
+      supervisorId: newSupervisor,
+      programManagerId: managerId,
+      status: created.status,
+    });
     expect((await stack.call('POST', path, { token: hrToken, body })).status).toBe(200); // the same transfer again: no second event
 
     const listed = (token: string, listAgency: string) =>
-      stack.call('GET', `/v1/programs?agency=${listAgency}&limit=200`, { token }).then((r) => (r.body as { items: { programId: string }[] }).items.map((p) => p.programId));
-    await eventually(() => listed(hrToken, newAgency), (ids) => ids.includes(created.programId), 'the read model to list the program under its new agency');
+      stack
+        .call('GET', `/v1/programs?agency=${listAgency}&limit=200`, { token })
+        .then((r) => (r.body as { items: { programId: string }[] }).items.map((p) => p.programId));
+    await eventually(
+      () => listed(hrToken, newAgency),
+      (ids) => ids.includes(created.programId),
+      'the read model to list the program under its new agency',
+    );
     expect(await listed(hrToken, agency)).not.toContain(created.programId);
     expect(await listed(newSupervisorToken, newAgency)).toEqual([created.programId]);
     expect(await listed(supervisorToken, newAgency)).toEqual([]);
     expect((await stack.call('GET', `/v1/programs/${created.programId}`, { token: supervisorToken })).status).toBe(404);
 
-    const signOff = (token: string) => stack.call('POST', `/v1/programs/${created.programId}/milestones/m1/sign-off`, { token, body: { signedOn: today() } });
+    const signOff = (token: string) =>
+      stack.call('POST', `/v1/programs/${created.programId}/milestones/m1/sign-off`, { token, body: { signedOn: today() } });
     expect((await signOff(supervisorToken)).status).toBe(403);
     expect((await signOff(newSupervisorToken)).status).toBe(200);
 
@@ -355,7 +438,11 @@ describe('a transfer', () => {
     expect(items.filter((e) => e.type === 'transferred')).toEqual([
       expect.objectContaining({
         actor: { id: 'hr-0001', role: 'hr' },
-        data: { effectiveOn: today(), from: { agency, supervisorId, programManagerId: managerId }, to: { agency: newAgency, supervisorId: newSupervisor, programManagerId: managerId } },
+        data: {
+          effectiveOn: today(),
+          from: { agency, supervisorId, programManagerId: managerId },
+          to: { agency: newAgency, supervisorId: newSupervisor, programManagerId: managerId },
+        },
       }),
     ]);
     expect(items.find((e) => e.type === 'milestone-signed-off')?.actor).toEqual({ id: newSupervisor, role: 'supervisor' });
@@ -394,7 +481,10 @@ describe('input', () => {
       body: { ...base, schedule: { ...base.schedule, plannedEndDate: addMonths(today(), 37) } },
     });
     expect(tooLong.status).toBe(422);
-    expect(error(tooLong)).toMatchObject({ code: 'exceeds-statutory-maximum', issues: [{ path: 'schedule.plannedEndDate', code: 'exceeds-statutory-maximum' }] });
+    expect(error(tooLong)).toMatchObject({
+      code: 'exceeds-statutory-maximum',
+      issues: [{ path: 'schedule.plannedEndDate', code: 'exceeds-statutory-maximum' }],
+    });
 
     const created = await enroll(enrollment(today()));
     const pastCap = await stack.call('POST', `/v1/programs/${created.programId}/schedule-amendments`, {
@@ -405,7 +495,12 @@ describe('input', () => {
     expect(error(pastCap).code).toBe('exceeds-statutory-maximum');
     const tooShort = await stack.call('POST', `/v1/programs/${created.programId}/schedule-amendments`, {
       token: dasToken,
-      body: { dasApprovalRef: 'DAS-AMEND-2', approvedOn: today(), plannedEndDate: addMonths(today(), 6), milestones: [{ id: 'm1', title: 'Only one', dueDate: addMonths(today(), 3) }] },
+      body: {
+        dasApprovalRef: 'DAS-AMEND-2',
+        approvedOn: today(),
+        plannedEndDate: addMonths(today(), 6),
+        milestones: [{ id: 'm1', title: 'Only one', dueDate: addMonths(today(), 3) }],
+      },
     });
     expect(tooShort.status).toBe(422);
     expect(error(tooShort).code).toBe('below-minimum-length');
@@ -416,7 +511,10 @@ describe('input', () => {
     expect(amended.status).toBe(200);
     expect(amended.body).toMatchObject({ schedule: { dasApprovalRef: 'DAS-AMEND-3', plannedEndDate: addMonths(today(), 24) } });
 
-    const unknown = await stack.call('POST', `/v1/programs/${created.programId}/milestones/m9/sign-off`, { token: supervisorToken, body: { signedOn: today() } });
+    const unknown = await stack.call('POST', `/v1/programs/${created.programId}/milestones/m9/sign-off`, {
+      token: supervisorToken,
+      body: { signedOn: today() },
+    });
     expect(unknown.status).toBe(422);
     expect(error(unknown)).toMatchObject({ code: 'unknown-milestone', issues: [{ path: 'milestoneId' }] });
   });
@@ -428,7 +526,11 @@ describe('input', () => {
     const again = await stack.call('POST', path, { token: supervisorToken, body: { signedOn: today() } });
     expect([first.status, again.status]).toEqual([200, 200]);
     expect(program(again).version).toBe(program(first).version);
-    const types = await eventually(() => eventTypes(created.programId), (t) => t.includes('milestone-signed-off'), 'the sign-off');
+    const types = await eventually(
+      () => eventTypes(created.programId),
+      (t) => t.includes('milestone-signed-off'),
+      'the sign-off',
+    );
     expect(types.filter((t) => t === 'milestone-signed-off')).toHaveLength(1);
   });
 
@@ -439,10 +541,18 @@ describe('input', () => {
     const again = await stack.call('POST', '/v1/programs', { token: hrToken, body, headers: { 'idempotency-key': key } });
     expect([first.status, again.status]).toEqual([201, 201]);
     expect(program(again).programId).toBe(program(first).programId);
-    const types = await eventually(() => eventTypes(program(first).programId), (t) => t.includes('schedule-approved'), 'the enrollment');
+    const types = await eventually(
+      () => eventTypes(program(first).programId),
+      (t) => t.includes('schedule-approved'),
+      'the enrollment',
+    );
     expect(types.filter((t) => t === 'enrolled')).toHaveLength(1);
 
-    const other = await stack.call('POST', '/v1/programs', { token: hrToken, body: enrollment(today()), headers: { 'idempotency-key': key } });
+    const other = await stack.call('POST', '/v1/programs', {
+      token: hrToken,
+      body: enrollment(today()),
+      headers: { 'idempotency-key': key },
+    });
     expect(other.status).toBe(409);
     expect(error(other).code).toBe('idempotency-key-reused');
     const badKey = await stack.call('POST', '/v1/programs', { token: hrToken, body, headers: { 'idempotency-key': 'has spaces' } });
@@ -465,9 +575,16 @@ describe('input', () => {
     const later = await stack.call('POST', '/v1/programs', { token: hrToken, body });
     expect([later.status, error(later).code]).toEqual([409, 'trainee-already-enrolled']);
 
-    const ended = await stack.call('POST', `/v1/programs/${open}/withdrawal`, { token: hrToken, body: { effectiveOn: today(), reason: 'Resigned' } });
+    const ended = await stack.call('POST', `/v1/programs/${open}/withdrawal`, {
+      token: hrToken,
+      body: { effectiveOn: today(), reason: 'Resigned' },
+    });
     expect(program(ended).status).toBe('ended');
-    await eventually(() => stack.programs.handle(open).describe(), (d) => d.status.name === 'COMPLETED', 'the program to close');
+    await eventually(
+      () => stack.programs.handle(open).describe(),
+      (d) => d.status.name === 'COMPLETED',
+      'the program to close',
+    );
     const again = await stack.call('POST', '/v1/programs', { token: hrToken, body });
     expect(again.status).toBe(201);
     expect(program(again).programId).not.toBe(open);
@@ -486,7 +603,11 @@ describe('input', () => {
     expect(error(broken).code).toBe('malformed-body');
     const empty = await stack.call('POST', path, { token: hrToken, body: '', contentType: 'application/json' });
     expect(empty.status).toBe(400);
-    const prototype = await stack.call('POST', path, { token: hrToken, body: '{"__proto__": {"admin": true}}', contentType: 'application/json' });
+    const prototype = await stack.call('POST', path, {
+      token: hrToken,
+      body: '{"__proto__": {"admin": true}}',
+      contentType: 'application/json',
+    });
     expect(prototype.status).toBe(400);
   });
 });
@@ -497,8 +618,12 @@ describe('listing', () => {
     const ids = new Set<string>();
     for (let i = 0; i < 3; i++) ids.add((await enroll(enrollment(addDays(today(), -i), { agency: listAgency }))).programId);
     const page = (query: string) => stack.call('GET', `/v1/programs?agency=${listAgency}&${query}`, { token: hrToken });
-    const items = (r: ApiResponse) => (r.body as { items: { programId: string }[]; nextCursor: string | null });
-    await eventually(() => page('limit=200'), (r) => items(r).items.length === 3, 'the read model to list three programs');
+    const items = (r: ApiResponse) => r.body as { items: { programId: string }[]; nextCursor: string | null };
+    await eventually(
+      () => page('limit=200'),
+      (r) => items(r).items.length === 3,
+      'the read model to list three programs',
+    );
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -512,7 +637,9 @@ describe('listing', () => {
     expect(seen).toHaveLength(3);
 
     expect(items(await page('targetClass=LRPM')).items).toEqual([]);
-    const all = (items(await page('limit=200')).items as unknown as { programId: string; latestCompletionDate: string }[]).map((p) => p.latestCompletionDate).sort();
+    const all = (items(await page('limit=200')).items as unknown as { programId: string; latestCompletionDate: string }[])
+      .map((p) => p.latestCompletionDate)
+      .sort();
     const capBefore = all[2] ?? '';
     expect(all[0]).not.toBe(capBefore); // three appointments a day apart: three latest completion dates
     expect(items(await page(`capBefore=${capBefore}`)).items).toHaveLength(2);
@@ -529,20 +656,51 @@ describe('listing', () => {
 
 describe('bulk import', () => {
   const header = [
-    'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId',
-    'programManagerId', 'appointmentDate', 'hoursPerWeek', 'schedule.dasApprovalRef', 'schedule.approvedOn',
-    'schedule.plannedEndDate', 'schedule.milestones', 'priorExperience.generalYears', 'priorExperience.specialYears',
-    'education.semesterHours', 'education.degrees',
+    'trainee.employeeId',
+    'trainee.name',
+    'trainee.email',
+    'agency',
+    'functionalRole',
+    'targetClassCode',
+    'supervisorId',
+    'programManagerId',
+    'appointmentDate',
+    'hoursPerWeek',
+    'schedule.dasApprovalRef',
+    'schedule.approvedOn',
+    'schedule.plannedEndDate',
+    'schedule.milestones',
+    'priorExperience.generalYears',
+    'priorExperience.specialYears',
+    'education.semesterHours',
+    'education.degrees',
   ].join(',');
   const csvRow = (e: EnrollmentInput): string =>
     [
-      e.trainee.employeeId, `"${e.trainee.name}"`, e.trainee.email, e.agency, `"${e.functionalRole}"`, e.targetClassCode, e.supervisorId,
-      e.programManagerId, e.appointmentDate, e.hoursPerWeek, e.schedule.dasApprovalRef, e.schedule.approvedOn, e.schedule.plannedEndDate,
+      e.trainee.employeeId,
+      `"${e.trainee.name}"`,
+      e.trainee.email,
+      e.agency,
+      `"${e.functionalRole}"`,
+      e.targetClassCode,
+      e.supervisorId,
+      e.programManagerId,
+      e.appointmentDate,
+      e.hoursPerWeek,
+      e.schedule.dasApprovalRef,
+      e.schedule.approvedOn,
+      e.schedule.plannedEndDate,
       `"${e.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';')}"`,
-      e.priorExperience.generalYears, e.priorExperience.specialYears, e.education.semesterHours, e.education.degrees.join(';'),
+      e.priorExperience.generalYears,
+      e.priorExperience.specialYears,
+      e.education.semesterHours,
+      e.education.degrees.join(';'),
     ].join(',');
 
-  type ImportBody = { results: { row: number; status: string; programId?: string; error?: { code: string; issues?: { path: string }[] } }[]; summary: Record<string, number> };
+  type ImportBody = {
+    results: { row: number; status: string; programId?: string; error?: { code: string; issues?: { path: string }[] } }[];
+    summary: Record<string, number>;
+  };
 
   it('reports a malformed CSV row while the other rows are enrolled, and re-running duplicates nothing', async () => {
     const good = [enrollment(today()), enrollment(today()), enrollment(today())];
@@ -555,7 +713,12 @@ describe('bulk import', () => {
     expect(first.status).toBe(200);
     const { results, summary } = first.body as ImportBody;
     expect(results.map((r) => [r.row, r.status])).toEqual([
-      [1, 'created'], [2, 'invalid'], [3, 'created'], [4, 'invalid'], [5, 'rejected'], [6, 'created'],
+      [1, 'created'],
+      [2, 'invalid'],
+      [3, 'created'],
+      [4, 'invalid'],
+      [5, 'rejected'],
+      [6, 'created'],
     ]);
     expect(results[1]?.error?.issues?.[0]?.path).toBe('appointmentDate');
     expect(results[3]?.error?.code).toBe('invalid-csv-row');
@@ -568,7 +731,14 @@ describe('bulk import', () => {
 
     const again = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: csv, contentType: 'text/csv; charset=utf-8' });
     const rerun = (again.body as ImportBody).results;
-    expect(rerun.map((r) => r.status)).toEqual(['already-enrolled', 'invalid', 'already-enrolled', 'invalid', 'rejected', 'already-enrolled']);
+    expect(rerun.map((r) => r.status)).toEqual([
+      'already-enrolled',
+      'invalid',
+      'already-enrolled',
+      'invalid',
+      'rejected',
+      'already-enrolled',
+    ]);
     expect(rerun.filter((r) => r.programId).map((r) => r.programId)).toEqual(results.filter((r) => r.programId).map((r) => r.programId));
   });
 
@@ -595,6 +765,9 @@ describe('bulk import', () => {
     const csv = [header, csvRow(before), `E-broken,"Unclosed name,${'x,'.repeat(16)}x`].join('\n');
     const response = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: csv, contentType: 'text/csv' });
     expect(response.status).toBe(200);
-    expect((response.body as ImportBody).results.map((r) => [r.row, r.status])).toEqual([[1, 'created'], [2, 'invalid']]);
+    expect((response.body as ImportBody).results.map((r) => [r.row, r.status])).toEqual([
+      [1, 'created'],
+      [2, 'invalid'],
+    ]);
   });
 });

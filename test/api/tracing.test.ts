@@ -43,7 +43,10 @@ const spansOf = (traceId: string): ReadableSpan[] => exporter.getFinishedSpans()
 /** The one finished span of the trace with this name. */
 function only(spans: readonly ReadableSpan[], name: string): ReadableSpan {
   const named = spans.filter((span) => span.name === name);
-  expect(named.map((span) => span.name), `one ${name} span among ${spans.map((s) => s.name).join(', ')}`).toEqual([name]);
+  expect(
+    named.map((span) => span.name),
+    `one ${name} span among ${spans.map((s) => s.name).join(', ')}`,
+  ).toEqual([name]);
   return named[0] as ReadableSpan;
 }
 

@@ -46,9 +46,14 @@ function moveCommand(...args: string[]): Promise<{ code: number; output: string 
   const inherited = { ...process.env };
   delete inherited.TEMPORAL_ADDRESS; // the cluster's profile, not the dev server
   return new Promise((resolve) => {
-    execFile(`${root}node_modules/.bin/tsx`, ['worker/move-programs.ts', ...args], { cwd: root, env: { ...inherited, ...cluster.settings } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      `${root}node_modules/.bin/tsx`,
+      ['worker/move-programs.ts', ...args],
+      { cwd: root, env: { ...inherited, ...cluster.settings } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 
@@ -61,7 +66,14 @@ interface Answer {
  * One request as a careful client sends it: a refused connection or a 5xx (a process restarting)
  * is sent again, the same request, which the API answers without doing anything twice.
  */
-async function call(baseUrl: string, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer & { attempts: number }> {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer & { attempts: number }> {
   // Until answered: a restarting service on a busy machine can take minutes; the bound only keeps a
   // request that is never answered from hanging the run, and the last answer says why.
   const giveUpAt = Date.now() + 600_000;
@@ -75,7 +87,8 @@ async function call(baseUrl: string, method: string, path: string, token: string
         signal: AbortSignal.timeout(60_000),
       });
       const text = await response.text();
-      if (response.status < 500) return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, attempts };
+      if (response.status < 500)
+        return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, attempts };
       last = `${response.status} ${text.slice(0, 300)}`;
     } catch (error) {
       // Connection refused or reset, or no answer in time: the same request again.
@@ -113,7 +126,13 @@ async function eventsInTemporal(programId: string, keys: string): Promise<{ id: 
   return recorded;
 }
 
-async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 600_000, pauseMs = 500): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 600_000,
+  pauseMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -144,8 +163,13 @@ describe('the cluster profile', () => {
         for (const step of steps) {
           const answer =
             step === 'rating'
-              ? await call(signOffApi, 'POST', `/v1/programs/${programId}/service-ratings`, supervisorToken, { rating: 'satisfactory', ratedOn: today })
-              : await call(signOffApi, 'POST', `/v1/programs/${programId}/milestones/${step}/sign-off`, supervisorToken, { signedOn: today });
+              ? await call(signOffApi, 'POST', `/v1/programs/${programId}/service-ratings`, supervisorToken, {
+                  rating: 'satisfactory',
+                  ratedOn: today,
+                })
+              : await call(signOffApi, 'POST', `/v1/programs/${programId}/milestones/${step}/sign-off`, supervisorToken, {
+                  signedOn: today,
+                });
           if (answer.status === 200) continue;
           // A rating sent again after its answer was lost meets a program it has already reclassified.
           const retriedRating = step === 'rating' && answer.attempts > 1;
@@ -176,7 +200,9 @@ describe('the cluster profile', () => {
     const closed = await waitFor(
       'every workflow to complete',
       async () => {
-        const statuses = await Promise.all(programIds.map(async (id) => (await cluster.client.workflow.getHandle(workflowIdFor(id)).describe()).status.name));
+        const statuses = await Promise.all(
+          programIds.map(async (id) => (await cluster.client.workflow.getHandle(workflowIdFor(id)).describe()).status.name),
+        );
         return statuses.filter((s) => s !== 'COMPLETED');
       },
       (open) => open.length === 0,
@@ -197,8 +223,12 @@ describe('the cluster profile', () => {
     await waitFor(
       'the read model to reach the event log',
       async () =>
-        (await cluster.db.query<{ program_id: string; version: number; status: string }>('SELECT program_id, version, status FROM rm_programs WHERE program_id = ANY($1)', [programIds]))
-          .rows,
+        (
+          await cluster.db.query<{ program_id: string; version: number; status: string }>(
+            'SELECT program_id, version, status FROM rm_programs WHERE program_id = ANY($1)',
+            [programIds],
+          )
+        ).rows,
       (rows) => rows.length === PROGRAMS && rows.every((r) => r.version === logged.get(r.program_id) && r.status === 'reclassified'),
     );
 
@@ -245,14 +275,26 @@ describe('the cluster profile', () => {
     };
 
     const onBuild1 = await enroll();
-    expect(await waitFor('the first workflow task', () => versionOf(onBuild1), (v) => v !== undefined)).toBe('build-1');
+    expect(
+      await waitFor(
+        'the first workflow task',
+        () => versionOf(onBuild1),
+        (v) => v !== undefined,
+      ),
+    ).toBe('build-1');
 
     // Build 2 rolls out on a worker of its own and is made current.
     await cluster.startProcess('worker-3', { buildId: 'build-2' });
     await setCurrentBuild(cluster.connection, cluster.namespace, cluster.deploymentName, 'build-2');
 
     const onBuild2 = await enroll();
-    expect(await waitFor('the first workflow task', () => versionOf(onBuild2), (v) => v !== undefined)).toBe('build-2');
+    expect(
+      await waitFor(
+        'the first workflow task',
+        () => versionOf(onBuild2),
+        (v) => v !== undefined,
+      ),
+    ).toBe('build-2');
 
     // The old program keeps running on build 1: its next workflow task is done by a build-1 worker.
     const signed = await call(api, 'POST', `/v1/programs/${onBuild1}/milestones/m1/sign-off`, supervisorToken, { signedOn: today });
@@ -271,7 +313,10 @@ describe('the cluster profile', () => {
     };
     const build2Bundle = `${cluster.dir}/workflow-bundle-build-2.js`; // what cluster-up built for build 2's worker
     const incompatibleBundle = `${cluster.dir}/workflow-bundle-incompatible.js`;
-    await writeFile(incompatibleBundle, (await bundleWorkflowCode({ workflowsPath: incompatibleWorkflowsPath, workflowInterceptorModules, logger: quietLogger })).code);
+    await writeFile(
+      incompatibleBundle,
+      (await bundleWorkflowCode({ workflowsPath: incompatibleWorkflowsPath, workflowInterceptorModules, logger: quietLogger })).code,
+    );
 
     // Code the program's history does not replay on: nothing moves, and the program is named with the reason.
     const refused = await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', incompatibleBundle);
@@ -291,10 +336,14 @@ describe('the cluster profile', () => {
     expect(moved.code, moved.output).toBe(0);
     expect(moved.output).toContain(`moved  ${workflowIdFor(onBuild1)}`);
     expect(await pinnedTo(onBuild1)).toBe('build-2');
-    const signedAfterMove = await call(api, 'POST', `/v1/programs/${onBuild1}/milestones/m2/sign-off`, supervisorToken, { signedOn: today });
+    const signedAfterMove = await call(api, 'POST', `/v1/programs/${onBuild1}/milestones/m2/sign-off`, supervisorToken, {
+      signedOn: today,
+    });
     expect(signedAfterMove.status, JSON.stringify(signedAfterMove.body)).toBe(200);
     expect((await buildsThatRan(onBuild1)).at(-1)).toBe('build-2');
     // Nothing is left on build 1.
-    expect((await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', build2Bundle, '--dry-run')).output).toContain('0 open program(s) pinned to build-1');
+    expect((await moveCommand('--from', 'build-1', '--to', 'build-2', '--bundle', build2Bundle, '--dry-run')).output).toContain(
+      '0 open program(s) pinned to build-1',
+    );
   });
 });

@@ -79,7 +79,9 @@ export async function startCluster({ name, portBase, workers = 2, apis = 2, buil
       await run('bash', [`${root}scripts/${file}`, ...args], { env, cwd: root, maxBuffer: 16 * 1024 * 1024 });
     } catch (error) {
       const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      throw new Error(`scripts/${file} ${args.join(' ')} failed:\n${stderr ?? ''}\n${stdout ?? ''}\n(logs in ${dir}/logs)`, { cause: error });
+      throw new Error(`scripts/${file} ${args.join(' ')} failed:\n${stderr ?? ''}\n${stdout ?? ''}\n(logs in ${dir}/logs)`, {
+        cause: error,
+      });
     }
   };
 

@@ -64,11 +64,15 @@ describe('under faults', () => {
         restarts.push(
           (async () => {
             await system.postgres.stop();
-            await waitFor(async () => {
-              const status = await system.health();
-              healthSeen.push(status);
-              return status === 503;
-            }, 'health to report PostgreSQL down', 60_000);
+            await waitFor(
+              async () => {
+                const status = await system.health();
+                healthSeen.push(status);
+                return status === 503;
+              },
+              'health to report PostgreSQL down',
+              60_000,
+            );
             await system.postgres.start();
             await waitFor(async () => (await system.health()) === 200, 'health to recover by itself', 120_000);
             healthSeen.push(200);
@@ -100,13 +104,29 @@ describe('under faults', () => {
     // round, for the whole outage: it lasts 30 seconds, as long as the issue's.
     const outage: { status: number; code: string | undefined; retryAfter: string | null }[] = [];
     do {
-      const round = await mapLimit(Array.from({ length: 10 }, (_, i) => i), 10, async (i) => {
-        const answers = await Promise.all([
-          call(system, 'POST', '/v1/programs', hr, enrollment(i), { 'idempotency-key': `t-outage-${i}` }, 15_000),
-          call(system, 'POST', `/v1/programs/${programIds[i]}/milestones/m1/sign-off`, supervisor, { signedOn: today }, { 'idempotency-key': `t-outage-sign-${i}` }, 15_000),
-        ]);
-        return answers.map((a) => ({ status: a.status, code: (a.body as { error?: { code?: string } } | null)?.error?.code, retryAfter: a.headers.get('retry-after') }));
-      });
+      const round = await mapLimit(
+        Array.from({ length: 10 }, (_, i) => i),
+        10,
+        async (i) => {
+          const answers = await Promise.all([
+            call(system, 'POST', '/v1/programs', hr, enrollment(i), { 'idempotency-key': `t-outage-${i}` }, 15_000),
+            call(
+              system,
+              'POST',
+              `/v1/programs/${programIds[i]}/milestones/m1/sign-off`,
+              supervisor,
+              { signedOn: today },
+              { 'idempotency-key': `t-outage-sign-${i}` },
+              15_000,
+            ),
+          ]);
+          return answers.map((a) => ({
+            status: a.status,
+            code: (a.body as { error?: { code?: string } } | null)?.error?.code,
+            retryAfter: a.headers.get('retry-after'),
+          }));
+        },
+      );
       outage.push(...round.flat());
     } while (Date.now() - stoppedAt < 30_000);
     for (const answer of outage) {
@@ -119,11 +139,22 @@ describe('under faults', () => {
     expect((await call(system, 'GET', `/v1/programs/${programIds[0]}`, hr)).status).toBe(200);
 
     await system.temporal.start();
-    const outageIds = await mapLimit(Array.from({ length: 10 }, (_, i) => i), 10, async (i) => {
-      const program = await callUntilAnswered(system, 'POST', '/v1/programs', hr, enrollment(i), { 'idempotency-key': `t-outage-${i}` });
-      await callUntilAnswered(system, 'POST', `/v1/programs/${programIds[i]}/milestones/m1/sign-off`, supervisor, { signedOn: today }, { 'idempotency-key': `t-outage-sign-${i}` });
-      return (program as { programId: string }).programId;
-    });
+    const outageIds = await mapLimit(
+      Array.from({ length: 10 }, (_, i) => i),
+      10,
+      async (i) => {
+        const program = await callUntilAnswered(system, 'POST', '/v1/programs', hr, enrollment(i), { 'idempotency-key': `t-outage-${i}` });
+        await callUntilAnswered(
+          system,
+          'POST',
+          `/v1/programs/${programIds[i]}/milestones/m1/sign-off`,
+          supervisor,
+          { signedOn: today },
+          { 'idempotency-key': `t-outage-sign-${i}` },
+        );
+        return (program as { programId: string }).programId;
+      },
+    );
     expect(new Set(outageIds).size).toBe(10);
     await expectInvariants([...programIds, ...outageIds], new Map([...signOffs, ...outageIds.map((id) => [id, []] as [string, string[]])]));
   }, 900_000);
@@ -133,13 +164,17 @@ describe('under faults', () => {
     const hr = await system.token('hr-0001', 'hr');
     await system.inbox.stop();
     // Appointed seven months ago: the six-month milestone is overdue at once, and its notices are due now.
-    const programIds = await mapLimit(Array.from({ length: 5 }, (_, i) => i), 5, async (i) => {
-      const appointed = addMonths(today, -7);
-      const body = enrollmentFixture(appointed, { supervisorId: 'sup-0001', programManagerId: 'pm-0001' });
-      body.trainee.employeeId = `FS${String(i).padStart(5, '0')}`;
-      const program = await callUntilAnswered(system, 'POST', '/v1/programs', hr, body, { 'idempotency-key': `s-enroll-${i}` });
-      return (program as { programId: string }).programId;
-    });
+    const programIds = await mapLimit(
+      Array.from({ length: 5 }, (_, i) => i),
+      5,
+      async (i) => {
+        const appointed = addMonths(today, -7);
+        const body = enrollmentFixture(appointed, { supervisorId: 'sup-0001', programManagerId: 'pm-0001' });
+        body.trainee.employeeId = `FS${String(i).padStart(5, '0')}`;
+        const program = await callUntilAnswered(system, 'POST', '/v1/programs', hr, body, { 'idempotency-key': `s-enroll-${i}` });
+        return (program as { programId: string }).programId;
+      },
+    );
     // Each delivery has been tried against the server that is down, and is still to be made.
     await waitFor(async () => {
       const { rows } = await system.db.query<{ tried: number; open: number; total: number }>(

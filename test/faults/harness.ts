@@ -47,7 +47,10 @@ async function freePort(): Promise<number> {
 
 /** Runs a PostgreSQL tool as the postgres user (this may run as root, which initdb refuses). */
 async function asPostgres(command: string, args: string[]): Promise<void> {
-  const [version] = (await run('ls', ['/usr/lib/postgresql'])).stdout.trim().split('\n').sort((a, b) => Number(b) - Number(a));
+  const [version] = (await run('ls', ['/usr/lib/postgresql'])).stdout
+    .trim()
+    .split('\n')
+    .sort((a, b) => Number(b) - Number(a));
   const binary = `/usr/lib/postgresql/${version}/bin/${command}`;
   if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', binary, ...args]);
   else await run(binary, args);
@@ -107,13 +110,32 @@ export async function startTemporal(): Promise<Temporal> {
   const dir = await mkdtemp(join(tmpdir(), 'lap-faults-temporal-'));
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const address = `127.0.0.1:${port}`;
-  const flags = Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : 'Datetime'}`]);
+  const flags = Object.values(searchAttributes).flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : 'Datetime'}`,
+  ]);
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
     child = spawn(
       temporalCli,
-      ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
-        '--headless', '--db-filename', join(dir, 'temporal.db'), '--log-level', 'error', ...flags],
+      [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--http-port',
+        String(httpPort),
+        '--metrics-port',
+        String(metricsPort),
+        '--headless',
+        '--db-filename',
+        join(dir, 'temporal.db'),
+        '--log-level',
+        'error',
+        ...flags,
+      ],
       { stdio: 'ignore' },
     );
     await waitFor(() => canConnect(port), `Temporal on ${address}`, 60_000);
@@ -127,7 +149,15 @@ export async function startTemporal(): Promise<Temporal> {
     await exited;
   };
   await start();
-  return { address, start, stop, async destroy() { await stop(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    address,
+    start,
+    stop,
+    async destroy() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function canConnect(port: number): Promise<boolean> {
@@ -167,7 +197,11 @@ function service(file: string, env: NodeJS.ProcessEnv): Service {
       return exits;
     },
     start() {
-      child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, ['--import', 'tsx', file], {
+        cwd: repoRoot,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child.stdout?.on('data', keep);
       child.stderr?.on('data', keep);
       child.once('exit', () => {
@@ -201,7 +235,11 @@ export interface FaultSystem {
 
 export async function startFaultSystem(): Promise<FaultSystem> {
   const started = await Promise.allSettled([startPostgres(), startTemporal(), startMaildev()]);
-  const [postgres, temporal, inbox] = started.map((s) => (s.status === 'fulfilled' ? s.value : null)) as [Postgres | null, Temporal | null, Inbox | null];
+  const [postgres, temporal, inbox] = started.map((s) => (s.status === 'fulfilled' ? s.value : null)) as [
+    Postgres | null,
+    Temporal | null,
+    Inbox | null,
+  ];
   if (!postgres || !temporal || !inbox) {
     // Leave nothing running behind a start that failed halfway (the port 55433 is taken, say).
     await Promise.all([postgres?.destroy(), temporal?.destroy(), inbox?.close()]);
@@ -299,7 +337,8 @@ export async function invariants(
   const problems: string[] = [];
   for (const programId of programIds) {
     const rows = byProgram.get(programId) ?? [];
-    if (rows.filter((e) => e.type === 'enrolled').length !== 1) problems.push(`${programId}: ${rows.filter((e) => e.type === 'enrolled').length} enrolled events`);
+    if (rows.filter((e) => e.type === 'enrolled').length !== 1)
+      problems.push(`${programId}: ${rows.filter((e) => e.type === 'enrolled').length} enrolled events`);
     if (rows.some((e, i) => e.version !== i + 1)) problems.push(`${programId}: versions ${rows.map((e) => e.version).join(',')}`);
     for (const milestoneId of signOffs.get(programId) ?? []) {
       const count = rows.filter((e) => e.type === 'milestone-signed-off' && e.milestone_id === milestoneId).length;
@@ -323,7 +362,11 @@ export async function invariants(
     [programIds],
   );
   const wanted = new Set(deliveries.map((d) => d.message_id));
-  const received = await system.inbox.waitFor((mails) => [...wanted].every((id) => mails.some((m) => m.messageId === id)), 'every delivery in the inbox', 180_000);
+  const received = await system.inbox.waitFor(
+    (mails) => [...wanted].every((id) => mails.some((m) => m.messageId === id)),
+    'every delivery in the inbox',
+    180_000,
+  );
   const receivedIds = received.map((m) => m.messageId).filter((id) => wanted.has(id));
   return {
     problems,
@@ -370,7 +413,11 @@ export async function call(
   try {
     const response = await fetch(`${system.apiUrl}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -385,7 +432,14 @@ export async function call(
  * Sends a request until it gets an answer that is not "try again" (503, or no connection), as a
  * client following the contract does: a command goes again with the same Idempotency-Key.
  */
-export async function callUntilAnswered(system: FaultSystem, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+export async function callUntilAnswered(
+  system: FaultSystem,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<unknown> {
   for (let attempt = 0; ; attempt++) {
     const answer = await call(system, method, path, token, body, headers);
     if (answer.status !== 0 && answer.status !== 503 && answer.status !== 502) {

@@ -20,12 +20,15 @@ export interface LoadResult {
   timings: { kind: 'enroll' | 'sign-off'; sentAt: number; answeredAt: number }[];
 }
 
-export async function runLoad(system: FaultSystem, { programs, prefix, onAnswered }: { programs: number; prefix: string; onAnswered?: (answered: number) => void }): Promise<LoadResult> {
+export async function runLoad(
+  system: FaultSystem,
+  { programs, prefix, onAnswered }: { programs: number; prefix: string; onAnswered?: (answered: number) => void },
+): Promise<LoadResult> {
   const today = civilDateInNewYork(Date.now());
   const [hr, supervisor] = await Promise.all([system.token('hr-0001', 'hr'), system.token('sup-0001', 'supervisor')]);
   const timings: LoadResult['timings'] = [];
   let answered = 0;
-  const timed = async <T,>(kind: 'enroll' | 'sign-off', send: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(kind: 'enroll' | 'sign-off', send: () => Promise<T>): Promise<T> => {
     const sentAt = Date.now();
     const result = await send();
     timings.push({ kind, sentAt, answeredAt: Date.now() });
@@ -48,9 +51,16 @@ export async function runLoad(system: FaultSystem, { programs, prefix, onAnswere
   await mapLimit(work, 40, ({ programId, milestoneId }) =>
     timed('sign-off', () =>
       // The same sign-off again is 200 with nothing new: safe to send until answered.
-      callUntilAnswered(system, 'POST', `/v1/programs/${programId}/milestones/${milestoneId}/sign-off`, supervisor, { signedOn: today }, {
-        'idempotency-key': `${prefix}-${programId}-${milestoneId}`,
-      }),
+      callUntilAnswered(
+        system,
+        'POST',
+        `/v1/programs/${programId}/milestones/${milestoneId}/sign-off`,
+        supervisor,
+        { signedOn: today },
+        {
+          'idempotency-key': `${prefix}-${programId}-${milestoneId}`,
+        },
+      ),
     ),
   );
   return { programIds, signOffs, timings };
@@ -95,7 +105,10 @@ export async function historiesThatDoNotReplay(system: FaultSystem, programIds: 
     await mapLimit(programIds, 4, async (programId) => {
       const history = await client.workflow.getHandle(workflowIdFor(programId)).fetchHistory();
       try {
-        await Worker.runReplayHistory({ workflowBundle: bundle, replayName: programId, dataConverter: developmentDataConverter() }, history);
+        await Worker.runReplayHistory(
+          { workflowBundle: bundle, replayName: programId, dataConverter: developmentDataConverter() },
+          history,
+        );
       } catch (error) {
         failing.push(`${programId}: ${error instanceof Error ? error.message : String(error)}`);
         await mkdir('test/artifacts', { recursive: true });

@@ -80,7 +80,8 @@ describe('on the Temporal dev server', () => {
 
     const history = await env.client.workflow.getHandle(workflowIdFor(programId)).fetchHistory();
     const raw = Buffer.from(proto.temporal.api.history.v1.History.encode(history).finish());
-    for (const secret of [enrollment.trainee.name, enrollment.trainee.email, 'Private remark']) expect(raw.includes(secret), secret).toBe(false);
+    for (const secret of [enrollment.trainee.name, enrollment.trainee.email, 'Private remark'])
+      expect(raw.includes(secret), secret).toBe(false);
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     expect(new TextDecoder().decode(started?.metadata?.encoding ?? undefined)).toBe(ENCRYPTED_ENCODING);
 

@@ -59,7 +59,13 @@ afterAll(async () => {
 });
 
 async function newWorker(taskQueue: string, tuning?: Parameters<typeof createProgramWorker>[0]['tuning']): Promise<Worker> {
-  return createProgramWorker({ connection: env.nativeConnection, taskQueue, db, workflowBundle: await workflowBundle(), ...(tuning ? { tuning } : {}) });
+  return createProgramWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    db,
+    workflowBundle: await workflowBundle(),
+    ...(tuning ? { tuning } : {}),
+  });
 }
 
 /** A fresh task queue, worker and client for one test. */
@@ -68,8 +74,7 @@ async function setup() {
   return { taskQueue, worker: await newWorker(taskQueue), programs: programClient(env.client, taskQueue, env) };
 }
 
-const resultOf = (programId: string): Promise<ProgramOutcome> =>
-  env.client.workflow.getHandle(workflowIdFor(programId)).result();
+const resultOf = (programId: string): Promise<ProgramOutcome> => env.client.workflow.getHandle(workflowIdFor(programId)).result();
 
 /** A date-driven event fires at the start of its day in New York (timers land a few ms late). */
 function expectStartOfDay(instant: Date | undefined, date: string): void {
@@ -120,7 +125,11 @@ describe('a development program on the time-skipping server', () => {
     expect(notices[0]?.body).toContain('No additional working test period');
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     const model = await readModelOf(programId);
-    expect(model.program).toMatchObject({ status: 'reclassified', version: events.length, reclassification: { effectiveOn: anniversaryDate } });
+    expect(model.program).toMatchObject({
+      status: 'reclassified',
+      version: events.length,
+      reclassification: { effectiveOn: anniversaryDate },
+    });
     expect(model.milestones.map((m) => [m.milestone_id, m.status, m.signed_off_by])).toEqual([
       ['m1', 'signed-off', supervisor.id],
       ['m2', 'signed-off', supervisor.id],
@@ -155,9 +164,7 @@ describe('a development program on the time-skipping server', () => {
     expect(events.filter((e) => e.type === 'milestone-overdue').map((e) => e.data.milestoneId)).toEqual(['m1', 'm2', 'm3']);
     expect(events.some((e) => e.type === 'reclassification-notice-issued')).toBe(false);
     const kinds = (await issuedNotices(db, programId)).map((n) => n.notice_id.replace(`${programId}/`, ''));
-    expect(kinds).toEqual(
-      expect.arrayContaining(['cap-warning-90', 'cap-warning-30', 'program-expired', 'minimum-period-reached']),
-    );
+    expect(kinds).toEqual(expect.arrayContaining(['cap-warning-90', 'cap-warning-30', 'program-expired', 'minimum-period-reached']));
     expect(kinds).not.toContain('reclassification');
     const model = await readModelOf(programId);
     expect(model.program).toMatchObject({ status: 'expired', latestCompletionDate: latest, ended: { on: third, reason: 'expired' } });
@@ -177,7 +184,8 @@ describe('a development program on the time-skipping server', () => {
       // drops them (speculative tasks). Either way no update and no other event may appear.
       const meaningful = async () =>
         ((await handle.fetchHistory()).events ?? []).filter(
-          (e) => !e.workflowTaskScheduledEventAttributes && !e.workflowTaskStartedEventAttributes && !e.workflowTaskCompletedEventAttributes,
+          (e) =>
+            !e.workflowTaskScheduledEventAttributes && !e.workflowTaskStartedEventAttributes && !e.workflowTaskCompletedEventAttributes,
         );
       const historyBefore = await meaningful();
 
@@ -247,8 +255,16 @@ describe('a development program on the time-skipping server', () => {
 
     await worker.runUntil(async () => {
       await skipTo(env, addMonths(appointment, 2));
-      const moved = await programs.transfer(programId, { effectiveOn: addMonths(appointment, 2), agency: 'DOL', supervisorId: newSupervisor.id }, hr);
-      expect(moved).toMatchObject({ agency: 'DOL', supervisorId: newSupervisor.id, latestCompletionDate: addDays(anniversary(appointment, 3), -1) });
+      const moved = await programs.transfer(
+        programId,
+        { effectiveOn: addMonths(appointment, 2), agency: 'DOL', supervisorId: newSupervisor.id },
+        hr,
+      );
+      expect(moved).toMatchObject({
+        agency: 'DOL',
+        supervisorId: newSupervisor.id,
+        latestCompletionDate: addDays(anniversary(appointment, 3), -1),
+      });
       expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.agency)).toBe('DOL');
 
       const byFormer = programs.signOff(programId, 'm1', { signedOn: addMonths(appointment, 2) }, supervisor);
@@ -264,7 +280,11 @@ describe('a development program on the time-skipping server', () => {
     expect(events.filter((e) => e.type === 'transferred')).toHaveLength(1);
     expect(events.find((e) => e.type === 'milestone-signed-off')?.actor_id).toBe(newSupervisor.id);
     const { program } = await readModelOf(programId);
-    expect(program).toMatchObject({ agency: 'DOL', supervisorId: newSupervisor.id, programManagerId: enrollmentFixture(appointment).programManagerId });
+    expect(program).toMatchObject({
+      agency: 'DOL',
+      supervisorId: newSupervisor.id,
+      programManagerId: enrollmentFixture(appointment).programManagerId,
+    });
   });
 
   it('(j) corrects a sign-off and leave recorded in error: the milestone falls overdue again and the anniversary comes back', async () => {
@@ -295,7 +315,10 @@ describe('a development program on the time-skipping server', () => {
 
     const events = await recordedEvents(db, programId);
     const idOf = (type: string) => events.find((e) => e.type === type)?.event_id;
-    expect(events.find((e) => e.type === 'sign-off-retracted')?.data).toMatchObject({ milestoneId: m1.id, corrects: idOf('milestone-signed-off') });
+    expect(events.find((e) => e.type === 'sign-off-retracted')?.data).toMatchObject({
+      milestoneId: m1.id,
+      corrects: idOf('milestone-signed-off'),
+    });
     expect(events.find((e) => e.type === 'leave-cancelled')?.data).toMatchObject({ corrects: idOf('leave-recorded') });
     expect(events.filter((e) => e.type === 'milestone-overdue' && e.data.milestoneId === m1.id)).toHaveLength(1);
     const { milestones } = await readModelOf(programId);
@@ -313,12 +336,29 @@ describe('a development program on the time-skipping server', () => {
 
     await worker.runUntil(async () => {
       await skipTo(env, addDays(periodEnding, 2));
-      const submitted = await programs.submitProgressReport(programId, { periodEnding, summary: 'First quarter: orientation and casework.' }, trainee);
-      expect(submitted.progressReports).toEqual([expect.objectContaining({ periodEnding, submittedOn: addDays(periodEnding, 2), submittedBy: trainee.id })]);
-      await expect(programs.submitProgressReport(programId, { periodEnding, summary: 'Rewritten' }, trainee)).rejects.toMatchObject({ code: 'progress-report-exists' });
+      const submitted = await programs.submitProgressReport(
+        programId,
+        { periodEnding, summary: 'First quarter: orientation and casework.' },
+        trainee,
+      );
+      expect(submitted.progressReports).toEqual([
+        expect.objectContaining({ periodEnding, submittedOn: addDays(periodEnding, 2), submittedBy: trainee.id }),
+      ]);
+      await expect(programs.submitProgressReport(programId, { periodEnding, summary: 'Rewritten' }, trainee)).rejects.toMatchObject({
+        code: 'progress-report-exists',
+      });
       await skipTo(env, addDays(periodEnding, 9));
-      const reviewed = await programs.reviewProgressReport(programId, periodEnding, { reviewedOn: addDays(periodEnding, 9), comments: 'On track.' }, manager);
-      expect(reviewed.progressReports[0]).toMatchObject({ reviewedOn: addDays(periodEnding, 9), reviewedBy: manager.id, reviewComments: 'On track.' });
+      const reviewed = await programs.reviewProgressReport(
+        programId,
+        periodEnding,
+        { reviewedOn: addDays(periodEnding, 9), comments: 'On track.' },
+        manager,
+      );
+      expect(reviewed.progressReports[0]).toMatchObject({
+        reviewedOn: addDays(periodEnding, 9),
+        reviewedBy: manager.id,
+        reviewComments: 'On track.',
+      });
       await waitForRecorded(db, programId, reviewed.version);
       await programs.withdraw(programId, { effectiveOn: addDays(periodEnding, 9), reason: 'test complete' }, hr);
       await resultOf(programId);
@@ -380,7 +420,11 @@ describe('a development program on the time-skipping server', () => {
       const escalatesOn = rated.hrDecision!.escalatesOn;
       await skipTo(env, addDays(escalatesOn, 1));
       expect((await programs.show(programId)).hrDecision).toMatchObject({ escalated: true });
-      const confirmed = await programs.confirmRemoval(programId, { effectiveOn: removalOn, reason: 'Removal after fair trial (C.G.S. 5-230)' }, hr);
+      const confirmed = await programs.confirmRemoval(
+        programId,
+        { effectiveOn: removalOn, reason: 'Removal after fair trial (C.G.S. 5-230)' },
+        hr,
+      );
       expect(confirmed).toMatchObject({ status: 'active', hrDecision: null, scheduledRemoval: { effectiveOn: removalOn } });
       await skipTo(env, addDays(removalOn, -1), 20);
       expect((await programs.show(programId)).status).toBe('active');
@@ -392,7 +436,10 @@ describe('a development program on the time-skipping server', () => {
     const notices = await issuedNotices(db, programId);
     const kinds = notices.map((n) => n.kind);
     // Weekly reminders to HR until the escalation (one or two, as holidays fall), then the escalation.
-    expect(kinds.filter((k) => k.startsWith('hr-decision') && k !== 'hr-decision-reminder')).toEqual(['hr-decision-required', 'hr-decision-escalated']);
+    expect(kinds.filter((k) => k.startsWith('hr-decision') && k !== 'hr-decision-reminder')).toEqual([
+      'hr-decision-required',
+      'hr-decision-escalated',
+    ]);
     expect(kinds).toContain('hr-decision-reminder');
     const ended = notices.filter((n) => n.kind === 'program-ended');
     expect(ended.map((n) => n.issued_on)).toEqual([removalOn]);
@@ -405,7 +452,10 @@ describe('a development program on the time-skipping server', () => {
     const { worker, programs } = await setup();
     const today = await serverToday(env);
     const appointment = addMonths(today, -13);
-    const { programId } = await programs.enroll(enrollmentFixture(appointment, { priorExperience: { generalYears: 6, specialYears: 3 } }), hr);
+    const { programId } = await programs.enroll(
+      enrollmentFixture(appointment, { priorExperience: { generalYears: 6, specialYears: 3 } }),
+      hr,
+    );
 
     const outcome = await worker.runUntil(async () => {
       const migrated = await programs.show(programId);
@@ -473,7 +523,11 @@ describe('a development program on the time-skipping server', () => {
     const firstRunId = (await handle.describe()).runId;
 
     const outcome = await worker.runUntil(async () => {
-      for (const [milestoneId, month] of [['m1', 2], ['m2', 3], ['m3', 4]] as const) {
+      for (const [milestoneId, month] of [
+        ['m1', 2],
+        ['m2', 3],
+        ['m3', 4],
+      ] as const) {
         await skipTo(env, addMonths(appointment, month));
         await programs.signOff(programId, milestoneId, { signedOn: addMonths(appointment, month) }, supervisor);
       }
@@ -488,7 +542,6 @@ describe('a development program on the time-skipping server', () => {
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'milestone-signed-off')).toHaveLength(3);
   });
-
 });
 
 /** The first Monday on or after `date` whose week (Monday to Friday) has no legal holiday. */
@@ -505,7 +558,14 @@ describe('the decisions of 2026-11-29 on the time-skipping server', () => {
     const latest = addDays(anniversary(appointment, 3), -1);
     const enrollment = enrollmentFixture(appointment);
     const { programId } = await programs.enroll(
-      { ...enrollment, schedule: { ...enrollment.schedule, plannedEndDate: latest, milestones: [...enrollment.schedule.milestones.slice(0, 2), { id: 'm3', title: 'Capstone', dueDate: latest }] } },
+      {
+        ...enrollment,
+        schedule: {
+          ...enrollment.schedule,
+          plannedEndDate: latest,
+          milestones: [...enrollment.schedule.milestones.slice(0, 2), { id: 'm3', title: 'Capstone', dueDate: latest }],
+        },
+      },
       hr,
     );
     const outcome = await worker.runUntil(async () => {
@@ -528,7 +588,10 @@ describe('the decisions of 2026-11-29 on the time-skipping server', () => {
     const { worker, programs } = await setup();
     const appointment = await serverToday(env);
     const first = anniversary(appointment, 1);
-    const { programId } = await programs.enroll(enrollmentFixture(appointment, { priorExperience: { generalYears: 6, specialYears: 3 } }), hr);
+    const { programId } = await programs.enroll(
+      enrollmentFixture(appointment, { priorExperience: { generalYears: 6, specialYears: 3 } }),
+      hr,
+    );
     const outcome = await worker.runUntil(async () => {
       const after = addDays(first, 30);
       await skipTo(env, after);
@@ -644,7 +707,10 @@ describe('the decisions of 2026-11-29 on the time-skipping server', () => {
     expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: anniversary(appointment, 1) } });
     const types = (await recordedEvents(db, programId)).map((e) => e.type);
     expect(types).not.toContain('program-ended');
-    expect(types.slice(types.indexOf('remediation-recorded'), types.indexOf('remediation-recorded') + 2)).toEqual(['remediation-recorded', 'schedule-amended']);
+    expect(types.slice(types.indexOf('remediation-recorded'), types.indexOf('remediation-recorded') + 2)).toEqual([
+      'remediation-recorded',
+      'schedule-amended',
+    ]);
     const kinds = (await issuedNotices(db, programId)).map((n) => n.kind);
     expect(kinds.filter((k) => k === 'hr-decision-required' || k === 'remediation-recorded' || k === 'reclassification')).toEqual([
       'hr-decision-required',
@@ -672,7 +738,9 @@ describe('the decisions of 2026-11-29 on the time-skipping server', () => {
     const outcome = await worker.runUntil(() => resultOf(programId));
     expect(outcome).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: today } });
     const events = await recordedEvents(db, programId);
-    expect(events.filter((e) => e.type === 'milestone-overdue' || e.type === 'milestone-escalated' || e.type === 'overdue-reminder-issued')).toEqual([]);
+    expect(
+      events.filter((e) => e.type === 'milestone-overdue' || e.type === 'milestone-escalated' || e.type === 'overdue-reminder-issued'),
+    ).toEqual([]);
     expect(events.find((e) => e.type === 'minimum-period-reached')?.data).toEqual({ on: anniversary(appointment, 1) });
     expect(events.filter((e) => e.type === 'milestone-signed-off').map((e) => [e.data.milestoneId, e.data.signedOn, e.actor_id])).toEqual(
       fixture.schedule.milestones.map((m) => [m.id, m.dueDate, 'sup-0009']),

@@ -84,14 +84,21 @@ function commandFor(step: Step, state: ProgramState, today: string): { command: 
     }
     case 'retract': {
       const milestone = milestoneAt(step.milestone);
-      return milestone ? { command: { type: 'retract-sign-off', milestoneId: milestone.id, reason: 'signed off in error' }, actor: hr } : null;
+      return milestone
+        ? { command: { type: 'retract-sign-off', milestoneId: milestone.id, reason: 'signed off in error' }, actor: hr }
+        : null;
     }
     case 'rate':
-      return { command: { type: 'rate-service', rating: step.satisfactory ? 'satisfactory' : 'unsatisfactory', ratedOn: today }, actor: supervisor };
+      return {
+        command: { type: 'rate-service', rating: step.satisfactory ? 'satisfactory' : 'unsatisfactory', ratedOn: today },
+        actor: supervisor,
+      };
     case 'amend': {
       // Keeps some milestones (the others are deleted), moves the first kept one, may add a new one.
       const kept = state.milestones.filter((_, i) => step.keep[i % step.keep.length] ?? true);
-      const milestones = kept.map((m, i) => (i === 0 ? { id: m.id, title: m.title, dueDate: addDays(today, step.shiftDays) } : { id: m.id, title: m.title, dueDate: m.dueDate }));
+      const milestones = kept.map((m, i) =>
+        i === 0 ? { id: m.id, title: m.title, dueDate: addDays(today, step.shiftDays) } : { id: m.id, title: m.title, dueDate: m.dueDate },
+      );
       if (step.add) milestones.push({ id: `a${state.version}`, title: 'Added by amendment', dueDate: addDays(today, 30 + step.shiftDays) });
       return {
         command: {
@@ -113,7 +120,12 @@ function commandFor(step: Step, state: ProgramState, today: string): { command: 
     }
     case 'transfer':
       return {
-        command: { type: 'transfer', effectiveOn: today, ...(step.agency ? { agency: 'DAS' } : { supervisorId: `sup-${step.to}` }), reason: 'reorganization' },
+        command: {
+          type: 'transfer',
+          effectiveOn: today,
+          ...(step.agency ? { agency: 'DAS' } : { supervisorId: `sup-${step.to}` }),
+          reason: 'reorganization',
+        },
         actor: hr,
       };
     case 'withdraw':
@@ -125,7 +137,9 @@ function commandFor(step: Step, state: ProgramState, today: string): { command: 
       };
     case 'review': {
       const report = state.progressReports?.[step.which % Math.max(state.progressReports.length, 1)];
-      return report ? { command: { type: 'review-progress-report', periodEnding: report.periodEnding, reviewedOn: today }, actor: PROGRAM_MANAGER } : null;
+      return report
+        ? { command: { type: 'review-progress-report', periodEnding: report.periodEnding, reviewedOn: today }, actor: PROGRAM_MANAGER }
+        : null;
     }
   }
 }
@@ -145,8 +159,19 @@ type Step = { day: number } & (
 const day = fc.integer({ min: 0, max: 1100 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant('tick' as const), day }), weight: 2 },
-  { arbitrary: fc.record({ kind: fc.constantFrom('sign-off' as const, 'retract' as const), milestone: fc.integer({ min: 1, max: 6 }), day }), weight: 4 },
-  fc.record({ kind: fc.constant('rate' as const), satisfactory: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }), day }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constantFrom('sign-off' as const, 'retract' as const),
+      milestone: fc.integer({ min: 1, max: 6 }),
+      day,
+    }),
+    weight: 4,
+  },
+  fc.record({
+    kind: fc.constant('rate' as const),
+    satisfactory: fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, { arbitrary: fc.constant(false), weight: 1 }),
+    day,
+  }),
   fc.record({
     kind: fc.constant('amend' as const),
     keep: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
@@ -155,7 +180,12 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     extendMonths: fc.integer({ min: 0, max: 20 }),
     day,
   }),
-  fc.record({ kind: fc.constant('leave' as const), length: fc.integer({ min: 0, max: 90 }), leaveKind: fc.constantFrom('unpaid' as const, 'sick' as const, 'workers-comp' as const, 'other' as const), day }),
+  fc.record({
+    kind: fc.constant('leave' as const),
+    length: fc.integer({ min: 0, max: 90 }),
+    leaveKind: fc.constantFrom('unpaid' as const, 'sick' as const, 'workers-comp' as const, 'other' as const),
+    day,
+  }),
   fc.record({ kind: fc.constantFrom('cancel-leave' as const, 'review' as const), which: fc.nat(3), day }),
   fc.record({ kind: fc.constant('transfer' as const), agency: fc.boolean(), to: fc.integer({ min: 2, max: 9 }), day }),
   fc.record({ kind: fc.constant('withdraw' as const), day }),
@@ -163,7 +193,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
 );
 
 async function readModel() {
-  const programs = await db.query('SELECT program_id, version, status, latest_completion_date::text, overdue_milestones, view FROM rm_programs ORDER BY program_id');
+  const programs = await db.query(
+    'SELECT program_id, version, status, latest_completion_date::text, overdue_milestones, view FROM rm_programs ORDER BY program_id',
+  );
   const milestones = await db.query('SELECT * FROM rm_milestones ORDER BY program_id, milestone_id');
   return { programs: programs.rows, milestones: milestones.rows };
 }
@@ -246,7 +278,9 @@ describe('the programs projection', () => {
     // Served with the checklist as of today.
     expect(program).toEqual(programView(replay(events) as ProgramState, civilDateInNewYork(Date.now())));
     expect(program?.milestones.map((m) => m.status)).toEqual(['signed-off', 'overdue', 'pending']);
-    const { rows } = await db.query("SELECT milestone_id, status, signed_off_by FROM rm_milestones WHERE program_id = 'p-read' ORDER BY milestone_id");
+    const { rows } = await db.query(
+      "SELECT milestone_id, status, signed_off_by FROM rm_milestones WHERE program_id = 'p-read' ORDER BY milestone_id",
+    );
     expect(rows).toEqual([
       { milestone_id: 'm1', status: 'signed-off', signed_off_by: supervisor.id },
       { milestone_id: 'm2', status: 'overdue', signed_off_by: null },
@@ -319,7 +353,9 @@ describe('the programs projection', () => {
           }
           await projector.catchUp();
           const incremental = await readModel();
-          expect(incremental.programs.filter((p) => ids.has(p.program_id)).map((p) => p.view)).toEqual(streams.map((s) => programView(replay(s) as ProgramState)));
+          expect(incremental.programs.filter((p) => ids.has(p.program_id)).map((p) => p.view)).toEqual(
+            streams.map((s) => programView(replay(s) as ProgramState)),
+          );
           // Now and then with the indexes dropped during the load and built after, as for a large log,
           // and reads of 20 events, so a program's events span several.
           const rebuilding = run % 20 === 1 ? createProjector(db, { batchSize: 1, deferIndexesFrom: 0 }) : projector;
@@ -339,7 +375,19 @@ describe('the programs projection', () => {
       { numRuns: 200 },
     );
     // Every kind of command made it into some run, each with the events it records.
-    for (const type of ['milestone-signed-off', 'sign-off-retracted', 'schedule-amended', 'service-rated', 'leave-recorded', 'leave-cancelled', 'transferred', 'withdrawn', 'progress-report-submitted', 'progress-report-reviewed', 'program-ended']) {
+    for (const type of [
+      'milestone-signed-off',
+      'sign-off-retracted',
+      'schedule-amended',
+      'service-rated',
+      'leave-recorded',
+      'leave-cancelled',
+      'transferred',
+      'withdrawn',
+      'progress-report-submitted',
+      'progress-report-reviewed',
+      'program-ended',
+    ]) {
       expect(seen, type).toContain(type);
     }
     // 200 runs of real rebuilds: a few seconds on an idle machine, minutes with every core busy.

@@ -39,7 +39,9 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, indexedType[key.type as keyof typeof indexedType]])),
+    searchAttributes: Object.fromEntries(
+      Object.values(searchAttributes).map((key) => [key.name, indexedType[key.type as keyof typeof indexedType]]),
+    ),
   });
   return env;
 }
@@ -50,7 +52,10 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath },
-      searchAttributes: Object.values(searchAttributes).map((key) => ({ name: key.name, type: typeNames[key.type as keyof typeof typeNames] })),
+      searchAttributes: Object.values(searchAttributes).map((key) => ({
+        name: key.name,
+        type: typeNames[key.type as keyof typeof typeNames],
+      })),
       extraArgs: ['--headless', '--log-level', 'error'],
     },
     client: { dataConverter: developmentDataConverter() },
@@ -100,7 +105,8 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
             await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
             break;
           } catch (error) {
-            if (attempt >= 50 || !(error instanceof Error && /pg_signal_backend|being accessed by other users/.test(error.message))) throw error;
+            if (attempt >= 50 || !(error instanceof Error && /pg_signal_backend|being accessed by other users/.test(error.message)))
+              throw error;
             await new Promise((resolve) => setTimeout(resolve, 200));
           }
         }

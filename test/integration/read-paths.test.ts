@@ -12,7 +12,16 @@ import { createProjector, type Projector } from '../../db/projections.js';
 import { createQueries } from '../../db/queries.js';
 import { addDays, addMonths } from '../../domain/dates.js';
 import { defaultPolicy } from '../../domain/policy.js';
-import { decideEnrollment, execute, replay, stamp, type Actor, type ProgramCommand, type ProgramEvent, type ProgramState } from '../../domain/program.js';
+import {
+  decideEnrollment,
+  execute,
+  replay,
+  stamp,
+  type Actor,
+  type ProgramCommand,
+  type ProgramEvent,
+  type ProgramState,
+} from '../../domain/program.js';
 import { findTargetClass } from '../../domain/target-classes.js';
 import { eventually } from '../api/harness.js';
 import { createScratchDatabase, enrollmentFixture, hr, supervisor, type ScratchDatabase } from './harness.js';
@@ -79,9 +88,15 @@ function cohort(): ProgramStream[] {
     // Appointments from 34 months before TODAY (cap within 90 days) to 2 months before.
     const appointment = addMonths(TODAY, -34 + 2 * i);
     const stream = new ProgramStream(`p-${String(i).padStart(2, '0')}`, appointment, agency);
-    if (i % 4 === 1) stream.run({ type: 'withdraw', effectiveOn: addDays(appointment, 30), reason: 'Resigned' }, hr, addDays(appointment, 30));
+    if (i % 4 === 1)
+      stream.run({ type: 'withdraw', effectiveOn: addDays(appointment, 30), reason: 'Resigned' }, hr, addDays(appointment, 30));
     if (i % 4 === 2) {
-      for (const m of ['m1', 'm2', 'm3']) stream.run({ type: 'sign-off-milestone', milestoneId: m, signedOn: addDays(appointment, 20) }, supervisor, addDays(appointment, 20));
+      for (const m of ['m1', 'm2', 'm3'])
+        stream.run(
+          { type: 'sign-off-milestone', milestoneId: m, signedOn: addDays(appointment, 20) },
+          supervisor,
+          addDays(appointment, 20),
+        );
       stream.run({ type: 'rate-service', rating: 'satisfactory', ratedOn: addDays(appointment, 25) }, supervisor, addDays(appointment, 25));
     }
     stream.run({ type: 'advance-clock' }, SYSTEM, TODAY);
@@ -98,7 +113,8 @@ async function countsByScan(agency?: string): Promise<Record<string, number>> {
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-const nonZero = (counts: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+const nonZero = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 
 async function expectCountsMatchTheRows(): Promise<void> {
   const queries = createQueries(db);
@@ -150,7 +166,12 @@ describe('the at-risk list', () => {
     for (const stream of cohort()) await appendEvents(db, stream.next());
     await projector.catchUp();
     const queries = createQueries(db);
-    for (const [agency, limit] of [[undefined, 100], [undefined, 3], ['DOL', 100], ['OPM', 2]] as const) {
+    for (const [agency, limit] of [
+      [undefined, 100],
+      [undefined, 3],
+      ['DOL', 100],
+      ['OPM', 2],
+    ] as const) {
       const { rows } = await db.query<{ program_id: string }>(
         `SELECT program_id FROM rm_programs
           WHERE status IN ('active', 'awaiting-minimum') AND (latest_completion_date <= $1::date + 90 OR overdue_milestones > 0)

@@ -33,6 +33,9 @@ describe('recorded workflow histories', () => {
     expect(history.events.length).toBeGreaterThan(5);
     // Histories recorded before payload encryption replay as they are; later ones are decrypted.
     // The bundle is the production one, tracing interceptors included: they must not change a command.
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), replayName: file, dataConverter: developmentDataConverter(), sinks: workflowSpanSinks() }, history);
+    await Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), replayName: file, dataConverter: developmentDataConverter(), sinks: workflowSpanSinks() },
+      history,
+    );
   });
 });

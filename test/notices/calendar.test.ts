@@ -38,10 +38,22 @@ beforeAll(async () => {
     enrollmentFixture({ supervisorId: supervisor, trainee: { employeeId, name, email: `${employeeId}@example.test` } });
   const runs = [
     // The trainee's program: m1 signed off, m2 (2025-09-30) still open on 2025-07-15.
-    runProgram(mine(trainee, 'Dana Rivera'), { programId: `p-cal-1-${id}`, script: [signOff('m1', '2025-06-20', supervisor)], until: '2025-07-15' }),
+    runProgram(mine(trainee, 'Dana Rivera'), {
+      programId: `p-cal-1-${id}`,
+      script: [signOff('m1', '2025-06-20', supervisor)],
+      until: '2025-07-15',
+    }),
     // Another trainee of the same supervisor, appointed later.
     runProgram(
-      { ...mine(`E2-${id}`, 'Lee Chen'), appointmentDate: '2025-05-01', schedule: { ...mine('x', 'x').schedule, approvedOn: '2025-04-20', milestones: [{ id: 'm1', title: 'Policy rotation', dueDate: '2025-11-03' }] } },
+      {
+        ...mine(`E2-${id}`, 'Lee Chen'),
+        appointmentDate: '2025-05-01',
+        schedule: {
+          ...mine('x', 'x').schedule,
+          approvedOn: '2025-04-20',
+          milestones: [{ id: 'm1', title: 'Policy rotation', dueDate: '2025-11-03' }],
+        },
+      },
       { programId: `p-cal-2-${id}`, until: '2025-07-15' },
     ),
     // Someone else's program, and a withdrawn one of the supervisor's: in no feed of theirs.
@@ -51,11 +63,19 @@ beforeAll(async () => {
       script: [{ on: '2025-05-01', command: { type: 'withdraw', effectiveOn: '2025-05-01', reason: 'Resigned' }, actor: HR }],
     }),
   ];
-  await appendEvents(scratch.pool, runs.flatMap((r) => r.events));
+  await appendEvents(
+    scratch.pool,
+    runs.flatMap((r) => r.events),
+  );
   await createProjector(scratch.pool).catchUp();
   // The feed routes need no Temporal; the server only asks it for its health.
   unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1s' }) });
-  app = await buildApiServer({ programs: createProgramClient({ client: unreachable }), db: scratch.pool, temporal: unreachable, authSecret: secret });
+  app = await buildApiServer({
+    programs: createProgramClient({ client: unreachable }),
+    db: scratch.pool,
+    temporal: unreachable,
+    authSecret: secret,
+  });
 });
 
 afterAll(async () => {
@@ -70,7 +90,10 @@ async function mint(sub: string, roles: ApiRole[], body?: unknown) {
   return app.inject({
     method: 'POST',
     url: '/v1/calendar-feeds',
-    headers: { authorization: `Bearer ${await tokenFor(sub, ...roles)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${await tokenFor(sub, ...roles)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
   });
 }
@@ -141,16 +164,25 @@ describe('calendar feeds', () => {
 
     // Someone else cannot revoke it, nor see it.
     const other = await tokenFor(otherSupervisor, 'supervisor');
-    expect((await app.inject({ method: 'DELETE', url: `/v1/calendar-feeds/${feedId}`, headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'DELETE', url: `/v1/calendar-feeds/${feedId}`, headers: { authorization: `Bearer ${other}` } }))
+        .statusCode,
+    ).toBe(404);
     const theirs = await app.inject({ method: 'GET', url: '/v1/calendar-feeds', headers: { authorization: `Bearer ${other}` } });
     expect(theirs.json<{ items: unknown[] }>().items).toEqual([]);
 
     const owner = await tokenFor(supervisor, 'supervisor');
-    const revoked = await app.inject({ method: 'DELETE', url: `/v1/calendar-feeds/${feedId}`, headers: { authorization: `Bearer ${owner}` } });
+    const revoked = await app.inject({
+      method: 'DELETE',
+      url: `/v1/calendar-feeds/${feedId}`,
+      headers: { authorization: `Bearer ${owner}` },
+    });
     expect(revoked.statusCode).toBe(204);
     expect((await readFeed(path)).response.statusCode).toBe(404);
     const listed = await app.inject({ method: 'GET', url: '/v1/calendar-feeds', headers: { authorization: `Bearer ${owner}` } });
-    expect(listed.json<{ items: { feedId: string; url: string | null; revokedAt: string | null }[] }>().items.find((f) => f.feedId === feedId)).toMatchObject({
+    expect(
+      listed.json<{ items: { feedId: string; url: string | null; revokedAt: string | null }[] }>().items.find((f) => f.feedId === feedId),
+    ).toMatchObject({
       url: null,
       revokedAt: expect.any(String),
     });

@@ -86,7 +86,13 @@ async function cast() {
 }
 
 async function newWorker(taskQueue: string): Promise<Worker> {
-  return createProgramWorker({ connection: env.nativeConnection, taskQueue, db: scratch.pool, mailer, workflowBundle: await workflowBundle() });
+  return createProgramWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    db: scratch.pool,
+    mailer,
+    workflowBundle: await workflowBundle(),
+  });
 }
 
 const resultOf = (programId: string): Promise<ProgramOutcome> => env.client.workflow.getHandle(workflowIdFor(programId)).result();
@@ -178,7 +184,11 @@ describe('notices by e-mail', () => {
     expect(mails).toHaveLength(23);
     // Each to the address the directory (or the enrollment) gives, under its own Message-ID.
     expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
-    const addressOf = { supervisor: `${people.supervisor.id}@staff.test`, 'program-manager': `${people.programManager.id}@staff.test`, das: 'das-hr@das.test' };
+    const addressOf = {
+      supervisor: `${people.supervisor.id}@staff.test`,
+      'program-manager': `${people.programManager.id}@staff.test`,
+      das: 'das-hr@das.test',
+    };
     for (const mail of mails) {
       const expected = addressOf[mail.delivery.role as keyof typeof addressOf];
       if (expected) expect(mail.to.map((t) => t.address)).toEqual([expected]);
@@ -210,7 +220,7 @@ describe('notices by e-mail', () => {
     await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'n2-worker-killed-after-send');
   });
 
-  it('a worker killed between the server\'s acceptance and the database write sends that one recipient a second copy, under the same Message-ID', async () => {
+  it("a worker killed between the server's acceptance and the database write sends that one recipient a second copy, under the same Message-ID", async () => {
     const { programId, reclassification, noticeId } = await reclassifyUnderDoomedWorker('after-accepted', 3);
     // Two recipients served and recorded; the third accepted by the server but not recorded; two not reached.
     expect(reclassification.map((m) => m.delivery.status)).toEqual(['sent', 'sent', 'sending']);
@@ -229,13 +239,15 @@ describe('notices by e-mail', () => {
     const duplicates = mails.filter((m) => m.delivery.role === third);
     expect(duplicates[0]?.messageId).toBe(duplicates[1]?.messageId);
     expect(await deliveryAttempts(programId, noticeId)).toEqual({ attempts: 2, completed: true });
-    expect((await deliveriesOf(programId)).filter((d) => d.kind === 'reclassification').map((d) => [d.role, d.status, d.attempts])).toEqual([
-      ['agency-hr', 'sent', 1],
-      ['das', 'sent', 1],
-      ['program-manager', 'sent', 1],
-      ['supervisor', 'sent', 1],
-      ['trainee', 'sent', 1],
-    ].map(([role, status, attempts]) => [role, status, role === third ? 2 : attempts]));
+    expect((await deliveriesOf(programId)).filter((d) => d.kind === 'reclassification').map((d) => [d.role, d.status, d.attempts])).toEqual(
+      [
+        ['agency-hr', 'sent', 1],
+        ['das', 'sent', 1],
+        ['program-manager', 'sent', 1],
+        ['supervisor', 'sent', 1],
+        ['trainee', 'sent', 1],
+      ].map(([role, status, attempts]) => [role, status, role === third ? 2 : attempts]),
+    );
   });
 
   it('holds the notices while the SMTP server is down and delivers every one once it is back', async () => {
@@ -254,9 +266,15 @@ describe('notices by e-mail', () => {
           (rows) => rows.length === 13 && rows.every((d) => d.status === 'pending' && d.attempts >= 1) && rows.some((d) => d.attempts >= 2),
           'every delivery tried and refused, and retried',
         );
-        expect(new Set(refused.map((d) => d.kind))).toEqual(new Set(['milestone-overdue', 'milestone-escalated', 'minimum-period-reached']));
+        expect(new Set(refused.map((d) => d.kind))).toEqual(
+          new Set(['milestone-overdue', 'milestone-escalated', 'minimum-period-reached']),
+        );
         await programs.withdraw(programId, { effectiveOn: today, reason: 'Resigned' }, hr);
-        await eventually(() => deliveriesOf(programId), (rows) => rows.length === 18 && rows.every((d) => d.attempts >= 1), 'the ending notice tried');
+        await eventually(
+          () => deliveriesOf(programId),
+          (rows) => rows.length === 18 && rows.every((d) => d.attempts >= 1),
+          'the ending notice tried',
+        );
 
         // Temporal keeps retrying with backoff; the program stays open until its notices are out.
         const { raw, status } = await env.client.workflow.getHandle(workflowIdFor(programId)).describe();
@@ -277,7 +295,9 @@ describe('notices by e-mail', () => {
       expect(deliveries.every((d) => d.status === 'sent')).toBe(true);
       const mails = await mailsOf(programId);
       expect(mails).toHaveLength(18);
-      expect(mails.map((m) => `${m.delivery.notice_id} ${m.delivery.role}`).sort()).toEqual(deliveries.map((d) => `${d.notice_id} ${d.role}`).sort());
+      expect(mails.map((m) => `${m.delivery.notice_id} ${m.delivery.role}`).sort()).toEqual(
+        deliveries.map((d) => `${d.notice_id} ${d.role}`).sort(),
+      );
       expect(byRole(mails, 'das')).toEqual([[today, 'program-ended']]);
     } finally {
       await inbox.start(); // for the tests after this one, whatever happened here
@@ -324,7 +344,10 @@ describe('notices by e-mail', () => {
       const response = await app.inject({
         method: 'GET',
         url: `/v1/notices/${encodeURIComponent(noticeId)}`,
-        headers: { accept: 'application/pdf', authorization: `Bearer ${await mintToken(authSecret, { sub: 'hr-0001', roles: ['hr'], ttl: '5m' })}` },
+        headers: {
+          accept: 'application/pdf',
+          authorization: `Bearer ${await mintToken(authSecret, { sub: 'hr-0001', roles: ['hr'], ttl: '5m' })}`,
+        },
       });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toBe('application/pdf');
@@ -392,7 +415,8 @@ async function reclassifyUnderDoomedWorker(killAt: 'after-recorded' | 'after-acc
   try {
     // The notices of the migration (overdue, escalated, minimum period) go out first, undisturbed.
     await waitUntilDelivered(programId);
-    for (const milestoneId of ['m1', 'm2', 'm3']) await programs.signOff(programId, milestoneId, { signedOn: addDays(today, -1) }, people.supervisor);
+    for (const milestoneId of ['m1', 'm2', 'm3'])
+      await programs.signOff(programId, milestoneId, { signedOn: addDays(today, -1) }, people.supervisor);
     const view = await programs.rate(programId, { rating: 'satisfactory', ratedOn: addDays(today, -1) }, people.supervisor);
     expect(view.status).toBe('reclassified');
     expect(await doomed.exited).toBe('SIGKILL');
@@ -456,5 +480,7 @@ async function noticeIdOf(payload: Payload | null | undefined): Promise<string |
   const [opened] = (await payloadCodec?.decode([payload])) ?? [payload];
   if (!opened?.data) return undefined;
   const value: unknown = JSON.parse(Buffer.from(opened.data).toString('utf8'));
-  return typeof value === 'object' && value !== null && 'noticeId' in value && typeof value.noticeId === 'string' ? value.noticeId : undefined;
+  return typeof value === 'object' && value !== null && 'noticeId' in value && typeof value.noticeId === 'string'
+    ? value.noticeId
+    : undefined;
 }

@@ -59,7 +59,19 @@ export async function startMaildev(): Promise<Inbox> {
 
   const start = async (): Promise<void> => {
     if (child && child.exitCode === null) return; // running already
-    const args = ['--smtp', String(smtpPort), '--web', String(webPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--mail-directory', mailDirectory, '--silent'];
+    const args = [
+      '--smtp',
+      String(smtpPort),
+      '--web',
+      String(webPort),
+      '--ip',
+      '127.0.0.1',
+      '--web-ip',
+      '127.0.0.1',
+      '--mail-directory',
+      mailDirectory,
+      '--silent',
+    ];
     const started = spawn(process.execPath, [maildevBin, ...args], { stdio: 'ignore' });
     child = started;
     // A minute at most: on a machine with every core busy, node takes a while to start maildev.

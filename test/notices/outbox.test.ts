@@ -42,29 +42,52 @@ async function reclassifiedProgram(missing: string[] = []): Promise<{ notice: No
   const programId = `p-outbox-${id}`;
   const people = { supervisorId: `sup-${id}`, programManagerId: `pm-${id}`, agency: `AG-${id}` };
   const traineeAddress = `trainee-${id}@example.test`;
-  const signOff = (milestoneId: string, on: string) => ({ on, command: { type: 'sign-off-milestone' as const, milestoneId, signedOn: on }, actor: { ...SUPERVISOR, id: people.supervisorId } });
-  const run = runProgram(
-    enrollmentFixture({ ...people, trainee: { employeeId: `E-${id}`, name: 'Dana Rivera', email: traineeAddress } }),
-    {
-      programId,
-      script: [signOff('m1', '2025-06-25'), signOff('m2', '2025-09-25'), { on: '2025-09-25', command: { type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-09-25' }, actor: { ...SUPERVISOR, id: people.supervisorId } }],
-    },
-  );
+  const signOff = (milestoneId: string, on: string) => ({
+    on,
+    command: { type: 'sign-off-milestone' as const, milestoneId, signedOn: on },
+    actor: { ...SUPERVISOR, id: people.supervisorId },
+  });
+  const run = runProgram(enrollmentFixture({ ...people, trainee: { employeeId: `E-${id}`, name: 'Dana Rivera', email: traineeAddress } }), {
+    programId,
+    script: [
+      signOff('m1', '2025-06-25'),
+      signOff('m2', '2025-09-25'),
+      {
+        on: '2025-09-25',
+        command: { type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-09-25' },
+        actor: { ...SUPERVISOR, id: people.supervisorId },
+      },
+    ],
+  });
   await appendEvents(scratch.pool, run.events);
   const entries = [
     { kind: 'staff' as const, ref: people.supervisorId, displayName: 'Supervisor', email: `${people.supervisorId}@staff.test` },
-    { kind: 'staff' as const, ref: people.programManagerId, displayName: 'Program manager', email: `${people.programManagerId}@staff.test` },
+    {
+      kind: 'staff' as const,
+      ref: people.programManagerId,
+      displayName: 'Program manager',
+      email: `${people.programManagerId}@staff.test`,
+    },
     { kind: 'agency-hr' as const, ref: people.agency, displayName: 'Agency HR', email: `hr-${id}@agency.test` },
     { kind: 'das' as const, ref: 'DAS', displayName: 'DAS', email: 'das-hr@das.test' },
   ];
-  await loadDirectory(scratch.pool, entries.filter((e) => !missing.includes(e.ref)));
+  await loadDirectory(
+    scratch.pool,
+    entries.filter((e) => !missing.includes(e.ref)),
+  );
   const notice = run.notices.find((n) => n.kind === 'reclassification');
   if (!notice) throw new Error('test setup: not reclassified');
   return { notice, programId, traineeAddress };
 }
 
 async function deliveries(noticeId: string) {
-  const { rows } = await scratch.pool.query<{ role: string; status: string; attempts: number; last_error: string | null; address: string | null }>(
+  const { rows } = await scratch.pool.query<{
+    role: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    address: string | null;
+  }>(
     `SELECT recipient_role AS role, status, attempts, last_error, address FROM notice_deliveries WHERE notice_id = $1 ORDER BY recipient_role`,
     [noticeId],
   );
@@ -103,12 +126,19 @@ describe('the notice outbox', () => {
     await activities.issueNotices([notice]);
     expect(await activities.deliverNotice({ noticeId: notice.noticeId })).toEqual({ sent: 5, alreadyDone: 0, rejected: 0, pending: 0 });
     expect(await activities.deliverNotice({ noticeId: notice.noticeId })).toEqual({ sent: 0, alreadyDone: 5, rejected: 0, pending: 0 });
-    const { rows } = await scratch.pool.query<{ message_id: string }>('SELECT message_id FROM notice_deliveries WHERE notice_id = $1', [notice.noticeId]);
+    const { rows } = await scratch.pool.query<{ message_id: string }>('SELECT message_id FROM notice_deliveries WHERE notice_id = $1', [
+      notice.noticeId,
+    ]);
     const ours = new Set(rows.map((r) => r.message_id));
     const received = (await inbox.messages()).filter((m) => ours.has(m.messageId));
     expect(received).toHaveLength(5);
     expect(new Set(received.map((m) => m.to[0]?.address))).toEqual(
-      new Set([traineeAddress, ...(['supervisor', 'program-manager'] as const).map((r) => `${notice.parties[r].ref}@staff.test`), `hr-${notice.parties['agency-hr'].ref.slice(3)}@agency.test`, 'das-hr@das.test']),
+      new Set([
+        traineeAddress,
+        ...(['supervisor', 'program-manager'] as const).map((r) => `${notice.parties[r].ref}@staff.test`),
+        `hr-${notice.parties['agency-hr'].ref.slice(3)}@agency.test`,
+        'das-hr@das.test',
+      ]),
     );
     expect((await deliveries(notice.noticeId)).every((d) => d.status === 'sent' && d.attempts === 1)).toBe(true);
   });
@@ -126,7 +156,9 @@ describe('the notice outbox', () => {
       expect(failure.message).toContain(`program-manager ${programManager}: no address in the staff directory`);
       expect(stub.received).toHaveLength(4);
 
-      await loadDirectory(scratch.pool, [{ kind: 'staff', ref: programManager, displayName: 'Program manager', email: `${programManager}@staff.test` }]);
+      await loadDirectory(scratch.pool, [
+        { kind: 'staff', ref: programManager, displayName: 'Program manager', email: `${programManager}@staff.test` },
+      ]);
       expect(await activities.deliverNotice({ noticeId: notice.noticeId })).toEqual({ sent: 1, alreadyDone: 4, rejected: 0, pending: 0 });
       expect(stub.received).toHaveLength(5);
       expect(new Set(stub.received.map((m) => m.to[0])).size).toBe(5);
@@ -221,6 +253,9 @@ describe('the notice outbox', () => {
     const activities = createActivities({ db: scratch.pool });
     const failure = await failureOf(activities.issueNotices([{ noticeId: 'p-x/cap-warning-90' } as unknown as Notice]));
     expect(failure).toMatchObject({ type: 'invalid-activity-input', nonRetryable: true });
-    expect(await failureOf(activities.deliverNotice({ noticeId: 'p-none/reclassification' }))).toMatchObject({ type: 'notice-not-found', nonRetryable: true });
+    expect(await failureOf(activities.deliverNotice({ noticeId: 'p-none/reclassification' }))).toMatchObject({
+      type: 'notice-not-found',
+      nonRetryable: true,
+    });
   });
 });

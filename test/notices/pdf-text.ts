@@ -15,7 +15,8 @@ export interface PdfText {
 
 export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
   // pdf.js takes ownership of the buffer it is given: hand it a copy.
-  const document = await getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, useSystemFonts: false, isEvalSupported: false }).promise;
+  const document = await getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, useSystemFonts: false, isEvalSupported: false })
+    .promise;
   try {
     const parts: string[] = [];
     for (let n = 1; n <= document.numPages; n++) {

@@ -38,7 +38,9 @@ describe('the reclassification notice as a PDF', () => {
     expect(text).toContain('MP, salary group MP 63');
     expect(text).toContain(`Effective date ${longDate(reclassification.issuedOn)}`);
     expect(text).toContain('DAS-2025-0142');
-    expect(text).toContain('This reclassification is made without competitive examination, as the class specification of the Leadership Associate class provides');
+    expect(text).toContain(
+      'This reclassification is made without competitive examination, as the class specification of the Leadership Associate class provides',
+    );
     expect(text).toContain('No additional working test period is required.');
   });
 
@@ -49,7 +51,10 @@ describe('the reclassification notice as a PDF', () => {
 
   it.runIf(process.env.RENDER_DOCS === '1')('renders page 1 to docs/images/reclassification-notice.png', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'notice-pdf-'));
-    await writeFile(join(dir, 'notice.pdf'), await renderNoticePdf({ ...printable(reclassification), noticeId: 'p-3f6c…/reclassification' }));
+    await writeFile(
+      join(dir, 'notice.pdf'),
+      await renderNoticePdf({ ...printable(reclassification), noticeId: 'p-3f6c…/reclassification' }),
+    );
     await promisify(execFile)('pdftoppm', ['-png', '-r', '80', '-f', '1', '-singlefile', join(dir, 'notice.pdf'), join(dir, 'page')]);
     const images = fileURLToPath(new URL('../../docs/images/', import.meta.url));
     await mkdir(images, { recursive: true });

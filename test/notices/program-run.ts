@@ -131,20 +131,36 @@ export const schedule = (notices: readonly Notice[]): [CivilDate, string][] => n
 
 /** One realistic notice of every kind, from programs run through the domain rules. */
 export function noticesOfEveryKind(): Map<string, Notice> {
-  const signOff = (milestoneId: string, on: CivilDate): ScriptedCommand => ({ on, command: { type: 'sign-off-milestone', milestoneId, signedOn: on }, actor: SUPERVISOR });
-  const rate = (rating: 'satisfactory' | 'unsatisfactory', on: CivilDate): ScriptedCommand => ({ on, command: { type: 'rate-service', rating, ratedOn: on }, actor: SUPERVISOR });
+  const signOff = (milestoneId: string, on: CivilDate): ScriptedCommand => ({
+    on,
+    command: { type: 'sign-off-milestone', milestoneId, signedOn: on },
+    actor: SUPERVISOR,
+  });
+  const rate = (rating: 'satisfactory' | 'unsatisfactory', on: CivilDate): ScriptedCommand => ({
+    on,
+    command: { type: 'rate-service', rating, ratedOn: on },
+    actor: SUPERVISOR,
+  });
   const runs = [
     // Late with m2, never rated: every reminder, then the cap.
     runProgram(enrollmentFixture(), { script: [signOff('m1', '2025-06-25'), signOff('m2', '2025-10-31')] }),
     // Everything done: reclassified on the first anniversary.
-    runProgram(enrollmentFixture(), { script: [signOff('m1', '2025-06-25'), signOff('m2', '2025-09-25'), rate('satisfactory', '2025-09-25')] }),
+    runProgram(enrollmentFixture(), {
+      script: [signOff('m1', '2025-06-25'), signOff('m2', '2025-09-25'), rate('satisfactory', '2025-09-25')],
+    }),
     runProgram(enrollmentFixture(), {
       script: [
-        { on: '2025-04-02', command: { type: 'submit-progress-report', periodEnding: '2025-03-31', summary: 'First month' }, actor: { id: 'E1001', role: 'trainee' } },
+        {
+          on: '2025-04-02',
+          command: { type: 'submit-progress-report', periodEnding: '2025-03-31', summary: 'First month' },
+          actor: { id: 'E1001', role: 'trainee' },
+        },
         rate('unsatisfactory', '2025-05-15'),
       ],
     }),
-    runProgram(enrollmentFixture({ priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } }), { until: '2025-03-03' }),
+    runProgram(enrollmentFixture({ priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } }), {
+      until: '2025-03-03',
+    }),
     // Rules edition 2: HR's decision after an unsatisfactory rating, reminded, escalated, then remediation.
     runProgram(enrollmentFixture(), {
       policy: enrollmentPolicy(defaultPolicy),
@@ -152,7 +168,13 @@ export function noticesOfEveryKind(): Map<string, Notice> {
         rate('unsatisfactory', '2025-05-15'),
         {
           on: '2025-06-20',
-          command: { type: 'record-remediation', plan: 'Paired casework for six weeks', dasApprovalRef: 'DAS-2025-0990', approvedOn: '2025-06-19', plannedEndDate: '2026-12-31' },
+          command: {
+            type: 'record-remediation',
+            plan: 'Paired casework for six weeks',
+            dasApprovalRef: 'DAS-2025-0990',
+            approvedOn: '2025-06-19',
+            plannedEndDate: '2026-12-31',
+          },
           actor: HR,
         },
       ],

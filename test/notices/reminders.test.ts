@@ -74,7 +74,9 @@ describe('milestone reminders', () => {
     const run = runProgram(enrollmentFixture(), { until: '2025-10-20' });
     const reminders = run.notices.filter((n) => n.kind.startsWith('overdue-reminder'));
     // m1 overdue since 2025-07-01; m2 joins the weekly reminder once it is overdue (2025-10-01).
-    const lastTwo = reminders.slice(-2).map((n) => [n.issuedOn, n.facts.detail.kind === 'overdue-reminder-escalated' && n.facts.detail.milestones.map((m) => m.id)]);
+    const lastTwo = reminders
+      .slice(-2)
+      .map((n) => [n.issuedOn, n.facts.detail.kind === 'overdue-reminder-escalated' && n.facts.detail.milestones.map((m) => m.id)]);
     expect(lastTwo).toEqual([
       ['2025-10-07', ['m1', 'm2']],
       ['2025-10-14', ['m1', 'm2']],
@@ -83,7 +85,7 @@ describe('milestone reminders', () => {
     expect(reminders.map((n) => n.issuedOn).every((d, i, all) => i === 0 || daysBetween(all[i - 1] ?? d, d) === 7)).toBe(true);
   });
 
-  it('starts over when DAS moves an overdue milestone\'s due date', () => {
+  it("starts over when DAS moves an overdue milestone's due date", () => {
     const amend: ScriptedCommand = {
       on: '2025-10-10',
       command: {
@@ -114,7 +116,7 @@ describe('milestone reminders', () => {
     ]);
   });
 
-  it('names who is reminded in the notice, by their ids, and nobody\'s address but the trainee\'s', () => {
+  it("names who is reminded in the notice, by their ids, and nobody's address but the trainee's", () => {
     const run = runProgram(oneMilestone, { until: '2025-10-20' });
     const escalated = run.notices.find((n) => n.kind === 'milestone-escalated');
     expect(escalated?.parties).toMatchObject({
@@ -128,11 +130,13 @@ describe('milestone reminders', () => {
     for (const policy of [defaultPolicy, { ...defaultPolicy, milestoneReminders: null }]) {
       const run = runProgram(oneMilestone, { policy, until: '2025-12-31' });
       expect(schedule(run.notices)).toEqual([['2025-10-01', 'milestone-overdue']]);
-      expect(run.events.some((e) => e.type === 'milestone-due-soon' || e.type === 'milestone-escalated' || e.type === 'overdue-reminder-issued')).toBe(false);
+      expect(
+        run.events.some((e) => e.type === 'milestone-due-soon' || e.type === 'milestone-escalated' || e.type === 'overdue-reminder-issued'),
+      ).toBe(false);
     }
   });
 
-  it('follows the policy\'s numbers', () => {
+  it("follows the policy's numbers", () => {
     const policy = { ...reminderPolicy, milestoneReminders: { dueSoonDaysBefore: 3, escalateAfterDaysOverdue: 5, repeatEveryDays: 2 } };
     const run = runProgram(oneMilestone, { policy, script: [signOff('m1', '2025-10-06')] });
     expect(milestoneNotices(run.notices)).toEqual([
@@ -153,22 +157,28 @@ describe('milestone reminders and the clock', () => {
 
   it('leaves nothing for a second advance on the same day, nor before the next check date', () => {
     fc.assert(
-      fc.property(signOffs, fc.integer({ min: 0, max: 400 }), fc.double({ min: 0, max: 1, noNaN: true }), (planned, enrolledAfter, pick) => {
-        const enrolledOn = addDays(APPOINTED, enrolledAfter);
-        const script = planned.map(({ n, milestoneId }) => signOff(milestoneId, addDays(enrolledOn, n)));
-        const run = runProgram(enrollmentFixture(), { enrolledOn, script });
-        for (const { today, state } of run.checkpoints) {
-          expect(advance(state, today)).toEqual([]);
-          const next = nextCheckDate(state, today);
-          if (next === null) continue;
-          expect(next > today).toBe(true);
-          const gap = daysBetween(today, next);
-          if (gap > 1) expect(advance(state, addDays(today, 1 + Math.min(gap - 2, Math.floor(pick * (gap - 1)))))).toEqual([]);
-        }
-        const reminders = run.events.filter((e) => e.type === 'overdue-reminder-issued').map((e) => e.data.on);
-        for (let i = 1; i < reminders.length; i++) expect(daysBetween(reminders[i - 1] ?? '', reminders[i] ?? '')).toBeGreaterThanOrEqual(7);
-        expect(nextCheckDate(run.state, run.wakes.at(-1) ?? enrolledOn)).toBeNull();
-      }),
+      fc.property(
+        signOffs,
+        fc.integer({ min: 0, max: 400 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (planned, enrolledAfter, pick) => {
+          const enrolledOn = addDays(APPOINTED, enrolledAfter);
+          const script = planned.map(({ n, milestoneId }) => signOff(milestoneId, addDays(enrolledOn, n)));
+          const run = runProgram(enrollmentFixture(), { enrolledOn, script });
+          for (const { today, state } of run.checkpoints) {
+            expect(advance(state, today)).toEqual([]);
+            const next = nextCheckDate(state, today);
+            if (next === null) continue;
+            expect(next > today).toBe(true);
+            const gap = daysBetween(today, next);
+            if (gap > 1) expect(advance(state, addDays(today, 1 + Math.min(gap - 2, Math.floor(pick * (gap - 1)))))).toEqual([]);
+          }
+          const reminders = run.events.filter((e) => e.type === 'overdue-reminder-issued').map((e) => e.data.on);
+          for (let i = 1; i < reminders.length; i++)
+            expect(daysBetween(reminders[i - 1] ?? '', reminders[i] ?? '')).toBeGreaterThanOrEqual(7);
+          expect(nextCheckDate(run.state, run.wakes.at(-1) ?? enrolledOn)).toBeNull();
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -50,7 +50,9 @@ describe('notice templates', () => {
       `Effective date: ${effective}`,
       'DAS approval: DAS-2025-0142',
     ]);
-    expect(body).toContain('This reclassification is made without competitive examination, as the class specification of the Leadership Associate class provides');
+    expect(body).toContain(
+      'This reclassification is made without competitive examination, as the class specification of the Leadership Associate class provides',
+    );
     expect(body).toContain('No additional working test period is required.');
     // Decision 11: the exam waiver and the 1-year minimum are the class specification's; only the 3-year maximum is C.G.S. 5-234.
     expect(body).toContain("the class specification's minimum of one year");
@@ -59,7 +61,9 @@ describe('notice templates', () => {
   });
 
   it('takes the recipients of each kind from notices.json', async () => {
-    const manifest = JSON.parse(await readFile(join(noticeTemplatesDir, 'notices.json'), 'utf8')) as { kinds: Record<string, { recipients: string[] }> };
+    const manifest = JSON.parse(await readFile(join(noticeTemplatesDir, 'notices.json'), 'utf8')) as {
+      kinds: Record<string, { recipients: string[] }>;
+    };
     for (const notice of notices.values()) {
       const roles = templates.render(notice).recipients.map((r) => r.role);
       expect(roles, notice.kind).toEqual(manifest.kinds[notice.kind]?.recipients);
@@ -73,14 +77,23 @@ describe('notice templates', () => {
       { role: 'das', ref: 'DAS' },
     ]);
     expect(refs('milestone-overdue')).toEqual([{ role: 'supervisor', ref: 'sup-1' }]);
-    expect(refs('milestone-escalated')).toEqual([{ role: 'supervisor', ref: 'sup-1' }, { role: 'program-manager', ref: 'pm-1' }]);
+    expect(refs('milestone-escalated')).toEqual([
+      { role: 'supervisor', ref: 'sup-1' },
+      { role: 'program-manager', ref: 'pm-1' },
+    ]);
     expect(refs('overdue-reminder-escalated').map((r) => r.role)).toEqual(['supervisor', 'program-manager']);
-    expect(refs('progress-report-submitted')).toEqual([{ role: 'program-manager', ref: 'pm-1' }, { role: 'supervisor', ref: 'sup-1' }]);
+    expect(refs('progress-report-submitted')).toEqual([
+      { role: 'program-manager', ref: 'pm-1' },
+      { role: 'supervisor', ref: 'sup-1' },
+    ]);
   });
 
   it('escapes the facts in HTML and keeps them as they are in plain text', () => {
     const notice = noticeOf('milestone-overdue');
-    const hostile: Notice = { ...notice, facts: { ...notice.facts, trainee: { ...notice.facts.trainee, name: 'Ann <script>alert(1)</script> & Co' } } };
+    const hostile: Notice = {
+      ...notice,
+      facts: { ...notice.facts, trainee: { ...notice.facts.trainee, name: 'Ann <script>alert(1)</script> & Co' } },
+    };
     const content = templates.render(hostile);
     expect(content.html).toContain('Ann &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co');
     expect(content.html).not.toContain('<script>');

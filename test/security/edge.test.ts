@@ -26,9 +26,14 @@ let development: FastifyInstance;
 let baseUrl: string;
 const logLines: string[] = [];
 
-const bearer = async (sub: string, role: ApiRole) => ({ authorization: `Bearer ${await mintToken(SECRET, { sub, roles: [role], ttl: '1h' })}` });
+const bearer = async (sub: string, role: ApiRole) => ({
+  authorization: `Bearer ${await mintToken(SECRET, { sub, roles: [role], ttl: '1h' })}`,
+});
 const signed = (claims: Record<string, unknown>) =>
-  new SignJWT({ roles: ['hr'], ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject('hr-0001').sign(new TextEncoder().encode(SECRET));
+  new SignJWT({ roles: ['hr'], ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('hr-0001')
+    .sign(new TextEncoder().encode(SECRET));
 const seconds = (date: Date | number) => Math.floor(Number(date) / 1000);
 
 beforeAll(async () => {
@@ -55,25 +60,33 @@ afterAll(async () => {
 describe('development routes', () => {
   it('do not exist in production: POST /v1/dev/tokens is a 404, whatever the Host', async () => {
     for (const host of ['localhost', '127.0.0.1:8080']) {
-      const minted = await production.inject({ method: 'POST', url: '/v1/dev/tokens', headers: { host }, payload: { sub: 'hr-0001', roles: ['hr'] } });
+      const minted = await production.inject({
+        method: 'POST',
+        url: '/v1/dev/tokens',
+        headers: { host },
+        payload: { sub: 'hr-0001', roles: ['hr'] },
+      });
       expect(minted.statusCode).toBe(404);
       expect(minted.body).not.toContain('token"');
     }
   });
 
   it('answer in development only to a loopback Host: a rebinding name gets 404 and no token', async () => {
-    const ask = (host: string) => development.inject({ method: 'POST', url: '/v1/dev/tokens', headers: { host }, payload: { sub: 'hr-0001', roles: ['hr'] } });
+    const ask = (host: string) =>
+      development.inject({ method: 'POST', url: '/v1/dev/tokens', headers: { host }, payload: { sub: 'hr-0001', roles: ['hr'] } });
     for (const host of ['attacker.example', 'attacker.example:8080', '10.0.0.5:8080', 'localhost.attacker.example', '127.0.0.1.nip.io']) {
       const refused = await ask(host);
       expect([host, refused.statusCode]).toEqual([host, 404]);
       expect(refused.json()).toEqual({ error: { code: 'not-found', message: 'No such endpoint.' } });
     }
-    for (const host of ['localhost:8080', '127.0.0.1:8080', '127.1.2.3', '[::1]:8080']) expect([host, (await ask(host)).statusCode]).toEqual([host, 201]);
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '127.1.2.3', '[::1]:8080'])
+      expect([host, (await ask(host)).statusCode]).toEqual([host, 201]);
   });
 });
 
 describe('bearer tokens', () => {
-  const targetClasses = async (token: string) => (await production.inject({ url: '/v1/target-classes', headers: { authorization: `Bearer ${token}` } })).statusCode;
+  const targetClasses = async (token: string) =>
+    (await production.inject({ url: '/v1/target-classes', headers: { authorization: `Bearer ${token}` } })).statusCode;
 
   it('are refused when they live longer than 12 hours (exp in the year 5000, with or without iat)', async () => {
     const now = seconds(Date.now());
@@ -92,12 +105,25 @@ describe('bearer tokens', () => {
 describe('NUL bytes', () => {
   it('give 400 in the error shape wherever they come, never a 500', async () => {
     const headers = await bearer('hr-0001', 'hr');
-    for (const url of ['/v1/notices/%00', '/v1/programs?agency=%00', '/v1/programs?targetClass=%00', '/v1/dashboard?agency=%00', '/v1/programs/p-%00x']) {
+    for (const url of [
+      '/v1/notices/%00',
+      '/v1/programs?agency=%00',
+      '/v1/programs?targetClass=%00',
+      '/v1/dashboard?agency=%00',
+      '/v1/programs/p-%00x',
+    ]) {
       const response = await production.inject({ url, headers });
       expect([url, response.statusCode]).toEqual([url, 400]);
-      expect(response.json()).toMatchObject({ error: { code: 'invalid-input', issues: [{ message: 'must not contain a NUL character' }] } });
+      expect(response.json()).toMatchObject({
+        error: { code: 'invalid-input', issues: [{ message: 'must not contain a NUL character' }] },
+      });
     }
-    const body = await production.inject({ method: 'POST', url: '/v1/programs', headers, payload: { trainee: { name: 'Dana\u0000Rivera' } } });
+    const body = await production.inject({
+      method: 'POST',
+      url: '/v1/programs',
+      headers,
+      payload: { trainee: { name: 'Dana\u0000Rivera' } },
+    });
     expect(body.statusCode).toBe(400);
     expect(body.json()).toMatchObject({ error: { issues: [{ path: 'trainee.name' }] } });
     const header = await production.inject({ url: '/v1/target-classes', headers: { ...headers, 'x-note': 'a\u0000b' } });
@@ -171,13 +197,17 @@ describe('rate limits', () => {
     try {
       const good = await bearer('hr-0001', 'hr');
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i++) statuses.push((await limited.inject({ url: '/v1/target-classes', headers: { authorization: 'Bearer not-a-token' } })).statusCode);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await limited.inject({ url: '/v1/target-classes', headers: { authorization: 'Bearer not-a-token' } })).statusCode);
       expect(statuses).toEqual([401, 401, 429]);
       const blocked = await limited.inject({ url: '/v1/target-classes', headers: good });
       expect([blocked.statusCode, blocked.json<{ error: { code: string } }>().error.code]).toEqual([429, 'too-many-requests']);
 
       const writes: number[] = [];
-      for (let i = 0; i < 4; i++) writes.push((await limited.inject({ method: 'POST', url: '/v1/programs', remoteAddress: '10.9.9.9', headers: good, payload: {} })).statusCode);
+      for (let i = 0; i < 4; i++)
+        writes.push(
+          (await limited.inject({ method: 'POST', url: '/v1/programs', remoteAddress: '10.9.9.9', headers: good, payload: {} })).statusCode,
+        );
       expect(writes).toEqual([400, 400, 400, 429]);
     } finally {
       await limited.close();

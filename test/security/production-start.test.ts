@@ -60,7 +60,10 @@ describe('an API started as production starts it (no APP_ENV)', () => {
     const unset = productionEnv();
     delete unset.AUTH_JWT_SECRET;
     const runs = [
-      ...cases.map(([variable, published]) => ({ expected: `${variable}: is a published development value`, api: startApi({ ...productionEnv(), ...published }) })),
+      ...cases.map(([variable, published]) => ({
+        expected: `${variable}: is a published development value`,
+        api: startApi({ ...productionEnv(), ...published }),
+      })),
       { expected: 'AUTH_JWT_SECRET: is required in production', api: startApi(unset) },
     ];
     for (const { expected, api } of runs) {
@@ -79,10 +82,18 @@ describe('an API started as production starts it (no APP_ENV)', () => {
       api.child.stdout?.on('data', look);
       void api.exited.then((code) => reject(new Error(`the API exited (${code}):\n${api.output()}`)));
     });
-    const minted = await fetch(`${listening}/v1/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sub: 'hr-0001', roles: ['hr'] }) });
+    const minted = await fetch(`${listening}/v1/dev/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sub: 'hr-0001', roles: ['hr'] }),
+    });
     expect(minted.status).toBe(404);
     expect(await fetch(`${listening}/ui-config.json`).then((r) => r.json())).toEqual({ developmentSignIn: false });
-    const decode = await fetch(`${listening}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payloads: [] }) });
+    const decode = await fetch(`${listening}/codec/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payloads: [] }),
+    });
     expect(decode.status).toBe(401);
     expect(await decode.json()).toMatchObject({ error: { code: 'missing-token' } });
     expect(api.output()).not.toContain('development sign-in is on');

@@ -17,7 +17,13 @@ let supervisor: string;
 const supervisorId = uniqueId('sup');
 const managerId = uniqueId('pm');
 
-type Program = { programId: string; version: number; supervisorId: string; milestones: { id: string; status: string }[]; earliestReclassificationDate: string };
+type Program = {
+  programId: string;
+  version: number;
+  supervisorId: string;
+  milestones: { id: string; status: string }[];
+  earliestReclassificationDate: string;
+};
 const program = (response: ApiResponse): Program => response.body as Program;
 const errorOf = (response: ApiResponse) => (response.body as { error: { code: string; issues?: { path: string }[] } }).error;
 
@@ -84,7 +90,11 @@ describe('a late retry under its Idempotency-Key', () => {
     const base = `/v1/programs/${programId}`;
     const leave = { from: addDays(today(), -20), to: addDays(today(), -10), kind: 'unpaid' };
     expect((await stack.call('POST', `${base}/leaves`, { token: hr, body: leave })).status).toBe(200);
-    const cancel = { token: hr, body: { from: leave.from, to: leave.to, reason: 'Entered for the wrong trainee' }, headers: { 'idempotency-key': uniqueId('cancel') } };
+    const cancel = {
+      token: hr,
+      body: { from: leave.from, to: leave.to, reason: 'Entered for the wrong trainee' },
+      headers: { 'idempotency-key': uniqueId('cancel') },
+    };
     expect((await stack.call('POST', `${base}/leaves/cancellations`, cancel)).status).toBe(200);
     const recordedAgain = await stack.call('POST', `${base}/leaves`, { token: hr, body: leave });
     expect(recordedAgain.status).toBe(200);
@@ -108,9 +118,16 @@ describe('a late retry under its Idempotency-Key', () => {
     const path = `/v1/programs/${programId}/transfers`;
     const otherSupervisor = uniqueId('sup');
     await stack.addStaff(otherSupervisor);
-    const away = { token: hr, body: { effectiveOn: today(), supervisorId: otherSupervisor, reason: 'Reassigned' }, headers: { 'idempotency-key': uniqueId('transfer') } };
+    const away = {
+      token: hr,
+      body: { effectiveOn: today(), supervisorId: otherSupervisor, reason: 'Reassigned' },
+      headers: { 'idempotency-key': uniqueId('transfer') },
+    };
     expect(program(await stack.call('POST', path, away)).supervisorId).toBe(otherSupervisor);
-    const back = await stack.call('POST', path, { token: hr, body: { effectiveOn: today(), supervisorId, reason: 'Reassignment withdrawn' } });
+    const back = await stack.call('POST', path, {
+      token: hr,
+      body: { effectiveOn: today(), supervisorId, reason: 'Reassignment withdrawn' },
+    });
     expect(program(back).supervisorId).toBe(supervisorId);
 
     expect((await stack.call('POST', path, away)).status).toBe(200);
@@ -140,7 +157,11 @@ describe('an Idempotency-Key used again with another body', () => {
     const leavePath = `/v1/programs/${program(first).programId}/leaves`;
     const leave = { from: addDays(today(), -3), to: addDays(today(), -2), kind: 'sick' };
     expect((await stack.call('POST', leavePath, { token: hr, body: leave, headers: { 'idempotency-key': commandKey } })).status).toBe(200);
-    const other = await stack.call('POST', leavePath, { token: hr, body: { ...leave, kind: 'unpaid' }, headers: { 'idempotency-key': commandKey } });
+    const other = await stack.call('POST', leavePath, {
+      token: hr,
+      body: { ...leave, kind: 'unpaid' },
+      headers: { 'idempotency-key': commandKey },
+    });
     expect([other.status, errorOf(other).code]).toEqual([409, 'idempotency-key-reused']);
     const after = await stack.programs.show(program(first).programId);
     const types = await loggedTypes(after.programId, after.version);
@@ -152,15 +173,27 @@ describe('If-Match', () => {
   it('applies a command at the ETag’s version, and refuses a stale one with 412 version-mismatch, changing nothing', async () => {
     const { programId } = await enroll();
     const base = `/v1/programs/${programId}`;
-    const read = await eventually(() => stack.call('GET', base, { token: supervisor }), (r) => r.status === 200, 'the program in the read model');
+    const read = await eventually(
+      () => stack.call('GET', base, { token: supervisor }),
+      (r) => r.status === 200,
+      'the program in the read model',
+    );
     const etag = read.headers.get('etag');
     expect(etag).toBe(`"${program(read).version}"`);
 
-    const first = await stack.call('POST', `${base}/milestones/m1/sign-off`, { token: supervisor, body: { signedOn: today() }, headers: { 'if-match': etag ?? '' } });
+    const first = await stack.call('POST', `${base}/milestones/m1/sign-off`, {
+      token: supervisor,
+      body: { signedOn: today() },
+      headers: { 'if-match': etag ?? '' },
+    });
     expect(first.status).toBe(200);
     expect(first.headers.get('etag')).toBe(`"${program(first).version}"`);
     // A second person, with the page they opened before the first sign-off.
-    const stale = await stack.call('POST', `${base}/milestones/m2/sign-off`, { token: supervisor, body: { signedOn: today() }, headers: { 'if-match': etag ?? '' } });
+    const stale = await stack.call('POST', `${base}/milestones/m2/sign-off`, {
+      token: supervisor,
+      body: { signedOn: today() },
+      headers: { 'if-match': etag ?? '' },
+    });
     expect([stale.status, errorOf(stale).code]).toEqual([412, 'version-mismatch']);
 
     const now = await stack.programs.show(programId);
@@ -168,7 +201,11 @@ describe('If-Match', () => {
     expect(now.milestones.find((m) => m.id === 'm2')?.status).not.toBe('signed-off');
     const types = await loggedTypes(programId, now.version);
     expect(count(types, 'milestone-signed-off')).toBe(1);
-    const fresh = await stack.call('POST', `${base}/milestones/m2/sign-off`, { token: supervisor, body: { signedOn: today() }, headers: { 'if-match': `"${now.version}"` } });
+    const fresh = await stack.call('POST', `${base}/milestones/m2/sign-off`, {
+      token: supervisor,
+      body: { signedOn: today() },
+      headers: { 'if-match': `"${now.version}"` },
+    });
     expect(fresh.status).toBe(200);
   });
 });
@@ -183,7 +220,11 @@ describe('an imported program’s id', () => {
     const unsalted = `p-${createHash('sha256').update(`import:${row.trainee.employeeId}:${row.appointmentDate}:${row.targetClassCode}`).digest('hex').slice(0, 32)}`;
     expect(result?.programId).not.toBe(unsalted);
     const again = await stack.call('POST', '/v1/programs/import', { token: hr, body: [row] });
-    expect((again.body as { results: { status: string; programId: string }[] }).results[0]).toEqual({ row: 1, status: 'already-enrolled', programId: result?.programId });
+    expect((again.body as { results: { status: string; programId: string }[] }).results[0]).toEqual({
+      row: 1,
+      status: 'already-enrolled',
+      programId: result?.programId,
+    });
   });
 });
 
@@ -193,7 +234,10 @@ describe('HR of some agencies (the agencies claim)', () => {
     const theirs = uniqueId('AGB');
     const enrollIn = async (agency: string) => {
       const base = enrollmentFixture(addMonths(today(), -1), { agency, supervisorId, programManagerId: managerId });
-      const created = await stack.call('POST', '/v1/programs', { token: hr, body: { ...base, trainee: { ...base.trainee, employeeId: uniqueId('E') } } });
+      const created = await stack.call('POST', '/v1/programs', {
+        token: hr,
+        body: { ...base, trainee: { ...base.trainee, employeeId: uniqueId('E') } },
+      });
       return program(created).programId;
     };
     const [ownId, otherId] = [await enrollIn(mine), await enrollIn(theirs)];
@@ -206,7 +250,11 @@ describe('HR of some agencies (the agencies claim)', () => {
       'the own agency’s program listed',
     );
     expect((listed.body as { items: { programId: string }[] }).items.map((p) => p.programId)).toEqual([ownId]);
-    await eventually(() => stack.call('GET', `/v1/programs/${otherId}`, { token: hr }), (r) => r.status === 200, 'the other program projected');
+    await eventually(
+      () => stack.call('GET', `/v1/programs/${otherId}`, { token: hr }),
+      (r) => r.status === 200,
+      'the other program projected',
+    );
     expect((await stack.call('GET', `/v1/programs?agency=${theirs}`, { token: agencyHr })).body).toMatchObject({ items: [] });
     expect((await stack.call('GET', `/v1/programs/${otherId}`, { token: agencyHr })).status).toBe(404);
     expect((await stack.call('GET', `/v1/programs/${ownId}`, { token: agencyHr })).status).toBe(200);
@@ -214,6 +262,13 @@ describe('HR of some agencies (the agencies claim)', () => {
     expect((await stack.call('POST', `/v1/programs/${otherId}/leaves`, { token: agencyHr, body: leave })).status).toBe(403);
     expect((await stack.call('POST', `/v1/programs/${ownId}/leaves`, { token: agencyHr, body: leave })).status).toBe(200);
     const base = enrollmentFixture(addMonths(today(), -1), { agency: theirs, supervisorId, programManagerId: managerId });
-    expect((await stack.call('POST', '/v1/programs', { token: agencyHr, body: { ...base, trainee: { ...base.trainee, employeeId: uniqueId('E') } } })).status).toBe(403);
+    expect(
+      (
+        await stack.call('POST', '/v1/programs', {
+          token: agencyHr,
+          body: { ...base, trainee: { ...base.trainee, employeeId: uniqueId('E') } },
+        })
+      ).status,
+    ).toBe(403);
   });
 });

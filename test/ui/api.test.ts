@@ -83,7 +83,11 @@ describe('GET /v1/dashboard', () => {
     const response = await stack.call('GET', `/v1/dashboard?agency=${agency}`, { token: hrToken });
     expect(response.status).toBe(200);
     const dashboard = response.body as Dashboard;
-    expect(dashboard).toMatchObject({ asOf: today(), scope: 'all', counts: { active: 3, 'awaiting-minimum': 0, reclassified: 0, expired: 0, ended: 0 } });
+    expect(dashboard).toMatchObject({
+      asOf: today(),
+      scope: 'all',
+      counts: { active: 3, 'awaiting-minimum': 0, reclassified: 0, expired: 0, ended: 0 },
+    });
     expect(dashboard.atRisk.items.map((i) => [i.program.programId, i.reasons])).toEqual([
       [nearCap.programId, ['cap-within-90-days', 'overdue-milestones']],
       [overdue.programId, ['overdue-milestones']],
@@ -128,24 +132,41 @@ describe('GET /v1/inbox', () => {
     return response.body as Inbox;
   };
   /** The milestones of an inbox page in the order shown, each with its trainee's program and the caller's role. */
-  const milestonesOf = (inbox: Inbox) => inbox.groups.flatMap((g) => g.milestones.map((milestone) => ({ programId: g.programId, as: g.as, milestone, daysUntilDue: milestone.daysUntilDue })));
+  const milestonesOf = (inbox: Inbox) =>
+    inbox.groups.flatMap((g) =>
+      g.milestones.map((milestone) => ({ programId: g.programId, as: g.as, milestone, daysUntilDue: milestone.daysUntilDue })),
+    );
 
   it('groups the milestones awaiting the caller by trainee, the most urgent trainee first, each by due date, in the role they sign in', async () => {
     const inbox = await inboxOf(supervisorId, 'supervisor', 'show=all');
-    expect(inbox.groups.map((g) => `${g.programId === early.programId ? 'early' : 'late'}: ${g.milestones.map((m) => `${m.id}/${m.status}`).join(' ')}`)).toEqual([
-      'early: m1/overdue m2/pending m3/pending',
-      'late: m1/pending m2/pending m3/pending',
-    ]);
-    expect(inbox.groups[0]).toMatchObject({ as: 'supervisor', traineeEmployeeId: early.traineeEmployeeId, traineeName: early.trainee.name, agency });
+    expect(
+      inbox.groups.map(
+        (g) => `${g.programId === early.programId ? 'early' : 'late'}: ${g.milestones.map((m) => `${m.id}/${m.status}`).join(' ')}`,
+      ),
+    ).toEqual(['early: m1/overdue m2/pending m3/pending', 'late: m1/pending m2/pending m3/pending']);
+    expect(inbox.groups[0]).toMatchObject({
+      as: 'supervisor',
+      traineeEmployeeId: early.traineeEmployeeId,
+      traineeName: early.trainee.name,
+      agency,
+    });
     expect(inbox.groups[0]?.milestones[0]?.daysUntilDue).toBe(daysBetween(today(), early.milestones[0]!.dueDate));
-    expect(new Set(milestonesOf(await inboxOf(programManagerId, 'program-manager', 'show=all')).map((i) => i.as))).toEqual(new Set(['program-manager']));
+    expect(new Set(milestonesOf(await inboxOf(programManagerId, 'program-manager', 'show=all')).map((i) => i.as))).toEqual(
+      new Set(['program-manager']),
+    );
   });
 
   it('shows overdue and due-soon milestones first, the rest behind show=later, with a count per section', async () => {
     const first = await inboxOf(supervisorId, 'supervisor');
     expect(first.show).toBe('due');
-    expect(milestonesOf(first).map((i) => [i.programId, i.milestone.id, i.milestone.section])).toEqual([[early.programId, 'm1', 'overdue']]);
-    const counts = { overdue: { milestones: 1, trainees: 1 }, 'due-soon': { milestones: 0, trainees: 0 }, later: { milestones: 5, trainees: 2 } };
+    expect(milestonesOf(first).map((i) => [i.programId, i.milestone.id, i.milestone.section])).toEqual([
+      [early.programId, 'm1', 'overdue'],
+    ]);
+    const counts = {
+      overdue: { milestones: 1, trainees: 1 },
+      'due-soon': { milestones: 0, trainees: 0 },
+      later: { milestones: 5, trainees: 2 },
+    };
     expect(first.counts).toEqual(counts);
     const later = await inboxOf(supervisorId, 'supervisor', 'show=later');
     expect(milestonesOf(later).map((i) => i.milestone.section)).toEqual(['later', 'later', 'later', 'later', 'later']);
@@ -216,7 +237,9 @@ describe('the staff directory', () => {
     expect(found.text).not.toContain('@');
     const byId = await stack.call('GET', `/v1/staff?q=${manager.staffId.slice(3, 9)}`, { token });
     expect(byId.body).toEqual({ items: [manager] });
-    const named = await stack.call('GET', `/v1/staff?ids=${manager.staffId},sup-0001,${uniqueId('sup')}`, { token: await stack.token('E1234567', 'trainee') });
+    const named = await stack.call('GET', `/v1/staff?ids=${manager.staffId},sup-0001,${uniqueId('sup')}`, {
+      token: await stack.token('E1234567', 'trainee'),
+    });
     expect(named.body).toEqual({ items: [{ staffId: 'sup-0001', name: 'Sam Supervisor (development)' }, manager] });
     expect((await stack.call('GET', '/v1/staff?q=x')).status).toBe(401);
     expect((await stack.call('GET', '/v1/staff?email=x', { token })).status).toBe(400);
@@ -232,7 +255,10 @@ describe('the staff directory', () => {
     expect(error.code).toBe('unknown-staff-member');
     expect(error.issues.map((i) => [i.path, i.code])).toEqual([['programManagerId', 'unknown-staff-member']]);
 
-    const imported = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: [body, { ...body, trainee: { ...body.trainee, employeeId: uniqueId('E') }, programManagerId: manager.staffId }] });
+    const imported = await stack.call('POST', '/v1/programs/import', {
+      token: hrToken,
+      body: [body, { ...body, trainee: { ...body.trainee, employeeId: uniqueId('E') }, programManagerId: manager.staffId }],
+    });
     expect(imported.status).toBe(200);
     const results = (imported.body as { results: { status: string; error?: { code: string; issues: { path: string }[] } }[] }).results;
     expect(results.map((r) => [r.status, r.error?.code, r.error?.issues[0]?.path])).toEqual([
@@ -242,7 +268,10 @@ describe('the staff directory', () => {
     await projected(agency, 1);
 
     const program = await enroll({ ...body, trainee: { ...body.trainee, employeeId: uniqueId('E') }, programManagerId: manager.staffId });
-    const moved = await stack.call('POST', `/v1/programs/${program.programId}/transfers`, { token: hrToken, body: { effectiveOn: today(), supervisorId: stranger } });
+    const moved = await stack.call('POST', `/v1/programs/${program.programId}/transfers`, {
+      token: hrToken,
+      body: { effectiveOn: today(), supervisorId: stranger },
+    });
     expect([moved.status, (moved.body as { error: { code: string } }).error.code]).toEqual([422, 'unknown-staff-member']);
     const events = await stack.call('GET', `/v1/programs/${program.programId}/events`, { token: hrToken });
     expect((events.body as { items: { type: string }[] }).items.map((e) => e.type)).not.toContain('transferred');
@@ -273,11 +302,20 @@ describe('the development sign-in', () => {
   it('refuses a role the API does not know and a person id of the wrong shape, naming the field', async () => {
     const response = await stack.call('POST', '/v1/dev/tokens', { body: { sub: 'Jordan Example', roles: ['admin'] } });
     expect(response.status).toBe(400);
-    expect((response.body as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path).sort()).toEqual(['roles[0]', 'sub']);
+    expect((response.body as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path).sort()).toEqual([
+      'roles[0]',
+      'sub',
+    ]);
   });
 
   it('does not exist in production (no APP_ENV=development), even when asked for', async () => {
-    const app = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, ui: { developmentSignIn: true } });
+    const app = await buildApiServer({
+      programs: stack.programs,
+      db: stack.db,
+      temporal: stack.env.client,
+      authSecret: stack.secret,
+      ui: { developmentSignIn: true },
+    });
     try {
       const minted = await app.inject({ method: 'POST', url: '/v1/dev/tokens', payload: { sub: 'hr-0001', roles: ['hr'] } });
       expect(minted.statusCode).toBe(404);
@@ -324,7 +362,13 @@ describe('the UI at /', () => {
   });
 
   it('says how to build the UI when it is not built, and still answers the API', async () => {
-    const app = await buildApiServer({ programs: stack.programs, db: stack.db, temporal: stack.env.client, authSecret: stack.secret, ui: { root: '/nonexistent/ui' } });
+    const app = await buildApiServer({
+      programs: stack.programs,
+      db: stack.db,
+      temporal: stack.env.client,
+      authSecret: stack.secret,
+      ui: { root: '/nonexistent/ui' },
+    });
     try {
       const page = await app.inject({ url: '/dashboard' });
       expect(page.statusCode).toBe(503);
@@ -337,7 +381,9 @@ describe('the UI at /', () => {
 
   it('keeps the UI’s own routes out of the OpenAPI document and documents the endpoints it added', () => {
     const paths = Object.keys(stack.openapi.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/me', '/v1/me/programs', '/v1/dashboard', '/v1/inbox', '/v1/staff', '/v1/dev/tokens']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/v1/me', '/v1/me/programs', '/v1/dashboard', '/v1/inbox', '/v1/staff', '/v1/dev/tokens']),
+    );
     expect(paths.filter((p) => !p.startsWith('/v1/'))).toEqual([]);
   });
 });

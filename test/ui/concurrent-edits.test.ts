@@ -33,7 +33,11 @@ describe('a program changed by someone else after the page was opened', () => {
     const body = enrollmentFixture(addMonths(today(), -4), { supervisorId, programManagerId, agency: uniqueId('AG') });
     const created = await stack.call('POST', '/v1/programs', { token: hr, body });
     const { programId, version } = created.body as { programId: string; version: number };
-    await eventually(() => stack.call('GET', `/v1/programs/${programId}`, { token: hr }), (r) => (r.body as { version?: number }).version === version, 'the read model');
+    await eventually(
+      () => stack.call('GET', `/v1/programs/${programId}`, { token: hr }),
+      (r) => (r.body as { version?: number }).version === version,
+      'the read model',
+    );
 
     const session = await openPage(browser);
     try {
@@ -44,7 +48,10 @@ describe('a program changed by someone else after the page was opened', () => {
       await leave.waitFor();
 
       // Meanwhile the supervisor signs off a milestone: the program moves on to another version.
-      const signed = await stack.call('POST', `/v1/programs/${programId}/milestones/m1/sign-off`, { token: await stack.token(supervisorId, 'supervisor'), body: { signedOn: today() } });
+      const signed = await stack.call('POST', `/v1/programs/${programId}/milestones/m1/sign-off`, {
+        token: await stack.token(supervisorId, 'supervisor'),
+        body: { signedOn: today() },
+      });
       expect(signed.status).toBe(200);
 
       await leave.getByLabel('First day').fill(addDays(today(), -20));

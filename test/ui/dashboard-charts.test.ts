@@ -71,7 +71,9 @@ const searchOf = (url: string): Record<string, string> => Object.fromEntries(new
 /** The program ids the programs page lists, once the list for the current address has arrived. */
 async function listedPrograms(page: Page): Promise<string[]> {
   await page.locator('.programs-page[data-state="loaded"]').waitFor();
-  return (await page.locator('#programs-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-program') ?? ''))).sort();
+  return (
+    await page.locator('#programs-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-program') ?? ''))
+  ).sort();
 }
 const idsOf = (list: readonly ProgramView[]): string[] => list.map((p) => p.programId).sort();
 
@@ -85,7 +87,8 @@ describe('the dashboard charts', () => {
     expect(charts.reclassificationsByMonth[0]?.from).toBe(monthStart(today()));
     const byMonth = new Map(charts.reclassificationsByMonth.filter((p) => p.active > 0).map((p) => [p.from, p.active]));
     const expected = new Map<string, number>();
-    for (const p of programs) expected.set(monthStart(p.earliestReclassificationDate), (expected.get(monthStart(p.earliestReclassificationDate)) ?? 0) + 1);
+    for (const p of programs)
+      expected.set(monthStart(p.earliestReclassificationDate), (expected.get(monthStart(p.earliestReclassificationDate)) ?? 0) + 1);
     expect(byMonth).toEqual(expected);
     expect(charts.capsByQuarter.reduce((n, q) => n + q.active, 0)).toBe(3);
     expect(charts.overdueByAgency.items).toEqual([{ key: agency, name: null, overdueMilestones: 3, programs: 2 }]);
@@ -106,7 +109,9 @@ describe('the dashboard charts', () => {
       await page.locator('.dashboard[data-state="ready"]').waitFor();
       const reclassifications = page.getByRole('figure', { name: 'Reclassifications ahead, by month' });
       await reclassifications.locator('svg a').first().waitFor();
-      expect(await reclassifications.locator('svg a').count()).toBe(new Set(programs.map((p) => monthStart(p.earliestReclassificationDate))).size);
+      expect(await reclassifications.locator('svg a').count()).toBe(
+        new Set(programs.map((p) => monthStart(p.earliestReclassificationDate))).size,
+      );
       expect(await reclassifications.locator('table caption').textContent()).toBe('Reclassifications ahead, by month');
       expect(await page.getByRole('figure', { name: 'Three-year caps, by quarter' }).locator('svg a').count()).toBeGreaterThanOrEqual(1);
       const supervisors = page.getByRole('figure', { name: 'Overdue milestones, by supervisor' });
@@ -118,7 +123,10 @@ describe('the dashboard charts', () => {
       expect(await supervisors.locator('svg').textContent()).toContain(supervisorB.name);
       // The tables that carry the numbers for screen readers take no room: the page does not scroll sideways.
       const sideways = await page.evaluate(() => {
-        const { document, innerWidth } = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+        const { document, innerWidth } = globalThis as unknown as {
+          innerWidth: number;
+          document: { documentElement: { scrollWidth: number } };
+        };
         return document.documentElement.scrollWidth - innerWidth;
       });
       expect(sideways).toBeLessThanOrEqual(0);
@@ -128,7 +136,13 @@ describe('the dashboard charts', () => {
       await page.locator('.count-ended a').focus();
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => {
-        const active = (globalThis as unknown as { document: { activeElement: { tagName: string; getAttribute(n: string): string | null; closest(s: string): { id: string } | null } | null } }).document.activeElement;
+        const active = (
+          globalThis as unknown as {
+            document: {
+              activeElement: { tagName: string; getAttribute(n: string): string | null; closest(s: string): { id: string } | null } | null;
+            };
+          }
+        ).document.activeElement;
         return { tag: active?.tagName.toLowerCase(), chart: active?.closest('figure')?.id, href: active?.getAttribute('href') };
       });
       expect(focused.tag).toBe('a');
@@ -154,7 +168,10 @@ describe('the dashboard charts', () => {
       // Mouse: the agency's bar lists its active programs with an overdue milestone.
       await page.goBack();
       await page.locator('.dashboard[data-state="ready"]').waitFor();
-      await page.getByRole('figure', { name: 'Overdue milestones, by agency' }).getByRole('link', { name: `${agency}: 3 overdue milestones in 2 programs` }).click();
+      await page
+        .getByRole('figure', { name: 'Overdue milestones, by agency' })
+        .getByRole('link', { name: `${agency}: 3 overdue milestones in 2 programs` })
+        .click();
       await page.waitForURL(/\/programs\?/);
       expect(searchOf(page.url())).toEqual({ status: 'active', agency, overdue: 'true', sort: 'latestCompletionDate' });
 
@@ -162,7 +179,13 @@ describe('the dashboard charts', () => {
       await page.locator('.dashboard[data-state="ready"]').waitFor();
       await supervisors.getByRole('link', { name: new RegExp(`^${supervisorA.name}`) }).click();
       await page.waitForURL(/\/programs\?/);
-      expect(searchOf(page.url())).toEqual({ status: 'active', agency, supervisor: supervisorA.staffId, overdue: 'true', sort: 'latestCompletionDate' });
+      expect(searchOf(page.url())).toEqual({
+        status: 'active',
+        agency,
+        supervisor: supervisorA.staffId,
+        overdue: 'true',
+        sort: 'latestCompletionDate',
+      });
       // Supervisor A's one program with an overdue milestone (the seven-month one), not the four-month one.
       const overdueOfA = programs.filter((p) => p.supervisorId === supervisorA.staffId && p.milestones.some((m) => m.status === 'overdue'));
       expect(overdueOfA).toHaveLength(1);

@@ -89,7 +89,9 @@ export interface UiSession {
 /** A fresh context (its own sessionStorage, so its own sign-in) at a phone or desktop size. */
 export async function openPage(browser: Browser, { phone = false }: { phone?: boolean } = {}): Promise<UiSession> {
   const context = await browser.newContext(
-    phone ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } },
+    phone
+      ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 900 } },
   );
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -147,8 +149,16 @@ export async function seriousAccessibilityViolations(page: Page, name: string): 
   await page.evaluate(await axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return result.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })) }));
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })),
+    }));
   });
   await mkdir(artifactsDir, { recursive: true });
   await writeFile(join(artifactsDir, `${name}.axe.json`), JSON.stringify(violations, null, 2));
@@ -163,7 +173,8 @@ export async function seriousAccessibilityViolations(page: Page, name: string): 
  */
 export function focusedElement(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const active = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document.activeElement;
+    const active = (globalThis as unknown as { document: { activeElement: { id: string; className: string } | null } }).document
+      .activeElement;
     return active ? active.id || active.className : '';
   });
 }

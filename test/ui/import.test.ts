@@ -33,22 +33,52 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 const COLUMNS = [
-  'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId', 'programManagerId',
-  'appointmentDate', 'hoursPerWeek', 'schedule.dasApprovalRef', 'schedule.approvedOn', 'schedule.plannedEndDate', 'schedule.milestones',
-  'priorExperience.generalYears', 'priorExperience.specialYears', 'education.semesterHours', 'education.degrees',
+  'trainee.employeeId',
+  'trainee.name',
+  'trainee.email',
+  'agency',
+  'functionalRole',
+  'targetClassCode',
+  'supervisorId',
+  'programManagerId',
+  'appointmentDate',
+  'hoursPerWeek',
+  'schedule.dasApprovalRef',
+  'schedule.approvedOn',
+  'schedule.plannedEndDate',
+  'schedule.milestones',
+  'priorExperience.generalYears',
+  'priorExperience.specialYears',
+  'education.semesterHours',
+  'education.degrees',
 ];
 
 function cellsOf(r: EnrollmentInput): string[] {
   return [
-    r.trainee.employeeId, r.trainee.name, r.trainee.email, r.agency, r.functionalRole, r.targetClassCode, r.supervisorId, r.programManagerId,
-    r.appointmentDate, String(r.hoursPerWeek), r.schedule.dasApprovalRef, r.schedule.approvedOn, r.schedule.plannedEndDate,
+    r.trainee.employeeId,
+    r.trainee.name,
+    r.trainee.email,
+    r.agency,
+    r.functionalRole,
+    r.targetClassCode,
+    r.supervisorId,
+    r.programManagerId,
+    r.appointmentDate,
+    String(r.hoursPerWeek),
+    r.schedule.dasApprovalRef,
+    r.schedule.approvedOn,
+    r.schedule.plannedEndDate,
     r.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';'),
-    String(r.priorExperience.generalYears), String(r.priorExperience.specialYears), String(r.education.semesterHours), r.education.degrees.join(';'),
+    String(r.priorExperience.generalYears),
+    String(r.priorExperience.specialYears),
+    String(r.education.semesterHours),
+    r.education.degrees.join(';'),
   ];
 }
 
 const quote = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-const csvText = (header: readonly string[], rows: readonly (readonly string[])[]): string => [header, ...rows].map((cells) => cells.map(quote).join(',')).join('\n');
+const csvText = (header: readonly string[], rows: readonly (readonly string[])[]): string =>
+  [header, ...rows].map((cells) => cells.map(quote).join(',')).join('\n');
 
 /** Saves what clicking `link` downloads and answers its text. */
 async function downloaded(page: Page, link: Locator): Promise<{ name: string; text: string }> {
@@ -77,7 +107,9 @@ describe('HR importing a file', () => {
       expect(rest).toEqual([]);
 
       await checkFile(page, 'import-template.csv', template.text);
-      await expect.poll(() => page.locator('#import-preview-summary').textContent()).toBe('1 row: 1 trainee ready to enroll. Nothing has been enrolled yet.');
+      await expect
+        .poll(() => page.locator('#import-preview-summary').textContent())
+        .toBe('1 row: 1 trainee ready to enroll. Nothing has been enrolled yet.');
       expect(await page.getByRole('region', { name: 'What each row would do' }).locator('tbody tr').allTextContents()).toEqual([
         expect.stringMatching(/^1Jordan Example \(E1234567\)Enroll/),
       ]);
@@ -113,7 +145,9 @@ describe('HR importing a file', () => {
       await checkFile(page, 'trainees.csv', csvText(COLUMNS, cells));
 
       // The dry run: every row by trainee, the broken ones by field, nothing created.
-      await expect.poll(() => page.locator('#import-preview-summary').textContent(), { timeout: 60_000 }).toBe('200 rows: 195 trainees ready to enroll, 5 rows to fix. Nothing has been enrolled yet.');
+      await expect
+        .poll(() => page.locator('#import-preview-summary').textContent(), { timeout: 60_000 })
+        .toBe('200 rows: 195 trainees ready to enroll, 5 rows to fix. Nothing has been enrolled yet.');
       const preview = page.getByRole('region', { name: 'What each row would do' });
       expect(await preview.locator('tbody tr').count()).toBe(200);
       expect(await preview.locator('tbody tr').first().textContent()).toMatch(/^1Trainee 001 Import \(E[0-9a-f]{8}\)Enroll/);
@@ -140,12 +174,16 @@ describe('HR importing a file', () => {
         await route.continue();
       });
       await page.getByRole('button', { name: 'Enroll 195 trainees' }).click();
-      await expect.poll(() => page.locator('#import-progress-text').textContent(), { timeout: 120_000 }).toBe('20 of 195 rows sent: 20 enrolled.');
+      await expect
+        .poll(() => page.locator('#import-progress-text').textContent(), { timeout: 120_000 })
+        .toBe('20 of 195 rows sent: 20 enrolled.');
       expect(await page.getByRole('progressbar', { name: 'Rows enrolled so far' }).getAttribute('value')).toBe('20');
       await expectAccessible(page, 'import-progress');
       releaseSecond();
 
-      await expect.poll(() => page.locator('#import-summary').textContent(), { timeout: 600_000 }).toBe('200 rows: 195 enrolled, 5 to fix.');
+      await expect
+        .poll(() => page.locator('#import-summary').textContent(), { timeout: 600_000 })
+        .toBe('200 rows: 195 enrolled, 5 to fix.');
       expect(requests).toBe(10);
       const results = page.getByRole('region', { name: 'Result per row' });
       await page.getByLabel('Show only rows with problems').uncheck();
@@ -159,7 +197,13 @@ describe('HR importing a file', () => {
       const rejects = await downloaded(page, page.getByRole('link', { name: 'Download the 5 rows to fix (CSV)' }));
       const [header, ...rejected] = parseCsv(rejects.text) as string[][];
       expect(header).toEqual([...COLUMNS, 'reason']);
-      expect(rejected.map((r) => r[column('trainee.name')])).toEqual(['Trainee 008 Import', 'Trainee 049 Import', 'Trainee 100 Import', 'Trainee 151 Import', 'Trainee 200 Import']);
+      expect(rejected.map((r) => r[column('trainee.name')])).toEqual([
+        'Trainee 008 Import',
+        'Trainee 049 Import',
+        'Trainee 100 Import',
+        'Trainee 151 Import',
+        'Trainee 200 Import',
+      ]);
       expect(rejected.map((r) => r.at(-1))).toEqual([
         expect.stringMatching(/^trainee\.email: /),
         expect.stringMatching(/^supervisorId: /),
@@ -184,7 +228,9 @@ describe('HR importing a file', () => {
       });
       await page.unroute('**/v1/programs/import');
       await checkFile(page, 'rows-to-fix.csv', csvText(header!, fixed));
-      await expect.poll(() => page.locator('#import-preview-summary').textContent()).toBe('5 rows: 5 trainees ready to enroll. Nothing has been enrolled yet.');
+      await expect
+        .poll(() => page.locator('#import-preview-summary').textContent())
+        .toBe('5 rows: 5 trainees ready to enroll. Nothing has been enrolled yet.');
       await page.getByRole('button', { name: 'Enroll 5 trainees' }).click();
       await expect.poll(() => page.locator('#import-summary').textContent(), { timeout: 120_000 }).toBe('5 rows: 5 enrolled.');
     } finally {

@@ -14,7 +14,16 @@ import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, focusedElement, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
+import {
+  ensureUiBuilt,
+  focusedElement,
+  launchChromium,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+  type UiSession,
+} from './harness.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -120,12 +129,25 @@ describe('HR finds, sorts and exports programs', () => {
       await header.getByRole('button').click();
       await page.waitForURL((url) => url.searchParams.get('sort') === 'earliestReclassificationDate');
       await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
-      await expect.poll(() => shownNames(page)).toEqual(['Teodoro Bergström', 'Wendell Okonkwo', 'Rosalind Achterberg', 'Priya Achebe-Nolan']);
+      await expect
+        .poll(() => shownNames(page))
+        .toEqual(['Teodoro Bergström', 'Wendell Okonkwo', 'Rosalind Achterberg', 'Priya Achebe-Nolan']);
       // The keyboard stays on the header it used; Enter again sorts descending.
-      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-sort-field') ?? null)).toBe('earliestReclassificationDate');
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () =>
+              (
+                globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }
+              ).document.activeElement?.getAttribute('data-sort-field') ?? null,
+          ),
+        )
+        .toBe('earliestReclassificationDate');
       await page.keyboard.press('Enter');
       await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
-      await expect.poll(() => shownNames(page)).toEqual(['Priya Achebe-Nolan', 'Rosalind Achterberg', 'Wendell Okonkwo', 'Teodoro Bergström']);
+      await expect
+        .poll(() => shownNames(page))
+        .toEqual(['Priya Achebe-Nolan', 'Rosalind Achterberg', 'Wendell Okonkwo', 'Teodoro Bergström']);
       expect(new URL(page.url()).searchParams.get('sort')).toBe('-earliestReclassificationDate');
       await expectAccessible(page, 'programs-sorted');
     });
@@ -142,11 +164,23 @@ describe('HR finds, sorts and exports programs', () => {
   });
 
   it('filters by reclassifies-before and downloads exactly the filtered list as CSV', async () => {
-    const program = async (id: string) => (await stack.call('GET', `/v1/programs/${id}`, { token: hrToken })).body as { earliestReclassificationDate: string; trainee: { name: string } };
-    const dates = (await Promise.all(programIds.map(program))).sort((a, b) => (a.earliestReclassificationDate < b.earliestReclassificationDate ? -1 : 1));
+    const program = async (id: string) =>
+      (await stack.call('GET', `/v1/programs/${id}`, { token: hrToken })).body as {
+        earliestReclassificationDate: string;
+        trainee: { name: string };
+      };
+    const dates = (await Promise.all(programIds.map(program))).sort((a, b) =>
+      a.earliestReclassificationDate < b.earliestReclassificationDate ? -1 : 1,
+    );
     const cut = dates[2]?.earliestReclassificationDate ?? '';
     await withPage(async ({ page }) => {
-      await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs?agency=${encodeURIComponent(agency)}&sort=earliestReclassificationDate`);
+      await signIn(
+        page,
+        stack.baseUrl,
+        'hr-0001',
+        'hr',
+        `/programs?agency=${encodeURIComponent(agency)}&sort=earliestReclassificationDate`,
+      );
       await expect.poll(() => shownNames(page)).toHaveLength(4);
       await page.getByLabel('Reclassifies before').fill(cut);
       await page.getByRole('button', { name: 'Search' }).click();
@@ -159,12 +193,24 @@ describe('HR finds, sorts and exports programs', () => {
       const rows = await csvOfDownload(download);
       expect(rows.map((r) => r.traineeName)).toEqual(await shownNames(page));
       expect(rows.every((r) => r.agency === agency && (r.earliestReclassificationDate ?? '') < cut)).toBe(true);
-      expect(Object.keys(rows[0] ?? {})).toEqual(expect.arrayContaining(['programId', 'employeeId', 'traineeName', 'status', 'earliestReclassificationDate', 'latestCompletionDate']));
+      expect(Object.keys(rows[0] ?? {})).toEqual(
+        expect.arrayContaining([
+          'programId',
+          'employeeId',
+          'traineeName',
+          'status',
+          'earliestReclassificationDate',
+          'latestCompletionDate',
+        ]),
+      );
 
       // The program page offers its event log as CSV.
       await page.getByRole('link', { name: dates[0]?.trainee.name ?? '' }).click();
       await page.waitForURL(/\/programs\/p-/);
-      const [events] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the event log (CSV)' }).click()]);
+      const [events] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download the event log (CSV)' }).click(),
+      ]);
       expect(events.suggestedFilename()).toMatch(/^events-p-.*\.csv$/);
       const log = await csvOfDownload(events);
       expect(log[0]).toMatchObject({ version: '1', type: 'enrolled', actorRole: 'hr' });
@@ -182,14 +228,18 @@ function inboxEnrollments(count: number, staff: { supervisorId: string; programM
   return Array.from({ length: count }, (_, i) =>
     enrollmentFixture(appointed, {
       ...staff,
-      trainee: { employeeId: `E${staff.agency.slice(-6).toUpperCase()}${String(i).padStart(2, '0')}`, name: `Trainee ${String(i).padStart(2, '0')} Inbox`, email: 'trainee@example.gov' },
+      trainee: {
+        employeeId: `E${staff.agency.slice(-6).toUpperCase()}${String(i).padStart(2, '0')}`,
+        name: `Trainee ${String(i).padStart(2, '0')} Inbox`,
+        email: 'trainee@example.gov',
+      },
       schedule: {
         dasApprovalRef: 'DAS-2026-0142',
         approvedOn: addDays(appointed, -14),
         plannedEndDate: addMonths(appointed, 18),
         milestones: [
           { id: 'm1', title: 'Orientation review', dueDate: addDays(today(), -40 + i) },
-          { id: 'm2', title: 'Contract administration rotation', dueDate: addDays(today(), 5 + i % 10) },
+          { id: 'm2', title: 'Contract administration rotation', dueDate: addDays(today(), 5 + (i % 10)) },
           { id: 'm3', title: 'Grievance casework', dueDate: addDays(today(), 20) },
           { id: 'm4', title: 'Arbitration preparation', dueDate: addDays(today(), 90) },
           { id: 'm5', title: 'Independent agency assignment', dueDate: addDays(today(), 180) },
@@ -209,7 +259,9 @@ describe('a supervisor’s inbox', () => {
       await signIn(page, stack.baseUrl, staff.supervisorId, 'supervisor', '/inbox');
       await expect
         .poll(() => page.locator('#inbox-counts').textContent())
-        .toBe('25 milestones overdue (25 trainees), 50 milestones due in the next 30 days (25 trainees), 75 milestones due later (25 trainees).');
+        .toBe(
+          '25 milestones overdue (25 trainees), 50 milestones due in the next 30 days (25 trainees), 75 milestones due later (25 trainees).',
+        );
       const groups = page.locator('.inbox-group');
       // A page of 20 trainees, the most urgent first, only overdue and due-soon milestones.
       await expect.poll(() => groups.count()).toBe(20);
@@ -217,7 +269,12 @@ describe('a supervisor’s inbox', () => {
       const sections = await page.locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-section')));
       expect(sections).toHaveLength(60);
       expect(new Set(sections)).toEqual(new Set(['overdue', 'due-soon']));
-      expect(await groups.first().locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-milestone')))).toEqual(['m1', 'm2', 'm3']);
+      expect(
+        await groups
+          .first()
+          .locator('.inbox-item')
+          .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-milestone'))),
+      ).toEqual(['m1', 'm2', 'm3']);
       expect(await groups.first().locator('h3').textContent()).toContain('Trainee 00 Inbox');
       expect(await page.getByRole('radio', { name: /Overdue and due in the next 30 days/ }).isChecked()).toBe(true);
       await expectAccessible(page, 'inbox-150-first-view');
@@ -229,9 +286,18 @@ describe('a supervisor’s inbox', () => {
       // The rest behind the filter, in the address.
       await page.getByRole('radio', { name: /Due later/ }).check();
       await page.waitForURL(/\/inbox\?show=later$/);
-      await expect.poll(async () => new Set(await page.locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-section'))))).toEqual(new Set(['later']));
+      await expect
+        .poll(
+          async () => new Set(await page.locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-section')))),
+        )
+        .toEqual(new Set(['later']));
       await expect.poll(() => groups.count()).toBe(20);
-      expect(await groups.first().locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-milestone')))).toEqual(['m4', 'm5', 'm6']);
+      expect(
+        await groups
+          .first()
+          .locator('.inbox-item')
+          .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-milestone'))),
+      ).toEqual(['m4', 'm5', 'm6']);
       await expectAccessible(page, 'inbox-150-later');
     });
   });
@@ -249,7 +315,9 @@ describe('a supervisor’s inbox', () => {
       const tabUntil = async (what: string, isTarget: (focused: { id: string; text: string; tag: string }) => boolean): Promise<void> => {
         const focused = () =>
           page.evaluate(() => {
-            const active = (globalThis as unknown as { document: { activeElement: { id: string; textContent: string | null; tagName: string } | null } }).document.activeElement;
+            const active = (
+              globalThis as unknown as { document: { activeElement: { id: string; textContent: string | null; tagName: string } | null } }
+            ).document.activeElement;
             return { id: active?.id ?? '', text: active?.textContent ?? '', tag: active?.tagName ?? '' };
           });
         for (let presses = 0; presses < 80 && !isTarget(await focused()); presses++) await page.keyboard.press('Tab');
@@ -277,15 +345,21 @@ describe('a supervisor’s inbox', () => {
       await results.waitFor();
       await expect.poll(() => focusedElement(page)).toBe('bulk-results');
       expect(await results.locator('p').textContent()).toContain('2 of 2 milestones of Trainee 00 Inbox');
-      expect(await results.locator('li').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-milestone')}: ${n.className}`))).toEqual(['m1: result-ok', 'm2: result-ok']);
-      await expect.poll(() => group.locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-milestone')))).toEqual(['m3']);
+      expect(
+        await results.locator('li').evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-milestone')}: ${n.className}`)),
+      ).toEqual(['m1: result-ok', 'm2: result-ok']);
+      await expect
+        .poll(() => group.locator('.inbox-item').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-milestone'))))
+        .toEqual(['m3']);
       // The other trainee is untouched.
       expect(await page.locator(`.inbox-group[data-program="${second}"] .inbox-item`).count()).toBe(3);
       await expectAccessible(page, 'inbox-bulk-results');
     });
 
     // Each milestone signed off once, by its own command, with the comment.
-    const events = (await stack.call('GET', `/v1/programs/${first}/events`, { token: hrToken })).body as { items: { type: string; data: { milestoneId?: string; comments?: string } }[] };
+    const events = (await stack.call('GET', `/v1/programs/${first}/events`, { token: hrToken })).body as {
+      items: { type: string; data: { milestoneId?: string; comments?: string } }[];
+    };
     const signOffs = events.items.filter((e) => e.type === 'milestone-signed-off');
     expect(signOffs.map((e) => e.data.milestoneId).sort()).toEqual(['m1', 'm2']);
     expect(signOffs.every((e) => e.data.comments === 'Reviewed together at the quarterly check-in.')).toBe(true);

@@ -62,13 +62,19 @@ async function programWithWaitingNotice(): Promise<{ programId: string; agency: 
   const { programId } = enrolled.body as { programId: string };
   const deliveries = await eventually(
     () => stack.call('GET', `/v1/programs/${programId}/deliveries`, { token: hrToken }),
-    (r) => r.status === 200 && (r.body as Deliveries).items.some((n) => n.recipients.some((p) => p.role === 'agency-hr' && p.reason === 'no address in the staff directory')),
+    (r) =>
+      r.status === 200 &&
+      (r.body as Deliveries).items.some((n) =>
+        n.recipients.some((p) => p.role === 'agency-hr' && p.reason === 'no address in the staff directory'),
+      ),
     'a notice to agency HR waiting for an address',
     60_000,
   );
   const notice = (deliveries.body as Deliveries).items.find((n) => n.recipients.some((p) => p.role === 'agency-hr'));
   const notices = await stack.call('GET', `/v1/programs/${programId}/notices`, { token: hrToken });
-  const subject = (notices.body as { items: { noticeId: string; subject: string }[] }).items.find((n) => n.noticeId === notice?.noticeId)?.subject;
+  const subject = (notices.body as { items: { noticeId: string; subject: string }[] }).items.find(
+    (n) => n.noticeId === notice?.noticeId,
+  )?.subject;
   if (!notice || !subject) throw new Error('no notice to agency HR');
   return { programId, agency: staff.agency, noticeId: notice.noticeId, subject };
 }
@@ -78,8 +84,14 @@ const resendPath = (noticeId: string): string => `/v1/notices/${encodeURICompone
 describe('the resend route', () => {
   it('is for HR only, leaves a recipient without an address waiting and says why, and is recorded for auditors', async () => {
     const { programId, noticeId } = await programWithWaitingNotice();
-    const program = (await stack.call('GET', `/v1/programs/${programId}`, { token: await stack.token('hr-0001', 'hr') })).body as { supervisorId: string };
-    for (const [sub, role] of [[program.supervisorId, 'supervisor'], ['das-0001', 'das'], ['aud-0001', 'auditor']] as const) {
+    const program = (await stack.call('GET', `/v1/programs/${programId}`, { token: await stack.token('hr-0001', 'hr') })).body as {
+      supervisorId: string;
+    };
+    for (const [sub, role] of [
+      [program.supervisorId, 'supervisor'],
+      ['das-0001', 'das'],
+      ['aud-0001', 'auditor'],
+    ] as const) {
       const refused = await stack.call('POST', resendPath(noticeId), { token: await stack.token(sub, role), body: {} });
       expect(refused.status, role).toBe(403);
     }
@@ -92,7 +104,9 @@ describe('the resend route', () => {
     expect(resent.body).toMatchObject({
       noticeId,
       outcome: 'waiting',
-      recipients: expect.arrayContaining([expect.objectContaining({ role: 'agency-hr', state: 'waiting', reason: 'no address in the staff directory' })]),
+      recipients: expect.arrayContaining([
+        expect.objectContaining({ role: 'agency-hr', state: 'waiting', reason: 'no address in the staff directory' }),
+      ]),
     });
 
     const audit = await stack.call('GET', `/v1/programs/${programId}/deliveries`, { token: await stack.token('aud-0001', 'auditor') });
@@ -115,7 +129,8 @@ describe('the resend route', () => {
     expect(['delivered', 'nothing-to-send']).toContain((first.body as { outcome: string }).outcome);
     const later = await stack.call('POST', resendPath(noticeId), { token: hr, body: {} });
     expect(later.body).toMatchObject({ outcome: 'nothing-to-send' });
-    const copies = <M extends { to: { address: string }[]; subject: string }>(mail: M[]): M[] => mail.filter((m) => m.subject === subject && m.to.some((t) => t.address === address));
+    const copies = <M extends { to: { address: string }[]; subject: string }>(mail: M[]): M[] =>
+      mail.filter((m) => m.subject === subject && m.to.some((t) => t.address === address));
     const received = await inbox.waitFor((mail) => copies(mail).length > 0, `the notice at ${address}`);
     expect(copies(received)).toHaveLength(1);
     // The e-mail links back to the program's page in the web UI.
@@ -134,24 +149,35 @@ describe('HR on the program page', () => {
     try {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/programs/${encodeURIComponent(programId)}`);
       const delivery = page.getByRole('list', { name: `Delivery of “${subject}”` });
-      await expect.poll(() => delivery.getByRole('listitem').filter({ hasText: 'Agency HR' }).textContent(), { timeout: 30_000 }).toBe(
-        `Agency HR (${agency}): Waiting — no address in the staff directory`,
-      );
+      await expect
+        .poll(() => delivery.getByRole('listitem').filter({ hasText: 'Agency HR' }).textContent(), { timeout: 30_000 })
+        .toBe(`Agency HR (${agency}): Waiting — no address in the staff directory`);
       await screenshot(page, 'notice-waiting');
       expect(await seriousAccessibilityViolations(page, 'notice-waiting')).toEqual([]);
 
       // HR adds the agency's address to the staff directory, then sends the notice again.
       await loadDirectory(stack.db, [{ kind: 'agency-hr', ref: agency, displayName: `${agency} Human Resources`, email: address }]);
-      await page.locator(`[data-notice="${noticeId}"]`).getByRole('button', { name: /^Send again/ }).click();
+      await page
+        .locator(`[data-notice="${noticeId}"]`)
+        .getByRole('button', { name: /^Send again/ })
+        .click();
       await page.locator(`[data-notice="${noticeId}"]`).getByRole('status').waitFor();
-      await expect.poll(() => delivery.getByRole('listitem').filter({ hasText: 'Agency HR' }).textContent()).toMatch(new RegExp(`^Agency HR \\(${agency}\\): Delivered — `));
-      expect(await page.locator(`[data-notice="${noticeId}"]`).getByText(/^Sent again by hr-0001 on /).count()).toBe(1);
+      await expect
+        .poll(() => delivery.getByRole('listitem').filter({ hasText: 'Agency HR' }).textContent())
+        .toMatch(new RegExp(`^Agency HR \\(${agency}\\): Delivered — `));
+      expect(
+        await page
+          .locator(`[data-notice="${noticeId}"]`)
+          .getByText(/^Sent again by hr-0001 on /)
+          .count(),
+      ).toBe(1);
       await screenshot(page, 'notice-resent');
       expect(await seriousAccessibilityViolations(page, 'notice-resent')).toEqual([]);
     } finally {
       await session.close();
     }
-    const copies = <M extends { to: { address: string }[]; subject: string }>(mail: M[]): M[] => mail.filter((m) => m.subject === subject && m.to.some((t) => t.address === address));
+    const copies = <M extends { to: { address: string }[]; subject: string }>(mail: M[]): M[] =>
+      mail.filter((m) => m.subject === subject && m.to.some((t) => t.address === address));
     const received = await inbox.waitFor((mail) => copies(mail).length > 0, `the notice at ${address}`);
     expect(copies(received)).toHaveLength(1);
     // The e-mail links back to the program's page in the web UI.

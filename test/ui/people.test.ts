@@ -10,7 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/dates.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, focusedElement, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
+import {
+  ensureUiBuilt,
+  focusedElement,
+  launchChromium,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+  type UiSession,
+} from './harness.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -40,7 +49,10 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
 }
 
 /** A surname nobody else in the directory has, so a search finds this test's people only. */
-const surname = (): string => `Quill${randomUUID().replaceAll(/[^a-f]/g, '').slice(0, 6)}`;
+const surname = (): string =>
+  `Quill${randomUUID()
+    .replaceAll(/[^a-f]/g, '')
+    .slice(0, 6)}`;
 
 /** The options the picker of this field shows, as their text. */
 const optionsOf = (page: Page, fieldId: string): Promise<string[]> => page.locator(`#${fieldId}-options [role="option"]`).allTextContents();
@@ -51,7 +63,12 @@ describe('the staff picker and names', () => {
     const supervisor = { staffId: uniqueId('sup'), name: `Marisol ${family}` };
     const manager = { staffId: uniqueId('pm'), name: `Theo ${family}` };
     await stack.addStaff(supervisor, manager);
-    const body = enrollmentFixture(today(), { agency: uniqueId('AG'), supervisorId: supervisor.staffId, programManagerId: manager.staffId, trainee: { employeeId: uniqueId('E'), name: 'Avery Lindqvist', email: 'avery.lindqvist@example.gov' } });
+    const body = enrollmentFixture(today(), {
+      agency: uniqueId('AG'),
+      supervisorId: supervisor.staffId,
+      programManagerId: manager.staffId,
+      trainee: { employeeId: uniqueId('E'), name: 'Avery Lindqvist', email: 'avery.lindqvist@example.gov' },
+    });
 
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/enroll');
@@ -67,7 +84,9 @@ describe('the staff picker and names', () => {
       await page.keyboard.press('Tab');
       await expect.poll(() => focusedElement(page)).toBe('f-supervisorId');
       await page.keyboard.type(family.toLowerCase());
-      await expect.poll(() => optionsOf(page, 'f-supervisorId')).toEqual([`${supervisor.name} (${supervisor.staffId})`, `${manager.name} (${manager.staffId})`]);
+      await expect
+        .poll(() => optionsOf(page, 'f-supervisorId'))
+        .toEqual([`${supervisor.name} (${supervisor.staffId})`, `${manager.name} (${manager.staffId})`]);
       expect(await page.locator('#f-supervisorId').getAttribute('aria-expanded')).toBe('true');
       await expectAccessible(page, 'staff-picker-open');
       await page.keyboard.press('ArrowDown');
@@ -105,7 +124,9 @@ describe('the staff picker and names', () => {
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
 
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of Avery Lindqvist (${body.trainee.employeeId})`);
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+        .toBe(`Program of Avery Lindqvist (${body.trainee.employeeId})`);
       const summary = page.locator('dl.summary');
       await expect.poll(() => summary.textContent()).toContain(`Supervisor${supervisor.name} (${supervisor.staffId})`);
       expect(await summary.textContent()).toContain(`Program manager${manager.name} (${manager.staffId})`);
@@ -136,7 +157,11 @@ describe('the staff picker and names', () => {
     const successor = { staffId: uniqueId('sup'), name: `Octavia ${family}` };
     const manager = { staffId: uniqueId('pm'), name: `Ingrid ${family}` };
     await stack.addStaff(supervisor, successor, manager);
-    const body = enrollmentFixture(addMonths(today(), -3), { agency: uniqueId('AG'), supervisorId: supervisor.staffId, programManagerId: manager.staffId });
+    const body = enrollmentFixture(addMonths(today(), -3), {
+      agency: uniqueId('AG'),
+      supervisorId: supervisor.staffId,
+      programManagerId: manager.staffId,
+    });
     const created = await stack.call('POST', '/v1/programs', { token: await stack.token('hr-0001', 'hr'), body });
     expect(created.status).toBe(201);
     const { programId } = created.body as { programId: string };
@@ -152,7 +177,9 @@ describe('the staff picker and names', () => {
       const stranger = uniqueId('sup');
       await picker.fill(stranger);
       await transfer.getByRole('button', { name: 'Transfer' }).click();
-      await expect.poll(() => transfer.locator('#f-transfer-supervisorId-error').textContent()).toBe('The supervisor is not in the staff directory: choose a staff member it lists.');
+      await expect
+        .poll(() => transfer.locator('#f-transfer-supervisorId-error').textContent())
+        .toBe('The supervisor is not in the staff directory: choose a staff member it lists.');
       expect(await picker.getAttribute('aria-invalid')).toBe('true');
       await expectAccessible(page, 'transfer-unknown-staff');
 
@@ -167,7 +194,15 @@ describe('the staff picker and names', () => {
       await page.keyboard.press('Tab'); // reason
       await page.keyboard.type('Reorganisation');
       await page.keyboard.press('Tab');
-      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Transfer');
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () =>
+              (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement
+                ?.textContent,
+          ),
+        )
+        .toBe('Transfer');
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('#program-message').textContent()).toContain(`supervisor ${successor.staffId}`);
       await expect.poll(() => page.locator('dl.summary').textContent()).toContain(`Supervisor${successor.name} (${successor.staffId})`);
@@ -192,7 +227,9 @@ describe('the staff picker and names', () => {
       const summary = page.locator('.error-summary');
       await summary.waitFor();
       await expect.poll(() => focusedElement(page)).toBe('error-summary');
-      expect(await summary.locator('p').textContent()).toMatch(/^Check \d+ fields: Employee id, Name, Email, Agency, Functional role and \d+ more\.$/);
+      expect(await summary.locator('p').textContent()).toMatch(
+        /^Check \d+ fields: Employee id, Name, Email, Agency, Functional role and \d+ more\.$/,
+      );
       expect(await page.locator('#f-trainee-name-error').textContent()).toBe('Name is required.');
       expect(await page.locator('#f-trainee-email-error').textContent()).toBe('Email must be an e-mail address, such as name@ct.gov.');
       expect(await page.locator('#f-hoursPerWeek-error').textContent()).toBe('Hours per week is required.');
@@ -205,7 +242,9 @@ describe('the staff picker and names', () => {
       const messages = await page.locator('.field-error').allTextContents();
       expect(messages.length).toBe(await page.locator('.field-invalid').count());
       expect(await summary.getByRole('link', { name: 'Name is required.' }).count()).toBe(1);
-      expect((await page.locator('main').textContent()) ?? '').not.toMatch(/Too small|expected string|Invalid input|does not fit the schema|dana\.rivera/);
+      expect((await page.locator('main').textContent()) ?? '').not.toMatch(
+        /Too small|expected string|Invalid input|does not fit the schema|dana\.rivera/,
+      );
       await expectAccessible(page, 'enroll-plain-messages');
     });
   });

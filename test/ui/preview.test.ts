@@ -45,7 +45,10 @@ describe('HR sees the enrollment before it is made', () => {
   it('shows the dates, checklist and every broken rule as the form is filled in, and enrolls nothing until asked', async () => {
     const staff = { supervisorId: uniqueId('sup'), programManagerId: uniqueId('pm'), agency: uniqueId('AG') };
     await stack.addStaff(staff.supervisorId, staff.programManagerId);
-    const body = enrollmentFixture(today(), { ...staff, trainee: { employeeId: uniqueId('E'), name: 'Casey Preview', email: 'casey.preview@example.gov' } });
+    const body = enrollmentFixture(today(), {
+      ...staff,
+      trainee: { employeeId: uniqueId('E'), name: 'Casey Preview', email: 'casey.preview@example.gov' },
+    });
     await withPage(async (page) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/enroll');
       // Nothing typed yet: the preview says what is missing.
@@ -88,14 +91,14 @@ describe('HR sees the enrollment before it is made', () => {
       expect(clean).toContain('It can be enrolled: no rule is broken.');
       const latest = await page.locator('#enrollment-preview [data-field="latestCompletionDate"]').textContent();
       const earliest = await page.locator('#enrollment-preview [data-field="earliestReclassificationDate"]').textContent();
-      const format = (date: string) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+      const format = (date: string) =>
+        new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
       expect([earliest, latest]).toEqual([format(api.program.earliestReclassificationDate), format(api.program.latestCompletionDate)]);
-      expect(await page.locator('#enrollment-preview [data-requirement]').evaluateAll((items) => items.map((i) => i.getAttribute('data-requirement')))).toEqual([
-        'milestones-signed-off',
-        'service-rated-satisfactory',
-        'minimum-period-served',
-        'meets-target-class-qualifications',
-      ]);
+      expect(
+        await page
+          .locator('#enrollment-preview [data-requirement]')
+          .evaluateAll((items) => items.map((i) => i.getAttribute('data-requirement'))),
+      ).toEqual(['milestones-signed-off', 'service-rated-satisfactory', 'minimum-period-served', 'meets-target-class-qualifications']);
       // A preview starts nothing: no program of this trainee exists until Enroll is pressed.
       const listed = await stack.call('GET', `/v1/programs?agency=${encodeURIComponent(staff.agency)}`, { token: hrToken });
       expect((listed.body as { items: unknown[] }).items).toEqual([]);
@@ -112,7 +115,10 @@ describe('HR decides after an unsatisfactory rating on the program page', () => 
     expect(created.status).toBe(201);
     const { programId } = created.body as { programId: string };
     const supervisorToken = await stack.token(staff.supervisorId, 'supervisor');
-    const rated = await stack.call('POST', `/v1/programs/${programId}/service-ratings`, { token: supervisorToken, body: { rating: 'unsatisfactory', ratedOn: today() } });
+    const rated = await stack.call('POST', `/v1/programs/${programId}/service-ratings`, {
+      token: supervisorToken,
+      body: { rating: 'unsatisfactory', ratedOn: today() },
+    });
     expect(rated.body).toMatchObject({ status: 'active', hrDecision: { ratedOn: today() } });
     await eventually(
       () => stack.call('GET', `/v1/programs?agency=${encodeURIComponent(staff.agency)}`, { token: hrToken }),

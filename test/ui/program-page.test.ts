@@ -9,7 +9,16 @@ import { addMonths } from '../../domain/dates.js';
 import { startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { pdfText } from '../notices/pdf-text.js';
-import { artifactsDir, ensureUiBuilt, focusedElement, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn } from './harness.js';
+import {
+  artifactsDir,
+  ensureUiBuilt,
+  focusedElement,
+  launchChromium,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+} from './harness.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -23,7 +32,11 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([startApiStack(), launchChromium()]);
   const supervisorId = uniqueId('sup');
   await stack.addStaff({ staffId: supervisorId, name: 'Imogen Castellanos' });
-  const body = enrollmentFixture(addMonths(today(), -4), { agency: uniqueId('AG'), supervisorId, trainee: { employeeId: uniqueId('E'), name: 'Nadia Oyelaran', email: 'nadia.oyelaran@example.gov' } });
+  const body = enrollmentFixture(addMonths(today(), -4), {
+    agency: uniqueId('AG'),
+    supervisorId,
+    trainee: { employeeId: uniqueId('E'), name: 'Nadia Oyelaran', email: 'nadia.oyelaran@example.gov' },
+  });
   const created = await stack.call('POST', '/v1/programs', { token: await stack.token('hr-0001', 'hr'), body });
   expect(created.status).toBe(201);
   programId = (created.body as { programId: string }).programId;
@@ -61,7 +74,9 @@ describe('the program page', () => {
       await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       await page.getByRole('form', { name: 'Transfer the trainee' }).waitFor();
       await expect.poll(() => focusedElement(page)).toBe('f-transfer-effectiveOn');
-      expect(await page.locator('.action-bar').getByRole('button', { name: 'Transfer', exact: true }).getAttribute('aria-expanded')).toBe('true');
+      expect(await page.locator('.action-bar').getByRole('button', { name: 'Transfer', exact: true }).getAttribute('aria-expanded')).toBe(
+        'true',
+      );
       await expectAccessible(page, 'program-page-transfer-open');
 
       // Another command closes the first form: never two at once.
@@ -73,7 +88,15 @@ describe('the program page', () => {
       // Closing gives the focus back to the button that opened it.
       await page.getByRole('button', { name: 'Close end the program' }).click();
       await expect.poll(() => page.locator('main form').count()).toBe(0);
-      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('End the program');
+      await expect
+        .poll(() =>
+          page.evaluate(
+            () =>
+              (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement
+                ?.textContent,
+          ),
+        )
+        .toBe('End the program');
     } finally {
       await session.close();
     }
@@ -87,7 +110,12 @@ describe('the program page', () => {
       const timeline = page.locator('svg#program-timeline');
       await timeline.waitFor();
       const marks = await timeline.locator('a.mark').evaluateAll((links) =>
-        links.map((a) => ({ kind: a.getAttribute('data-kind'), milestone: a.getAttribute('data-milestone'), label: a.getAttribute('aria-label'), href: a.getAttribute('href') })),
+        links.map((a) => ({
+          kind: a.getAttribute('data-kind'),
+          milestone: a.getAttribute('data-milestone'),
+          label: a.getAttribute('aria-label'),
+          href: a.getAttribute('href'),
+        })),
       );
       const kinds = marks.map((m) => m.kind);
       for (const kind of ['today', 'first-anniversary', 'cap']) expect(kinds, kind).toContain(kind);
@@ -106,7 +134,13 @@ describe('the program page', () => {
         const all = (selector: string): Boxed[] => Array.from(svg.querySelectorAll(selector) as unknown as ArrayLike<Boxed>);
         const box = (e: Boxed) => {
           const r = e.getBoundingClientRect();
-          return { text: e.textContent ?? '', left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
+          return {
+            text: e.textContent ?? '',
+            left: r.left - frame.left,
+            right: r.right - frame.left,
+            top: r.top - frame.top,
+            bottom: r.bottom - frame.top,
+          };
         };
         return {
           width: frame.width,
@@ -153,7 +187,15 @@ describe('the program page', () => {
       const { readFile } = await import('node:fs/promises');
       const { text, pages } = await pdfText(await readFile(path));
       expect(pages).toBe(1);
-      for (const fact of [`Program summary: ${traineeLabel}`, 'Imogen Castellanos', 'Three-year cap', 'Reclassification checklist', 'Minimum period of one year served', 'm1: ', 'm3: ']) {
+      for (const fact of [
+        `Program summary: ${traineeLabel}`,
+        'Imogen Castellanos',
+        'Three-year cap',
+        'Reclassification checklist',
+        'Minimum period of one year served',
+        'm1: ',
+        'm3: ',
+      ]) {
         expect(text, fact).toContain(fact);
       }
       await expectAccessible(page, 'program-summary-ready');
@@ -161,7 +203,10 @@ describe('the program page', () => {
       await session.close();
     }
     // Read under the program's own rules: another supervisor gets the API's 404.
-    const stranger = await stack.call('GET', `/v1/programs/${programId}/summary`, { token: await stack.token('sup-9999', 'supervisor'), headers: { accept: 'application/pdf' } });
+    const stranger = await stack.call('GET', `/v1/programs/${programId}/summary`, {
+      token: await stack.token('sup-9999', 'supervisor'),
+      headers: { accept: 'application/pdf' },
+    });
     expect(stranger.status).toBe(404);
   });
 
@@ -178,10 +223,19 @@ describe('the program page', () => {
 
       await page.emulateMedia({ media: 'print' });
       const hidden = await page.evaluate(() => {
-        const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ getClientRects(): ArrayLike<unknown> }> } };
+        const { document } = globalThis as unknown as {
+          document: { querySelectorAll(selector: string): ArrayLike<{ getClientRects(): ArrayLike<unknown> }> };
+        };
         // Laid out at all: an element inside one that is not displayed has no boxes.
-        const shown = (selector: string): number => Array.from(document.querySelectorAll(selector)).filter((e) => e.getClientRects().length > 0).length;
-        return { nav: shown('nav'), banner: shown('.banner'), buttons: shown('main button'), forms: shown('form'), skip: shown('.skip-link') };
+        const shown = (selector: string): number =>
+          Array.from(document.querySelectorAll(selector)).filter((e) => e.getClientRects().length > 0).length;
+        return {
+          nav: shown('nav'),
+          banner: shown('.banner'),
+          buttons: shown('main button'),
+          forms: shown('form'),
+          skip: shown('.skip-link'),
+        };
       });
       expect(hidden).toEqual({ nav: 0, banner: 0, buttons: 0, forms: 0, skip: 0 });
 
@@ -193,7 +247,17 @@ describe('the program page', () => {
       expect(text).toContain(`Program of ${traineeLabel}`);
       expect(text).toContain('Reclassification checklist');
       expect(text).toContain('Imogen Castellanos');
-      for (const screenOnly of ['Prepare a one-page summary', 'Sign out', 'Enroll a trainee', 'Import trainees', 'Skip to main content', 'Record leave', 'Record the leave', 'End the program', 'Close record leave']) {
+      for (const screenOnly of [
+        'Prepare a one-page summary',
+        'Sign out',
+        'Enroll a trainee',
+        'Import trainees',
+        'Skip to main content',
+        'Record leave',
+        'Record the leave',
+        'End the program',
+        'Close record leave',
+      ]) {
         expect(text, screenOnly).not.toContain(screenOnly);
       }
     } finally {

@@ -53,7 +53,11 @@ beforeAll(async () => {
   const handler = await createDevelopmentProvider({
     issuer,
     audience: AUDIENCE,
-    client: { clientId: 'lap-web-ui', redirectUris: [`${stack.baseUrl}${CALLBACK_PATH}`], postLogoutRedirectUris: [`${stack.baseUrl}${SIGNED_OUT_PATH}`] },
+    client: {
+      clientId: 'lap-web-ui',
+      redirectUris: [`${stack.baseUrl}${CALLBACK_PATH}`],
+      postLogoutRedirectUris: [`${stack.baseUrl}${SIGNED_OUT_PATH}`],
+    },
     accounts: await loadDevelopmentAccounts(),
     password: PASSWORD,
   });
@@ -89,7 +93,10 @@ async function signInWithProvider(page: Page, username: string, path = '/'): Pro
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-const storedToken = (page: Page): Promise<string | null> => page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('lap.token'));
+const storedToken = (page: Page): Promise<string | null> =>
+  page.evaluate(() =>
+    (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }).sessionStorage.getItem('lap.token'),
+  );
 
 /** Enrolls through the API and waits until the read model lists the program. */
 async function enrolled(body: EnrollmentInput): Promise<string> {
@@ -157,7 +164,9 @@ describe('sign-in through the OpenID provider', () => {
       await page.getByLabel("Bachelor's").check();
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of ${body.trainee.name} (${body.trainee.employeeId})`);
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+        .toBe(`Program of ${body.trainee.name} (${body.trainee.employeeId})`);
     });
     // Recorded as done by the person the provider signed in.
     const listed = await eventually(
@@ -175,8 +184,14 @@ describe('sign-in through the OpenID provider', () => {
   });
 
   it('signs a supervisor in to see only their own trainees, and signs them out of the provider too', async () => {
-    const mine = await enrolled(enrollmentFixture(addMonths(today(), -7), { agency: uniqueId('AG'), supervisorId: 'sup-0001', programManagerId: 'pm-0001' }));
-    const theirs = enrollmentFixture(addMonths(today(), -7), { agency: uniqueId('AG'), supervisorId: 'sup-0002', programManagerId: uniqueId('pm') });
+    const mine = await enrolled(
+      enrollmentFixture(addMonths(today(), -7), { agency: uniqueId('AG'), supervisorId: 'sup-0001', programManagerId: 'pm-0001' }),
+    );
+    const theirs = enrollmentFixture(addMonths(today(), -7), {
+      agency: uniqueId('AG'),
+      supervisorId: 'sup-0002',
+      programManagerId: uniqueId('pm'),
+    });
     await stack.addStaff(theirs.supervisorId, theirs.programManagerId);
     const theirsId = await enrolled(theirs);
     await withPage(async ({ page }) => {
@@ -230,7 +245,11 @@ describe('tokens the API refuses', () => {
         .setIssuedAt()
         .setExpirationTime('1h')
         .sign(privateKey);
-    for (const token of [await mint('https://idp.elsewhere.example', AUDIENCE), await mint(issuer, AUDIENCE), await mint(issuer, 'urn:another:api')]) {
+    for (const token of [
+      await mint('https://idp.elsewhere.example', AUDIENCE),
+      await mint(issuer, AUDIENCE),
+      await mint(issuer, 'urn:another:api'),
+    ]) {
       const response = await stack.call('GET', '/v1/programs', { token });
       expect(response.status).toBe(401);
       expect(response.body).toMatchObject({ error: { code: 'invalid-token' } });

@@ -10,7 +10,16 @@ import { addDays, addMonths, anniversary } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, focusedElement, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn, type UiSession } from './harness.js';
+import {
+  ensureUiBuilt,
+  focusedElement,
+  launchChromium,
+  openPage,
+  screenshot,
+  seriousAccessibilityViolations,
+  signIn,
+  type UiSession,
+} from './harness.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -70,25 +79,60 @@ async function enrolled(body: EnrollmentInput): Promise<{ programId: string; tra
 /** The CSV of the import contract (docs/api.md, "Bulk import"), one line per enrollment. */
 function csvOf(rows: readonly EnrollmentInput[]): string {
   const header = [
-    'trainee.employeeId', 'trainee.name', 'trainee.email', 'agency', 'functionalRole', 'targetClassCode', 'supervisorId', 'programManagerId',
-    'appointmentDate', 'hoursPerWeek', 'schedule.dasApprovalRef', 'schedule.approvedOn', 'schedule.plannedEndDate', 'schedule.milestones',
-    'priorExperience.generalYears', 'priorExperience.specialYears', 'education.semesterHours', 'education.degrees',
+    'trainee.employeeId',
+    'trainee.name',
+    'trainee.email',
+    'agency',
+    'functionalRole',
+    'targetClassCode',
+    'supervisorId',
+    'programManagerId',
+    'appointmentDate',
+    'hoursPerWeek',
+    'schedule.dasApprovalRef',
+    'schedule.approvedOn',
+    'schedule.plannedEndDate',
+    'schedule.milestones',
+    'priorExperience.generalYears',
+    'priorExperience.specialYears',
+    'education.semesterHours',
+    'education.degrees',
   ];
-  const quote = (value: string | number): string => (/[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value));
+  const quote = (value: string | number): string =>
+    /[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value);
   const line = (r: EnrollmentInput): string =>
     [
-      r.trainee.employeeId, r.trainee.name, r.trainee.email, r.agency, r.functionalRole, r.targetClassCode, r.supervisorId, r.programManagerId,
-      r.appointmentDate, r.hoursPerWeek, r.schedule.dasApprovalRef, r.schedule.approvedOn, r.schedule.plannedEndDate,
+      r.trainee.employeeId,
+      r.trainee.name,
+      r.trainee.email,
+      r.agency,
+      r.functionalRole,
+      r.targetClassCode,
+      r.supervisorId,
+      r.programManagerId,
+      r.appointmentDate,
+      r.hoursPerWeek,
+      r.schedule.dasApprovalRef,
+      r.schedule.approvedOn,
+      r.schedule.plannedEndDate,
       r.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';'),
-      r.priorExperience.generalYears, r.priorExperience.specialYears, r.education.semesterHours, r.education.degrees.join(';'),
-    ].map(quote).join(',');
+      r.priorExperience.generalYears,
+      r.priorExperience.specialYears,
+      r.education.semesterHours,
+      r.education.degrees.join(';'),
+    ]
+      .map(quote)
+      .join(',');
   return [header.join(','), ...rows.map(line)].join('\n');
 }
 
 /** The page fits a phone's width: nothing but a table's own box scrolls sideways. */
 async function fitsThePhone(page: Page): Promise<boolean> {
   return page.evaluate(() => {
-    const { document, innerWidth } = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+    const { document, innerWidth } = globalThis as unknown as {
+      document: { documentElement: { scrollWidth: number } };
+      innerWidth: number;
+    };
     return document.documentElement.scrollWidth <= innerWidth;
   });
 }
@@ -123,7 +167,10 @@ describe('HR', () => {
   it('enrolls a trainee through the form, seeing the API’s own messages beside the fields until the enrollment is right', async () => {
     const staff = await newStaff();
     const appointed = today();
-    const body = enrollmentFixture(appointed, { ...staff, trainee: { employeeId: uniqueId('E'), name: 'Robin Formfill', email: 'robin.formfill@example.gov' } });
+    const body = enrollmentFixture(appointed, {
+      ...staff,
+      trainee: { employeeId: uniqueId('E'), name: 'Robin Formfill', email: 'robin.formfill@example.gov' },
+    });
     await withPage(async ({ page }) => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/enroll');
       await page.getByLabel('Employee id').fill(body.trainee.employeeId);
@@ -150,9 +197,14 @@ describe('HR', () => {
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
 
       // The e-mail address does not fit the schema: the API's 400 message, beside the field.
-      const apiSays = await stack.call('POST', '/v1/programs', { token: hrToken, body: { ...body, trainee: { ...body.trainee, email: 'robin.formfill-at-example.gov' }, hoursPerWeek: 35 } });
+      const apiSays = await stack.call('POST', '/v1/programs', {
+        token: hrToken,
+        body: { ...body, trainee: { ...body.trainee, email: 'robin.formfill-at-example.gov' }, hoursPerWeek: 35 },
+      });
       expect(apiSays.status).toBe(400);
-      const emailMessage = (apiSays.body as { error: { issues: { path: string; message: string }[] } }).error.issues.find((i) => i.path === 'trainee.email')?.message;
+      const emailMessage = (apiSays.body as { error: { issues: { path: string; message: string }[] } }).error.issues.find(
+        (i) => i.path === 'trainee.email',
+      )?.message;
       await page.locator('#f-trainee-email-error').waitFor();
       expect(await page.locator('#f-trainee-email-error').textContent()).toBe(emailMessage);
       expect(await page.getByLabel('Email').getAttribute('aria-invalid')).toBe('true');
@@ -165,14 +217,18 @@ describe('HR', () => {
       const ruleSays = await stack.call('POST', '/v1/programs', { token: hrToken, body: { ...body, hoursPerWeek: 35 } });
       expect(ruleSays.status).toBe(422);
       await page.locator('#f-hoursPerWeek-error').waitFor();
-      expect(await page.locator('#f-hoursPerWeek-error').textContent()).toBe((ruleSays.body as { error: { message: string } }).error.message);
+      expect(await page.locator('#f-hoursPerWeek-error').textContent()).toBe(
+        (ruleSays.body as { error: { message: string } }).error.message,
+      );
       expect(await page.locator('.error-summary').textContent()).toContain('Hours per week');
       expect(await page.locator('#f-trainee-email-error').count()).toBe(0);
 
       await page.getByLabel('Hours per week').fill('40');
       await page.getByRole('button', { name: 'Enroll', exact: true }).click();
       await page.waitForURL(/\/programs\/p-/);
-      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Program of Robin Formfill (${body.trainee.employeeId})`);
+      await expect
+        .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+        .toBe(`Program of Robin Formfill (${body.trainee.employeeId})`);
       expect(await page.locator('#program-message').textContent()).toContain(`Enrolled Robin Formfill (${body.trainee.employeeId})`);
       await expectAccessible(page, 'program-hr');
     });
@@ -238,12 +294,14 @@ describe('HR on a program page', () => {
         (r) => (r.body as { items: { type: string }[] }).items.some((e) => e.type === 'leave-recorded'),
         'the leave in the event log',
       );
-      const leaveEvent = (recorded.body as { items: { type: string; data: { earliestReclassificationDate: string; extendsMinimumByDays: number } }[] }).items.find(
-        (e) => e.type === 'leave-recorded',
-      );
+      const leaveEvent = (
+        recorded.body as { items: { type: string; data: { earliestReclassificationDate: string; extendsMinimumByDays: number } }[] }
+      ).items.find((e) => e.type === 'leave-recorded');
       expect(leaveEvent?.data.extendsMinimumByDays).toBe(11);
       expect(movedTo).toBe(leaveEvent?.data.earliestReclassificationDate);
-      const afterLeave = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as { latestCompletionDate: string };
+      const afterLeave = (await stack.call('GET', `/v1/programs/${programId}`, { token: hrToken })).body as {
+        latestCompletionDate: string;
+      };
 
       await page.getByRole('button', { name: 'Transfer', exact: true }).click();
       const transfer = page.getByRole('form', { name: 'Transfer the trainee' });
@@ -267,7 +325,9 @@ describe('HR on a program page', () => {
       await cancel.getByLabel('Why it was recorded in error').fill('Entered against the wrong trainee');
       await cancel.getByRole('button', { name: 'Cancel the leave' }).click();
       await expect.poll(() => page.locator('#program-message').textContent()).toContain('is cancelled');
-      expect(await page.locator('#program-message').textContent()).toContain(`The first anniversary is ${anniversary(programAppointment, 1)}`);
+      expect(await page.locator('#program-message').textContent()).toContain(
+        `The first anniversary is ${anniversary(programAppointment, 1)}`,
+      );
       expect(await page.getByText('No leave recorded.').count()).toBe(1);
 
       await page.getByRole('button', { name: 'Retract the sign-off of m1' }).click();
@@ -312,22 +372,39 @@ describe('HR on the dashboard and the import page', () => {
     const overdue = enrollmentFixture(addMonths(today(), -7), staff);
     // Appointed almost three years ago: the cap is weeks away, and every milestone is overdue.
     const nearCapAppointment = addDays(addMonths(today(), -35), -10);
-    const nearCap = enrollmentFixture(nearCapAppointment, { ...staff, schedule: { ...enrollmentFixture(nearCapAppointment).schedule, plannedEndDate: addMonths(nearCapAppointment, 30) } });
+    const nearCap = enrollmentFixture(nearCapAppointment, {
+      ...staff,
+      schedule: { ...enrollmentFixture(nearCapAppointment).schedule, plannedEndDate: addMonths(nearCapAppointment, 30) },
+    });
     const fresh = enrollmentFixture(today(), staff);
     const completed = enrollmentFixture(addMonths(today(), -13), staff);
     const withdrawn = enrollmentFixture(addMonths(today(), -3), staff);
-    const imported = await stack.call('POST', '/v1/programs/import', { token: hrToken, body: [overdue, nearCap, fresh, completed, withdrawn] });
+    const imported = await stack.call('POST', '/v1/programs/import', {
+      token: hrToken,
+      body: [overdue, nearCap, fresh, completed, withdrawn],
+    });
     expect((imported.body as { summary: { created: number } }).summary.created).toBe(5);
     const ids = new Map((imported.body as { results: { row: number; programId: string }[] }).results.map((r) => [r.row, r.programId]));
     const supervisorToken = await stack.token(staff.supervisorId, 'supervisor');
     for (const milestone of completed.schedule.milestones) {
-      await stack.call('POST', `/v1/programs/${ids.get(4)}/milestones/${milestone.id}/sign-off`, { token: supervisorToken, body: { signedOn: today() } });
+      await stack.call('POST', `/v1/programs/${ids.get(4)}/milestones/${milestone.id}/sign-off`, {
+        token: supervisorToken,
+        body: { signedOn: today() },
+      });
     }
-    await stack.call('POST', `/v1/programs/${ids.get(4)}/service-ratings`, { token: supervisorToken, body: { rating: 'satisfactory', ratedOn: today() } });
-    await stack.call('POST', `/v1/programs/${ids.get(5)}/withdrawal`, { token: hrToken, body: { effectiveOn: today(), reason: 'Accepted another position' } });
+    await stack.call('POST', `/v1/programs/${ids.get(4)}/service-ratings`, {
+      token: supervisorToken,
+      body: { rating: 'satisfactory', ratedOn: today() },
+    });
+    await stack.call('POST', `/v1/programs/${ids.get(5)}/withdrawal`, {
+      token: hrToken,
+      body: { effectiveOn: today(), reason: 'Accepted another position' },
+    });
     await eventually(
       () => stack.call('GET', `/v1/dashboard?agency=${staff.agency}`, { token: hrToken }),
-      (r) => JSON.stringify((r.body as { counts: unknown }).counts) === JSON.stringify({ active: 3, 'awaiting-minimum': 0, reclassified: 1, expired: 0, ended: 1 }),
+      (r) =>
+        JSON.stringify((r.body as { counts: unknown }).counts) ===
+        JSON.stringify({ active: 3, 'awaiting-minimum': 0, reclassified: 1, expired: 0, ended: 1 }),
       'the read model',
     );
 
@@ -335,7 +412,12 @@ describe('HR on the dashboard and the import page', () => {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', `/dashboard?agency=${staff.agency}`);
       await page.locator('.dashboard[data-state="ready"]').waitFor();
       const count = (status: string) => page.locator(`.count-${status} .count-number`).textContent();
-      expect([await count('active'), await count('reclassified'), await count('ended'), await count('expired')]).toEqual(['3', '1', '1', '0']);
+      expect([await count('active'), await count('reclassified'), await count('ended'), await count('expired')]).toEqual([
+        '3',
+        '1',
+        '1',
+        '0',
+      ]);
 
       const atRisk = page.getByRole('region', { name: 'Programs at risk' }).locator('tbody tr');
       expect(await atRisk.count()).toBe(2);
@@ -362,7 +444,8 @@ describe('HR on the dashboard and the import page', () => {
       await page.getByLabel('Cap before').fill(addDays(cap.latestCompletionDate, 1));
       await page.getByRole('button', { name: 'Apply filters' }).click();
       await page.waitForURL(/capBefore=/);
-      const cohort = () => page.locator('.dashboard[data-state="ready"]').getByRole('region', { name: 'Programs, earliest cap first' }).textContent();
+      const cohort = () =>
+        page.locator('.dashboard[data-state="ready"]').getByRole('region', { name: 'Programs, earliest cap first' }).textContent();
       await expect.poll(cohort).toContain(nearCap.trainee.employeeId);
       expect(await page.locator('#cohort-timeline g.bar').count()).toBe(1);
 
@@ -399,7 +482,9 @@ describe('HR on the dashboard and the import page', () => {
       const upload = async (): Promise<void> => {
         await page.getByLabel('File').setInputFiles({ name: 'trainees.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
         await page.getByRole('button', { name: 'Check the file' }).click();
-        await expect.poll(() => page.locator('#import-preview-summary').textContent()).toBe('3 rows: 2 trainees ready to enroll, 1 row to fix. Nothing has been enrolled yet.');
+        await expect
+          .poll(() => page.locator('#import-preview-summary').textContent())
+          .toBe('3 rows: 2 trainees ready to enroll, 1 row to fix. Nothing has been enrolled yet.');
         await page.getByRole('button', { name: 'Enroll 2 trainees' }).click();
       };
       await upload();
@@ -413,7 +498,9 @@ describe('HR on the dashboard and the import page', () => {
       await expectAccessible(page, 'import-results');
 
       await upload();
-      await expect.poll(() => page.locator('#import-summary').textContent(), { timeout: 60_000 }).toBe('3 rows: 2 already enrolled, 1 to fix.');
+      await expect
+        .poll(() => page.locator('#import-summary').textContent(), { timeout: 60_000 })
+        .toBe('3 rows: 2 already enrolled, 1 to fix.');
     });
     const listed = await eventually(
       () => stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken }),
@@ -437,24 +524,29 @@ describe('a supervisor', () => {
       await items.first().waitFor();
       // Overdue and due within 30 days first: m1 of the first trainee; the rest behind "All",
       // grouped by trainee, the trainee with the earliest due date first.
-      const shown = () => items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-program')}/${n.getAttribute('data-milestone')}`));
+      const shown = () =>
+        items.evaluateAll((nodes) => nodes.map((n) => `${n.getAttribute('data-program')}/${n.getAttribute('data-milestone')}`));
       expect(await shown()).toEqual([`${programId}/m1`]);
       expect(await items.first().textContent()).toContain('Overdue');
       await expectAccessible(page, 'inbox');
       await page.getByRole('radio', { name: /^All/ }).check();
-      await expect.poll(shown).toEqual([
-        `${programId}/m1`,
-        `${programId}/m2`,
-        `${programId}/m3`,
-        `${later.programId}/m1`,
-        `${later.programId}/m2`,
-        `${later.programId}/m3`,
-      ]);
+      await expect
+        .poll(shown)
+        .toEqual([
+          `${programId}/m1`,
+          `${programId}/m2`,
+          `${programId}/m3`,
+          `${later.programId}/m1`,
+          `${later.programId}/m2`,
+          `${later.programId}/m3`,
+        ]);
 
       // A form opened from its button takes focus at its first field, and gives it back on Cancel.
       const activeElement = () =>
         page.evaluate(() => {
-          const active = (globalThis as unknown as { document: { activeElement: { id: string; getAttribute(name: string): string | null } | null } }).document.activeElement;
+          const active = (
+            globalThis as unknown as { document: { activeElement: { id: string; getAttribute(name: string): string | null } | null } }
+          ).document.activeElement;
           return { id: active?.id ?? '', opens: active?.getAttribute('data-opens') ?? null };
         });
       await page.getByRole('button', { name: `Sign off m2 for Jordan Example (${traineeEmployeeId})` }).click();
@@ -480,7 +572,9 @@ describe('a supervisor', () => {
       await screenshot(page, 'inbox-sign-off-form');
       await form.getByRole('button', { name: 'Sign off m1' }).click();
       await page.locator('#inbox-message').waitFor();
-      expect(await page.locator('#inbox-message').textContent()).toContain(`Milestone m1 (Contract administration rotation) of Jordan Example (${traineeEmployeeId}) is signed off.`);
+      expect(await page.locator('#inbox-message').textContent()).toContain(
+        `Milestone m1 (Contract administration rotation) of Jordan Example (${traineeEmployeeId}) is signed off.`,
+      );
       expect(await page.locator(`.inbox-item[data-program="${programId}"][data-milestone="m1"]`).count()).toBe(0);
 
       await page.getByRole('link', { name: traineeEmployeeId }).first().click();
@@ -550,7 +644,11 @@ describe('a trainee', () => {
   it('reads their own program with no form but the progress report, submits a report their program manager then reviews, and opens a notice as a PDF', async () => {
     const staff = await newStaff();
     // No experience or education: a qualification shortfall, so a notice at enrollment.
-    const body = { ...enrollmentFixture(today(), staff), priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } };
+    const body = {
+      ...enrollmentFixture(today(), staff),
+      priorExperience: { generalYears: 0, specialYears: 0 },
+      education: { semesterHours: 0, degrees: [] },
+    };
     const { programId, traineeEmployeeId } = await enrolled(body);
     await eventually(
       () => stack.call('GET', `/v1/programs/${programId}/notices`, { token: hrToken }),
@@ -581,7 +679,10 @@ describe('a trainee', () => {
       const [pdfResponse, popup] = await Promise.all([
         page.waitForResponse((r) => r.url().includes('/v1/notices/')),
         context.waitForEvent('page'),
-        page.getByRole('button', { name: /^Open the PDF/ }).first().click(),
+        page
+          .getByRole('button', { name: /^Open the PDF/ })
+          .first()
+          .click(),
       ]);
       expect(pdfResponse.status()).toBe(200);
       expect(pdfResponse.headers()['content-type']).toBe('application/pdf');
@@ -593,14 +694,19 @@ describe('a trainee', () => {
       // The inbox reads the read model, a moment behind the command.
       await eventually(
         () => stack.call('GET', `/v1/programs?agency=${encodeURIComponent(staff.agency)}&limit=200`, { token: hrToken }),
-        (r) => (r.body as { items: { programId: string; progressReports: unknown[] }[] }).items.some((p) => p.programId === programId && p.progressReports.length === 1),
+        (r) =>
+          (r.body as { items: { programId: string; progressReports: unknown[] }[] }).items.some(
+            (p) => p.programId === programId && p.progressReports.length === 1,
+          ),
         'the report in the read model',
       );
       await signIn(page, stack.baseUrl, staff.programManagerId, 'program-manager', '/inbox');
       // The inbox lists the report awaiting review, and leads to the program page where it is reviewed.
       const waiting = page.locator(`.reports-to-review li[data-program="${programId}"]`);
       await waiting.waitFor();
-      const shown = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${today()}T00:00:00Z`));
+      const shown = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+        new Date(`${today()}T00:00:00Z`),
+      );
       expect(await waiting.textContent()).toContain(`the period ending ${shown}`);
       await waiting.getByRole('link', { name: traineeEmployeeId }).click();
       await page.waitForURL(new RegExp(`/programs/${programId}$`));
@@ -614,7 +720,10 @@ describe('a trainee', () => {
       await review.getByRole('button', { name: 'Record the review' }).click();
       await expect.poll(() => item.textContent()).toContain('Review: Good start; take the lead on the next one.');
       expect(await item.locator('.badge').textContent()).toBe('Reviewed');
-      await page.getByRole('list', { name: /Every recorded event/ }).locator('li[data-event-type="progress-report-reviewed"]').waitFor();
+      await page
+        .getByRole('list', { name: /Every recorded event/ })
+        .locator('li[data-event-type="progress-report-reviewed"]')
+        .waitFor();
       await expectAccessible(page, 'program-manager-review');
     });
   });

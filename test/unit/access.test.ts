@@ -29,7 +29,10 @@ describe('who may act on a program', () => {
   });
 
   it('acts in the role the program names a caller holding both assigned roles in', () => {
-    expect(actorOnProgram({ id: 'pm-1', roles: ['supervisor', 'program-manager'], access: signOff }, program)).toEqual({ id: 'pm-1', role: 'program-manager' });
+    expect(actorOnProgram({ id: 'pm-1', roles: ['supervisor', 'program-manager'], access: signOff }, program)).toEqual({
+      id: 'pm-1',
+      role: 'program-manager',
+    });
     expect(actorOnProgram({ id: 'pm-1', roles: ['supervisor'], access: signOff }, program)).toEqual({ id: 'pm-1', role: 'supervisor' });
   });
 });

@@ -73,11 +73,17 @@ describe('commands, given / when / then', () => {
 
   it('takes a progress report from the program’s own trainee only', () => {
     const report = { type: 'submit-progress-report', periodEnding: '2025-05-31', summary: 'First quarter' } as const;
-    spec.given(enrollmentFixture()).when(report, { id: 'E9999', role: 'trainee' }, '2025-06-02').thenRejected({ code: 'not-the-trainee', field: 'actor' });
+    spec
+      .given(enrollmentFixture())
+      .when(report, { id: 'E9999', role: 'trainee' }, '2025-06-02')
+      .thenRejected({ code: 'not-the-trainee', field: 'actor' });
     spec
       .given(enrollmentFixture())
       .when(report, { id: TRAINEE_ID, role: 'trainee' }, '2025-06-02')
-      .then({ type: 'progress-report-submitted', data: { periodEnding: '2025-05-31', submittedOn: '2025-06-02', summary: 'First quarter' } });
+      .then({
+        type: 'progress-report-submitted',
+        data: { periodEnding: '2025-05-31', submittedOn: '2025-06-02', summary: 'First quarter' },
+      });
   });
 
   it('transfers to a new supervisor with the clock running on, and the same transfer again is nothing new', () => {
@@ -85,7 +91,14 @@ describe('commands, given / when / then', () => {
     const [transferred] = spec
       .given(enrollmentFixture())
       .when(transfer, HR, '2025-04-01')
-      .then({ type: 'transferred', data: { effectiveOn: '2025-04-01', from: { supervisorId: SUPERVISOR_ID }, to: { supervisorId: 'sup-2', programManagerId: PROGRAM_MANAGER_ID } } });
+      .then({
+        type: 'transferred',
+        data: {
+          effectiveOn: '2025-04-01',
+          from: { supervisorId: SUPERVISOR_ID },
+          to: { supervisorId: 'sup-2', programManagerId: PROGRAM_MANAGER_ID },
+        },
+      });
     if (!transferred) throw new Error('unreachable');
     spec.given(enrollmentFixture(), transferred).when(transfer, HR, '2025-04-02').thenNothingNew();
   });

@@ -65,9 +65,13 @@ describe('civil date arithmetic', () => {
 
     it('agrees with the built-in UTC calendar for any date and offset', () => {
       fc.assert(
-        fc.property(fc.integer({ min: epochDayOf('1950-01-01'), max: epochDayOf('2900-01-01') }), fc.integer({ min: -5000, max: 5000 }), (day, n) => {
-          expect(addDays(civilFromEpochDay(day), n)).toBe(civilFromEpochDay(day + n));
-        }),
+        fc.property(
+          fc.integer({ min: epochDayOf('1950-01-01'), max: epochDayOf('2900-01-01') }),
+          fc.integer({ min: -5000, max: 5000 }),
+          (day, n) => {
+            expect(addDays(civilFromEpochDay(day), n)).toBe(civilFromEpochDay(day + n));
+          },
+        ),
       );
     });
 

@@ -7,7 +7,17 @@
 import { expect } from 'vitest';
 import type { CivilDate } from '../../domain/dates.js';
 import { defaultPolicy, type PolicySettings } from '../../domain/policy.js';
-import { decideEnrollment, execute, replay, stamp, type Actor, type EventDraft, type EventType, type ProgramCommand, type ProgramState } from '../../domain/program.js';
+import {
+  decideEnrollment,
+  execute,
+  replay,
+  stamp,
+  type Actor,
+  type EventDraft,
+  type EventType,
+  type ProgramCommand,
+  type ProgramState,
+} from '../../domain/program.js';
 import type { Enrollment } from '../../domain/rules.js';
 import { findTargetClass } from '../../domain/target-classes.js';
 
@@ -38,7 +48,11 @@ export interface DeciderSpecOptions {
   enrolledBy?: Actor;
 }
 
-export function deciderSpec({ programId = 'LA-SPEC-0001', policy = defaultPolicy, enrolledBy = { id: 'hr-7', role: 'hr' } }: DeciderSpecOptions = {}) {
+export function deciderSpec({
+  programId = 'LA-SPEC-0001',
+  policy = defaultPolicy,
+  enrolledBy = { id: 'hr-7', role: 'hr' },
+}: DeciderSpecOptions = {}) {
   return {
     given(enrollment: Enrollment, ...events: EventDraft[]): Given {
       const opened = decideEnrollment(enrollment, findTargetClass(enrollment.targetClassCode), policy, enrolledBy);
@@ -51,7 +65,10 @@ export function deciderSpec({ programId = 'LA-SPEC-0001', policy = defaultPolicy
           const result = execute(state, command, by, { today });
           return {
             then(...expected) {
-              if (!result.ok) throw new Error(`expected the command to be accepted; it breaks ${result.violations.map((v) => `${v.code} (${v.field})`).join(', ')}`);
+              if (!result.ok)
+                throw new Error(
+                  `expected the command to be accepted; it breaks ${result.violations.map((v) => `${v.code} (${v.field})`).join(', ')}`,
+                );
               expect(result.events.map((e) => e.type)).toEqual(expected.map((e) => e.type));
               expect(result.events).toMatchObject(expected);
               return result.events;
@@ -62,7 +79,8 @@ export function deciderSpec({ programId = 'LA-SPEC-0001', policy = defaultPolicy
               expect(result.violations).toHaveLength(expected.length);
             },
             thenNothingNew() {
-              if (!result.ok) throw new Error(`expected the command to be accepted; it breaks ${result.violations.map((v) => v.code).join(', ')}`);
+              if (!result.ok)
+                throw new Error(`expected the command to be accepted; it breaks ${result.violations.map((v) => v.code).join(', ')}`);
               expect(result.events).toEqual([]);
             },
           };

@@ -20,7 +20,14 @@ import {
   type ProgramEvent,
   type ProgramState,
 } from '../../domain/program.js';
-import { continuousAbsences, earliestReclassificationDate, projectQualification, type Enrollment, type Leave, type RuleViolation } from '../../domain/rules.js';
+import {
+  continuousAbsences,
+  earliestReclassificationDate,
+  projectQualification,
+  type Enrollment,
+  type Leave,
+  type RuleViolation,
+} from '../../domain/rules.js';
 import { findTargetClass } from '../../domain/target-classes.js';
 
 const PROGRAM_ID = 'LA-2025-0002';
@@ -62,7 +69,9 @@ interface History {
 }
 
 function given(enrollment: Enrollment = enrollmentFixture(), ...more: EventDraft[]): History {
-  const opened = decideEnrollment(enrollment, findTargetClass(enrollment.targetClassCode), POLICY, HR, { today: enrollment.appointmentDate });
+  const opened = decideEnrollment(enrollment, findTargetClass(enrollment.targetClassCode), POLICY, HR, {
+    today: enrollment.appointmentDate,
+  });
   if (!opened.ok) throw new Error(`test setup: enrollment rejected: ${JSON.stringify(opened.violations)}`);
   const events = stamp(PROGRAM_ID, 0, [...opened.events, ...more], `${enrollment.appointmentDate}T14:00:00.000Z`);
   const state = replay(events);
@@ -104,16 +113,23 @@ function clockTo(history: History, to: CivilDate): History {
 
 describe('decision 1: the last day counts', () => {
   it('takes a sign-off on the latest completion date and reclassifies on that day', () => {
-    const open = clockTo(given(enrollmentFixture(), { type: 'service-rated', actor: SUPERVISOR, data: { rating: 'satisfactory', ratedOn: '2025-08-01' } }), LATEST_COMPLETION);
+    const open = clockTo(
+      given(enrollmentFixture(), { type: 'service-rated', actor: SUPERVISOR, data: { rating: 'satisfactory', ratedOn: '2025-08-01' } }),
+      LATEST_COMPLETION,
+    );
     expect(open.state.status).toBe('active');
-    const signed = accepted(when(open, { type: 'sign-off-milestone', milestoneId: 'm1', signedOn: LATEST_COMPLETION }, SUPERVISOR, LATEST_COMPLETION));
+    const signed = accepted(
+      when(open, { type: 'sign-off-milestone', milestoneId: 'm1', signedOn: LATEST_COMPLETION }, SUPERVISOR, LATEST_COMPLETION),
+    );
     expect(types(signed.events)).toContain('reclassification-notice-issued');
     expect(signed.history.state.reclassification?.effectiveOn).toBe(LATEST_COMPLETION);
   });
 
   it('expires at the start of the third anniversary, not of the latest completion date', () => {
     const history = given();
-    expect(advance(clockTo(history, addDays(LATEST_COMPLETION, -1)).state, LATEST_COMPLETION).map((e) => e.type)).not.toContain('program-expired-at-maximum');
+    expect(advance(clockTo(history, addDays(LATEST_COMPLETION, -1)).state, LATEST_COMPLETION).map((e) => e.type)).not.toContain(
+      'program-expired-at-maximum',
+    );
     const expired = clockTo(history, THIRD_ANNIVERSARY);
     expect(expired.state).toMatchObject({ status: 'expired', ended: { on: THIRD_ANNIVERSARY, reason: 'expired' } });
   });
@@ -127,20 +143,32 @@ describe('decision 1: the last day counts', () => {
     const opened = decideEnrollment(enrollmentFixture(), findTargetClass('5257MP'), defaultPolicy, HR);
     if (!opened.ok) throw new Error('setup');
     const state = replay(stamp(PROGRAM_ID, 0, opened.events, `${APPOINTED}T14:00:00.000Z`))!;
-    expect(advance(state, LATEST_COMPLETION).find((e) => e.type === 'program-expired-at-maximum')?.data).toMatchObject({ on: LATEST_COMPLETION });
+    expect(advance(state, LATEST_COMPLETION).find((e) => e.type === 'program-expired-at-maximum')?.data).toMatchObject({
+      on: LATEST_COMPLETION,
+    });
   });
 });
 
 describe('decision 3: approval before use', () => {
   it('refuses an enrollment whose schedule DAS approves after today', () => {
-    const enrollment = enrollmentFixture({ appointmentDate: '2025-04-01', schedule: { ...enrollmentFixture().schedule, approvedOn: '2025-03-20', plannedEndDate: '2027-03-31' } });
+    const enrollment = enrollmentFixture({
+      appointmentDate: '2025-04-01',
+      schedule: { ...enrollmentFixture().schedule, approvedOn: '2025-03-20', plannedEndDate: '2027-03-31' },
+    });
     const verdict = decideEnrollment(enrollment, findTargetClass('5257MP'), POLICY, HR, { today: '2025-03-10' });
-    expect(verdict.ok ? [] : verdict.violations.map((v) => [v.code, v.field])).toEqual([['schedule-approved-in-future', 'schedule.approvedOn']]);
+    expect(verdict.ok ? [] : verdict.violations.map((v) => [v.code, v.field])).toEqual([
+      ['schedule-approved-in-future', 'schedule.approvedOn'],
+    ]);
     expect(decideEnrollment(enrollment, findTargetClass('5257MP'), POLICY, HR, { today: '2025-03-20' }).ok).toBe(true);
   });
 
   it('refuses an amendment approved after today', () => {
-    const outcome = when(given(), { type: 'amend-schedule', dasApprovalRef: 'DAS-2025-0400', approvedOn: '2025-05-02', plannedEndDate: '2027-03-02' }, { id: 'das-1', role: 'das' }, '2025-05-01');
+    const outcome = when(
+      given(),
+      { type: 'amend-schedule', dasApprovalRef: 'DAS-2025-0400', approvedOn: '2025-05-02', plannedEndDate: '2027-03-02' },
+      { id: 'das-1', role: 'das' },
+      '2025-05-01',
+    );
     expect(rejection(outcome)).toEqual([{ code: 'schedule-approved-in-future', field: 'approvedOn' }]);
   });
 });
@@ -175,16 +203,28 @@ describe('decision 6: a withdrawal dated ahead is scheduled', () => {
     const scheduled = accepted(when(given(), { type: 'withdraw', effectiveOn: withdrawOn, reason: 'Resigned' }, HR, '2025-09-15'));
     const cancelled = accepted(when(scheduled.history, { type: 'cancel-withdrawal', reason: 'Resignation withdrawn' }, HR, '2025-09-20'));
     const withdrawnId = scheduled.history.events.find((e) => e.type === 'withdrawn')?.id;
-    expect(cancelled.events).toEqual([expect.objectContaining({ type: 'withdrawal-cancelled', reason: 'Resignation withdrawn', data: { effectiveOn: withdrawOn, corrects: withdrawnId } })]);
+    expect(cancelled.events).toEqual([
+      expect.objectContaining({
+        type: 'withdrawal-cancelled',
+        reason: 'Resignation withdrawn',
+        data: { effectiveOn: withdrawOn, corrects: withdrawnId },
+      }),
+    ]);
     expect(types(advance(cancelled.history.state, withdrawOn))).not.toContain('program-ended');
     // The same request again changes nothing; on a program with nothing scheduled it is refused.
     expect(accepted(when(cancelled.history, { type: 'cancel-withdrawal', reason: 'again' }, HR, '2025-09-21')).events).toEqual([]);
-    expect(rejection(when(given(), { type: 'cancel-withdrawal', reason: 'x' }, HR, '2025-09-21'))).toEqual([{ code: 'no-scheduled-withdrawal', field: 'effectiveOn' }]);
+    expect(rejection(when(given(), { type: 'cancel-withdrawal', reason: 'x' }, HR, '2025-09-21'))).toEqual([
+      { code: 'no-scheduled-withdrawal', field: 'effectiveOn' },
+    ]);
   });
 
   it('reclassifies a trainee who became eligible before the withdrawal took effect, when the clock catches up after it', () => {
-    const signed = accepted(when(given(), { type: 'sign-off-milestone', milestoneId: 'm1', signedOn: '2025-06-20' }, SUPERVISOR, '2025-06-20'));
-    const rated = accepted(when(signed.history, { type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-09-01' }, SUPERVISOR, '2025-09-01'));
+    const signed = accepted(
+      when(given(), { type: 'sign-off-milestone', milestoneId: 'm1', signedOn: '2025-06-20' }, SUPERVISOR, '2025-06-20'),
+    );
+    const rated = accepted(
+      when(signed.history, { type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-09-01' }, SUPERVISOR, '2025-09-01'),
+    );
     const scheduled = accepted(when(rated.history, { type: 'withdraw', effectiveOn: '2026-04-01', reason: 'Resigned' }, HR, '2026-02-01'));
     // The worker was down from before the first anniversary until after the withdrawal's date.
     const late = accepted(when(scheduled.history, { type: 'advance-clock' }, SYSTEM, '2026-05-01'));
@@ -199,9 +239,9 @@ describe('decision 6: a withdrawal dated ahead is scheduled', () => {
 
   it('refuses a second, different withdrawal while one is scheduled, and ends at once one dated today', () => {
     const scheduled = accepted(when(given(), { type: 'withdraw', effectiveOn: withdrawOn, reason: 'Resigned' }, HR, '2025-09-15'));
-    expect(rejection(when(scheduled.history, { type: 'withdraw', effectiveOn: '2025-11-01', reason: 'Resigned' }, HR, '2025-09-16'))).toEqual([
-      { code: 'withdrawal-already-scheduled', field: 'effectiveOn' },
-    ]);
+    expect(
+      rejection(when(scheduled.history, { type: 'withdraw', effectiveOn: '2025-11-01', reason: 'Resigned' }, HR, '2025-09-16')),
+    ).toEqual([{ code: 'withdrawal-already-scheduled', field: 'effectiveOn' }]);
     const today = accepted(when(given(), { type: 'withdraw', effectiveOn: '2025-09-15', reason: 'Resigned' }, HR, '2025-09-15'));
     expect(types(today.events)).toEqual(['withdrawn', 'program-ended']);
   });
@@ -209,7 +249,10 @@ describe('decision 6: a withdrawal dated ahead is scheduled', () => {
 
 describe('decision 12: New York dates everywhere', () => {
   it('dates the qualification warning by the New York date of an evening enrollment', () => {
-    const enrollment = enrollmentFixture({ priorExperience: { generalYears: 0, specialYears: 0 }, education: { semesterHours: 0, degrees: [] } });
+    const enrollment = enrollmentFixture({
+      priorExperience: { generalYears: 0, specialYears: 0 },
+      education: { semesterHours: 0, degrees: [] },
+    });
     const opened = decideEnrollment(enrollment, findTargetClass('5257MP'), POLICY, HR, { today: APPOINTED });
     if (!opened.ok) throw new Error('setup');
     // 20:30 in New York on 3 March is 01:30 UTC on 4 March.
@@ -222,8 +265,10 @@ describe('decision 12: New York dates everywhere', () => {
 
 describe('issue item 12: the CSV import keeps milestone titles as written', () => {
   it('keeps the spaces around a | inside a title', () => {
-    const header = 'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
-    const row = 'E1,Ann Lee,ann@example.gov,OPM,LR,5257MP,sup-1,pm-1,2025-03-03,40,DAS-1,2025-02-20,2026-09-02," m1 | Grievances | arbitration (step 2) |2025-06-30 ;m2|Contract|2025-09-30",4,2,120,bachelor';
+    const header =
+      'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
+    const row =
+      'E1,Ann Lee,ann@example.gov,OPM,LR,5257MP,sup-1,pm-1,2025-03-03,40,DAS-1,2025-02-20,2026-09-02," m1 | Grievances | arbitration (step 2) |2025-06-30 ;m2|Contract|2025-09-30",4,2,120,bachelor';
     const [parsed] = rowsFromCsv(`${header}\n${row}\n`);
     expect(parsed && 'value' in parsed ? (parsed.value as { schedule: { milestones: unknown } }).schedule.milestones : null).toEqual([
       { id: 'm1', title: 'Grievances | arbitration (step 2)', dueDate: '2025-06-30' },
@@ -249,11 +294,15 @@ describe('decision 2: which leave moves the earliest date', () => {
 
   it('merges records separated only by a weekend or a legal holiday, and not those a working day apart', () => {
     // Thu–Fri, then Mon–Tue: one absence of four working days.
-    expect(earliestReclassificationDate(APPOINTED, [unpaid('2025-05-15', '2025-05-16'), unpaid('2025-05-19', '2025-05-20')], POLICY)).toBe(addDays(FIRST_ANNIVERSARY, 6));
+    expect(earliestReclassificationDate(APPOINTED, [unpaid('2025-05-15', '2025-05-16'), unpaid('2025-05-19', '2025-05-20')], POLICY)).toBe(
+      addDays(FIRST_ANNIVERSARY, 6),
+    );
     // Fri 23 May, Memorial Day 26 May, then Tue–Thu: one absence.
     expect(continuousAbsences([unpaid('2025-05-21', '2025-05-23'), unpaid('2025-05-27', '2025-05-28')])).toHaveLength(1);
     // A working day between: two absences of two and two days, neither over the threshold.
-    expect(earliestReclassificationDate(APPOINTED, [unpaid('2025-05-12', '2025-05-13'), unpaid('2025-05-15', '2025-05-16')], POLICY)).toBe(FIRST_ANNIVERSARY);
+    expect(earliestReclassificationDate(APPOINTED, [unpaid('2025-05-12', '2025-05-13'), unpaid('2025-05-15', '2025-05-16')], POLICY)).toBe(
+      FIRST_ANNIVERSARY,
+    );
   });
 
   it('counts an absence that begins before the date as already moved by an earlier one', () => {
@@ -265,8 +314,13 @@ describe('decision 2: which leave moves the earliest date', () => {
   it('leaves the minimum period reached when leave comes after the anniversary', () => {
     const reached = clockTo(given(), FIRST_ANNIVERSARY);
     expect(reached.state.minimumPeriodReachedOn).toBe(FIRST_ANNIVERSARY);
-    const withLeave = accepted(when(reached, { type: 'record-leave', from: '2026-03-09', to: '2026-03-20', kind: 'unpaid' }, HR, '2026-03-21'));
-    expect(withLeave.history.state).toMatchObject({ earliestReclassificationDate: FIRST_ANNIVERSARY, minimumPeriodReachedOn: FIRST_ANNIVERSARY });
+    const withLeave = accepted(
+      when(reached, { type: 'record-leave', from: '2026-03-09', to: '2026-03-20', kind: 'unpaid' }, HR, '2026-03-21'),
+    );
+    expect(withLeave.history.state).toMatchObject({
+      earliestReclassificationDate: FIRST_ANNIVERSARY,
+      minimumPeriodReachedOn: FIRST_ANNIVERSARY,
+    });
   });
 });
 
@@ -286,8 +340,14 @@ describe('decision 8: qualifications, counted once and honestly', () => {
   });
 
   it("counts a Master's only when HR found its field related", () => {
-    expect(projectQualification(trainee([{ kind: 'master', field: 'Fine arts', relatedField: false }]), specialist, APPOINTED, POLICY).generalYears).toBe(6);
-    expect(projectQualification(trainee([{ kind: 'master', field: 'Public administration', relatedField: true }]), specialist, APPOINTED, POLICY).generalYears).toBe(7);
+    expect(
+      projectQualification(trainee([{ kind: 'master', field: 'Fine arts', relatedField: false }]), specialist, APPOINTED, POLICY)
+        .generalYears,
+    ).toBe(6);
+    expect(
+      projectQualification(trainee([{ kind: 'master', field: 'Public administration', relatedField: true }]), specialist, APPOINTED, POLICY)
+        .generalYears,
+    ).toBe(7);
   });
 
   it('counts program time as experience only for days not on unpaid leave', () => {
@@ -319,7 +379,9 @@ describe('decision 9: the catalogue is data', () => {
     const { TARGET_CLASS_CATALOGUE } = await import('../../domain/target-class-catalogue.js');
     expect(TARGET_CLASS_CATALOGUE.map((c) => c.code)).toEqual(['5257MP']);
     for (const targetClass of TARGET_CLASS_CATALOGUE) {
-      const seed = await readFile(new URL(`../../../shared/seeds/${targetClass.seed ?? 'missing'}`, import.meta.url), 'utf8').catch(() => null);
+      const seed = await readFile(new URL(`../../../shared/seeds/${targetClass.seed ?? 'missing'}`, import.meta.url), 'utf8').catch(
+        () => null,
+      );
       // The seeds live beside the project (../shared); where they are absent, the name must still be one.
       if (seed !== null) {
         expect(seed).toContain(targetClass.code);
@@ -349,7 +411,9 @@ describe('decision 8: a class without stated minimum qualifications waits for HR
     const waiting = clockTo(givenUnstated(...done), '2026-06-01');
     expect(waiting.state.status).toBe('active');
     expect(waiting.state.reclassification).toBeNull();
-    const confirmed = accepted(when(waiting, { type: 'confirm-qualification', reason: 'Transcript and experience verified by DAS' }, HR, '2026-06-02'));
+    const confirmed = accepted(
+      when(waiting, { type: 'confirm-qualification', reason: 'Transcript and experience verified by DAS' }, HR, '2026-06-02'),
+    );
     expect(confirmed.events.map((e) => [e.type, e.reason])).toEqual([
       ['qualification-confirmed', 'Transcript and experience verified by DAS'],
       ['eligible-for-reclassification', undefined],
@@ -396,7 +460,11 @@ describe('the preview, for any enrollment', () => {
             dasApprovalRef: 'DAS-PV-1',
             approvedOn: addDays(appointmentDate, -e.approvedBefore),
             plannedEndDate: addDays(appointmentDate, e.plannedEndDays),
-            milestones: e.milestoneDays.map((d, i) => ({ id: `m${i + 1}`, title: `Milestone ${i + 1}`, dueDate: addDays(appointmentDate, d) })),
+            milestones: e.milestoneDays.map((d, i) => ({
+              id: `m${i + 1}`,
+              title: `Milestone ${i + 1}`,
+              dueDate: addDays(appointmentDate, d),
+            })),
           },
         });
         const targetClass = findTargetClass(enrollment.targetClassCode);
@@ -409,7 +477,14 @@ describe('the preview, for any enrollment', () => {
         expect(preview.violations).toEqual([]);
         // As the workflow does: record the enrollment, then apply every rule whose date has passed.
         const enrolled = replay(stamp('preview', 0, opened.events, `${today}T12:00:00.000Z`))!;
-        const started = accepted(when({ events: stamp('preview', 0, opened.events, `${today}T12:00:00.000Z`), state: enrolled }, { type: 'advance-clock' }, SYSTEM, today)).history.state;
+        const started = accepted(
+          when(
+            { events: stamp('preview', 0, opened.events, `${today}T12:00:00.000Z`), state: enrolled },
+            { type: 'advance-clock' },
+            SYSTEM,
+            today,
+          ),
+        ).history.state;
         const program = preview.program!;
         expect(program).toMatchObject({
           status: started.status,

@@ -49,7 +49,11 @@ describe('the table of error codes', () => {
 
   it('is the list docs/api.md gives, row for row', async () => {
     const docs = await readFile(new URL('docs/api.md', root), 'utf8');
-    const documented = [...docs.matchAll(/^\| `([a-z-]+)` \| (\d{3}) \| (\d) \(/gm)].map(([, code, status, exit]) => [code, Number(status), Number(exit)]);
+    const documented = [...docs.matchAll(/^\| `([a-z-]+)` \| (\d{3}) \| (\d) \(/gm)].map(([, code, status, exit]) => [
+      code,
+      Number(status),
+      Number(exit),
+    ]);
     const table = (Object.keys(ERROR_CODES) as ErrorCode[]).map((code) => [code, ERROR_CODES[code].status, ERROR_CODES[code].exit]);
     expect(documented).toEqual(table);
   });

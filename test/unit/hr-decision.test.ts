@@ -23,18 +23,32 @@ const rateUnsatisfactory: ScriptedCommand = {
   command: { type: 'rate-service', rating: 'unsatisfactory', ratedOn: RATED_ON, comments: 'after fair trial' },
   actor: SUPERVISOR,
 };
-const signOff = (milestoneId: string, on: string): ScriptedCommand => ({ on, command: { type: 'sign-off-milestone', milestoneId, signedOn: on }, actor: SUPERVISOR });
+const signOff = (milestoneId: string, on: string): ScriptedCommand => ({
+  on,
+  command: { type: 'sign-off-milestone', milestoneId, signedOn: on },
+  actor: SUPERVISOR,
+});
 const byHr = (on: string, command: ProgramCommand): ScriptedCommand => ({ on, command, actor: HR });
 
-const hrNotices = (run: ReturnType<typeof runProgram>) => schedule(run.notices).filter(([, kind]) => kind.startsWith('hr-decision') || kind === 'program-ended' || kind === 'remediation-recorded');
+const hrNotices = (run: ReturnType<typeof runProgram>) =>
+  schedule(run.notices).filter(([, kind]) => kind.startsWith('hr-decision') || kind === 'program-ended' || kind === 'remediation-recorded');
 
 describe('decision 7: HR decides after an unsatisfactory rating', () => {
   it('keeps the program open on the rating, asks HR, reminds weekly and escalates to DAS after 10 working days', () => {
-    const run = runProgram(enrollmentFixture(), { policy: EDITION_2, script: [signOff('m1', '2025-06-25'), rateUnsatisfactory], until: '2025-09-02' });
+    const run = runProgram(enrollmentFixture(), {
+      policy: EDITION_2,
+      script: [signOff('m1', '2025-06-25'), rateUnsatisfactory],
+      until: '2025-09-02',
+    });
     expect(run.state.status).toBe('active');
     expect(run.state.ended).toBeNull();
     // 10 working days from Monday 4 August: 5–8, 11–15, 18 August.
-    expect(run.state.hrDecision).toMatchObject({ ratedOn: RATED_ON, requestedOn: DECIDE_FROM, escalatesOn: '2025-08-18', escalatedOn: '2025-08-18' });
+    expect(run.state.hrDecision).toMatchObject({
+      ratedOn: RATED_ON,
+      requestedOn: DECIDE_FROM,
+      escalatesOn: '2025-08-18',
+      escalatedOn: '2025-08-18',
+    });
     expect(hrNotices(run)).toEqual([
       [DECIDE_FROM, 'hr-decision-required'],
       ['2025-08-11', 'hr-decision-reminder'],
@@ -70,7 +84,10 @@ describe('decision 7: HR decides after an unsatisfactory rating', () => {
     const effectiveOn = '2025-09-15';
     const run = runProgram(enrollmentFixture(), {
       policy: EDITION_2,
-      script: [rateUnsatisfactory, byHr('2025-08-08', { type: 'confirm-removal', effectiveOn, reason: 'Removal after fair trial (C.G.S. 5-230)' })],
+      script: [
+        rateUnsatisfactory,
+        byHr('2025-08-08', { type: 'confirm-removal', effectiveOn, reason: 'Removal after fair trial (C.G.S. 5-230)' }),
+      ],
     });
     expect(run.state).toMatchObject({ status: 'ended', ended: { on: effectiveOn, reason: 'unsatisfactory-service' } });
     expect(run.checkpoints.find((c) => c.today === '2025-09-14')?.state.status ?? 'active').toBe('active');
@@ -79,7 +96,10 @@ describe('decision 7: HR decides after an unsatisfactory rating', () => {
       [DECIDE_FROM, 'hr-decision-required'],
       [effectiveOn, 'program-ended'],
     ]);
-    expect(run.events.find((e) => e.type === 'removal-confirmed')).toMatchObject({ reason: 'Removal after fair trial (C.G.S. 5-230)', data: { ratedOn: RATED_ON, effectiveOn } });
+    expect(run.events.find((e) => e.type === 'removal-confirmed')).toMatchObject({
+      reason: 'Removal after fair trial (C.G.S. 5-230)',
+      data: { ratedOn: RATED_ON, effectiveOn },
+    });
     const ended = run.notices.find((n) => n.kind === 'program-ended')!;
     expect(loadNoticeTemplates().render(ended).body).toContain('unsatisfactory service rating (C.G.S. 5-230)');
   });
@@ -89,7 +109,9 @@ describe('decision 7: HR decides after an unsatisfactory rating', () => {
     const result = execute(run.state, { type: 'confirm-removal', effectiveOn: RATED_ON, reason: 'Removal' }, HR, { today: '2025-08-10' });
     expect(result.ok && result.events.map((e) => e.type)).toEqual(['removal-confirmed', 'program-ended']);
     expect(result.ok && result.state.ended).toEqual({ on: RATED_ON, reason: 'unsatisfactory-service' });
-    const before = execute(run.state, { type: 'confirm-removal', effectiveOn: '2025-07-31', reason: 'Removal' }, HR, { today: '2025-08-10' });
+    const before = execute(run.state, { type: 'confirm-removal', effectiveOn: '2025-07-31', reason: 'Removal' }, HR, {
+      today: '2025-08-10',
+    });
     expect(before.ok ? [] : before.violations.map((v) => [v.code, v.field])).toEqual([['removal-date-outside-program', 'effectiveOn']]);
     const past = execute(run.state, { type: 'confirm-removal', effectiveOn: '2028-03-03', reason: 'Removal' }, HR, { today: '2025-08-10' });
     expect(past.ok ? [] : past.violations.map((v) => v.code)).toEqual(['removal-date-outside-program']);
@@ -121,7 +143,10 @@ describe('decision 7: HR decides after an unsatisfactory rating', () => {
     expect(run.state).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: '2026-03-03' }, hrDecision: null });
     expect(run.state.schedule.dasApprovalRef).toBe('DAS-2025-0990');
     const types = run.events.map((e) => e.type);
-    expect(types.slice(types.indexOf('remediation-recorded'), types.indexOf('remediation-recorded') + 2)).toEqual(['remediation-recorded', 'schedule-amended']);
+    expect(types.slice(types.indexOf('remediation-recorded'), types.indexOf('remediation-recorded') + 2)).toEqual([
+      'remediation-recorded',
+      'schedule-amended',
+    ]);
     expect(hrNotices(run)).toEqual([
       [DECIDE_FROM, 'hr-decision-required'],
       ['2025-08-11', 'hr-decision-reminder'],
@@ -141,14 +166,24 @@ describe('decision 7: HR decides after an unsatisfactory rating', () => {
       const result = execute(pending, command, actor, { today: '2025-08-05' });
       return result.ok ? [] : result.violations.map((v) => [v.code, v.field]);
     };
-    expect(codes({ type: 'record-remediation', plan: 'p', dasApprovalRef: 'DAS-X', approvedOn: '2025-08-05' })).toEqual([['remediation-amendment-missing', 'milestones']]);
-    expect(codes({ type: 'record-remediation', plan: 'p', dasApprovalRef: 'DAS-2025-0142', approvedOn: '2025-08-05', plannedEndDate: '2026-12-31' })).toEqual([
-      ['das-approval-ref-reused', 'dasApprovalRef'],
+    expect(codes({ type: 'record-remediation', plan: 'p', dasApprovalRef: 'DAS-X', approvedOn: '2025-08-05' })).toEqual([
+      ['remediation-amendment-missing', 'milestones'],
     ]);
-    expect(codes({ type: 'record-remediation', plan: 'p', dasApprovalRef: 'DAS-X', approvedOn: '2025-08-05', plannedEndDate: '2028-06-01' })).toEqual([
-      ['exceeds-statutory-maximum', 'plannedEndDate'],
+    expect(
+      codes({
+        type: 'record-remediation',
+        plan: 'p',
+        dasApprovalRef: 'DAS-2025-0142',
+        approvedOn: '2025-08-05',
+        plannedEndDate: '2026-12-31',
+      }),
+    ).toEqual([['das-approval-ref-reused', 'dasApprovalRef']]);
+    expect(
+      codes({ type: 'record-remediation', plan: 'p', dasApprovalRef: 'DAS-X', approvedOn: '2025-08-05', plannedEndDate: '2028-06-01' }),
+    ).toEqual([['exceeds-statutory-maximum', 'plannedEndDate']]);
+    expect(codes({ type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-08-05' }, SUPERVISOR)).toEqual([
+      ['hr-decision-pending', 'rating'],
     ]);
-    expect(codes({ type: 'rate-service', rating: 'satisfactory', ratedOn: '2025-08-05' }, SUPERVISOR)).toEqual([['hr-decision-pending', 'rating']]);
     const open = runProgram(enrollmentFixture(), { policy: EDITION_2, until: '2025-08-05' }).state;
     const nothing = execute(open, { type: 'confirm-removal', effectiveOn: '2025-08-05', reason: 'x' }, HR, { today: '2025-08-05' });
     expect(nothing.ok ? [] : nothing.violations.map((v) => v.code)).toEqual(['hr-decision-not-pending']);
@@ -186,7 +221,12 @@ describe('decision 10: a migrated program brings its past', () => {
       ['m1', 'signed-off', 'sup-old', '2025-06-27'],
       ['m2', 'signed-off', SUPERVISOR.id, '2025-09-29'],
     ]);
-    expect(run.events.filter((e) => e.reason?.startsWith('migrated')).map((e) => e.type)).toEqual(['leave-recorded', 'milestone-signed-off', 'service-rated', 'milestone-signed-off']);
+    expect(run.events.filter((e) => e.reason?.startsWith('migrated')).map((e) => e.type)).toEqual([
+      'leave-recorded',
+      'milestone-signed-off',
+      'service-rated',
+      'milestone-signed-off',
+    ]);
   });
 
   it('refuses prior records after today, outside the program, of unknown milestones or overlapping', () => {
@@ -212,10 +252,11 @@ describe('decision 10: a migrated program brings its past', () => {
   });
 });
 
-describe('decision 10: the CSV import carries a migrated program\'s past in optional columns', () => {
+describe("decision 10: the CSV import carries a migrated program's past in optional columns", () => {
   const header =
     'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
-  const row = 'E1,Ann Lee,ann@example.gov,OPM,LR,5257MP,sup-1,pm-1,2025-03-03,40,DAS-1,2025-02-20,2026-09-02,m1|Grievances|2025-06-30;m2|Contract|2025-09-30,4,2,120,bachelor';
+  const row =
+    'E1,Ann Lee,ann@example.gov,OPM,LR,5257MP,sup-1,pm-1,2025-03-03,40,DAS-1,2025-02-20,2026-09-02,m1|Grievances|2025-06-30;m2|Contract|2025-09-30,4,2,120,bachelor';
 
   it('reads sign-offs, ratings and leave as `a|b|c` entries, each a valid part of the enrollment', () => {
     const [parsed] = rowsFromCsv(

@@ -18,7 +18,12 @@ describe('schema errors for people', () => {
   const good = enrollmentFixture('2026-03-02');
 
   it('says a field left empty is required, by the name the form gives it', () => {
-    const issues = issuesFor(enrollmentSchema, { ...good, trainee: { ...good.trainee, name: '  ' }, supervisorId: '', appointmentDate: '' });
+    const issues = issuesFor(enrollmentSchema, {
+      ...good,
+      trainee: { ...good.trainee, name: '  ' },
+      supervisorId: '',
+      appointmentDate: '',
+    });
     expect(issues).toEqual([
       { path: 'trainee.name', message: 'Name is required.' },
       { path: 'supervisorId', message: 'Supervisor is required.' },
@@ -32,7 +37,11 @@ describe('schema errors for people', () => {
       ...good,
       trainee: { ...good.trainee, email: 'dana.rivera-at-ct.gov' },
       hoursPerWeek: 'forty',
-      schedule: { ...good.schedule, plannedEndDate: '2027-02-30', milestones: [{ id: 'm 1', title: 'x'.repeat(201), dueDate: '2026-09-01' }] },
+      schedule: {
+        ...good.schedule,
+        plannedEndDate: '2027-02-30',
+        milestones: [{ id: 'm 1', title: 'x'.repeat(201), dueDate: '2026-09-01' }],
+      },
       status: 'active',
     });
     expect(issues).toEqual([
@@ -47,7 +56,9 @@ describe('schema errors for people', () => {
   });
 
   it('names the fields of the command forms as they are labelled', () => {
-    expect(issuesFor(signOffSchema, { signedOn: '11/29/2026' })).toEqual([{ path: 'signedOn', message: 'Signed on must be a whole date (YYYY-MM-DD).' }]);
+    expect(issuesFor(signOffSchema, { signedOn: '11/29/2026' })).toEqual([
+      { path: 'signedOn', message: 'Signed on must be a whole date (YYYY-MM-DD).' },
+    ]);
     expect(issuesFor(leaveSchema, { from: '2026-01-05', to: '', kind: 'holiday' })).toEqual([
       { path: 'to', message: 'Last day is required.' },
       { path: 'kind', message: 'Kind of leave must be one of "unpaid", "sick", "workers-comp", "other".' },

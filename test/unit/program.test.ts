@@ -114,10 +114,19 @@ describe('enrolling a Leadership Associate', () => {
     expect(types(opened.events)).toEqual(['enrolled', 'schedule-approved']);
     expect(opened.events[0]).toMatchObject({
       actor: HR,
-      data: { earliestReclassificationDate: FIRST_ANNIVERSARY, latestCompletionDate: LATEST_COMPLETION, workingTestPeriodEndsOn: '2025-09-02' },
+      data: {
+        earliestReclassificationDate: FIRST_ANNIVERSARY,
+        latestCompletionDate: LATEST_COMPLETION,
+        workingTestPeriodEndsOn: '2025-09-02',
+      },
     });
     const { state } = given(enrollmentFixture());
-    expect(state).toMatchObject({ programId: PROGRAM_ID, status: 'active', version: 2, schedule: { dasApprovalRef: DAS_REF, approvalRefs: [DAS_REF] } });
+    expect(state).toMatchObject({
+      programId: PROGRAM_ID,
+      status: 'active',
+      version: 2,
+      schedule: { dasApprovalRef: DAS_REF, approvalRefs: [DAS_REF] },
+    });
     expect(state.milestones.map((m) => [m.id, m.status])).toEqual([
       ['m1', 'pending'],
       ['m2', 'pending'],
@@ -154,12 +163,19 @@ describe('enrolling a Leadership Associate', () => {
 describe('signing off milestones', () => {
   it('records a sign-off once, however often it is submitted', () => {
     const first = accepted(when(given(enrollmentFixture()), signOff('m1', '2025-07-01'), SUPERVISOR, '2025-07-01'));
-    expect(first.events).toEqual([{ type: 'milestone-signed-off', actor: SUPERVISOR, data: { milestoneId: 'm1', signedOn: '2025-07-01' } }]);
+    expect(first.events).toEqual([
+      { type: 'milestone-signed-off', actor: SUPERVISOR, data: { milestoneId: 'm1', signedOn: '2025-07-01' } },
+    ]);
 
     const again = accepted(when(first.history, signOff('m1', '2025-07-01'), SUPERVISOR, '2025-07-02'));
     expect(again.events).toEqual([]);
     expect(ofType(again.history.events, 'milestone-signed-off')).toHaveLength(1);
-    expect(again.history.state.milestones[0]).toMatchObject({ id: 'm1', status: 'signed-off', signedOffBy: SUPERVISOR.id, signedOffOn: '2025-07-01' });
+    expect(again.history.state.milestones[0]).toMatchObject({
+      id: 'm1',
+      status: 'signed-off',
+      signedOffBy: SUPERVISOR.id,
+      signedOffOn: '2025-07-01',
+    });
   });
 
   it('lets the program manager sign off as well as the supervisor', () => {
@@ -265,9 +281,18 @@ describe('reclassification', () => {
 
   it('pushes the first anniversary back by a long unpaid leave', () => {
     const leave = accepted(
-      when(given(enrollmentFixture(), ...allWorkDone), { type: 'record-leave', from: '2025-06-05', to: '2025-06-10', kind: 'unpaid' }, HR, '2025-06-11'),
+      when(
+        given(enrollmentFixture(), ...allWorkDone),
+        { type: 'record-leave', from: '2025-06-05', to: '2025-06-10', kind: 'unpaid' },
+        HR,
+        '2025-06-11',
+      ),
     );
-    expect(ofType(leave.events, 'leave-recorded')[0]?.data).toMatchObject({ workingDays: 4, extendsMinimumByDays: 6, earliestReclassificationDate: '2026-03-09' });
+    expect(ofType(leave.events, 'leave-recorded')[0]?.data).toMatchObject({
+      workingDays: 4,
+      extendsMinimumByDays: 6,
+      earliestReclassificationDate: '2026-03-09',
+    });
     expect(accepted(when(leave.history, advanceClock, SYSTEM, '2026-03-08')).events).toEqual([]);
     expect(types(accepted(when(leave.history, advanceClock, SYSTEM, '2026-03-09')).events)).toContain('reclassification-notice-issued');
   });
@@ -309,7 +334,9 @@ describe('transferring a trainee', () => {
 
   it('moves the program to the new agency and supervisor, keeping its clock, schedule and progress', () => {
     const history = given(enrollmentFixture(), signedOff('m1', '2025-06-20'));
-    const outcome = accepted(when(history, transfer('2025-09-02', { agency: 'Department of Labor', supervisorId: NEW_SUPERVISOR.id }), HR, '2025-09-02'));
+    const outcome = accepted(
+      when(history, transfer('2025-09-02', { agency: 'Department of Labor', supervisorId: NEW_SUPERVISOR.id }), HR, '2025-09-02'),
+    );
     expect(outcome.events).toEqual([
       {
         type: 'transferred',
@@ -322,18 +349,26 @@ describe('transferring a trainee', () => {
       },
     ]);
     const { state } = outcome.history;
-    expect(state.enrollment).toMatchObject({ agency: 'Department of Labor', supervisorId: NEW_SUPERVISOR.id, programManagerId: PROGRAM_MANAGER.id });
+    expect(state.enrollment).toMatchObject({
+      agency: 'Department of Labor',
+      supervisorId: NEW_SUPERVISOR.id,
+      programManagerId: PROGRAM_MANAGER.id,
+    });
     expect([state.earliestReclassificationDate, state.latestCompletionDate]).toEqual([FIRST_ANNIVERSARY, LATEST_COMPLETION]);
     expect(state.schedule).toEqual(history.state.schedule);
     expect(state.milestones[0]).toMatchObject({ id: 'm1', status: 'signed-off', signedOffBy: SUPERVISOR.id });
   });
 
   it('gives the program to the new supervisor: the former one may no longer sign off, the new one may', () => {
-    const moved = accepted(when(given(enrollmentFixture()), transfer('2025-09-02', { supervisorId: NEW_SUPERVISOR.id }), HR, '2025-09-02')).history;
-    expect(rejection(when(moved, signOff('m1', '2025-09-03'), SUPERVISOR, '2025-09-03'))).toEqual([{ code: 'not-assigned-to-program', field: 'actor' }]);
-    expect(ofType(accepted(when(moved, signOff('m1', '2025-09-03'), NEW_SUPERVISOR, '2025-09-03')).events, 'milestone-signed-off')).toEqual([
-      { type: 'milestone-signed-off', actor: NEW_SUPERVISOR, data: { milestoneId: 'm1', signedOn: '2025-09-03' } },
+    const moved = accepted(
+      when(given(enrollmentFixture()), transfer('2025-09-02', { supervisorId: NEW_SUPERVISOR.id }), HR, '2025-09-02'),
+    ).history;
+    expect(rejection(when(moved, signOff('m1', '2025-09-03'), SUPERVISOR, '2025-09-03'))).toEqual([
+      { code: 'not-assigned-to-program', field: 'actor' },
     ]);
+    expect(ofType(accepted(when(moved, signOff('m1', '2025-09-03'), NEW_SUPERVISOR, '2025-09-03')).events, 'milestone-signed-off')).toEqual(
+      [{ type: 'milestone-signed-off', actor: NEW_SUPERVISOR, data: { milestoneId: 'm1', signedOn: '2025-09-03' } }],
+    );
   });
 
   it('records the same transfer once, however often it is submitted', () => {
@@ -343,8 +378,12 @@ describe('transferring a trainee', () => {
 
   it('rejects a transfer dated before the appointment, after today, or before the last transfer', () => {
     const history = given(enrollmentFixture());
-    expect(rejection(when(history, transfer('2025-03-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'date-before-appointment', field: 'effectiveOn' }]);
-    expect(rejection(when(history, transfer('2025-09-03', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'date-in-future', field: 'effectiveOn' }]);
+    expect(rejection(when(history, transfer('2025-03-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([
+      { code: 'date-before-appointment', field: 'effectiveOn' },
+    ]);
+    expect(rejection(when(history, transfer('2025-09-03', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([
+      { code: 'date-in-future', field: 'effectiveOn' },
+    ]);
     const moved = accepted(when(history, transfer('2025-09-02', { agency: 'DOL' }), HR, '2025-09-02')).history;
     expect(rejection(when(moved, transfer('2025-09-01', { agency: 'DEEP' }), HR, '2025-09-05'))).toEqual([
       { code: 'transfer-before-last-transfer', field: 'effectiveOn' },
@@ -357,7 +396,9 @@ describe('transferring a trainee', () => {
       { code: 'supervisor-is-trainee', field: 'programManagerId' },
     ]);
     const ended = accepted(when(history, { type: 'withdraw', effectiveOn: '2025-08-01', reason: 'Resigned' }, HR, '2025-08-01')).history;
-    expect(rejection(when(ended, transfer('2025-09-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([{ code: 'program-closed', field: 'programId' }]);
+    expect(rejection(when(ended, transfer('2025-09-02', { agency: 'DOL' }), HR, '2025-09-02'))).toEqual([
+      { code: 'program-closed', field: 'programId' },
+    ]);
   });
 });
 
@@ -365,43 +406,89 @@ describe('transferring a trainee', () => {
 
 describe('progress reports', () => {
   const TRAINEE: Actor = { id: 'E1001', role: 'trainee' };
-  const report = (periodEnding: CivilDate, summary = 'Shadowed two grievance hearings.'): ProgramCommand => ({ type: 'submit-progress-report', periodEnding, summary });
-  const review = (periodEnding: CivilDate, reviewedOn: CivilDate): ProgramCommand => ({ type: 'review-progress-report', periodEnding, reviewedOn, comments: 'Good progress' });
+  const report = (periodEnding: CivilDate, summary = 'Shadowed two grievance hearings.'): ProgramCommand => ({
+    type: 'submit-progress-report',
+    periodEnding,
+    summary,
+  });
+  const review = (periodEnding: CivilDate, reviewedOn: CivilDate): ProgramCommand => ({
+    type: 'review-progress-report',
+    periodEnding,
+    reviewedOn,
+    comments: 'Good progress',
+  });
 
   it('takes the trainee’s report once per period, and its review by the program manager once', () => {
     const submitted = accepted(when(given(enrollmentFixture()), report('2025-05-31'), TRAINEE, '2025-06-02'));
     expect(submitted.events).toEqual([
-      { type: 'progress-report-submitted', actor: TRAINEE, data: { periodEnding: '2025-05-31', submittedOn: '2025-06-02', summary: 'Shadowed two grievance hearings.' } },
+      {
+        type: 'progress-report-submitted',
+        actor: TRAINEE,
+        data: { periodEnding: '2025-05-31', submittedOn: '2025-06-02', summary: 'Shadowed two grievance hearings.' },
+      },
     ]);
     expect(accepted(when(submitted.history, report('2025-05-31'), TRAINEE, '2025-06-03')).events).toEqual([]);
-    expect(rejection(when(submitted.history, report('2025-05-31', 'Something else'), TRAINEE, '2025-06-03'))).toEqual([{ code: 'progress-report-exists', field: 'periodEnding' }]);
+    expect(rejection(when(submitted.history, report('2025-05-31', 'Something else'), TRAINEE, '2025-06-03'))).toEqual([
+      { code: 'progress-report-exists', field: 'periodEnding' },
+    ]);
 
     const reviewed = accepted(when(submitted.history, review('2025-05-31', '2025-06-04'), PROGRAM_MANAGER, '2025-06-04'));
     expect(reviewed.events).toEqual([
-      { type: 'progress-report-reviewed', actor: PROGRAM_MANAGER, data: { periodEnding: '2025-05-31', reviewedOn: '2025-06-04', comments: 'Good progress', reportedBy: 'E1001' } },
+      {
+        type: 'progress-report-reviewed',
+        actor: PROGRAM_MANAGER,
+        data: { periodEnding: '2025-05-31', reviewedOn: '2025-06-04', comments: 'Good progress', reportedBy: 'E1001' },
+      },
     ]);
     expect(reviewed.history.state.progressReports).toEqual([
-      { periodEnding: '2025-05-31', submittedOn: '2025-06-02', submittedBy: 'E1001', summary: 'Shadowed two grievance hearings.', reviewedOn: '2025-06-04', reviewedBy: PROGRAM_MANAGER.id, reviewComments: 'Good progress' },
+      {
+        periodEnding: '2025-05-31',
+        submittedOn: '2025-06-02',
+        submittedBy: 'E1001',
+        summary: 'Shadowed two grievance hearings.',
+        reviewedOn: '2025-06-04',
+        reviewedBy: PROGRAM_MANAGER.id,
+        reviewComments: 'Good progress',
+      },
     ]);
     expect(accepted(when(reviewed.history, review('2025-05-31', '2025-06-05'), SUPERVISOR, '2025-06-05')).events).toEqual([]);
   });
 
   it('refuses a report by anyone but the trainee, for a period in the future, and a review by a stranger, before the report or of no report', () => {
     const history = given(enrollmentFixture());
-    expect(rejection(when(history, report('2025-05-31'), { id: 'E9999', role: 'trainee' }, '2025-06-02'))).toEqual([{ code: 'not-the-trainee', field: 'actor' }]);
-    expect(rejection(when(history, report('2025-06-30'), TRAINEE, '2025-06-02'))).toEqual([{ code: 'date-in-future', field: 'periodEnding' }]);
+    expect(rejection(when(history, report('2025-05-31'), { id: 'E9999', role: 'trainee' }, '2025-06-02'))).toEqual([
+      { code: 'not-the-trainee', field: 'actor' },
+    ]);
+    expect(rejection(when(history, report('2025-06-30'), TRAINEE, '2025-06-02'))).toEqual([
+      { code: 'date-in-future', field: 'periodEnding' },
+    ]);
     const submitted = accepted(when(history, report('2025-05-31'), TRAINEE, '2025-06-02')).history;
-    expect(rejection(when(submitted, review('2025-05-31', '2025-06-03'), ANOTHER_SUPERVISOR, '2025-06-03'))).toEqual([{ code: 'not-assigned-to-program', field: 'actor' }]);
-    expect(rejection(when(submitted, review('2025-05-31', '2025-06-01'), SUPERVISOR, '2025-06-03'))).toEqual([{ code: 'review-before-report', field: 'reviewedOn' }]);
-    expect(rejection(when(submitted, review('2025-04-30', '2025-06-03'), SUPERVISOR, '2025-06-03'))).toEqual([{ code: 'unknown-progress-report', field: 'periodEnding' }]);
+    expect(rejection(when(submitted, review('2025-05-31', '2025-06-03'), ANOTHER_SUPERVISOR, '2025-06-03'))).toEqual([
+      { code: 'not-assigned-to-program', field: 'actor' },
+    ]);
+    expect(rejection(when(submitted, review('2025-05-31', '2025-06-01'), SUPERVISOR, '2025-06-03'))).toEqual([
+      { code: 'review-before-report', field: 'reviewedOn' },
+    ]);
+    expect(rejection(when(submitted, review('2025-04-30', '2025-06-03'), SUPERVISOR, '2025-06-03'))).toEqual([
+      { code: 'unknown-progress-report', field: 'periodEnding' },
+    ]);
   });
 });
 
 // --- Corrections ---------------------------------------------------------------------------------
 
 describe('corrections', () => {
-  const retract = (milestoneId: string): ProgramCommand => ({ type: 'retract-sign-off', milestoneId, reason: 'Signed off the wrong milestone' });
-  const cancelLeave = (from: CivilDate, to: CivilDate): ProgramCommand => ({ type: 'cancel-leave', from, to, reason: 'Entered against the wrong trainee' });
+  const retract = (milestoneId: string): ProgramCommand => ({
+    type: 'retract-sign-off',
+    milestoneId,
+    reason: 'Signed off the wrong milestone',
+  });
+  const cancelLeave = (from: CivilDate, to: CivilDate): ProgramCommand => ({
+    type: 'cancel-leave',
+    from,
+    to,
+    reason: 'Entered against the wrong trainee',
+  });
 
   it('retracts a sign-off with a new event that points at it; the milestone is open again, and overdue at once past its due date', () => {
     const signed = accepted(when(given(enrollmentFixture()), signOff('m1', '2025-06-20'), SUPERVISOR, '2025-06-20')).history;
@@ -422,12 +509,18 @@ describe('corrections', () => {
 
   it('lets HR retract, refuses a supervisor of another program, and answers a repeated retraction with nothing new', () => {
     const signed = accepted(when(given(enrollmentFixture()), signOff('m1', '2025-06-20'), SUPERVISOR, '2025-06-20')).history;
-    expect(rejection(when(signed, retract('m1'), ANOTHER_SUPERVISOR, '2025-06-21'))).toEqual([{ code: 'not-assigned-to-program', field: 'actor' }]);
+    expect(rejection(when(signed, retract('m1'), ANOTHER_SUPERVISOR, '2025-06-21'))).toEqual([
+      { code: 'not-assigned-to-program', field: 'actor' },
+    ]);
     const retracted = accepted(when(signed, retract('m1'), HR, '2025-06-21'));
     expect(types(retracted.events)).toEqual(['sign-off-retracted']);
     expect(accepted(when(retracted.history, retract('m1'), HR, '2025-06-21')).events).toEqual([]);
-    expect(rejection(when(retracted.history, retract('m2'), HR, '2025-06-21'))).toEqual([{ code: 'milestone-not-signed-off', field: 'milestoneId' }]);
-    expect(rejection(when(retracted.history, retract('m9'), HR, '2025-06-21'))).toEqual([{ code: 'unknown-milestone', field: 'milestoneId' }]);
+    expect(rejection(when(retracted.history, retract('m2'), HR, '2025-06-21'))).toEqual([
+      { code: 'milestone-not-signed-off', field: 'milestoneId' },
+    ]);
+    expect(rejection(when(retracted.history, retract('m9'), HR, '2025-06-21'))).toEqual([
+      { code: 'unknown-milestone', field: 'milestoneId' },
+    ]);
   });
 
   it('takes a program that was only waiting for its first anniversary back to active', () => {
@@ -437,12 +530,19 @@ describe('corrections', () => {
     expect(outcome.history.state.status).toBe('active');
     // Signed again, it reclassifies on the anniversary as before.
     const again = accepted(when(outcome.history, signOff('m3', '2026-02-26'), SUPERVISOR, '2026-02-26'));
-    expect(types(accepted(when(again.history, advanceClock, SYSTEM, FIRST_ANNIVERSARY)).events)).toContain('reclassification-notice-issued');
+    expect(types(accepted(when(again.history, advanceClock, SYSTEM, FIRST_ANNIVERSARY)).events)).toContain(
+      'reclassification-notice-issued',
+    );
   });
 
   it('cancels leave recorded in error: the first anniversary is reckoned again without it, and the correction points at the leave', () => {
     const withLeave = accepted(
-      when(given(enrollmentFixture(), ...allWorkDone), { type: 'record-leave', from: '2025-06-05', to: '2025-06-10', kind: 'unpaid' }, HR, '2025-06-11'),
+      when(
+        given(enrollmentFixture(), ...allWorkDone),
+        { type: 'record-leave', from: '2025-06-05', to: '2025-06-10', kind: 'unpaid' },
+        HR,
+        '2025-06-11',
+      ),
     ).history;
     expect(withLeave.state.earliestReclassificationDate).toBe('2026-03-09');
     const leaveEvent = withLeave.events.find((e) => e.type === 'leave-recorded');
@@ -452,13 +552,21 @@ describe('corrections', () => {
         type: 'leave-cancelled',
         actor: HR,
         reason: 'Entered against the wrong trainee',
-        data: { from: '2025-06-05', to: '2025-06-10', kind: 'unpaid', corrects: leaveEvent?.id, earliestReclassificationDate: FIRST_ANNIVERSARY },
+        data: {
+          from: '2025-06-05',
+          to: '2025-06-10',
+          kind: 'unpaid',
+          corrects: leaveEvent?.id,
+          earliestReclassificationDate: FIRST_ANNIVERSARY,
+        },
       },
     ]);
     expect(outcome.history.state.leaves).toEqual([]);
     expect(outcome.history.state.earliestReclassificationDate).toBe(FIRST_ANNIVERSARY);
     expect(accepted(when(outcome.history, cancelLeave('2025-06-05', '2025-06-10'), HR, '2025-06-12')).events).toEqual([]);
-    expect(rejection(when(outcome.history, cancelLeave('2025-07-01', '2025-07-02'), HR, '2025-07-03'))).toEqual([{ code: 'unknown-leave', field: 'from' }]);
+    expect(rejection(when(outcome.history, cancelLeave('2025-07-01', '2025-07-02'), HR, '2025-07-03'))).toEqual([
+      { code: 'unknown-leave', field: 'from' },
+    ]);
   });
 });
 
@@ -479,7 +587,13 @@ describe('amending the schedule', () => {
       {
         type: 'schedule-amended',
         actor: HR,
-        data: { dasApprovalRef: 'DAS-2025-0301', approvedOn: '2025-06-09', plannedEndDate: '2027-06-30', milestones: MILESTONES, previousPlannedEndDate: '2026-09-02' },
+        data: {
+          dasApprovalRef: 'DAS-2025-0301',
+          approvedOn: '2025-06-09',
+          plannedEndDate: '2027-06-30',
+          milestones: MILESTONES,
+          previousPlannedEndDate: '2026-09-02',
+        },
       },
     ]);
     expect(outcome.history.state.schedule).toEqual({
@@ -493,7 +607,9 @@ describe('amending the schedule', () => {
   it('rejects an amendment to the third anniversary as exceeding the statutory maximum, leaving the program unchanged', () => {
     const history = given(enrollmentFixture());
     const before = structuredClone(history.state);
-    expect(rejection(when(history, amend('2028-03-03'), HR, '2025-06-10'))).toEqual([{ code: 'exceeds-statutory-maximum', field: 'plannedEndDate' }]);
+    expect(rejection(when(history, amend('2028-03-03'), HR, '2025-06-10'))).toEqual([
+      { code: 'exceeds-statutory-maximum', field: 'plannedEndDate' },
+    ]);
     expect(history.state).toEqual(before);
   });
 
@@ -501,7 +617,9 @@ describe('amending the schedule', () => {
     const history = given(enrollmentFixture());
     const before = structuredClone(history.state);
     const earlier = MILESTONES.map((m) => (m.id === 'm3' ? { ...m, dueDate: '2026-02-27' } : m));
-    expect(rejection(when(history, amend('2026-03-02', earlier), HR, '2025-06-10'))).toEqual([{ code: 'below-minimum-length', field: 'plannedEndDate' }]);
+    expect(rejection(when(history, amend('2026-03-02', earlier), HR, '2025-06-10'))).toEqual([
+      { code: 'below-minimum-length', field: 'plannedEndDate' },
+    ]);
     expect(history.state).toEqual(before);
   });
 
@@ -514,7 +632,9 @@ describe('amending the schedule', () => {
 
   it('rejects a second amendment under a DAS approval already applied', () => {
     const once = accepted(when(given(enrollmentFixture()), amend('2027-06-30'), HR, '2025-06-10'));
-    expect(rejection(when(once.history, amend('2027-09-30'), HR, '2025-06-11'))).toEqual([{ code: 'das-approval-ref-reused', field: 'dasApprovalRef' }]);
+    expect(rejection(when(once.history, amend('2027-09-30'), HR, '2025-06-11'))).toEqual([
+      { code: 'das-approval-ref-reused', field: 'dasApprovalRef' },
+    ]);
     expect(accepted(when(once.history, amend('2027-06-30'), HR, '2025-06-11')).events).toEqual([]); // a retry changes nothing
   });
 });
@@ -540,16 +660,28 @@ describe('the three-year cap', () => {
 
     expect(step('2027-12-02')).toEqual([]);
     expect(step('2027-12-03')).toEqual([
-      { type: 'cap-warning-issued', actor: SYSTEM, data: { daysBefore: 90, daysRemaining: 90, latestCompletionDate: LATEST_COMPLETION, on: '2027-12-03' } },
+      {
+        type: 'cap-warning-issued',
+        actor: SYSTEM,
+        data: { daysBefore: 90, daysRemaining: 90, latestCompletionDate: LATEST_COMPLETION, on: '2027-12-03' },
+      },
     ]);
     expect(step('2027-12-04')).toEqual([]);
     expect(step('2028-01-31')).toEqual([]);
     expect(step('2028-02-01')).toEqual([
-      { type: 'cap-warning-issued', actor: SYSTEM, data: { daysBefore: 30, daysRemaining: 30, latestCompletionDate: LATEST_COMPLETION, on: '2028-02-01' } },
+      {
+        type: 'cap-warning-issued',
+        actor: SYSTEM,
+        data: { daysBefore: 30, daysRemaining: 30, latestCompletionDate: LATEST_COMPLETION, on: '2028-02-01' },
+      },
     ]);
     expect(step('2028-03-01')).toEqual([]);
     expect(step(LATEST_COMPLETION)).toEqual([
-      { type: 'program-expired-at-maximum', actor: SYSTEM, data: { on: LATEST_COMPLETION, latestCompletionDate: LATEST_COMPLETION, openMilestones: ['m3'] } },
+      {
+        type: 'program-expired-at-maximum',
+        actor: SYSTEM,
+        data: { on: LATEST_COMPLETION, latestCompletionDate: LATEST_COMPLETION, openMilestones: ['m3'] },
+      },
     ]);
     expect(history.state.status).toBe('expired');
     expect(history.state.ended).toEqual({ on: LATEST_COMPLETION, reason: 'expired' });

@@ -48,32 +48,43 @@ const LEAP_YEARS_1990_2090 = Array.from({ length: 101 }, (_, i) => 1990 + i).fil
 const appointmentDate: fc.Arbitrary<CivilDate> = fc.oneof(
   { weight: 4, arbitrary: dateBetween('1990-01-01', '2090-12-31') },
   { weight: 1, arbitrary: fc.constantFrom(...LEAP_YEARS_1990_2090).map((y) => `${y}-02-29`) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1990, max: 2090 }), fc.constantFrom('01-31', '02-28', '03-31', '08-31', '12-31')).map(([y, md]) => `${y}-${md}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1990, max: 2090 }), fc.constantFrom('01-31', '02-28', '03-31', '08-31', '12-31'))
+      .map(([y, md]) => `${y}-${md}`),
+  },
 );
 
-const policy: fc.Arbitrary<PolicySettings> = fc.record({
-  unpaidLeaveExtendsMinimumPeriod: fc.boolean(),
-  unpaidLeaveThresholdWorkingDays: fc.integer({ min: 0, max: 10 }),
-  workingDaysExcludeStateHolidays: fc.boolean(),
-}).map((overrides) => resolvePolicy(overrides));
+const policy: fc.Arbitrary<PolicySettings> = fc
+  .record({
+    unpaidLeaveExtendsMinimumPeriod: fc.boolean(),
+    unpaidLeaveThresholdWorkingDays: fc.integer({ min: 0, max: 10 }),
+    workingDaysExcludeStateHolidays: fc.boolean(),
+  })
+  .map((overrides) => resolvePolicy(overrides));
 
 const leaveKind: fc.Arbitrary<LeaveKind> = fc.constantFrom('unpaid', 'unpaid', 'sick', 'workers-comp', 'other');
 
 /** Non-overlapping leaves laid end to end from the appointment, each within the program. */
 const leavesWithin = (appointed: CivilDate): fc.Arbitrary<Leave[]> =>
-  fc.array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), length: fc.integer({ min: 0, max: 400 }), kind: leaveKind }), { maxLength: 8 }).map((parts) => {
-    const latest = latestCompletionDate(appointed);
-    const leaves: Leave[] = [];
-    let cursor = appointed;
-    for (const { gap, length, kind } of parts) {
-      const from = addDays(cursor, gap);
-      const to = addDays(from, length);
-      if (to > latest) break;
-      leaves.push({ from, to, kind });
-      cursor = addDays(to, 1);
-    }
-    return leaves;
-  });
+  fc
+    .array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), length: fc.integer({ min: 0, max: 400 }), kind: leaveKind }), {
+      maxLength: 8,
+    })
+    .map((parts) => {
+      const latest = latestCompletionDate(appointed);
+      const leaves: Leave[] = [];
+      let cursor = appointed;
+      for (const { gap, length, kind } of parts) {
+        const from = addDays(cursor, gap);
+        const to = addDays(from, length);
+        if (to > latest) break;
+        leaves.push({ from, to, kind });
+        cursor = addDays(to, 1);
+      }
+      return leaves;
+    });
 
 describe('the program window, for any appointment date', () => {
   it('accepts exactly the planned end dates from the first anniversary to the day before the third', () => {
@@ -228,7 +239,13 @@ interface Step {
   spec: CommandSpec;
 }
 
-function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n: number, state: ProgramState): { command: ProgramCommand; actor: Actor } {
+function toCommand(
+  spec: CommandSpec,
+  today: CivilDate,
+  appointed: CivilDate,
+  n: number,
+  state: ProgramState,
+): { command: ProgramCommand; actor: Actor } {
   switch (spec.type) {
     case 'sign-off-milestone':
       return { command: { type: spec.type, milestoneId: spec.milestoneId, signedOn: addDays(today, -spec.daysAgo) }, actor: spec.by };
@@ -242,7 +259,12 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
     }
     case 'amend-schedule':
       return {
-        command: { type: spec.type, dasApprovalRef: `DAS-P-${n}`, approvedOn: today, plannedEndDate: addDays(appointed, spec.plannedEndAfterAppointment) },
+        command: {
+          type: spec.type,
+          dasApprovalRef: `DAS-P-${n}`,
+          approvedOn: today,
+          plannedEndDate: addDays(appointed, spec.plannedEndAfterAppointment),
+        },
         actor: HR,
       };
     case 'retract-sign-off':
@@ -253,7 +275,10 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
       return { command: { type: spec.type, from: leave.from, to: leave.to, reason: 'Recorded in error' }, actor: HR };
     }
     case 'submit-progress-report':
-      return { command: { type: spec.type, periodEnding: addDays(today, -spec.daysAgo), summary: `Report ${spec.daysAgo}` }, actor: { id: 'E2002', role: 'trainee' } };
+      return {
+        command: { type: spec.type, periodEnding: addDays(today, -spec.daysAgo), summary: `Report ${spec.daysAgo}` },
+        actor: { id: 'E2002', role: 'trainee' },
+      };
     case 'review-progress-report': {
       const reports = state.progressReports ?? [];
       const report = reports[Math.floor(spec.pick * reports.length)];
@@ -267,11 +292,20 @@ function toCommand(spec: CommandSpec, today: CivilDate, appointed: CivilDate, n:
       return { command: { type: spec.type, effectiveOn: addDays(today, spec.daysAhead), reason: 'Removal after fair trial' }, actor: HR };
     case 'record-remediation':
       return {
-        command: { type: spec.type, plan: 'Paired casework', dasApprovalRef: `DAS-R-${n}`, approvedOn: today, plannedEndDate: addDays(appointed, spec.plannedEndAfterAppointment) },
+        command: {
+          type: spec.type,
+          plan: 'Paired casework',
+          dasApprovalRef: `DAS-R-${n}`,
+          approvedOn: today,
+          plannedEndDate: addDays(appointed, spec.plannedEndAfterAppointment),
+        },
         actor: HR,
       };
     case 'transfer':
-      return { command: { type: spec.type, effectiveOn: addDays(today, -spec.daysAgo), supervisorId: spec.supervisor.id, agency: spec.agency }, actor: HR };
+      return {
+        command: { type: spec.type, effectiveOn: addDays(today, -spec.daysAgo), supervisorId: spec.supervisor.id, agency: spec.agency },
+        actor: HR,
+      };
   }
 }
 
@@ -290,7 +324,10 @@ const commandSpec: fc.Arbitrary<CommandSpec> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       type: fc.constant('rate-service' as const),
-      rating: fc.oneof({ weight: 9, arbitrary: fc.constant('satisfactory' as const) }, { weight: 1, arbitrary: fc.constant('unsatisfactory' as const) }),
+      rating: fc.oneof(
+        { weight: 9, arbitrary: fc.constant('satisfactory' as const) },
+        { weight: 1, arbitrary: fc.constant('unsatisfactory' as const) },
+      ),
       daysAgo: fc.integer({ min: 0, max: 60 }),
       by,
     }),
@@ -321,13 +358,21 @@ const commandSpec: fc.Arbitrary<CommandSpec> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ type: fc.constant('retract-sign-off' as const), milestoneId: fc.constantFrom('m1', 'm2', 'm3'), by: fc.constantFrom(SUPERVISOR, HR, STRANGER) }),
+    arbitrary: fc.record({
+      type: fc.constant('retract-sign-off' as const),
+      milestoneId: fc.constantFrom('m1', 'm2', 'm3'),
+      by: fc.constantFrom(SUPERVISOR, HR, STRANGER),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('cancel-leave' as const), pick: fc.double({ min: 0, max: 0.999, noNaN: true }) }) },
   { weight: 1, arbitrary: fc.record({ type: fc.constant('submit-progress-report' as const), daysAgo: fc.integer({ min: 0, max: 30 }) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ type: fc.constant('review-progress-report' as const), pick: fc.double({ min: 0, max: 0.999, noNaN: true }), by: fc.constantFrom(PROGRAM_MANAGER, STRANGER) }),
+    arbitrary: fc.record({
+      type: fc.constant('review-progress-report' as const),
+      pick: fc.double({ min: 0, max: 0.999, noNaN: true }),
+      by: fc.constantFrom(PROGRAM_MANAGER, STRANGER),
+    }),
   },
 );
 
@@ -338,7 +383,13 @@ const commandSpecEdition2: fc.Arbitrary<CommandSpec> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ type: 'cancel-withdrawal' as const }) },
   // HR's decision after an unsatisfactory rating (decision 7): removal dated up to a year ahead, or remediation.
   { weight: 1, arbitrary: fc.record({ type: fc.constant('confirm-removal' as const), daysAhead: fc.integer({ min: -30, max: 365 }) }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('record-remediation' as const), plannedEndAfterAppointment: fc.integer({ min: 300, max: 1200 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('record-remediation' as const),
+      plannedEndAfterAppointment: fc.integer({ min: 300, max: 1200 }),
+    }),
+  },
 );
 
 const stepOf = (spec: fc.Arbitrary<CommandSpec>): fc.Arbitrary<Step> =>
@@ -405,14 +456,26 @@ describe('the event stream, for any sequence of commands', () => {
         // Per milestone: signed off, retracted, signed off again… never two sign-offs or two retractions in a row.
         for (const id of ['m1', 'm2', 'm3']) {
           const marks = events.flatMap((e) =>
-            e.type === 'milestone-signed-off' && e.data.milestoneId === id ? ['signed'] : e.type === 'sign-off-retracted' && e.data.milestoneId === id ? ['retracted'] : [],
+            e.type === 'milestone-signed-off' && e.data.milestoneId === id
+              ? ['signed']
+              : e.type === 'sign-off-retracted' && e.data.milestoneId === id
+                ? ['retracted']
+                : [],
           );
           marks.forEach((mark, index) => expect(mark).toBe(index % 2 === 0 ? 'signed' : 'retracted'));
         }
         // Every correction points at the event it corrects.
         for (const e of events) {
-          if (e.type === 'sign-off-retracted') expect(events.find((x) => x.id === e.data.corrects)).toMatchObject({ type: 'milestone-signed-off', data: { milestoneId: e.data.milestoneId } });
-          if (e.type === 'leave-cancelled') expect(events.find((x) => x.id === e.data.corrects)).toMatchObject({ type: 'leave-recorded', data: { from: e.data.from, to: e.data.to } });
+          if (e.type === 'sign-off-retracted')
+            expect(events.find((x) => x.id === e.data.corrects)).toMatchObject({
+              type: 'milestone-signed-off',
+              data: { milestoneId: e.data.milestoneId },
+            });
+          if (e.type === 'leave-cancelled')
+            expect(events.find((x) => x.id === e.data.corrects)).toMatchObject({
+              type: 'leave-recorded',
+              data: { from: e.data.from, to: e.data.to },
+            });
         }
         expect(count(events, 'reclassification-notice-issued')).toBeLessThanOrEqual(1);
         const closedAt = events.findIndex((e) => TERMINAL.includes(e.type));
@@ -473,10 +536,22 @@ describe('programs under rules edition 2, for any sequence of commands', () => {
         for (const { state, today } of run(t, steps, policy).states) {
           const { checklist } = reclassificationChecklist(state, today);
           const met = Object.fromEntries(checklist.map((c) => [c.requirement, c.met]));
-          expect(Object.keys(met).sort()).toEqual(['meets-target-class-qualifications', 'milestones-signed-off', 'minimum-period-served', 'service-rated-satisfactory']);
-          expect(checklist.every((c) => c.met), `${state.status} on ${today}: ${JSON.stringify(checklist)}`).toBe(state.status === 'reclassified');
+          expect(Object.keys(met).sort()).toEqual([
+            'meets-target-class-qualifications',
+            'milestones-signed-off',
+            'minimum-period-served',
+            'service-rated-satisfactory',
+          ]);
+          expect(
+            checklist.every((c) => c.met),
+            `${state.status} on ${today}: ${JSON.stringify(checklist)}`,
+          ).toBe(state.status === 'reclassified');
           if (state.status === 'awaiting-minimum') {
-            expect(met).toMatchObject({ 'milestones-signed-off': true, 'service-rated-satisfactory': true, 'minimum-period-served': false });
+            expect(met).toMatchObject({
+              'milestones-signed-off': true,
+              'service-rated-satisfactory': true,
+              'minimum-period-served': false,
+            });
           }
         }
       }),

@@ -260,7 +260,8 @@ describe('projectQualification for Agency Labor Relations Specialist (5257MP: 8 
   });
 
   it('counts a degree as 4 college years, a master one more and a law degree two more', () => {
-    const years = (...degrees: ('bachelor' | 'master' | 'law')[]) => educationYears({ semesterHours: 0, degrees }, labourRelationsSpecialist);
+    const years = (...degrees: ('bachelor' | 'master' | 'law')[]) =>
+      educationYears({ semesterHours: 0, degrees }, labourRelationsSpecialist);
     expect(years('bachelor')).toBe(4);
     expect(years('bachelor', 'master')).toBe(5);
     expect(years('master')).toBe(5);
@@ -269,7 +270,12 @@ describe('projectQualification for Agency Labor Relations Specialist (5257MP: 8 
   });
 
   it('projects a one-year shortfall at the first anniversary for 2 years of experience and a bachelor degree', () => {
-    const projection = projectQualification(trainee(2, 2, { semesterHours: 0, degrees: ['bachelor'] }), labourRelationsSpecialist, FIRST_ANNIVERSARY, defaultPolicy);
+    const projection = projectQualification(
+      trainee(2, 2, { semesterHours: 0, degrees: ['bachelor'] }),
+      labourRelationsSpecialist,
+      FIRST_ANNIVERSARY,
+      defaultPolicy,
+    );
     expect(projection).toEqual({
       asOf: FIRST_ANNIVERSARY,
       meetsTargetClass: false,
@@ -283,8 +289,14 @@ describe('projectQualification for Agency Labor Relations Specialist (5257MP: 8 
 
   it('finds the trainee qualified on the projected date and not the day before', () => {
     const t = trainee(2, 2, { semesterHours: 0, degrees: ['bachelor'] });
-    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-02', defaultPolicy)).toMatchObject({ meetsTargetClass: false, shortfallYears: 0.08 });
-    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-03', defaultPolicy)).toMatchObject({ meetsTargetClass: true, shortfallYears: 0 });
+    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-02', defaultPolicy)).toMatchObject({
+      meetsTargetClass: false,
+      shortfallYears: 0.08,
+    });
+    expect(projectQualification(t, labourRelationsSpecialist, '2027-03-03', defaultPolicy)).toMatchObject({
+      meetsTargetClass: true,
+      shortfallYears: 0,
+    });
   });
 
   it('counts program time as general experience by default, and not when the agency says so', () => {
@@ -319,15 +331,33 @@ describe('projectQualification for Agency Labor Relations Specialist (5257MP: 8 
   });
 
   it('adds a master degree and a law degree to the general experience', () => {
-    const master = projectQualification(trainee(2, 2, { semesterHours: 0, degrees: ['master'] }), labourRelationsSpecialist, APPOINTED, defaultPolicy);
-    const law = projectQualification(trainee(2, 2, { semesterHours: 0, degrees: ['law'] }), labourRelationsSpecialist, APPOINTED, defaultPolicy);
+    const master = projectQualification(
+      trainee(2, 2, { semesterHours: 0, degrees: ['master'] }),
+      labourRelationsSpecialist,
+      APPOINTED,
+      defaultPolicy,
+    );
+    const law = projectQualification(
+      trainee(2, 2, { semesterHours: 0, degrees: ['law'] }),
+      labourRelationsSpecialist,
+      APPOINTED,
+      defaultPolicy,
+    );
     expect(master).toMatchObject({ generalYears: 7, shortfallYears: 1 });
     expect(law).toMatchObject({ generalYears: 8, shortfallYears: 0, meetsTargetClass: true });
   });
 
   it('says "not assessed" for a target class whose qualifications are not known', () => {
     // As recorded in programs enrolled before the catalogue held only classes found in the seeds.
-    const unstated: TargetClass = { code: 'LRA', title: 'Labor Relations Associate', payPlan: 'MP', salaryGroup: null, annualSalary: null, minimumQualifications: null, source: 'seed 000' };
+    const unstated: TargetClass = {
+      code: 'LRA',
+      title: 'Labor Relations Associate',
+      payPlan: 'MP',
+      salaryGroup: null,
+      annualSalary: null,
+      minimumQualifications: null,
+      source: 'seed 000',
+    };
     const projection = projectQualification(trainee(0, 0, { semesterHours: 0, degrees: [] }), unstated, FIRST_ANNIVERSARY, defaultPolicy);
     expect(projection.meetsTargetClass).toBeNull();
     expect(projection.qualifiesOn).toBeNull();

@@ -42,16 +42,29 @@ server_name = "temporal.agency.example"
 `);
     const target = loadTemporalTarget({ ...bare, TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cluster' });
     expect(target).toMatchObject({ address: 'temporal.agency.example:7233', namespace: 'lap-production' });
-    expect(target.connectionOptions.tls).toMatchObject({ serverNameOverride: 'temporal.agency.example', clientCertPair: { crt: expect.any(Uint8Array), key: expect.any(Uint8Array) } });
+    expect(target.connectionOptions.tls).toMatchObject({
+      serverNameOverride: 'temporal.agency.example',
+      clientCertPair: { crt: expect.any(Uint8Array), key: expect.any(Uint8Array) },
+    });
     expect(target.describe()).toContain('mTLS');
     expect(target.describe()).not.toContain('BEGIN');
 
-    const overridden = loadTemporalTarget({ ...bare, TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'cluster', TEMPORAL_NAMESPACE: 'lap-staging' });
+    const overridden = loadTemporalTarget({
+      ...bare,
+      TEMPORAL_CONFIG_FILE: file,
+      TEMPORAL_PROFILE: 'cluster',
+      TEMPORAL_NAMESPACE: 'lap-staging',
+    });
     expect(overridden).toMatchObject({ address: 'temporal.agency.example:7233', namespace: 'lap-staging' });
   });
 
   it('turns TLS on for an API key (Temporal Cloud) and never prints the key', () => {
-    const target = loadTemporalTarget({ ...bare, TEMPORAL_ADDRESS: 'lap.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'lap.a1b2c', TEMPORAL_API_KEY: 'secret-key-value' });
+    const target = loadTemporalTarget({
+      ...bare,
+      TEMPORAL_ADDRESS: 'lap.a1b2c.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'lap.a1b2c',
+      TEMPORAL_API_KEY: 'secret-key-value',
+    });
     expect(target.connectionOptions).toMatchObject({ apiKey: 'secret-key-value', tls: true });
     expect(target.describe()).toContain('API key');
     expect(target.describe()).not.toContain('secret-key-value');
@@ -59,6 +72,8 @@ server_name = "temporal.agency.example"
 
   it('refuses a profile that the file does not have, naming the file', async () => {
     const file = await tomlFile('[profile.default]\naddress = "127.0.0.1:7233"\n');
-    expect(() => loadTemporalTarget({ ...bare, TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'nope' })).toThrow(/TEMPORAL_CONFIG_FILE=.*nope|nope.*TEMPORAL_CONFIG_FILE/s);
+    expect(() => loadTemporalTarget({ ...bare, TEMPORAL_CONFIG_FILE: file, TEMPORAL_PROFILE: 'nope' })).toThrow(
+      /TEMPORAL_CONFIG_FILE=.*nope|nope.*TEMPORAL_CONFIG_FILE/s,
+    );
   });
 });

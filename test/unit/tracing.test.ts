@@ -16,7 +16,9 @@ describe('tracing configuration', () => {
   });
 
   it('refuses an exporter it does not have, naming the variable', () => {
-    expect(() => startTracing('lap-api', { OTEL_TRACES_EXPORTER: 'otlp,zipkin' })).toThrow(/OTEL_TRACES_EXPORTER: must be otlp, console, none .*not zipkin/);
+    expect(() => startTracing('lap-api', { OTEL_TRACES_EXPORTER: 'otlp,zipkin' })).toThrow(
+      /OTEL_TRACES_EXPORTER: must be otlp, console, none .*not zipkin/,
+    );
   });
 
   it('sends spans over OTLP/HTTP to the endpoint OTEL_EXPORTER_OTLP_TRACES_ENDPOINT names, under OTEL_SERVICE_NAME', async () => {
@@ -31,7 +33,11 @@ describe('tracing configuration', () => {
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
     const { port } = collector.address() as AddressInfo;
-    const env = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`, OTEL_SERVICE_NAME: 'lap-api-blue' };
+    const env = {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
+      OTEL_SERVICE_NAME: 'lap-api-blue',
+    };
     // The exporter and the resource read OpenTelemetry's variables from the process's environment.
     Object.assign(process.env, env);
     try {

@@ -40,7 +40,8 @@ function initialSession(): Session {
   return claims ? { state: 'signed-in', me: claims } : { state: 'loading' };
 }
 
-const signInPath = (next: string): string => (next === '/' || next.startsWith('/sign-in') ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`);
+const signInPath = (next: string): string =>
+  next === '/' || next.startsWith('/sign-in') ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`;
 /** The sign-in page, and the page the identity provider sends the browser back to. */
 const isSignInPath = (path: string): boolean => path === '/sign-in' || path === CALLBACK_PATH;
 
@@ -130,7 +131,8 @@ export function App(): JSX.Element {
 
 function Navigation({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () => void }): JSX.Element {
   const links: { href: string; label: string }[] = [];
-  if (holds(me, [...SEE_ALL, ...ASSIGNED])) links.push({ href: '/dashboard', label: 'Dashboard' }, { href: PROGRAMS_PATH, label: 'Programs' });
+  if (holds(me, [...SEE_ALL, ...ASSIGNED]))
+    links.push({ href: '/dashboard', label: 'Dashboard' }, { href: PROGRAMS_PATH, label: 'Programs' });
   if (holds(me, ASSIGNED)) links.push({ href: '/inbox', label: 'Inbox' });
   if (me.roles.includes('hr')) links.push({ href: '/enroll', label: 'Enroll a trainee' }, { href: '/import', label: 'Import trainees' });
   if (me.roles.includes('trainee')) links.push({ href: '/my-program', label: 'My program' });
@@ -166,11 +168,22 @@ function Page({ me, path }: { me: Me; path: string }): JSX.Element {
     if (home) return <Redirect to={home} />;
     return <NoAccess what="This account has no role this application knows." />;
   }
-  if (path === '/dashboard') return holds(me, [...SEE_ALL, ...ASSIGNED]) ? <DashboardPage me={me} /> : <NoAccess what="The dashboard is for HR, DAS, auditors, supervisors and program managers." />;
-  if (path === PROGRAMS_PATH) return holds(me, [...SEE_ALL, ...ASSIGNED]) ? <ProgramsPage /> : <NoAccess what="The programs list is for HR, DAS, auditors, supervisors and program managers." />;
+  if (path === '/dashboard')
+    return holds(me, [...SEE_ALL, ...ASSIGNED]) ? (
+      <DashboardPage me={me} />
+    ) : (
+      <NoAccess what="The dashboard is for HR, DAS, auditors, supervisors and program managers." />
+    );
+  if (path === PROGRAMS_PATH)
+    return holds(me, [...SEE_ALL, ...ASSIGNED]) ? (
+      <ProgramsPage />
+    ) : (
+      <NoAccess what="The programs list is for HR, DAS, auditors, supervisors and program managers." />
+    );
   if (path === '/enroll') return me.roles.includes('hr') ? <EnrollPage /> : <NoAccess what="Only HR enrolls trainees." />;
   if (path === '/import') return me.roles.includes('hr') ? <ImportPage /> : <NoAccess what="Only HR imports trainees." />;
-  if (path === '/inbox') return holds(me, ASSIGNED) ? <InboxPage me={me} /> : <NoAccess what="The inbox is for supervisors and program managers." />;
+  if (path === '/inbox')
+    return holds(me, ASSIGNED) ? <InboxPage me={me} /> : <NoAccess what="The inbox is for supervisors and program managers." />;
   if (path === '/my-program') return <MyProgramPage me={me} />;
   const program = match('/programs/:programId', path);
   if (program?.programId) return <ProgramPage key={program.programId} me={me} programId={program.programId} />;

@@ -60,6 +60,8 @@ export function relativeDays(from: CivilDate, to: CivilDate): string {
 }
 
 /** A trainee as people know them: "Robin Formfill (E7755745)". */
-export const traineeLabel = (program: { trainee: { name: string; employeeId: string } }): string => `${program.trainee.name} (${program.trainee.employeeId})`;
+export const traineeLabel = (program: { trainee: { name: string; employeeId: string } }): string =>
+  `${program.trainee.name} (${program.trainee.employeeId})`;
 
-export const plural = (count: number, one: string, many = `${one}s`): string => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+export const plural = (count: number, one: string, many = `${one}s`): string =>
+  `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;

@@ -43,7 +43,10 @@ export async function finishSignIn(provider: ProviderConfig): Promise<string> {
   const pending = pendingText ? (JSON.parse(pendingText) as { verifier: string; state: string; next: string }) : null;
   if (!pending) throw new Error('This sign-in was not started in this tab, or has already been used. Sign in again.');
   const config = await discover(provider);
-  const tokens = await client.authorizationCodeGrant(config, new URL(window.location.href), { pkceCodeVerifier: pending.verifier, expectedState: pending.state });
+  const tokens = await client.authorizationCodeGrant(config, new URL(window.location.href), {
+    pkceCodeVerifier: pending.verifier,
+    expectedState: pending.state,
+  });
   storeToken(tokens.access_token, { development: false });
   storeProviderSession({ issuer: provider.issuer, clientId: provider.clientId, ...(tokens.id_token ? { idToken: tokens.id_token } : {}) });
   return pending.next.startsWith('/') && !pending.next.startsWith('//') ? pending.next : '/';

@@ -37,7 +37,8 @@ export const reclassificationLink = (period: ChartPeriod, status: string, agency
   `${PROGRAMS_LIST}${queryString({ status, agency, reclassifiesFrom: period.from, reclassifiesBefore: period.before, sort: 'earliestReclassificationDate' })}`;
 export const capLink = (period: ChartPeriod, status: string, agency: string): string =>
   `${PROGRAMS_LIST}${queryString({ status, agency, capFrom: period.from, capBefore: period.before, sort: 'latestCompletionDate' })}`;
-export const overdueAgencyLink = (bar: OverdueBar): string => `${PROGRAMS_LIST}${queryString({ status: 'active', agency: bar.key, overdue: 'true', sort: 'latestCompletionDate' })}`;
+export const overdueAgencyLink = (bar: OverdueBar): string =>
+  `${PROGRAMS_LIST}${queryString({ status: 'active', agency: bar.key, overdue: 'true', sort: 'latestCompletionDate' })}`;
 export const overdueSupervisorLink = (bar: OverdueBar, agency: string): string =>
   `${PROGRAMS_LIST}${queryString({ status: 'active', agency, supervisor: bar.key, overdue: 'true', sort: 'latestCompletionDate' })}`;
 
@@ -49,7 +50,12 @@ interface Segment {
   label: string;
 }
 
-function segmentsOf(periods: readonly ChartPeriod[], label: (from: string) => string, link: (p: ChartPeriod, status: string) => string, what: string): Segment[] {
+function segmentsOf(
+  periods: readonly ChartPeriod[],
+  label: (from: string) => string,
+  link: (p: ChartPeriod, status: string) => string,
+  what: string,
+): Segment[] {
   return periods.flatMap((period) =>
     OPEN.filter((s) => period[s.field] > 0).map((s) => ({
       period: label(period.from),
@@ -62,7 +68,15 @@ function segmentsOf(periods: readonly ChartPeriod[], label: (from: string) => st
 }
 
 /** A stacked column per period, active below awaiting-minimum, each segment a link. */
-function PeriodChart({ id, title, hint, periods, label, link, what }: {
+function PeriodChart({
+  id,
+  title,
+  hint,
+  periods,
+  label,
+  link,
+  what,
+}: {
   id: string;
   title: string;
   hint: string;
@@ -89,38 +103,51 @@ function PeriodChart({ id, title, hint, periods, label, link, what }: {
             marginBottom: 48,
             ariaLabel: `${title}. The table that follows has the same numbers.`,
             x: { domain: periods.map((p) => label(p.from)), label: null, tickRotate: periods.length > 8 ? -30 : 0, padding: 0.15 },
-            y: { label: 'Programs', grid: true, tickFormat: 'd', ticks: countTicks(Math.max(1, ...periods.map((p) => p.active + p.awaitingMinimum))) },
+            y: {
+              label: 'Programs',
+              grid: true,
+              tickFormat: 'd',
+              ticks: countTicks(Math.max(1, ...periods.map((p) => p.active + p.awaitingMinimum))),
+            },
             color: { domain: OPEN.map((s) => s.label), range: OPEN.map((s) => COLOURS[s.label]) },
             marks: [
-              Plot.barY(segments, { x: 'period', y: 'count', fill: 'status', href: 'href', ariaLabel: 'label', title: 'label', order: OPEN.map((s) => s.label) }),
+              Plot.barY(segments, {
+                x: 'period',
+                y: 'count',
+                fill: 'status',
+                href: 'href',
+                ariaLabel: 'label',
+                title: 'label',
+                order: OPEN.map((s) => s.label),
+              }),
               Plot.ruleY([0]),
             ],
           })
         }
       />
       <div class="visually-hidden">
-      <table>
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Period</th>
-            {OPEN.map((s) => (
-              <th scope="col" key={s.key}>
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {periods.map((p) => (
-            <tr key={p.from}>
-              <th scope="row">{label(p.from)}</th>
-              <td>{p.active}</td>
-              <td>{p.awaitingMinimum}</td>
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Period</th>
+              {OPEN.map((s) => (
+                <th scope="col" key={s.key}>
+                  {s.label}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {periods.map((p) => (
+              <tr key={p.from}>
+                <th scope="row">{label(p.from)}</th>
+                <td>{p.active}</td>
+                <td>{p.awaitingMinimum}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </figure>
   );
@@ -140,7 +167,15 @@ function ChartLegend(): JSX.Element {
 }
 
 /** A horizontal bar per agency or supervisor, most overdue first, each a link. */
-function OverdueChart({ id, title, bars, truncated, name, link, empty }: {
+function OverdueChart({
+  id,
+  title,
+  bars,
+  truncated,
+  name,
+  link,
+  empty,
+}: {
   id: string;
   title: string;
   bars: readonly OverdueBar[];
@@ -175,36 +210,48 @@ function OverdueChart({ id, title, bars, truncated, name, link, empty }: {
                 marginRight: 36,
                 ariaLabel: `${title}. The table that follows has the same numbers.`,
                 y: { domain: rows.map((r) => r.name), label: null, padding: 0.2 },
-                x: { label: 'Overdue milestones', grid: true, tickFormat: 'd', ticks: countTicks(Math.max(1, ...rows.map((r) => r.count))) },
+                x: {
+                  label: 'Overdue milestones',
+                  grid: true,
+                  tickFormat: 'd',
+                  ticks: countTicks(Math.max(1, ...rows.map((r) => r.count))),
+                },
                 marks: [
                   Plot.barX(rows, { y: 'name', x: 'count', fill: OVERDUE_COLOUR, href: 'href', ariaLabel: 'label', title: 'label' }),
-                  Plot.text(rows, { y: 'name', x: 'count', text: (r: { count: number }) => String(r.count), dx: 4, textAnchor: 'start', ariaHidden: 'true' }),
+                  Plot.text(rows, {
+                    y: 'name',
+                    x: 'count',
+                    text: (r: { count: number }) => String(r.count),
+                    dx: 4,
+                    textAnchor: 'start',
+                    ariaHidden: 'true',
+                  }),
                   Plot.ruleX([0]),
                 ],
               })
             }
           />
           <div class="visually-hidden">
-      <table>
-            <caption>{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Who</th>
-                <th scope="col">Overdue milestones</th>
-                <th scope="col">Programs</th>
-              </tr>
-            </thead>
-            <tbody>
-              {bars.map((bar) => (
-                <tr key={bar.key}>
-                  <th scope="row">{name(bar)}</th>
-                  <td>{bar.overdueMilestones}</td>
-                  <td>{bar.programs}</td>
+            <table>
+              <caption>{title}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Who</th>
+                  <th scope="col">Overdue milestones</th>
+                  <th scope="col">Programs</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-      </div>
+              </thead>
+              <tbody>
+                {bars.map((bar) => (
+                  <tr key={bar.key}>
+                    <th scope="row">{name(bar)}</th>
+                    <td>{bar.overdueMilestones}</td>
+                    <td>{bar.programs}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </figure>

@@ -25,7 +25,10 @@ const asProblem = (error: unknown, what: string): ApiProblem =>
 async function command(path: string, body: unknown, idempotencyKey: string): Promise<ProgramView> {
   const programId = decodeURIComponent(path.split('/')[3] ?? '');
   const version = shownVersion(programId);
-  const headers: Record<string, string> = { 'idempotency-key': idempotencyKey, ...(version === undefined ? {} : { 'if-match': `"${version}"` }) };
+  const headers: Record<string, string> = {
+    'idempotency-key': idempotencyKey,
+    ...(version === undefined ? {} : { 'if-match': `"${version}"` }),
+  };
   const program = await postJson<ProgramView>(path, body, { headers });
   rememberProgram(program);
   showProgram(program);
@@ -138,7 +141,13 @@ interface CommandFormProps {
   idPrefix: string;
 }
 
-export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
+export function SignOffForm({
+  programId,
+  milestone,
+  onDone,
+  onCancel,
+  idPrefix,
+}: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
   const [signedOn, setSignedOn] = useState(todayInNewYork());
   const [comments, setComments] = useState('');
   const signOff = useCommand('sign-off', idPrefix);
@@ -146,8 +155,10 @@ export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }
   const { issues } = signOff;
 
   const submit = (): void =>
-    void signOff.send(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/sign-off`), { signedOn, comments: textOrAbsent(comments) }, (program) =>
-      onDone(program, `Milestone ${milestone.id} (${milestone.title}) of ${traineeLabel(program)} is signed off.`),
+    void signOff.send(
+      commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/sign-off`),
+      { signedOn, comments: textOrAbsent(comments) },
+      (program) => onDone(program, `Milestone ${milestone.id} (${milestone.title}) of ${traineeLabel(program)} is signed off.`),
     );
 
   return (
@@ -167,7 +178,13 @@ export function SignOffForm({ programId, milestone, onDone, onCancel, idPrefix }
   );
 }
 
-export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCancel, idPrefix }: CommandFormProps & { traineeEmployeeId: string }): JSX.Element {
+export function ServiceRatingForm({
+  programId,
+  traineeEmployeeId,
+  onDone,
+  onCancel,
+  idPrefix,
+}: CommandFormProps & { traineeEmployeeId: string }): JSX.Element {
   const [rating, setRating] = useState<'satisfactory' | 'unsatisfactory'>('satisfactory');
   const [ratedOn, setRatedOn] = useState(todayInNewYork());
   const [comments, setComments] = useState('');
@@ -204,7 +221,12 @@ export function ServiceRatingForm({ programId, traineeEmployeeId, onDone, onCanc
         ))}
       </fieldset>
       {rating === 'unsatisfactory' && (
-        <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
+        <Confirmation
+          id={fieldId(`${idPrefix}.confirm`)}
+          checked={confirmed}
+          onChange={setConfirmed}
+          label="I understand that this ends the program"
+        >
           An unsatisfactory rating ends the program, with a notice to the trainee (C.G.S. 5-230).
         </Confirmation>
       )}
@@ -219,12 +241,19 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
   const [approvedOn, setApprovedOn] = useState(todayInNewYork());
   const [plannedEndDate, setPlannedEndDate] = useState(program.schedule.plannedEndDate);
   const [changeMilestones, setChangeMilestones] = useState(false);
-  const [milestones, setMilestones] = useState<MilestoneDraft[]>(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
+  const [milestones, setMilestones] = useState<MilestoneDraft[]>(
+    program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })),
+  );
   const [reason, setReason] = useState('');
   // Its fields keep the API's own paths (one amendment form to a page), which the milestone editor names.
   const amend = useCommand('amendment', '');
   const { issues } = amend;
-  const labels: Record<string, string> = { dasApprovalRef: 'DAS approval reference', approvedOn: 'Approved on', plannedEndDate: 'New planned end date', reason: 'Reason' };
+  const labels: Record<string, string> = {
+    dasApprovalRef: 'DAS approval reference',
+    approvedOn: 'Approved on',
+    plannedEndDate: 'New planned end date',
+    reason: 'Reason',
+  };
 
   const submit = (): void =>
     void amend.send(
@@ -240,8 +269,21 @@ export function AmendmentForm({ program, onDone }: { program: ProgramView; onDon
     );
 
   return (
-    <CommandForm label="Amend the schedule" command={amend} labelFor={(path) => labels[path] ?? milestoneLabel(path, 'milestones')} onSubmit={submit} submitLabel="Amend the schedule">
-      <TextField path="dasApprovalRef" label={labels.dasApprovalRef ?? ''} value={dasApprovalRef} onValue={setRef} issues={issues} hint="A new DAS approval, dated on or after the current one." />
+    <CommandForm
+      label="Amend the schedule"
+      command={amend}
+      labelFor={(path) => labels[path] ?? milestoneLabel(path, 'milestones')}
+      onSubmit={submit}
+      submitLabel="Amend the schedule"
+    >
+      <TextField
+        path="dasApprovalRef"
+        label={labels.dasApprovalRef ?? ''}
+        value={dasApprovalRef}
+        onValue={setRef}
+        issues={issues}
+        hint="A new DAS approval, dated on or after the current one."
+      />
       <TextField path="approvedOn" label={labels.approvedOn ?? ''} type="date" value={approvedOn} onValue={setApprovedOn} issues={issues} />
       <TextField
         path="plannedEndDate"
@@ -285,7 +327,13 @@ export function LeaveForm({ program, onDone }: { program: ProgramView; onDone: O
     });
 
   return (
-    <CommandForm label="Record leave" command={leave} labelFor={labelsOf(idPrefix, { from: 'First day', to: 'Last day', kind: 'Kind of leave' })} onSubmit={submit} submitLabel="Record the leave">
+    <CommandForm
+      label="Record leave"
+      command={leave}
+      labelFor={labelsOf(idPrefix, { from: 'First day', to: 'Last day', kind: 'Kind of leave' })}
+      onSubmit={submit}
+      submitLabel="Record the leave"
+    >
       <TextField path={`${idPrefix}.from`} label="First day" type="date" value={from} onValue={setFrom} issues={issues} />
       <TextField path={`${idPrefix}.to`} label="Last day" type="date" value={to} onValue={setTo} issues={issues} />
       <SelectField
@@ -311,7 +359,13 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
   const [reason, setReason] = useState('');
   const transfer = useCommand('transfer', idPrefix);
   const { issues } = transfer;
-  const labels = { effectiveOn: 'Effective on', agency: 'Agency', supervisorId: 'Supervisor', programManagerId: 'Program manager', reason: 'Reason' };
+  const labels = {
+    effectiveOn: 'Effective on',
+    agency: 'Agency',
+    supervisorId: 'Supervisor',
+    programManagerId: 'Program manager',
+    reason: 'Reason',
+  };
 
   const submit = (): void => {
     // Only what changes is sent; the API names the rule when nothing does.
@@ -330,8 +384,21 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
   };
 
   return (
-    <CommandForm label="Transfer the trainee" command={transfer} labelFor={labelsOf(idPrefix, labels)} onSubmit={submit} submitLabel="Transfer">
-      <TextField path={`${idPrefix}.effectiveOn`} label={labels.effectiveOn} type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
+    <CommandForm
+      label="Transfer the trainee"
+      command={transfer}
+      labelFor={labelsOf(idPrefix, labels)}
+      onSubmit={submit}
+      submitLabel="Transfer"
+    >
+      <TextField
+        path={`${idPrefix}.effectiveOn`}
+        label={labels.effectiveOn}
+        type="date"
+        value={effectiveOn}
+        onValue={setEffectiveOn}
+        issues={issues}
+      />
       <TextField path={`${idPrefix}.agency`} label={labels.agency} value={agency} onValue={setAgency} issues={issues} />
       <StaffPicker
         path={`${idPrefix}.supervisorId`}
@@ -341,7 +408,13 @@ export function TransferForm({ program, onDone }: { program: ProgramView; onDone
         issues={issues}
         hint="Type part of a name or staff id and choose. The new supervisor signs off milestones from the effective date; the former one no longer sees the program."
       />
-      <StaffPicker path={`${idPrefix}.programManagerId`} label={labels.programManagerId} value={programManagerId} onValue={setProgramManagerId} issues={issues} />
+      <StaffPicker
+        path={`${idPrefix}.programManagerId`}
+        label={labels.programManagerId}
+        value={programManagerId}
+        onValue={setProgramManagerId}
+        issues={issues}
+      />
       <TextAreaField path={`${idPrefix}.reason`} label="Reason (optional)" value={reason} onValue={setReason} issues={issues} />
     </CommandForm>
   );
@@ -372,10 +445,23 @@ export function WithdrawalForm({ program, onDone }: { program: ProgramView; onDo
       submitLabel="End the program"
       submitClass="button button-danger"
     >
-      <TextField path={`${idPrefix}.effectiveOn`} label="Effective on" type="date" value={effectiveOn} onValue={setEffectiveOn} issues={issues} />
+      <TextField
+        path={`${idPrefix}.effectiveOn`}
+        label="Effective on"
+        type="date"
+        value={effectiveOn}
+        onValue={setEffectiveOn}
+        issues={issues}
+      />
       <TextAreaField path={`${idPrefix}.reason`} label="Reason" value={reason} onValue={setReason} issues={issues} />
-      <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
-        Ending the program cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.
+      <Confirmation
+        id={fieldId(`${idPrefix}.confirm`)}
+        checked={confirmed}
+        onChange={setConfirmed}
+        label="I understand that this ends the program"
+      >
+        Ending the program cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS
+        are sent a notice.
       </Confirmation>
     </CommandForm>
   );
@@ -395,7 +481,9 @@ export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDo
   const [dasApprovalRef, setRef] = useState('');
   const [approvedOn, setApprovedOn] = useState(todayInNewYork());
   const [plannedEndDate, setPlannedEndDate] = useState(program.schedule.plannedEndDate);
-  const [milestones, setMilestones] = useState<MilestoneDraft[]>(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
+  const [milestones, setMilestones] = useState<MilestoneDraft[]>(
+    program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })),
+  );
   const decide = useCommand('decision', idPrefix);
   const { issues } = decide;
   const labels: Record<string, string> = {
@@ -423,11 +511,19 @@ export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDo
       return;
     }
     const changed = plannedEndDate !== program.schedule.plannedEndDate;
-    const milestonesChanged = JSON.stringify(milestones) !== JSON.stringify(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
+    const milestonesChanged =
+      JSON.stringify(milestones) !== JSON.stringify(program.milestones.map(({ id, title, dueDate }) => ({ id, title, dueDate })));
     void decide.send(
       commandPath(program.programId, 'hr-decision/remediation'),
-      { plan, dasApprovalRef, approvedOn, ...(changed || !milestonesChanged ? { plannedEndDate } : {}), ...(milestonesChanged ? { milestones } : {}) },
-      (decided) => onDone(decided, `Remediation recorded under ${dasApprovalRef}. The program goes on and needs a new satisfactory rating.`),
+      {
+        plan,
+        dasApprovalRef,
+        approvedOn,
+        ...(changed || !milestonesChanged ? { plannedEndDate } : {}),
+        ...(milestonesChanged ? { milestones } : {}),
+      },
+      (decided) =>
+        onDone(decided, `Remediation recorded under ${dasApprovalRef}. The program goes on and needs a new satisfactory rating.`),
     );
   };
 
@@ -443,11 +539,23 @@ export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDo
       <fieldset class="choice">
         <legend>Decision</legend>
         <label class="checkbox">
-          <input type="radio" name={`${idPrefix}-choice`} value="remediation" checked={choice === 'remediation'} onChange={() => setChoice('remediation')} />
+          <input
+            type="radio"
+            name={`${idPrefix}-choice`}
+            value="remediation"
+            checked={choice === 'remediation'}
+            onChange={() => setChoice('remediation')}
+          />
           Remediation, with a DAS-approved amendment of the schedule
         </label>
         <label class="checkbox">
-          <input type="radio" name={`${idPrefix}-choice`} value="removal" checked={choice === 'removal'} onChange={() => setChoice('removal')} />
+          <input
+            type="radio"
+            name={`${idPrefix}-choice`}
+            value="removal"
+            checked={choice === 'removal'}
+            onChange={() => setChoice('removal')}
+          />
           Removal from the program (C.G.S. 5-230)
         </label>
       </fieldset>
@@ -463,15 +571,35 @@ export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDo
             hint={`From the rating date to ${program.latestCompletionDate}. A date ahead keeps the program open until the start of that day.`}
           />
           <TextAreaField path={`${idPrefix}.reason`} label="Reason" value={reason} onValue={setReason} issues={issues} />
-          <Confirmation id={fieldId(`${idPrefix}.confirm`)} checked={confirmed} onChange={setConfirmed} label="I understand that this ends the program">
-            Removal cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent a notice.
+          <Confirmation
+            id={fieldId(`${idPrefix}.confirm`)}
+            checked={confirmed}
+            onChange={setConfirmed}
+            label="I understand that this ends the program"
+          >
+            Removal cannot be undone: no reclassification follows, and the trainee, supervisor, program manager, agency HR and DAS are sent
+            a notice.
           </Confirmation>
         </>
       ) : (
         <>
           <TextAreaField path={`${idPrefix}.plan`} label={labels.plan ?? ''} value={plan} onValue={setPlan} issues={issues} />
-          <TextField path={`${idPrefix}.dasApprovalRef`} label={labels.dasApprovalRef ?? ''} value={dasApprovalRef} onValue={setRef} issues={issues} hint="A new DAS approval, dated on or after the current one and not in the future." />
-          <TextField path={`${idPrefix}.approvedOn`} label={labels.approvedOn ?? ''} type="date" value={approvedOn} onValue={setApprovedOn} issues={issues} />
+          <TextField
+            path={`${idPrefix}.dasApprovalRef`}
+            label={labels.dasApprovalRef ?? ''}
+            value={dasApprovalRef}
+            onValue={setRef}
+            issues={issues}
+            hint="A new DAS approval, dated on or after the current one and not in the future."
+          />
+          <TextField
+            path={`${idPrefix}.approvedOn`}
+            label={labels.approvedOn ?? ''}
+            type="date"
+            value={approvedOn}
+            onValue={setApprovedOn}
+            issues={issues}
+          />
           <TextField
             path={`${idPrefix}.plannedEndDate`}
             label={labels.plannedEndDate ?? ''}
@@ -489,7 +617,13 @@ export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDo
 }
 
 /** A correction: a sign-off recorded in error is retracted; it stays in the history and the milestone is open again. */
-export function RetractionForm({ programId, milestone, onDone, onCancel, idPrefix }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
+export function RetractionForm({
+  programId,
+  milestone,
+  onDone,
+  onCancel,
+  idPrefix,
+}: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
   const [reason, setReason] = useState('');
   const retract = useCommand('retraction', idPrefix);
   const form = useFocusOnOpen(onCancel !== undefined);
@@ -509,19 +643,34 @@ export function RetractionForm({ programId, milestone, onDone, onCancel, idPrefi
       inline
       formRef={form}
     >
-      <TextAreaField path={`${idPrefix}.reason`} label="Why it was recorded in error" value={reason} onValue={setReason} issues={retract.issues} />
+      <TextAreaField
+        path={`${idPrefix}.reason`}
+        label="Why it was recorded in error"
+        value={reason}
+        onValue={setReason}
+        issues={retract.issues}
+      />
     </CommandForm>
   );
 }
 
 /** A correction: leave recorded in error is cancelled; the first anniversary is reckoned again without it. */
-export function LeaveCancellationForm({ programId, leave, onDone, onCancel, idPrefix }: CommandFormProps & { leave: { from: string; to: string } }): JSX.Element {
+export function LeaveCancellationForm({
+  programId,
+  leave,
+  onDone,
+  onCancel,
+  idPrefix,
+}: CommandFormProps & { leave: { from: string; to: string } }): JSX.Element {
   const [reason, setReason] = useState('');
   const cancel = useCommand('cancellation', idPrefix);
   const form = useFocusOnOpen(onCancel !== undefined);
   const submit = (): void =>
     void cancel.send(commandPath(programId, 'leaves/cancellations'), { ...leave, reason }, (program) =>
-      onDone(program, `The leave from ${leave.from} to ${leave.to} is cancelled. The first anniversary is ${program.earliestReclassificationDate}.`),
+      onDone(
+        program,
+        `The leave from ${leave.from} to ${leave.to} is cancelled. The first anniversary is ${program.earliestReclassificationDate}.`,
+      ),
     );
   return (
     <CommandForm
@@ -535,7 +684,13 @@ export function LeaveCancellationForm({ programId, leave, onDone, onCancel, idPr
       inline
       formRef={form}
     >
-      <TextAreaField path={`${idPrefix}.reason`} label="Why it was recorded in error" value={reason} onValue={setReason} issues={cancel.issues} />
+      <TextAreaField
+        path={`${idPrefix}.reason`}
+        label="Why it was recorded in error"
+        value={reason}
+        onValue={setReason}
+        issues={cancel.issues}
+      />
     </CommandForm>
   );
 }
@@ -552,22 +707,51 @@ export function ProgressReportForm({ program, onDone }: { program: ProgramView; 
       onDone(submitted, `Your progress report for the period ending ${periodEnding} is submitted. Your program manager reviews it.`);
     });
   return (
-    <CommandForm label="Submit a progress report" command={report} labelFor={labelsOf(idPrefix, { periodEnding: 'Period ending', summary: 'Your report' })} onSubmit={submit} submitLabel="Submit the report">
-      <TextField path={`${idPrefix}.periodEnding`} label="Period ending" type="date" value={periodEnding} onValue={setPeriodEnding} issues={report.issues} hint="The last day of the period the report covers." />
-      <TextAreaField path={`${idPrefix}.summary`} label="Your report" value={summary} onValue={setSummary} issues={report.issues} hint="What you did, learned and plan next; up to 4,000 characters." />
+    <CommandForm
+      label="Submit a progress report"
+      command={report}
+      labelFor={labelsOf(idPrefix, { periodEnding: 'Period ending', summary: 'Your report' })}
+      onSubmit={submit}
+      submitLabel="Submit the report"
+    >
+      <TextField
+        path={`${idPrefix}.periodEnding`}
+        label="Period ending"
+        type="date"
+        value={periodEnding}
+        onValue={setPeriodEnding}
+        issues={report.issues}
+        hint="The last day of the period the report covers."
+      />
+      <TextAreaField
+        path={`${idPrefix}.summary`}
+        label="Your report"
+        value={summary}
+        onValue={setSummary}
+        issues={report.issues}
+        hint="What you did, learned and plan next; up to 4,000 characters."
+      />
     </CommandForm>
   );
 }
 
 /** The program manager or supervisor reviews a progress report. */
-export function ReviewForm({ programId, periodEnding, onDone, onCancel, idPrefix }: CommandFormProps & { periodEnding: string }): JSX.Element {
+export function ReviewForm({
+  programId,
+  periodEnding,
+  onDone,
+  onCancel,
+  idPrefix,
+}: CommandFormProps & { periodEnding: string }): JSX.Element {
   const [reviewedOn, setReviewedOn] = useState(todayInNewYork());
   const [comments, setComments] = useState('');
   const review = useCommand('review', idPrefix);
   const form = useFocusOnOpen(onCancel !== undefined);
   const submit = (): void =>
-    void review.send(commandPath(programId, `progress-reports/${encodeURIComponent(periodEnding)}/review`), { reviewedOn, comments: textOrAbsent(comments) }, (program) =>
-      onDone(program, `The progress report for the period ending ${periodEnding} is reviewed.`),
+    void review.send(
+      commandPath(programId, `progress-reports/${encodeURIComponent(periodEnding)}/review`),
+      { reviewedOn, comments: textOrAbsent(comments) },
+      (program) => onDone(program, `The progress report for the period ending ${periodEnding} is reviewed.`),
     );
   return (
     <CommandForm
@@ -580,14 +764,39 @@ export function ReviewForm({ programId, periodEnding, onDone, onCancel, idPrefix
       inline
       formRef={form}
     >
-      <TextField path={`${idPrefix}.reviewedOn`} label="Reviewed on" type="date" value={reviewedOn} onValue={setReviewedOn} issues={review.issues} />
-      <TextAreaField path={`${idPrefix}.comments`} label="Comments (optional)" value={comments} onValue={setComments} issues={review.issues} />
+      <TextField
+        path={`${idPrefix}.reviewedOn`}
+        label="Reviewed on"
+        type="date"
+        value={reviewedOn}
+        onValue={setReviewedOn}
+        issues={review.issues}
+      />
+      <TextAreaField
+        path={`${idPrefix}.comments`}
+        label="Comments (optional)"
+        value={comments}
+        onValue={setComments}
+        issues={review.issues}
+      />
     </CommandForm>
   );
 }
 
 /** A warning and the box that confirms it has been read, for commands that end a program. */
-function Confirmation({ id, checked, onChange, label, children }: { id: string; checked: boolean; onChange: (checked: boolean) => void; label: string; children: ComponentChildren }): JSX.Element {
+function Confirmation({
+  id,
+  checked,
+  onChange,
+  label,
+  children,
+}: {
+  id: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  label: string;
+  children: ComponentChildren;
+}): JSX.Element {
   return (
     <div class="warning">
       <p>{children}</p>

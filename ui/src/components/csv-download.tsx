@@ -4,7 +4,15 @@ import { useState } from 'preact/hooks';
 import { downloadCsv } from '../download.js';
 import { messageOf } from './page.js';
 
-export function CsvDownloadButton({ path, filename, children }: { path: string; filename: string; children: ComponentChildren }): JSX.Element {
+export function CsvDownloadButton({
+  path,
+  filename,
+  children,
+}: {
+  path: string;
+  filename: string;
+  children: ComponentChildren;
+}): JSX.Element {
   const [state, setState] = useState<{ busy: boolean; failed: string | null }>({ busy: false, failed: null });
   const download = (): void => {
     setState({ busy: true, failed: null });

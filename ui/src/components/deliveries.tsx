@@ -79,9 +79,7 @@ export function NoticeDelivery({
         ))}
       </ul>
       {deliveries.resends.length > 0 && (
-        <p class="hint">
-          Sent again by {deliveries.resends.map((r) => `${r.resentBy} on ${formatInstant(r.resentAt)}`).join('; ')}.
-        </p>
+        <p class="hint">Sent again by {deliveries.resends.map((r) => `${r.resentBy} on ${formatInstant(r.resentAt)}`).join('; ')}.</p>
       )}
       {mayResend && open && (
         <p>
@@ -109,7 +107,9 @@ function resendMessage({ outcome, recipients }: NoticeResend): string {
     case 'failed':
       return 'Sent again, but a mail server refused it.';
     case 'waiting': {
-      const waiting = recipients.filter((r) => r.state === 'waiting').map((r) => `${ROLE_LABELS[r.role] ?? r.role} (${r.ref}): ${r.reason ?? 'waiting'}`);
+      const waiting = recipients
+        .filter((r) => r.state === 'waiting')
+        .map((r) => `${ROLE_LABELS[r.role] ?? r.role} (${r.ref}): ${r.reason ?? 'waiting'}`);
       return `Still waiting: ${waiting.join('; ')}.`;
     }
   }

@@ -17,15 +17,20 @@ export const messagesAt = (issues: readonly Issue[], path: string): string[] => 
  * the API speaks of YYYY-MM-DD, the wire format, but the person types into the box.
  */
 export function browserDatePattern(): string {
-  const parts = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(2026, 10, 29));
-  return parts.map((part) => (part.type === 'year' ? 'yyyy' : part.type === 'month' ? 'mm' : part.type === 'day' ? 'dd' : part.value)).join('');
+  const parts = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
+    new Date(2026, 10, 29),
+  );
+  return parts
+    .map((part) => (part.type === 'year' ? 'yyyy' : part.type === 'month' ? 'mm' : part.type === 'day' ? 'dd' : part.value))
+    .join('');
 }
 
 /** Any message, with a date's pattern as the browser's date boxes show it. */
 const withDatePattern = (message: string): string => message.replaceAll('(YYYY-MM-DD)', `(${browserDatePattern()})`);
 
 /** A message about a date box, in its words: a missing date says how to type one. */
-export const forDateBox = (message: string): string => withDatePattern(message).replace(/ is required\.$/, ` is required: enter it as ${browserDatePattern()}.`);
+export const forDateBox = (message: string): string =>
+  withDatePattern(message).replace(/ is required\.$/, ` is required: enter it as ${browserDatePattern()}.`);
 
 interface FieldProps {
   path: string;
@@ -58,7 +63,12 @@ export function Field({ path, label, issues, hint, children, class: className, w
           {messages.join(' ')}
         </p>
       )}
-      {children({ id, name: path, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(messages.length ? { 'aria-invalid': 'true' as const } : {}) })}
+      {children({
+        id,
+        name: path,
+        ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+        ...(messages.length ? { 'aria-invalid': 'true' as const } : {}),
+      })}
     </div>
   );
 }
@@ -79,9 +89,28 @@ interface TextFieldProps {
   class?: string;
 }
 
-export function TextField({ path, label, value, onValue, issues, type = 'text', hint, autoComplete, inputMode, step, class: className }: TextFieldProps): JSX.Element {
+export function TextField({
+  path,
+  label,
+  value,
+  onValue,
+  issues,
+  type = 'text',
+  hint,
+  autoComplete,
+  inputMode,
+  step,
+  class: className,
+}: TextFieldProps): JSX.Element {
   return (
-    <Field path={path} label={label} issues={issues} {...(hint ? { hint } : {})} {...(className ? { class: className } : {})} {...(type === 'date' ? { wording: forDateBox } : {})}>
+    <Field
+      path={path}
+      label={label}
+      issues={issues}
+      {...(hint ? { hint } : {})}
+      {...(className ? { class: className } : {})}
+      {...(type === 'date' ? { wording: forDateBox } : {})}
+    >
       {(control) => (
         <input
           {...control}
@@ -173,25 +202,27 @@ export function ErrorSummary({
       <p>{message}</p>
       {issues.length > 0 && (
         <ul>
-          {issues.filter((issue, index) => issues.findIndex((other) => other.path === issue.path) === index).map((issue, index) => {
-            const label = labelFor(issue.path);
-            const message = withDatePattern(issue.message);
-            return (
-              <li key={`${issue.path}-${index}`}>
-                {label ? (
-                  <a href={`#${fieldId(issue.path)}`} onClick={(event) => focusField(event, issue.path)}>
-                    {/* The API's sentences name the field already; a rule's message may not. */}
-                    {message.startsWith(label) ? message : `${label}: ${message}`}
-                  </a>
-                ) : (
-                  <span>
-                    {issue.path && !message.startsWith(issue.path) ? `${issue.path}: ` : ''}
-                    {message}
-                  </span>
-                )}
-              </li>
-            );
-          })}
+          {issues
+            .filter((issue, index) => issues.findIndex((other) => other.path === issue.path) === index)
+            .map((issue, index) => {
+              const label = labelFor(issue.path);
+              const message = withDatePattern(issue.message);
+              return (
+                <li key={`${issue.path}-${index}`}>
+                  {label ? (
+                    <a href={`#${fieldId(issue.path)}`} onClick={(event) => focusField(event, issue.path)}>
+                      {/* The API's sentences name the field already; a rule's message may not. */}
+                      {message.startsWith(label) ? message : `${label}: ${message}`}
+                    </a>
+                  ) : (
+                    <span>
+                      {issue.path && !message.startsWith(issue.path) ? `${issue.path}: ` : ''}
+                      {message}
+                    </span>
+                  )}
+                </li>
+              );
+            })}
         </ul>
       )}
     </div>

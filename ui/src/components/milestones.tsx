@@ -10,7 +10,17 @@ export interface MilestoneDraft {
   dueDate: string;
 }
 
-export function MilestonesEditor({ path, milestones, onChange, issues }: { path: string; milestones: MilestoneDraft[]; onChange: (next: MilestoneDraft[]) => void; issues: readonly Issue[] }): JSX.Element {
+export function MilestonesEditor({
+  path,
+  milestones,
+  onChange,
+  issues,
+}: {
+  path: string;
+  milestones: MilestoneDraft[];
+  onChange: (next: MilestoneDraft[]) => void;
+  issues: readonly Issue[];
+}): JSX.Element {
   const addButton = useRef<HTMLButtonElement>(null);
   const listMessages = messagesAt(issues, path);
   const update = (index: number, key: keyof MilestoneDraft, value: string): void =>
@@ -26,7 +36,12 @@ export function MilestonesEditor({ path, milestones, onChange, issues }: { path:
     requestAnimationFrame(() => document.getElementById(fieldId(`${path}[${next.length - 1}].title`))?.focus());
   };
   return (
-    <fieldset class="milestones" id={fieldId(path)} tabIndex={-1} aria-describedby={listMessages.length ? `${fieldId(path)}-error` : undefined}>
+    <fieldset
+      class="milestones"
+      id={fieldId(path)}
+      tabIndex={-1}
+      aria-describedby={listMessages.length ? `${fieldId(path)}-error` : undefined}
+    >
       <legend>Milestones</legend>
       {listMessages.length > 0 && (
         <p class="field-error" id={`${fieldId(path)}-error`}>
@@ -36,9 +51,30 @@ export function MilestonesEditor({ path, milestones, onChange, issues }: { path:
       <ol>
         {milestones.map((milestone, index) => (
           <li key={index} class="milestone-row">
-            <TextField path={`${path}[${index}].id`} label={`Milestone ${index + 1} id`} value={milestone.id} onValue={(v) => update(index, 'id', v)} issues={issues} class="field-short" />
-            <TextField path={`${path}[${index}].title`} label={`Milestone ${index + 1} title`} value={milestone.title} onValue={(v) => update(index, 'title', v)} issues={issues} />
-            <TextField path={`${path}[${index}].dueDate`} label={`Milestone ${index + 1} due date`} type="date" value={milestone.dueDate} onValue={(v) => update(index, 'dueDate', v)} issues={issues} class="field-short" />
+            <TextField
+              path={`${path}[${index}].id`}
+              label={`Milestone ${index + 1} id`}
+              value={milestone.id}
+              onValue={(v) => update(index, 'id', v)}
+              issues={issues}
+              class="field-short"
+            />
+            <TextField
+              path={`${path}[${index}].title`}
+              label={`Milestone ${index + 1} title`}
+              value={milestone.title}
+              onValue={(v) => update(index, 'title', v)}
+              issues={issues}
+            />
+            <TextField
+              path={`${path}[${index}].dueDate`}
+              label={`Milestone ${index + 1} due date`}
+              type="date"
+              value={milestone.dueDate}
+              onValue={(v) => update(index, 'dueDate', v)}
+              issues={issues}
+              class="field-short"
+            />
             <button type="button" class="link-button" onClick={() => remove(index)}>
               Remove milestone {index + 1}
             </button>

@@ -24,7 +24,15 @@ export function PageHeading({ title, children }: { title: string; children?: Com
 }
 
 /** A message that a screen reader reads when it changes (a result, a confirmation). */
-export function StatusMessage({ children, tone = 'info', id }: { children: ComponentChildren; tone?: 'info' | 'success'; id?: string }): JSX.Element {
+export function StatusMessage({
+  children,
+  tone = 'info',
+  id,
+}: {
+  children: ComponentChildren;
+  tone?: 'info' | 'success';
+  id?: string;
+}): JSX.Element {
   return (
     <p role="status" class={`status status-${tone}`} id={id} tabIndex={-1}>
       {children}

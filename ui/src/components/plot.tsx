@@ -14,7 +14,15 @@ const XLINK = 'http://www.w3.org/1999/xlink';
 /** Where an SVG anchor Plot drew leads (Plot sets xlink:href). */
 export const hrefOf = (anchor: Element): string | null => anchor.getAttribute('href') ?? anchor.getAttributeNS(XLINK, 'href');
 
-export function PlotBox({ draw, deps, class: className }: { draw: () => SVGSVGElement | HTMLElement; deps: readonly unknown[]; class?: string }): JSX.Element {
+export function PlotBox({
+  draw,
+  deps,
+  class: className,
+}: {
+  draw: () => SVGSVGElement | HTMLElement;
+  deps: readonly unknown[];
+  class?: string;
+}): JSX.Element {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const drawing = draw();

@@ -125,7 +125,9 @@ function PreviewAnswer({ answer: { program, violations } }: { answer: Enrollment
                 </li>
               ))}
             </ul>
-            {program.reclassifiesOn ? `Reclassified on ${formatDate(program.reclassifiesOn)} if the rest is done in time.` : 'Cannot be reclassified as things stand.'}
+            {program.reclassifiesOn
+              ? `Reclassified on ${formatDate(program.reclassifiesOn)} if the rest is done in time.`
+              : 'Cannot be reclassified as things stand.'}
           </dd>
         </dl>
       )}

@@ -13,7 +13,16 @@ import type { CivilDate, ProgramView } from '../api-types.js';
 import { formatDate, MILESTONE_STATUS_LABELS } from '../format.js';
 import { PlotBox } from './plot.js';
 
-type Kind = 'today' | 'first-anniversary' | 'planned-end' | 'cap' | 'reclassified' | 'ended' | 'milestone-pending' | 'milestone-overdue' | 'milestone-signed-off';
+type Kind =
+  | 'today'
+  | 'first-anniversary'
+  | 'planned-end'
+  | 'cap'
+  | 'reclassified'
+  | 'ended'
+  | 'milestone-pending'
+  | 'milestone-overdue'
+  | 'milestone-signed-off';
 
 interface TimelineEvent {
   date: Date;
@@ -53,11 +62,25 @@ function eventsOf(program: ProgramView, today: CivilDate): Omit<TimelineEvent, '
       label: `First anniversary, the earliest reclassification: ${formatDate(program.earliestReclassificationDate)}`,
       href: `#${checklistAnchor('minimum-period-served')}`,
     },
-    { date: utc(program.schedule.plannedEndDate), kind: 'planned-end', tag: 'Planned end', label: `Planned end ${formatDate(program.schedule.plannedEndDate)}`, href: `#${SUMMARY_CAP_ANCHOR}` },
-    { date: utc(program.latestCompletionDate), kind: 'cap', tag: 'Cap', label: `Three-year cap ${formatDate(program.latestCompletionDate)} (C.G.S. 5-234)`, href: `#${SUMMARY_CAP_ANCHOR}` },
+    {
+      date: utc(program.schedule.plannedEndDate),
+      kind: 'planned-end',
+      tag: 'Planned end',
+      label: `Planned end ${formatDate(program.schedule.plannedEndDate)}`,
+      href: `#${SUMMARY_CAP_ANCHOR}`,
+    },
+    {
+      date: utc(program.latestCompletionDate),
+      kind: 'cap',
+      tag: 'Cap',
+      label: `Three-year cap ${formatDate(program.latestCompletionDate)} (C.G.S. 5-234)`,
+      href: `#${SUMMARY_CAP_ANCHOR}`,
+    },
     ...program.milestones.map((m) => {
       const status = MILESTONE_STATUS_LABELS[m.status].toLowerCase();
-      const when = m.signedOffOn ? ` ${formatDate(m.signedOffOn)}${m.signedOffBy ? ` by ${m.signedOffBy}` : ''}` : `, due ${formatDate(m.dueDate)}`;
+      const when = m.signedOffOn
+        ? ` ${formatDate(m.signedOffOn)}${m.signedOffBy ? ` by ${m.signedOffBy}` : ''}`
+        : `, due ${formatDate(m.dueDate)}`;
       return {
         date: utc(m.signedOffOn ?? m.dueDate),
         kind: `milestone-${m.status}` as Kind,
@@ -70,9 +93,22 @@ function eventsOf(program: ProgramView, today: CivilDate): Omit<TimelineEvent, '
   ];
   if (program.reclassification) {
     const on = program.reclassification.effectiveOn;
-    events.push({ date: utc(on), kind: 'reclassified', tag: 'Reclassified', label: `Reclassified ${formatDate(on)}`, href: `#${RECLASSIFIES_ANCHOR}` });
+    events.push({
+      date: utc(on),
+      kind: 'reclassified',
+      tag: 'Reclassified',
+      label: `Reclassified ${formatDate(on)}`,
+      href: `#${RECLASSIFIES_ANCHOR}`,
+    });
   }
-  if (program.ended) events.push({ date: utc(program.ended.on), kind: 'ended', tag: 'Ended', label: `Ended ${formatDate(program.ended.on)} (${program.ended.reason})`, href: `#${RECLASSIFIES_ANCHOR}` });
+  if (program.ended)
+    events.push({
+      date: utc(program.ended.on),
+      kind: 'ended',
+      tag: 'Ended',
+      label: `Ended ${formatDate(program.ended.on)} (${program.ended.reason})`,
+      href: `#${RECLASSIFIES_ANCHOR}`,
+    });
   return events;
 }
 
@@ -80,7 +116,10 @@ function eventsOf(program: ProgramView, today: CivilDate): Omit<TimelineEvent, '
  * Lanes for the labels: sorted by date, each label takes the lowest lane whose last label ends
  * before it starts (with a gap). Labels near an edge are anchored inward, so none is cut off.
  */
-export function placeLabels<T extends { date: Date; tag: string }>(events: readonly T[], x: (date: Date) => number): (T & { lane: number; anchor: 'start' | 'middle' | 'end' })[] {
+export function placeLabels<T extends { date: Date; tag: string }>(
+  events: readonly T[],
+  x: (date: Date) => number,
+): (T & { lane: number; anchor: 'start' | 'middle' | 'end' })[] {
   const laneEnds: number[] = [];
   return [...events]
     .sort((a, b) => a.date.getTime() - b.date.getTime())
@@ -96,7 +135,19 @@ export function placeLabels<T extends { date: Date; tag: string }>(events: reado
     });
 }
 
-export function ProgramTimeline({ id, program, today, title, description }: { id: string; program: ProgramView; today: CivilDate; title: string; description: string }): JSX.Element {
+export function ProgramTimeline({
+  id,
+  program,
+  today,
+  title,
+  description,
+}: {
+  id: string;
+  program: ProgramView;
+  today: CivilDate;
+  title: string;
+  description: string;
+}): JSX.Element {
   const start = utc(program.appointmentDate);
   const cap = utc(program.latestCompletionDate);
   const now = utc(today);
@@ -104,7 +155,9 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
   const last = Math.max(cap.getTime(), now.getTime());
   const pad = (last - first) * 0.02;
   const domain: [Date, Date] = [new Date(first - pad), new Date(last + pad)];
-  const x = (date: Date): number => MARGIN_LEFT + ((date.getTime() - domain[0].getTime()) / (domain[1].getTime() - domain[0].getTime())) * (WIDTH - MARGIN_LEFT - MARGIN_RIGHT);
+  const x = (date: Date): number =>
+    MARGIN_LEFT +
+    ((date.getTime() - domain[0].getTime()) / (domain[1].getTime() - domain[0].getTime())) * (WIDTH - MARGIN_LEFT - MARGIN_RIGHT);
   const events = placeLabels(eventsOf(program, today), x);
   const lanes = Math.max(1, ...events.map((e) => e.lane));
   const height = 30 + (lanes + 1.5) * LANE_HEIGHT + 36;
@@ -113,7 +166,19 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
   const milestones = events.filter((e) => e.milestoneId);
   const byAnchor = (anchor: 'start' | 'middle' | 'end'): TimelineEvent[] => events.filter((e) => e.anchor === anchor);
   const text = (anchor: 'start' | 'middle' | 'end'): Plot.Markish =>
-    Plot.text(byAnchor(anchor), { x: 'date', y: 'lane', text: 'tag', textAnchor: anchor, dx: anchor === 'start' ? 3 : anchor === 'end' ? -3 : 0, fontSize: 12, href: 'href', fill: 'currentColor', stroke: '#ffffff', strokeWidth: 4, paintOrder: 'stroke' });
+    Plot.text(byAnchor(anchor), {
+      x: 'date',
+      y: 'lane',
+      text: 'tag',
+      textAnchor: anchor,
+      dx: anchor === 'start' ? 3 : anchor === 'end' ? -3 : 0,
+      fontSize: 12,
+      href: 'href',
+      fill: 'currentColor',
+      stroke: '#ffffff',
+      strokeWidth: 4,
+      paintOrder: 'stroke',
+    });
   // The white halo keeps a label readable where a date's rule runs up past it to a higher row.
 
   return (
@@ -135,10 +200,32 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
               x: { type: 'utc', domain, label: null, ticks: 'year', tickFormat: '%Y', grid: true },
               y: { domain: [-0.8, lanes + 0.6], axis: null },
               marks: [
-                Plot.rect([{ x1: start, x2: cap }], { x1: 'x1', x2: 'x2', y1: -0.35, y2: 0.35, fill: '#d6e2ee', rx: 3, ariaHidden: 'true' }),
-                Plot.rect([{ x1: start, x2: elapsedEnd }], { x1: 'x1', x2: 'x2', y1: -0.35, y2: 0.35, fill: '#0b4f8a', rx: 3, ariaHidden: 'true' }),
+                Plot.rect([{ x1: start, x2: cap }], {
+                  x1: 'x1',
+                  x2: 'x2',
+                  y1: -0.35,
+                  y2: 0.35,
+                  fill: '#d6e2ee',
+                  rx: 3,
+                  ariaHidden: 'true',
+                }),
+                Plot.rect([{ x1: start, x2: elapsedEnd }], {
+                  x1: 'x1',
+                  x2: 'x2',
+                  y1: -0.35,
+                  y2: 0.35,
+                  fill: '#0b4f8a',
+                  rx: 3,
+                  ariaHidden: 'true',
+                }),
                 // Leader lines from each milestone up to its label, then the rules of the dates.
-                Plot.ruleX(milestones, { x: 'date', y1: 0.35, y2: (e: TimelineEvent) => e.lane - 0.35, stroke: '#8893a0', ariaHidden: 'true' }),
+                Plot.ruleX(milestones, {
+                  x: 'date',
+                  y1: 0.35,
+                  y2: (e: TimelineEvent) => e.lane - 0.35,
+                  stroke: '#8893a0',
+                  ariaHidden: 'true',
+                }),
                 ...(['solid', 'dashed'] as const).map((line) =>
                   Plot.ruleX(
                     rules.filter((e) => (e.kind === 'today') === (line === 'dashed')),
@@ -159,7 +246,8 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
                   x: 'date',
                   y: 0,
                   r: 7,
-                  symbol: (e: TimelineEvent) => (e.kind === 'milestone-overdue' ? 'triangle' : e.kind === 'milestone-signed-off' ? 'circle' : 'square'),
+                  symbol: (e: TimelineEvent) =>
+                    e.kind === 'milestone-overdue' ? 'triangle' : e.kind === 'milestone-signed-off' ? 'circle' : 'square',
                   fill: (e: TimelineEvent) => e.kind,
                   stroke: '#ffffff',
                   strokeWidth: 1.5,
@@ -172,7 +260,17 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
                 text('end'),
               ],
               color: {
-                domain: ['today', 'first-anniversary', 'planned-end', 'cap', 'reclassified', 'ended', 'milestone-signed-off', 'milestone-pending', 'milestone-overdue'],
+                domain: [
+                  'today',
+                  'first-anniversary',
+                  'planned-end',
+                  'cap',
+                  'reclassified',
+                  'ended',
+                  'milestone-signed-off',
+                  'milestone-pending',
+                  'milestone-overdue',
+                ],
                 range: ['#1b1f24', '#1a6b32', '#4a535e', '#a4241b', '#1a6b32', '#4a535e', '#1a6b32', '#0b4f8a', '#a4241b'],
               },
               symbol: { domain: ['circle', 'square', 'triangle'], range: ['circle', 'square', 'triangle'] },
@@ -183,12 +281,30 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
         />
       </div>
       <ul class="legend chart-legend" aria-label="Legend">
-        <li><span class="swatch" data-colour="milestone-signed-off" aria-hidden="true" />Milestone signed off (circle)</li>
-        <li><span class="swatch" data-colour="milestone-pending" aria-hidden="true" />Milestone pending (square)</li>
-        <li><span class="swatch" data-colour="milestone-overdue" aria-hidden="true" />Milestone overdue (triangle)</li>
-        <li><span class="swatch" data-colour="first-anniversary" aria-hidden="true" />Minimum: the first anniversary</li>
-        <li><span class="swatch" data-colour="cap" aria-hidden="true" />Three-year cap</li>
-        <li><span class="swatch" data-colour="today" aria-hidden="true" />Today (dashed)</li>
+        <li>
+          <span class="swatch" data-colour="milestone-signed-off" aria-hidden="true" />
+          Milestone signed off (circle)
+        </li>
+        <li>
+          <span class="swatch" data-colour="milestone-pending" aria-hidden="true" />
+          Milestone pending (square)
+        </li>
+        <li>
+          <span class="swatch" data-colour="milestone-overdue" aria-hidden="true" />
+          Milestone overdue (triangle)
+        </li>
+        <li>
+          <span class="swatch" data-colour="first-anniversary" aria-hidden="true" />
+          Minimum: the first anniversary
+        </li>
+        <li>
+          <span class="swatch" data-colour="cap" aria-hidden="true" />
+          Three-year cap
+        </li>
+        <li>
+          <span class="swatch" data-colour="today" aria-hidden="true" />
+          Today (dashed)
+        </li>
       </ul>
     </figure>
   );
@@ -198,7 +314,13 @@ export function ProgramTimeline({ id, program, today, title, description }: { id
  * Names the drawing (title and description), tags each mark's link with what it marks, and takes
  * the labels' duplicate links out of the tab order and of what a screen reader reads.
  */
-function decorate(svg: SVGSVGElement | HTMLElement, id: string, title: string, description: string, events: readonly TimelineEvent[]): void {
+function decorate(
+  svg: SVGSVGElement | HTMLElement,
+  id: string,
+  title: string,
+  description: string,
+  events: readonly TimelineEvent[],
+): void {
   const ns = 'http://www.w3.org/2000/svg';
   svg.id = id;
   const titleNode = document.createElementNS(ns, 'title');

@@ -46,7 +46,14 @@ interface StaffPickerProps {
 
 const SUGGESTIONS = 8;
 
-export function StaffPicker({ path, label, value, onValue, issues, hint = 'Type part of a name or staff id, then choose with the arrow keys and Enter.' }: StaffPickerProps): JSX.Element {
+export function StaffPicker({
+  path,
+  label,
+  value,
+  onValue,
+  issues,
+  hint = 'Type part of a name or staff id, then choose with the arrow keys and Enter.',
+}: StaffPickerProps): JSX.Element {
   const names = useStaffNames(value ? [value] : []);
   const [text, setText] = useState<string | null>(null);
   const [options, setOptions] = useState<StaffMember[]>([]);

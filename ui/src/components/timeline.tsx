@@ -42,21 +42,67 @@ export interface TimelineBar {
 /** A program's bar: appointment to cap, with its dates and milestones. */
 export function barOf(program: ProgramView, label = program.traineeEmployeeId): TimelineBar {
   const marks: TimelineMark[] = [
-    { date: program.workingTestPeriodEndsOn, kind: 'working-test-period-end', label: `Working test period ends ${formatDate(program.workingTestPeriodEndsOn)}`, tag: 'WTP' },
-    { date: program.earliestReclassificationDate, kind: 'first-anniversary', label: `First anniversary ${formatDate(program.earliestReclassificationDate)}`, tag: '1 yr' },
-    { date: program.schedule.plannedEndDate, kind: 'planned-end', label: `Planned end ${formatDate(program.schedule.plannedEndDate)}`, tag: 'end' },
-    { date: program.latestCompletionDate, kind: 'cap', label: `Three-year cap ${formatDate(program.latestCompletionDate)} (C.G.S. 5-234)`, tag: 'cap' },
+    {
+      date: program.workingTestPeriodEndsOn,
+      kind: 'working-test-period-end',
+      label: `Working test period ends ${formatDate(program.workingTestPeriodEndsOn)}`,
+      tag: 'WTP',
+    },
+    {
+      date: program.earliestReclassificationDate,
+      kind: 'first-anniversary',
+      label: `First anniversary ${formatDate(program.earliestReclassificationDate)}`,
+      tag: '1 yr',
+    },
+    {
+      date: program.schedule.plannedEndDate,
+      kind: 'planned-end',
+      label: `Planned end ${formatDate(program.schedule.plannedEndDate)}`,
+      tag: 'end',
+    },
+    {
+      date: program.latestCompletionDate,
+      kind: 'cap',
+      label: `Three-year cap ${formatDate(program.latestCompletionDate)} (C.G.S. 5-234)`,
+      tag: 'cap',
+    },
     ...program.milestones.map((m): TimelineMark => {
       const status = MILESTONE_STATUS_LABELS[m.status].toLowerCase();
-      const signed = m.signedOffOn ? ` ${formatDate(m.signedOffOn)}${m.signedOffBy ? ` by ${m.signedOffBy}` : ''}` : `, due ${formatDate(m.dueDate)}`;
-      return { date: m.signedOffOn ?? m.dueDate, kind: `milestone-${m.status}`, label: `Milestone ${m.id} ${m.title}: ${status}${signed}`, tag: m.id, milestoneId: m.id };
+      const signed = m.signedOffOn
+        ? ` ${formatDate(m.signedOffOn)}${m.signedOffBy ? ` by ${m.signedOffBy}` : ''}`
+        : `, due ${formatDate(m.dueDate)}`;
+      return {
+        date: m.signedOffOn ?? m.dueDate,
+        kind: `milestone-${m.status}`,
+        label: `Milestone ${m.id} ${m.title}: ${status}${signed}`,
+        tag: m.id,
+        milestoneId: m.id,
+      };
     }),
   ];
   if (program.reclassification) {
-    marks.push({ date: program.reclassification.effectiveOn, kind: 'reclassified', label: `Reclassified ${formatDate(program.reclassification.effectiveOn)}`, tag: 'reclass.' });
+    marks.push({
+      date: program.reclassification.effectiveOn,
+      kind: 'reclassified',
+      label: `Reclassified ${formatDate(program.reclassification.effectiveOn)}`,
+      tag: 'reclass.',
+    });
   }
-  if (program.ended) marks.push({ date: program.ended.on, kind: 'ended', label: `Ended ${formatDate(program.ended.on)} (${program.ended.reason})`, tag: 'ended' });
-  return { key: program.programId, label, start: program.appointmentDate, end: program.latestCompletionDate, status: program.status, marks };
+  if (program.ended)
+    marks.push({
+      date: program.ended.on,
+      kind: 'ended',
+      label: `Ended ${formatDate(program.ended.on)} (${program.ended.reason})`,
+      tag: 'ended',
+    });
+  return {
+    key: program.programId,
+    label,
+    start: program.appointmentDate,
+    end: program.latestCompletionDate,
+    status: program.status,
+    marks,
+  };
 }
 
 const WIDTH = 960;
@@ -129,11 +175,34 @@ export function Timeline({ id, title, description, bars, today, single = false }
                     {bar.label}
                   </text>
                 )}
-                <rect x={x(bar.start)} y={barTop} width={Math.max(x(bar.end) - x(bar.start), 1)} height={barHeight} class="bar-span" rx={3} />
-                <rect x={x(bar.start)} y={barTop} width={Math.max(x(elapsedEnd) - x(bar.start), 0)} height={barHeight} class="bar-elapsed" rx={3} />
-                {placeTags(bar.marks, x, single ? [barTop - 10, barTop + barHeight + 18, barTop - 26, barTop + barHeight + 34] : []).map(({ mark, tagY }, markIndex) => (
-                  <Mark key={`${mark.kind}-${mark.milestoneId ?? markIndex}`} mark={mark} cx={x(mark.date)} cy={middle} size={single ? 7 : 4.5} tagY={tagY} />
-                ))}
+                <rect
+                  x={x(bar.start)}
+                  y={barTop}
+                  width={Math.max(x(bar.end) - x(bar.start), 1)}
+                  height={barHeight}
+                  class="bar-span"
+                  rx={3}
+                />
+                <rect
+                  x={x(bar.start)}
+                  y={barTop}
+                  width={Math.max(x(elapsedEnd) - x(bar.start), 0)}
+                  height={barHeight}
+                  class="bar-elapsed"
+                  rx={3}
+                />
+                {placeTags(bar.marks, x, single ? [barTop - 10, barTop + barHeight + 18, barTop - 26, barTop + barHeight + 34] : []).map(
+                  ({ mark, tagY }, markIndex) => (
+                    <Mark
+                      key={`${mark.kind}-${mark.milestoneId ?? markIndex}`}
+                      mark={mark}
+                      cx={x(mark.date)}
+                      cy={middle}
+                      size={single ? 7 : 4.5}
+                      tagY={tagY}
+                    />
+                  ),
+                )}
               </g>
             );
           })}
@@ -158,7 +227,11 @@ export function Timeline({ id, title, description, bars, today, single = false }
  * Where each mark's tag goes: the first lane (above or below the bar) where it does not run into
  * the tag before it, so marks on nearby dates stay readable. No lanes: no tags (the cohort view).
  */
-function placeTags(marks: readonly TimelineMark[], x: (date: CivilDate) => number, lanes: readonly number[]): { mark: TimelineMark; tagY: number | null }[] {
+function placeTags(
+  marks: readonly TimelineMark[],
+  x: (date: CivilDate) => number,
+  lanes: readonly number[],
+): { mark: TimelineMark; tagY: number | null }[] {
   if (lanes.length === 0) return marks.map((mark) => ({ mark, tagY: null }));
   const laneEnds = lanes.map(() => -Infinity);
   const placed = new Map<TimelineMark, number | null>();
@@ -173,7 +246,19 @@ function placeTags(marks: readonly TimelineMark[], x: (date: CivilDate) => numbe
   return marks.map((mark) => ({ mark, tagY: placed.get(mark) ?? null }));
 }
 
-function Mark({ mark, cx, cy, size, tagY }: { mark: TimelineMark; cx: number; cy: number; size: number; tagY: number | null }): JSX.Element {
+function Mark({
+  mark,
+  cx,
+  cy,
+  size,
+  tagY,
+}: {
+  mark: TimelineMark;
+  cx: number;
+  cy: number;
+  size: number;
+  tagY: number | null;
+}): JSX.Element {
   return (
     <g class={`mark mark-${mark.kind}`} data-kind={mark.kind} {...(mark.milestoneId ? { 'data-milestone': mark.milestoneId } : {})}>
       <title>{mark.label}</title>
@@ -251,7 +336,10 @@ function Legend({ single }: { single: boolean }): JSX.Element {
 /** A sentence for the SVG's description: the program's dates and each milestone's state. */
 export function describeProgram(program: ProgramView, today: CivilDate): string {
   const milestones = program.milestones
-    .map((m) => `${m.id} ${MILESTONE_STATUS_LABELS[m.status].toLowerCase()}${m.signedOffOn ? ` on ${formatDate(m.signedOffOn)}` : `, due ${formatDate(m.dueDate)}`}`)
+    .map(
+      (m) =>
+        `${m.id} ${MILESTONE_STATUS_LABELS[m.status].toLowerCase()}${m.signedOffOn ? ` on ${formatDate(m.signedOffOn)}` : `, due ${formatDate(m.dueDate)}`}`,
+    )
     .join('; ');
   return (
     `Appointed ${formatDate(program.appointmentDate)}; first anniversary ${formatDate(program.earliestReclassificationDate)}; ` +

@@ -11,7 +11,16 @@ import type { Dashboard, DashboardCharts, Me, ProgramPage, ProgramStatus, Progra
 import { DashboardChartsView } from '../components/charts.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox } from '../components/page.js';
 import { barOf, Timeline } from '../components/timeline.js';
-import { AT_RISK_LABELS, formatDate, plural, PROGRAM_STATUSES, relativeDays, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
+import {
+  AT_RISK_LABELS,
+  formatDate,
+  plural,
+  PROGRAM_STATUSES,
+  relativeDays,
+  STATUS_LABELS,
+  todayInNewYork,
+  traineeLabel,
+} from '../format.js';
 import { Link, navigate, useLocation } from '../router.js';
 
 const PAGE_SIZE = 50;
@@ -37,7 +46,8 @@ const filtersOf = (query: URLSearchParams): Filters => ({
 type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown; key: string } | { state: 'loaded'; value: T; key: string };
 
 /** What was loaded, unless it answers other filters than the ones now asked for. */
-const answering = <T,>(loaded: Loaded<T>, key: string): Loaded<T> => (loaded.state !== 'loading' && loaded.key !== key ? { state: 'loading' } : loaded);
+const answering = <T,>(loaded: Loaded<T>, key: string): Loaded<T> =>
+  loaded.state !== 'loading' && loaded.key !== key ? { state: 'loading' } : loaded;
 
 export function DashboardPage({ me }: { me: Me }): JSX.Element {
   const location = useLocation();
@@ -102,10 +112,16 @@ export function DashboardPage({ me }: { me: Me }): JSX.Element {
     if (programs.state !== 'loaded' || !programs.value.nextCursor) return;
     setMoreBusy(true);
     try {
-      const next = await getJson<ProgramPage>(`/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE, cursor: programs.value.nextCursor })}`);
+      const next = await getJson<ProgramPage>(
+        `/v1/programs${queryString({ ...listFilters, limit: PAGE_SIZE, cursor: programs.value.nextCursor })}`,
+      );
       const key = filterKey;
       // Kept only if the filters are still the ones the page was loaded for.
-      setPrograms((now) => (now.state === 'loaded' && now.key === key ? { state: 'loaded', value: { items: [...now.value.items, ...next.items], nextCursor: next.nextCursor }, key } : now));
+      setPrograms((now) =>
+        now.state === 'loaded' && now.key === key
+          ? { state: 'loaded', value: { items: [...now.value.items, ...next.items], nextCursor: next.nextCursor }, key }
+          : now,
+      );
     } catch (error) {
       const key = filterKey;
       setPrograms((now) => (now.state !== 'loading' && now.key === key ? { state: 'failed', error, key } : now));
@@ -209,7 +225,8 @@ function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): 
                 <td>{program.agency}</td>
                 <td>{program.targetClassCode}</td>
                 <td>
-                  <time dateTime={program.latestCompletionDate}>{formatDate(program.latestCompletionDate)}</time> ({relativeDays(today, program.latestCompletionDate)})
+                  <time dateTime={program.latestCompletionDate}>{formatDate(program.latestCompletionDate)}</time> (
+                  {relativeDays(today, program.latestCompletionDate)})
                 </td>
                 <td>
                   {reasons.map((reason) => (
@@ -240,7 +257,9 @@ function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): 
           </button>
         </p>
       )}
-      {truncated && showAll && <p class="hint">Showing the {all.length} earliest caps. Filter the programs below by “Cap before” to see more.</p>}
+      {truncated && showAll && (
+        <p class="hint">Showing the {all.length} earliest caps. Filter the programs below by “Cap before” to see more.</p>
+      )}
     </>
   );
 }
@@ -254,7 +273,8 @@ function FilterForm({ filters }: { filters: Filters }): JSX.Element {
       .then((answer) => setClasses(answer.items))
       .catch(() => setClasses([])); // the field then takes any code typed
   }, []);
-  const set = (key: keyof Filters) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [key]: event.currentTarget.value });
+  const set = (key: keyof Filters) => (event: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [key]: event.currentTarget.value });
   const apply = (event: Event): void => {
     event.preventDefault();
     navigate(`/dashboard${queryString({ ...draft })}`);
@@ -285,7 +305,9 @@ function FilterForm({ filters }: { filters: Filters }): JSX.Element {
               {c.code} {c.title}
             </option>
           ))}
-          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && <option value={draft.targetClass}>{draft.targetClass}</option>}
+          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && (
+            <option value={draft.targetClass}>{draft.targetClass}</option>
+          )}
         </select>
       </div>
       <div class="field">
@@ -304,12 +326,27 @@ function FilterForm({ filters }: { filters: Filters }): JSX.Element {
   );
 }
 
-function Cohort({ page, today, filtered, onMore, moreBusy }: { page: ProgramPage; today: string; filtered: boolean; onMore: () => void; moreBusy: boolean }): JSX.Element {
+function Cohort({
+  page,
+  today,
+  filtered,
+  onMore,
+  moreBusy,
+}: {
+  page: ProgramPage;
+  today: string;
+  filtered: boolean;
+  onMore: () => void;
+  moreBusy: boolean;
+}): JSX.Element {
   const { items, nextCursor } = page;
   const summary = `${plural(items.length, 'program')}${nextCursor ? ' shown; more match' : filtered ? ' match the filters' : ''}.`;
   if (items.length === 0) return <StatusMessage>No program matches{filtered ? ' the filters' : ''}.</StatusMessage>;
   const earliest = items.reduce((min, p) => (p.appointmentDate < min ? p.appointmentDate : min), items[0]?.appointmentDate ?? today);
-  const latest = items.reduce((max, p) => (p.latestCompletionDate > max ? p.latestCompletionDate : max), items[0]?.latestCompletionDate ?? today);
+  const latest = items.reduce(
+    (max, p) => (p.latestCompletionDate > max ? p.latestCompletionDate : max),
+    items[0]?.latestCompletionDate ?? today,
+  );
   return (
     <>
       <StatusMessage>{summary}</StatusMessage>

@@ -62,7 +62,8 @@ const DEGREES = [
   { value: 'law', label: 'Law' },
 ] as const;
 
-const labelFor = (path: string): string | null => LABELS[path] ?? (path.startsWith('education.degrees') ? 'Degrees' : milestoneLabel(path, 'schedule.milestones'));
+const labelFor = (path: string): string | null =>
+  LABELS[path] ?? (path.startsWith('education.degrees') ? 'Degrees' : milestoneLabel(path, 'schedule.milestones'));
 
 export function EnrollPage(): JSX.Element {
   const [values, setValues] = useState<Scalars>(EMPTY);
@@ -111,7 +112,10 @@ export function EnrollPage(): JSX.Element {
       plannedEndDate: v('schedule.plannedEndDate'),
       milestones,
     },
-    priorExperience: { generalYears: numberOrAbsent(v('priorExperience.generalYears')), specialYears: numberOrAbsent(v('priorExperience.specialYears')) },
+    priorExperience: {
+      generalYears: numberOrAbsent(v('priorExperience.generalYears')),
+      specialYears: numberOrAbsent(v('priorExperience.specialYears')),
+    },
     education: { semesterHours: numberOrAbsent(v('education.semesterHours')), degrees },
   };
   // The consequences as HR types: the same decision the enrollment will get, with nothing started.
@@ -125,7 +129,8 @@ export function EnrollPage(): JSX.Element {
       setFlash(`Enrolled ${program.trainee.name} (${program.traineeEmployeeId}). The program is ${program.status}.`);
       navigate(programPath(program.programId));
     } catch (error) {
-      const problem = error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The enrollment could not be sent.' });
+      const problem =
+        error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The enrollment could not be sent.' });
       if (problem.status !== 0) setIdempotencyKey(`ui-${crypto.randomUUID()}`);
       setProblem(problem);
     } finally {
@@ -162,7 +167,11 @@ export function EnrollPage(): JSX.Element {
           <legend>DAS-approved schedule</legend>
           <TextField {...field('schedule.dasApprovalRef')} />
           <TextField {...field('schedule.approvedOn')} type="date" hint="On or before the appointment date." />
-          <TextField {...field('schedule.plannedEndDate')} type="date" hint="At least one year after the appointment, at most three (C.G.S. 5-234)." />
+          <TextField
+            {...field('schedule.plannedEndDate')}
+            type="date"
+            hint="At least one year after the appointment, at most three (C.G.S. 5-234)."
+          />
           <MilestonesEditor path="schedule.milestones" milestones={milestones} onChange={setMilestones} issues={issues} />
         </fieldset>
         <fieldset>
@@ -170,7 +179,12 @@ export function EnrollPage(): JSX.Element {
           <TextField {...field('priorExperience.generalYears')} type="number" inputMode="decimal" step="0.5" />
           <TextField {...field('priorExperience.specialYears')} type="number" inputMode="decimal" step="0.5" />
           <TextField {...field('education.semesterHours')} type="number" inputMode="numeric" />
-          <fieldset class="checkboxes" id={fieldId('education.degrees')} tabIndex={-1} aria-describedby={degreeMessages.length ? `${fieldId('education.degrees')}-error` : undefined}>
+          <fieldset
+            class="checkboxes"
+            id={fieldId('education.degrees')}
+            tabIndex={-1}
+            aria-describedby={degreeMessages.length ? `${fieldId('education.degrees')}-error` : undefined}
+          >
             <legend>Degrees</legend>
             {degreeMessages.length > 0 && (
               <p class="field-error" id={`${fieldId('education.degrees')}-error`}>
@@ -184,7 +198,9 @@ export function EnrollPage(): JSX.Element {
                   name="education.degrees"
                   value={degree.value}
                   checked={degrees.includes(degree.value)}
-                  onChange={(event) => setDegrees(event.currentTarget.checked ? [...degrees, degree.value] : degrees.filter((d) => d !== degree.value))}
+                  onChange={(event) =>
+                    setDegrees(event.currentTarget.checked ? [...degrees, degree.value] : degrees.filter((d) => d !== degree.value))
+                  }
                 />
                 {degree.label}
               </label>

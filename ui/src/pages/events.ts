@@ -45,17 +45,22 @@ const date = (data: Record<string, unknown>, key: string): string | null => {
 };
 
 /** An event id (`<programId>/<version>`) as the history numbers it: "event #5". */
-const eventNumber = (id: string | null): string => (id ? `event #${id.slice(id.lastIndexOf('/') + 1)}` : 'an event recorded before ids were kept');
+const eventNumber = (id: string | null): string =>
+  id ? `event #${id.slice(id.lastIndexOf('/') + 1)}` : 'an event recorded before ids were kept';
 
 /** "milestone-due-soon" → "Milestone due soon" for a type without a label of its own. */
-export const eventLabel = (type: string): string => EVENT_LABELS[type] ?? `${type.charAt(0).toUpperCase()}${type.slice(1).replace(/-/g, ' ')}`;
+export const eventLabel = (type: string): string =>
+  EVENT_LABELS[type] ?? `${type.charAt(0).toUpperCase()}${type.slice(1).replace(/-/g, ' ')}`;
 
 export function describeEvent({ type, data }: ProgramEventRecord): string {
   switch (type) {
     case 'enrolled': {
       const enrollment = data.enrollment;
-      const appointed = typeof enrollment === 'object' && enrollment !== null ? date(enrollment as Record<string, unknown>, 'appointmentDate') : null;
-      return [appointed && `appointed ${appointed}`, date(data, 'latestCompletionDate') && `cap ${date(data, 'latestCompletionDate')}`].filter(Boolean).join(', ');
+      const appointed =
+        typeof enrollment === 'object' && enrollment !== null ? date(enrollment as Record<string, unknown>, 'appointmentDate') : null;
+      return [appointed && `appointed ${appointed}`, date(data, 'latestCompletionDate') && `cap ${date(data, 'latestCompletionDate')}`]
+        .filter(Boolean)
+        .join(', ');
     }
     case 'schedule-approved':
       return `${text(data, 'dasApprovalRef') ?? ''}, approved ${date(data, 'approvedOn') ?? ''}; planned end ${date(data, 'plannedEndDate') ?? ''}`;
@@ -91,8 +96,14 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
         return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
       };
       const [from, to] = [record('from'), record('to')];
-      const names: [string, string][] = [['agency', 'agency'], ['supervisorId', 'supervisor'], ['programManagerId', 'program manager']];
-      const changes = names.filter(([key]) => text(from, key) !== text(to, key)).map(([key, name]) => `${name} ${text(from, key) ?? ''} → ${text(to, key) ?? ''}`);
+      const names: [string, string][] = [
+        ['agency', 'agency'],
+        ['supervisorId', 'supervisor'],
+        ['programManagerId', 'program manager'],
+      ];
+      const changes = names
+        .filter(([key]) => text(from, key) !== text(to, key))
+        .map(([key, name]) => `${name} ${text(from, key) ?? ''} → ${text(to, key) ?? ''}`);
       return `effective ${date(data, 'effectiveOn') ?? ''}: ${changes.join('; ')}`;
     }
     case 'minimum-period-reached':
@@ -108,7 +119,8 @@ export function describeEvent({ type, data }: ProgramEventRecord): string {
       return `on ${date(data, 'on') ?? ''} (${text(data, 'reason') ?? ''})`;
     case 'qualification-shortfall-projected': {
       const projection = data.projection;
-      const shortfall = typeof projection === 'object' && projection !== null ? text(projection as Record<string, unknown>, 'shortfallYears') : null;
+      const shortfall =
+        typeof projection === 'object' && projection !== null ? text(projection as Record<string, unknown>, 'shortfallYears') : null;
       return shortfall ? `short by ${shortfall} years at the planned end` : '';
     }
     default:

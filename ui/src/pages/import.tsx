@@ -59,7 +59,13 @@ export function ImportPage(): JSX.Element {
     const file = input.current?.files?.[0];
     setState({ step: 'choose' });
     if (!file) {
-      setProblem(new ApiProblem(0, { code: 'no-file', message: 'Choose a file to import.', issues: [{ path: 'file', message: 'Choose a CSV or JSON file.' }] }));
+      setProblem(
+        new ApiProblem(0, {
+          code: 'no-file',
+          message: 'Choose a file to import.',
+          issues: [{ path: 'file', message: 'Choose a CSV or JSON file.' }],
+        }),
+      );
       return;
     }
     setChecking(true);
@@ -73,7 +79,9 @@ export function ImportPage(): JSX.Element {
       });
       setState({ step: 'checked', preview });
     } catch (error) {
-      setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The file could not be read or sent.' }));
+      setProblem(
+        error instanceof ApiProblem ? error : new ApiProblem(0, { code: 'error', message: 'The file could not be read or sent.' }),
+      );
     } finally {
       setChecking(false);
     }
@@ -97,9 +105,15 @@ export function ImportPage(): JSX.Element {
         answer.results.forEach((result, index) => outcomes.push({ ...result, row: chunk[index]?.row ?? result.row }));
       } catch (error) {
         const body = error instanceof ApiProblem ? error.body : { code: 'error', message: 'The rows could not be sent.' };
-        for (const row of chunk) outcomes.push({ row: row.row, status: 'failed', ...(row.trainee && { trainee: row.trainee }), error: body });
+        for (const row of chunk)
+          outcomes.push({ row: row.row, status: 'failed', ...(row.trainee && { trainee: row.trainee }), error: body });
       }
-      setState({ step: 'importing', preview, progress: { done: Math.min(start + chunk.length, ready.length), total: ready.length }, outcomes: [...outcomes] });
+      setState({
+        step: 'importing',
+        preview,
+        progress: { done: Math.min(start + chunk.length, ready.length), total: ready.length },
+        outcomes: [...outcomes],
+      });
     }
     setState({ step: 'done', preview, outcomes });
   };
@@ -109,9 +123,9 @@ export function ImportPage(): JSX.Element {
       <PageHeading title="Import trainees" />
       <div class="prose">
         <p>
-          Upload a CSV file with a header row naming the enrollment fields, or a JSON array of enrollments; at most 500 rows per file. Start from the{' '}
-          <TemplateLink />. The file is checked first: you see what each row would do before anyone is enrolled. Importing the same rows again reports
-          them as already enrolled instead of enrolling them twice.
+          Upload a CSV file with a header row naming the enrollment fields, or a JSON array of enrollments; at most 500 rows per file. Start
+          from the <TemplateLink />. The file is checked first: you see what each row would do before anyone is enrolled. Importing the same
+          rows again reports them as already enrolled instead of enrolling them twice.
         </p>
       </div>
       {problem && <ErrorSummary problem={problem} labelFor={(path) => (path === 'file' ? 'File' : null)} />}
@@ -121,7 +135,14 @@ export function ImportPage(): JSX.Element {
           <p class="hint" id="f-file-hint">
             CSV (.csv) or JSON (.json)
           </p>
-          <input id="f-file" ref={input} type="file" name="file" accept=".csv,.json,text/csv,application/json" aria-describedby="f-file-hint" />
+          <input
+            id="f-file"
+            ref={input}
+            type="file"
+            name="file"
+            accept=".csv,.json,text/csv,application/json"
+            aria-describedby="f-file-hint"
+          />
         </div>
         <button type="submit" class="button" disabled={checking || state.step === 'importing'}>
           {checking ? 'Checking…' : 'Check the file'}
@@ -133,7 +154,8 @@ export function ImportPage(): JSX.Element {
           <h2 id="import-preview-title">Before importing</h2>
           <p class="status status-info" id="import-preview-summary" ref={summary} tabIndex={-1}>
             {plural(state.preview.summary.rows, 'row')}: {plural(state.preview.summary.toEnroll, 'trainee')} ready to enroll
-            {state.preview.summary.toFix > 0 ? `, ${plural(state.preview.summary.toFix, 'row')} to fix` : ''}. Nothing has been enrolled yet.
+            {state.preview.summary.toFix > 0 ? `, ${plural(state.preview.summary.toFix, 'row')} to fix` : ''}. Nothing has been enrolled
+            yet.
           </p>
           <div class="form-actions">
             {state.preview.summary.toEnroll > 0 && (
@@ -151,9 +173,7 @@ export function ImportPage(): JSX.Element {
       {state.step === 'importing' && (
         <section aria-labelledby="import-progress-title" class="results">
           <h2 id="import-progress-title">Enrolling</h2>
-          <label for="import-progress">
-            Rows enrolled so far
-          </label>
+          <label for="import-progress">Rows enrolled so far</label>
           <progress id="import-progress" max={state.progress.total} value={state.progress.done} />
           <p aria-live="polite" id="import-progress-text">
             {state.progress.done} of {plural(state.progress.total, 'row')} sent
@@ -262,7 +282,9 @@ function PreviewTable({ rows }: { rows: readonly ImportPreviewRow[] }): JSX.Elem
               <th scope="row">{row.row}</th>
               <td>{traineeCell(row.trainee)}</td>
               <td>
-                <span class={`badge badge-import-${row.action === 'enroll' ? 'created' : 'invalid'}`}>{row.action === 'enroll' ? 'Enroll' : 'Fix first'}</span>
+                <span class={`badge badge-import-${row.action === 'enroll' ? 'created' : 'invalid'}`}>
+                  {row.action === 'enroll' ? 'Enroll' : 'Fix first'}
+                </span>
               </td>
               <td>{row.appointmentDate ? formatDate(row.appointmentDate) : '—'}</td>
               <td>{row.earliestReclassificationDate ? formatDate(row.earliestReclassificationDate) : '—'}</td>
@@ -287,7 +309,11 @@ function resultRows(preview: ImportPreview, outcomes: readonly RowOutcome[]): Ro
         row: row.row,
         status: row.problems.some((p) => p.code === 'invalid-input' || p.code === 'invalid-csv-row') ? 'invalid' : 'rejected',
         ...(row.trainee && { trainee: row.trainee }),
-        error: { code: row.problems[0]?.code ?? 'invalid-input', message: 'Not imported: fix the row first.', issues: row.problems.map((p) => ({ path: p.field, message: p.message })) },
+        error: {
+          code: row.problems[0]?.code ?? 'invalid-input',
+          message: 'Not imported: fix the row first.',
+          issues: row.problems.map((p) => ({ path: p.field, message: p.message })),
+        },
       },
   );
 }
@@ -373,7 +399,18 @@ function ResultTable({ rows }: { rows: readonly RowOutcome[] }): JSX.Element {
                 <span class={`badge badge-import-${row.status}`}>{RESULT_LABELS[row.status]}</span>
               </td>
               <td>{row.programId && !isProblem(row) ? <Link href={programPath(row.programId)}>Open program</Link> : '—'}</td>
-              <td>{row.error ? <Problems problems={(row.error.issues ?? [{ path: '', message: row.error.message }]).map((i) => ({ field: i.path, message: i.message }))} /> : '—'}</td>
+              <td>
+                {row.error ? (
+                  <Problems
+                    problems={(row.error.issues ?? [{ path: '', message: row.error.message }]).map((i) => ({
+                      field: i.path,
+                      message: i.message,
+                    }))}
+                  />
+                ) : (
+                  '—'
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

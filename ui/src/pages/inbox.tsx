@@ -22,7 +22,11 @@ type Loaded<T> = { state: 'loading' } | { state: 'failed'; error: unknown } | { 
 const itemKey = (programId: string, milestoneId: string): string => `${programId}/${milestoneId}`;
 
 const SHOW_CHOICES: { value: InboxShow; label: string; count: (inbox: Inbox) => number }[] = [
-  { value: 'due', label: 'Overdue and due in the next 30 days', count: (i) => i.counts.overdue.milestones + i.counts['due-soon'].milestones },
+  {
+    value: 'due',
+    label: 'Overdue and due in the next 30 days',
+    count: (i) => i.counts.overdue.milestones + i.counts['due-soon'].milestones,
+  },
   { value: 'later', label: 'Due later', count: (i) => i.counts.later.milestones },
   { value: 'all', label: 'All', count: (i) => i.counts.overdue.milestones + i.counts['due-soon'].milestones + i.counts.later.milestones },
 ];
@@ -70,7 +74,11 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
     const shown = inbox.value.groups.length;
     try {
       const next = await getJson<Inbox>(`/v1/inbox${queryString({ show: show === 'due' ? '' : show, cursor: inbox.value.nextCursor })}`);
-      setInbox((now) => (now.state === 'loaded' && now.value.show === next.show ? { state: 'loaded', value: { ...next, groups: [...now.value.groups, ...next.groups] } } : now));
+      setInbox((now) =>
+        now.state === 'loaded' && now.value.show === next.show
+          ? { state: 'loaded', value: { ...next, groups: [...now.value.groups, ...next.groups] } }
+          : now,
+      );
       // The button may go away: focus moves to the first trainee it brought.
       requestAnimationFrame(() => document.querySelectorAll<HTMLElement>('.inbox-group h3 a')[shown]?.focus());
     } catch (error) {
@@ -92,7 +100,8 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
   const open = (key: string | null): void => {
     const closing = openForm;
     setOpenForm(key);
-    if (key === null && closing) requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-opens="${CSS.escape(closing)}"]`)?.focus());
+    if (key === null && closing)
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-opens="${CSS.escape(closing)}"]`)?.focus());
   };
 
   /** Milestones signed off leave the inbox at once; the lists are read again once the read model has them. */
@@ -105,7 +114,11 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
         .filter((g) => g.milestones.length > 0);
       return { state: 'loaded', value: { ...now.value, groups } };
     });
-    setPrograms((now) => (now.state === 'loaded' ? { state: 'loaded', value: { ...now.value, items: now.value.items.map((p) => (p.programId === program.programId ? program : p)) } } : now));
+    setPrograms((now) =>
+      now.state === 'loaded'
+        ? { state: 'loaded', value: { ...now.value, items: now.value.items.map((p) => (p.programId === program.programId ? program : p)) } }
+        : now,
+    );
     // The lists come from the read model, which follows a moment behind: reload them once it shows
     // the program at the version the command answered with.
     const ticket = (waiting.current += 1);
@@ -135,7 +148,8 @@ export function InboxPage({ me }: { me: Me }): JSX.Element {
     <>
       <PageHeading title="Inbox" />
       <p class="lede">
-        Milestones awaiting your sign-off as {nameAndId(names.get(me.sub), me.sub)}, by trainee, overdue and due soon first, and the programs of the trainees you supervise or manage.
+        Milestones awaiting your sign-off as {nameAndId(names.get(me.sub), me.sub)}, by trainee, overdue and due soon first, and the
+        programs of the trainees you supervise or manage.
       </p>
       <div aria-live="polite">
         {message && (
@@ -190,14 +204,22 @@ function SectionCounts({ inbox, show }: { inbox: Inbox; show: InboxShow }): JSX.
   return (
     <>
       <p id="inbox-counts">
-        {plural(counts.overdue.milestones, 'milestone')} overdue ({plural(counts.overdue.trainees, 'trainee')}), {plural(counts['due-soon'].milestones, 'milestone')} due in the next
-        30 days ({plural(counts['due-soon'].trainees, 'trainee')}), {plural(counts.later.milestones, 'milestone')} due later ({plural(counts.later.trainees, 'trainee')}).
+        {plural(counts.overdue.milestones, 'milestone')} overdue ({plural(counts.overdue.trainees, 'trainee')}),{' '}
+        {plural(counts['due-soon'].milestones, 'milestone')} due in the next 30 days ({plural(counts['due-soon'].trainees, 'trainee')}),{' '}
+        {plural(counts.later.milestones, 'milestone')} due later ({plural(counts.later.trainees, 'trainee')}).
       </p>
       <fieldset class="inbox-sections radios">
         <legend>Show</legend>
         {SHOW_CHOICES.map((choice) => (
           <label key={choice.value} class="radio">
-            <input type="radio" name="inbox-show" id={`inbox-show-${choice.value}`} value={choice.value} checked={show === choice.value} onChange={() => choose(choice.value)} />{' '}
+            <input
+              type="radio"
+              name="inbox-show"
+              id={`inbox-show-${choice.value}`}
+              value={choice.value}
+              checked={show === choice.value}
+              onChange={() => choose(choice.value)}
+            />{' '}
             {choice.label} ({choice.count(inbox).toLocaleString('en-US')})
           </label>
         ))}
@@ -217,7 +239,13 @@ interface AwaitingProps {
 function AwaitingList({ inbox, openForm, onOpen, onDone, onBulkDone }: AwaitingProps): JSX.Element {
   if (inbox.groups.length === 0) {
     const later = inbox.counts.later.milestones;
-    return <p>{inbox.show === 'due' && later > 0 ? `Nothing is overdue or due in the next 30 days. ${plural(later, 'milestone')} ${later === 1 ? 'is' : 'are'} due later.` : 'Nothing awaits your sign-off.'}</p>;
+    return (
+      <p>
+        {inbox.show === 'due' && later > 0
+          ? `Nothing is overdue or due in the next 30 days. ${plural(later, 'milestone')} ${later === 1 ? 'is' : 'are'} due later.`
+          : 'Nothing awaits your sign-off.'}
+      </p>
+    );
   }
   return (
     <ul class="inbox-groups" aria-label="Trainees with milestones awaiting your sign-off">
@@ -299,7 +327,16 @@ function TraineeGroup({ group, openForm, onOpen, onDone, onBulkDone }: Omit<Awai
   );
 }
 
-function MilestoneRow({ group, milestone, trainee, selected, onToggle, openForm, onOpen, onDone }: {
+function MilestoneRow({
+  group,
+  milestone,
+  trainee,
+  selected,
+  onToggle,
+  openForm,
+  onOpen,
+  onDone,
+}: {
   group: InboxGroup;
   milestone: InboxMilestone;
   trainee: string;
@@ -312,13 +349,29 @@ function MilestoneRow({ group, milestone, trainee, selected, onToggle, openForm,
   const key = `sign-off:${itemKey(group.programId, milestone.id)}`;
   const open = openForm === key;
   const checkbox = `select-${group.programId}-${milestone.id}`;
-  const due = milestone.daysUntilDue < 0 ? `${plural(-milestone.daysUntilDue, 'day')} overdue` : milestone.daysUntilDue === 0 ? 'today' : `in ${plural(milestone.daysUntilDue, 'day')}`;
+  const due =
+    milestone.daysUntilDue < 0
+      ? `${plural(-milestone.daysUntilDue, 'day')} overdue`
+      : milestone.daysUntilDue === 0
+        ? 'today'
+        : `in ${plural(milestone.daysUntilDue, 'day')}`;
   return (
-    <li class={`inbox-item inbox-${milestone.status}`} data-milestone={milestone.id} data-program={group.programId} data-section={milestone.section}>
+    <li
+      class={`inbox-item inbox-${milestone.status}`}
+      data-milestone={milestone.id}
+      data-program={group.programId}
+      data-section={milestone.section}
+    >
       <div class="inbox-summary">
         <p class="inbox-title">
           {group.milestones.length > 1 && (
-            <input type="checkbox" id={checkbox} checked={selected} onChange={onToggle} aria-label={`Select ${milestone.id} of ${trainee} for sign-off`} />
+            <input
+              type="checkbox"
+              id={checkbox}
+              checked={selected}
+              onChange={onToggle}
+              aria-label={`Select ${milestone.id} of ${trainee} for sign-off`}
+            />
           )}{' '}
           <span class={`badge badge-milestone-${milestone.status}`}>{MILESTONE_STATUS_LABELS[milestone.status]}</span>{' '}
           <strong>
@@ -334,7 +387,13 @@ function MilestoneRow({ group, milestone, trainee, selected, onToggle, openForm,
         )}
       </div>
       {open && (
-        <SignOffForm programId={group.programId} milestone={milestone} idPrefix={`sign-off-${itemKey(group.programId, milestone.id)}`} onDone={onDone} onCancel={() => onOpen(null)} />
+        <SignOffForm
+          programId={group.programId}
+          milestone={milestone}
+          idPrefix={`sign-off-${itemKey(group.programId, milestone.id)}`}
+          onDone={onDone}
+          onCancel={() => onOpen(null)}
+        />
       )}
     </li>
   );
@@ -347,7 +406,13 @@ const newIdempotencyKey = (): string =>
  * One confirmation for several milestones of one trainee: the sign-off command is sent for each in
  * turn (each with its own Idempotency-Key), and each milestone's result is shown.
  */
-function BulkSignOff({ group, milestones, trainee, onCancel, onFinished }: {
+function BulkSignOff({
+  group,
+  milestones,
+  trainee,
+  onCancel,
+  onFinished,
+}: {
   group: InboxGroup;
   milestones: readonly InboxMilestone[];
   trainee: string;
@@ -396,7 +461,13 @@ function BulkSignOff({ group, milestones, trainee, onCancel, onFinished }: {
         ))}
       </ul>
       <TextField path={`${formId}.signedOn`} label="Signed on" type="date" value={signedOn} onValue={setSignedOn} issues={[]} />
-      <TextAreaField path={`${formId}.comments`} label="Comments (optional, for each milestone)" value={comments} onValue={setComments} issues={[]} />
+      <TextAreaField
+        path={`${formId}.comments`}
+        label="Comments (optional, for each milestone)"
+        value={comments}
+        onValue={setComments}
+        issues={[]}
+      />
       <div class="form-actions">
         <button type="submit" class="button" disabled={busy !== null}>
           {busy ? `Signing off ${busy}…` : `Confirm: sign off ${plural(milestones.length, 'milestone')}`}
@@ -412,7 +483,12 @@ function BulkSignOff({ group, milestones, trainee, onCancel, onFinished }: {
 function BulkResults({ outcomes, programId, trainee }: { outcomes: readonly Outcome[]; programId: string; trainee: string }): JSX.Element {
   const done = outcomes.filter((o) => o.ok).length;
   return (
-    <div class={`status ${done === outcomes.length ? 'status-success' : 'status-error'} bulk-results`} id="bulk-results" tabIndex={-1} data-program={programId}>
+    <div
+      class={`status ${done === outcomes.length ? 'status-success' : 'status-error'} bulk-results`}
+      id="bulk-results"
+      tabIndex={-1}
+      data-program={programId}
+    >
       <p>
         {done} of {plural(outcomes.length, 'milestone')} of {trainee} signed off.
       </p>
@@ -427,7 +503,17 @@ function BulkResults({ outcomes, programId, trainee }: { outcomes: readonly Outc
   );
 }
 
-function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: readonly ProgramView[]; openForm: string | null; onOpen: (key: string | null) => void; onDone: (p: ProgramView, m: string) => void }): JSX.Element {
+function TraineePrograms({
+  programs,
+  openForm,
+  onOpen,
+  onDone,
+}: {
+  programs: readonly ProgramView[];
+  openForm: string | null;
+  onOpen: (key: string | null) => void;
+  onDone: (p: ProgramView, m: string) => void;
+}): JSX.Element {
   if (programs.length === 0) return <p>You supervise or manage no program.</p>;
   const rating = programs.find((p) => openForm === `rate:${p.programId}`);
   return (
@@ -461,11 +547,20 @@ function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: rea
                   <td>
                     {program.milestones.filter((m) => m.status === 'signed-off').length} of {program.milestones.length}
                   </td>
-                  <td>{program.serviceRating ? `${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}` : 'Not yet rated'}</td>
+                  <td>
+                    {program.serviceRating
+                      ? `${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}`
+                      : 'Not yet rated'}
+                  </td>
                   <td>{formatDate(program.latestCompletionDate)}</td>
                   <td>
                     {open && (
-                      <button type="button" class="link-button" data-opens={`rate:${program.programId}`} onClick={() => onOpen(`rate:${program.programId}`)}>
+                      <button
+                        type="button"
+                        class="link-button"
+                        data-opens={`rate:${program.programId}`}
+                        onClick={() => onOpen(`rate:${program.programId}`)}
+                      >
                         Rate service<span class="visually-hidden"> of {traineeLabel(program)}</span>
                       </button>
                     )}
@@ -479,7 +574,13 @@ function TraineePrograms({ programs, openForm, onOpen, onDone }: { programs: rea
       {rating && (
         <div class="panel">
           <h3>Service rating for {traineeLabel(rating)}</h3>
-          <ServiceRatingForm programId={rating.programId} traineeEmployeeId={traineeLabel(rating)} idPrefix={`rate-${rating.programId}`} onDone={onDone} onCancel={() => onOpen(null)} />
+          <ServiceRatingForm
+            programId={rating.programId}
+            traineeEmployeeId={traineeLabel(rating)}
+            idPrefix={`rate-${rating.programId}`}
+            onDone={onDone}
+            onCancel={() => onOpen(null)}
+          />
         </div>
       )}
     </>
@@ -496,8 +597,8 @@ function ReportsToReview({ programs }: { programs: readonly ProgramView[] }): JS
     <ul class="reports-to-review">
       {waiting.map(({ program, report }) => (
         <li key={`${program.programId}/${report.periodEnding}`} data-program={program.programId}>
-          Trainee <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>: the period ending {formatDate(report.periodEnding)}, submitted{' '}
-          {formatDate(report.submittedOn)}.
+          Trainee <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>: the period ending{' '}
+          {formatDate(report.periodEnding)}, submitted {formatDate(report.submittedOn)}.
         </li>
       ))}
     </ul>

@@ -25,9 +25,24 @@ import {
 import { CsvDownloadButton } from '../components/csv-download.js';
 import { NoticeDelivery, useDeliveries } from '../components/deliveries.js';
 import { Loading, PageHeading, ProblemMessage, TableBox } from '../components/page.js';
-import { ProgramTimeline, checklistAnchor, milestoneAnchor, RECLASSIFIES_ANCHOR, SUMMARY_CAP_ANCHOR } from '../components/program-timeline.js';
+import {
+  ProgramTimeline,
+  checklistAnchor,
+  milestoneAnchor,
+  RECLASSIFIES_ANCHOR,
+  SUMMARY_CAP_ANCHOR,
+} from '../components/program-timeline.js';
 import { describeProgram } from '../components/timeline.js';
-import { formatDate, formatInstant, LEAVE_KIND_LABELS, MILESTONE_STATUS_LABELS, ROLE_LABELS, STATUS_LABELS, todayInNewYork, traineeLabel } from '../format.js';
+import {
+  formatDate,
+  formatInstant,
+  LEAVE_KIND_LABELS,
+  MILESTONE_STATUS_LABELS,
+  ROLE_LABELS,
+  STATUS_LABELS,
+  todayInNewYork,
+  traineeLabel,
+} from '../format.js';
 import { nameAndId, useStaffNames } from '../components/staff.js';
 import { Link } from '../router.js';
 import { newestOf, showProgram } from '../fresh-programs.js';
@@ -113,19 +128,40 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
   const open = program.status === 'active' || program.status === 'awaiting-minimum';
   // What the caller may do, each behind its button; one form is open at a time.
   const actions: Action[] = [
-    ...(may('report') && open ? [{ key: 'report', label: 'Submit a progress report', render: (onDone: OnDone) => <ProgressReportForm program={program} onDone={onDone} /> }] : []),
+    ...(may('report') && open
+      ? [
+          {
+            key: 'report',
+            label: 'Submit a progress report',
+            render: (onDone: OnDone) => <ProgressReportForm program={program} onDone={onDone} />,
+          },
+        ]
+      : []),
     ...(may('rate') && open
       ? [
           {
             key: 'rating',
             label: 'Rate service',
-            hint: program.serviceRating ? `Latest: ${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}, by ${program.serviceRating.ratedBy}.` : 'Not yet rated.',
-            render: (onDone: OnDone) => <ServiceRatingForm programId={program.programId} traineeEmployeeId={traineeLabel(program)} idPrefix="rating" onDone={onDone} />,
+            hint: program.serviceRating
+              ? `Latest: ${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}, by ${program.serviceRating.ratedBy}.`
+              : 'Not yet rated.',
+            render: (onDone: OnDone) => (
+              <ServiceRatingForm
+                programId={program.programId}
+                traineeEmployeeId={traineeLabel(program)}
+                idPrefix="rating"
+                onDone={onDone}
+              />
+            ),
           },
         ]
       : []),
-    ...(may('amend') && open ? [{ key: 'amend', label: 'Amend the schedule', render: (onDone: OnDone) => <AmendmentForm program={program} onDone={onDone} /> }] : []),
-    ...(may('leave') && open ? [{ key: 'leave', label: 'Record leave', render: (onDone: OnDone) => <LeaveForm program={program} onDone={onDone} /> }] : []),
+    ...(may('amend') && open
+      ? [{ key: 'amend', label: 'Amend the schedule', render: (onDone: OnDone) => <AmendmentForm program={program} onDone={onDone} /> }]
+      : []),
+    ...(may('leave') && open
+      ? [{ key: 'leave', label: 'Record leave', render: (onDone: OnDone) => <LeaveForm program={program} onDone={onDone} /> }]
+      : []),
     ...(may('transfer') && open
       ? [
           {
@@ -136,15 +172,17 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
           },
         ]
       : []),
-    ...(may('withdraw') && open ? [{ key: 'end', label: 'End the program', render: (onDone: OnDone) => <WithdrawalForm program={program} onDone={onDone} /> }] : []),
+    ...(may('withdraw') && open
+      ? [{ key: 'end', label: 'End the program', render: (onDone: OnDone) => <WithdrawalForm program={program} onDone={onDone} /> }]
+      : []),
   ];
 
   return (
     <div class="program" data-program={program.programId}>
       <PageHeading title={ownTrainee ? 'Your development program' : `Program of ${traineeLabel(program)}`} />
       <p class="lede">
-        <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span> {program.functionalRole}, {program.agency}, toward class{' '}
-        {program.targetClassCode}.
+        <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span> {program.functionalRole}, {program.agency},
+        toward class {program.targetClassCode}.
       </p>
       <div aria-live="polite">
         {message && (
@@ -155,7 +193,8 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
       </div>
       {ownTrainee && (
         <p class="note">
-          This is your own program. You submit your progress reports here; your supervisor signs off your milestones and DAS approves any change of schedule.
+          This is your own program. You submit your progress reports here; your supervisor signs off your milestones and DAS approves any
+          change of schedule.
         </p>
       )}
 
@@ -168,15 +207,19 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         <section aria-labelledby="hr-decision-title" data-testid="hr-decision">
           <h2 id="hr-decision-title">HR decision after an unsatisfactory rating</h2>
           <p class="warning">
-            Rated unsatisfactory on {formatDate(program.hrDecision.ratedOn)}. The program does not end on its own: HR decides on removal or remediation
-            {program.hrDecision.escalated ? '. The decision is overdue and has been escalated to DAS.' : `; without a decision it is escalated to DAS on ${formatDate(program.hrDecision.escalatesOn)}.`}
+            Rated unsatisfactory on {formatDate(program.hrDecision.ratedOn)}. The program does not end on its own: HR decides on removal or
+            remediation
+            {program.hrDecision.escalated
+              ? '. The decision is overdue and has been escalated to DAS.'
+              : `; without a decision it is escalated to DAS on ${formatDate(program.hrDecision.escalatesOn)}.`}
           </p>
           {may('confirm-removal') && open && <HrDecisionForm program={program} onDone={done} />}
         </section>
       )}
       {program.scheduledRemoval && (
         <p class="warning" data-testid="scheduled-removal">
-          HR confirmed removal after an unsatisfactory rating: the program ends at the start of {formatDate(program.scheduledRemoval.effectiveOn)}.
+          HR confirmed removal after an unsatisfactory rating: the program ends at the start of{' '}
+          {formatDate(program.scheduledRemoval.effectiveOn)}.
         </p>
       )}
 
@@ -220,7 +263,10 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
         <h2 id="history-title">Event history</h2>
         <EventHistory events={events} />
         <p>
-          <CsvDownloadButton path={`/v1/programs/${encodeURIComponent(program.programId)}/events`} filename={`events-${program.programId}.csv`}>
+          <CsvDownloadButton
+            path={`/v1/programs/${encodeURIComponent(program.programId)}/events`}
+            filename={`events-${program.programId}.csv`}
+          >
             Download the event log (CSV)
           </CsvDownloadButton>
         </p>
@@ -247,7 +293,10 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
     ['Planned end', formatDate(program.schedule.plannedEndDate)],
     ['Cap (latest completion, C.G.S. 5-234)', formatDate(program.latestCompletionDate)],
     ['DAS approval', `${program.schedule.dasApprovalRef}, ${formatDate(program.schedule.approvedOn)}`],
-    ['Service rating', program.serviceRating ? `${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}` : 'Not yet rated'],
+    [
+      'Service rating',
+      program.serviceRating ? `${program.serviceRating.rating}, ${formatDate(program.serviceRating.ratedOn)}` : 'Not yet rated',
+    ],
     [
       'Qualifications for the target class',
       q.meetsTargetClass === null
@@ -259,7 +308,8 @@ function ProgramSummary({ program }: { program: ProgramView }): JSX.Element {
   ];
   if (program.reclassification) rows.push(['Reclassified', `${formatDate(program.reclassification.effectiveOn)}`]);
   if (program.ended) rows.push(['Ended', `${formatDate(program.ended.on)} (${program.ended.reason})`]);
-  if (program.leaves.length > 0) rows.push(['Leave', program.leaves.map((l) => `${l.kind} ${formatDate(l.from)}–${formatDate(l.to)}`).join('; ')]);
+  if (program.leaves.length > 0)
+    rows.push(['Leave', program.leaves.map((l) => `${l.kind} ${formatDate(l.from)}–${formatDate(l.to)}`).join('; ')]);
   return (
     <dl class="summary">
       {rows.map(([term, value]) => (
@@ -453,7 +503,15 @@ function Milestones({
 }
 
 /** The trainee's reports, newest period first, each with its review or, for the program manager and supervisor, a review form. */
-function ProgressReports({ program, canReview, onDone }: { program: ProgramView; canReview: boolean; onDone: (p: ProgramView, m: string) => void }): JSX.Element {
+function ProgressReports({
+  program,
+  canReview,
+  onDone,
+}: {
+  program: ProgramView;
+  canReview: boolean;
+  onDone: (p: ProgramView, m: string) => void;
+}): JSX.Element {
   const [reviewing, setReviewing] = useState<string | null>(null);
   if (program.progressReports.length === 0) return <p>No progress report submitted yet.</p>;
   return (
@@ -462,7 +520,9 @@ function ProgressReports({ program, canReview, onDone }: { program: ProgramView;
         <li key={report.periodEnding} class="report" data-period-ending={report.periodEnding}>
           <h3>
             Period ending {formatDate(report.periodEnding)}{' '}
-            <span class={`badge ${report.reviewedOn ? 'badge-milestone-signed-off' : 'badge-milestone-pending'}`}>{report.reviewedOn ? 'Reviewed' : 'Awaiting review'}</span>
+            <span class={`badge ${report.reviewedOn ? 'badge-milestone-signed-off' : 'badge-milestone-pending'}`}>
+              {report.reviewedOn ? 'Reviewed' : 'Awaiting review'}
+            </span>
           </h3>
           <p class="hint">
             Submitted {formatDate(report.submittedOn)} by {report.submittedBy}
@@ -470,7 +530,8 @@ function ProgressReports({ program, canReview, onDone }: { program: ProgramView;
           </p>
           <p class="report-summary">{report.summary}</p>
           {report.reviewComments && <p class="report-review">Review: {report.reviewComments}</p>}
-          {canReview && !report.reviewedOn &&
+          {canReview &&
+            !report.reviewedOn &&
             (reviewing === report.periodEnding ? (
               <ReviewForm
                 programId={program.programId}
@@ -483,7 +544,12 @@ function ProgressReports({ program, canReview, onDone }: { program: ProgramView;
                 }}
               />
             ) : (
-              <button type="button" class="button button-secondary" data-opens={`review-${report.periodEnding}`} onClick={() => setReviewing(report.periodEnding)}>
+              <button
+                type="button"
+                class="button button-secondary"
+                data-opens={`review-${report.periodEnding}`}
+                onClick={() => setReviewing(report.periodEnding)}
+              >
                 Review<span class="visually-hidden"> the report for the period ending {report.periodEnding}</span>
               </button>
             ))}
@@ -518,7 +584,11 @@ function Leaves({ program, onDone }: { program: ProgramView; onDone: (p: Program
               />
             ) : (
               <button type="button" class="link-button" data-opens={`cancel-leave-${key}`} onClick={() => setCancelling(key)}>
-                Cancel<span class="visually-hidden"> the leave from {leave.from} to {leave.to}</span>
+                Cancel
+                <span class="visually-hidden">
+                  {' '}
+                  the leave from {leave.from} to {leave.to}
+                </span>
               </button>
             )}
           </li>
@@ -527,7 +597,6 @@ function Leaves({ program, onDone }: { program: ProgramView; onDone: (p: Program
     </ul>
   );
 }
-
 
 /** A list, not a table: each event reads as one line on a desk and stacks on a phone. */
 function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JSX.Element {
@@ -541,7 +610,9 @@ function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JS
             <span class="history-number">#{event.version}</span>
             <time dateTime={event.at}>{formatInstant(event.at)}</time>
             <span class="history-who">
-              {event.actor.role === 'system' ? 'The engine (automatic)' : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}
+              {event.actor.role === 'system'
+                ? 'The engine (automatic)'
+                : `${event.actor.id} (${ROLE_LABELS[event.actor.role as keyof typeof ROLE_LABELS] ?? event.actor.role})`}
             </span>
             <span class="history-what">
               <strong>{eventLabel(event.type)}</strong>
@@ -555,14 +626,28 @@ function EventHistory({ events }: { events: readonly ProgramEventRecord[] }): JS
   );
 }
 
-function Notices({ notices, programId, mayResend }: { notices: readonly NoticeRecord[]; programId: string; mayResend: boolean }): JSX.Element {
+function Notices({
+  notices,
+  programId,
+  mayResend,
+}: {
+  notices: readonly NoticeRecord[];
+  programId: string;
+  mayResend: boolean;
+}): JSX.Element {
   const deliveries = useDeliveries(programId);
   if (notices.length === 0) return <p>No notices issued.</p>;
   return (
     <ul class="notices">
       {notices.map((notice) => (
         <NoticeItem key={notice.noticeId} notice={notice}>
-          <NoticeDelivery noticeId={notice.noticeId} subject={notice.subject} deliveries={deliveries.byNotice.get(notice.noticeId)} mayResend={mayResend} onResent={deliveries.reload} />
+          <NoticeDelivery
+            noticeId={notice.noticeId}
+            subject={notice.subject}
+            deliveries={deliveries.byNotice.get(notice.noticeId)}
+            mayResend={mayResend}
+            onResent={deliveries.reload}
+          />
         </NoticeItem>
       ))}
     </ul>
@@ -577,9 +662,12 @@ function SummaryPdf({ program }: { program: ProgramView }): JSX.Element {
   const [pdf, setPdf] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => () => {
-    if (pdf) URL.revokeObjectURL(pdf);
-  }, [pdf]);
+  useEffect(
+    () => () => {
+      if (pdf) URL.revokeObjectURL(pdf);
+    },
+    [pdf],
+  );
   const fetchPdf = async (): Promise<void> => {
     setBusy(true);
     setProblem(null);
@@ -614,9 +702,12 @@ function NoticeItem({ notice, children }: { notice: NoticeRecord; children?: Com
   const [pdf, setPdf] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => () => {
-    if (pdf) URL.revokeObjectURL(pdf);
-  }, [pdf]);
+  useEffect(
+    () => () => {
+      if (pdf) URL.revokeObjectURL(pdf);
+    },
+    [pdf],
+  );
 
   const openPdf = async (): Promise<void> => {
     setBusy(true);
@@ -718,8 +809,15 @@ function ReclassificationChecklist({ program }: { program: ProgramView }): JSX.E
       </p>
       <ul class="checklist-items">
         {program.checklist.map((item) => (
-          <li key={item.requirement} id={checklistAnchor(item.requirement)} tabIndex={-1} data-requirement={item.requirement} data-met={item.met ? 'yes' : 'no'}>
-            <span class={item.met ? 'check-met' : 'check-open'}>{item.met ? 'Met' : 'Not yet'}</span>: {CHECKLIST_LABELS[item.requirement]}. {item.detail}
+          <li
+            key={item.requirement}
+            id={checklistAnchor(item.requirement)}
+            tabIndex={-1}
+            data-requirement={item.requirement}
+            data-met={item.met ? 'yes' : 'no'}
+          >
+            <span class={item.met ? 'check-met' : 'check-open'}>{item.met ? 'Met' : 'Not yet'}</span>: {CHECKLIST_LABELS[item.requirement]}.{' '}
+            {item.detail}
           </li>
         ))}
       </ul>

@@ -19,7 +19,19 @@ const PAGE_SIZE = 50;
 export const PROGRAMS_PATH = '/programs';
 
 /** The list's parameters, named as the API names them. */
-const PARAMETERS = ['q', 'status', 'agency', 'targetClass', 'reclassifiesFrom', 'reclassifiesBefore', 'capFrom', 'capBefore', 'supervisor', 'overdue', 'sort'] as const;
+const PARAMETERS = [
+  'q',
+  'status',
+  'agency',
+  'targetClass',
+  'reclassifiesFrom',
+  'reclassifiesBefore',
+  'capFrom',
+  'capBefore',
+  'supervisor',
+  'overdue',
+  'sort',
+] as const;
 type Parameter = (typeof PARAMETERS)[number];
 type Parameters = Record<Parameter, string>;
 
@@ -45,7 +57,8 @@ function sortOf(sort: string): { field: SortField; descending: boolean } {
   return field in SORT_LABELS ? { field, descending } : { field: DEFAULT_SORT, descending: false };
 }
 
-type Loaded = { state: 'loading' } | { state: 'failed'; error: unknown; key: string } | { state: 'loaded'; value: ProgramPage; key: string };
+type Loaded =
+  { state: 'loading' } | { state: 'failed'; error: unknown; key: string } | { state: 'loaded'; value: ProgramPage; key: string };
 
 export function ProgramsPage(): JSX.Element {
   const location = useLocation();
@@ -53,7 +66,9 @@ export function ProgramsPage(): JSX.Element {
   const key = queryString(parameters);
   const [answer, setAnswer] = useState<Loaded>({ state: 'loading' });
   const [moreBusy, setMoreBusy] = useState(false);
-  const [exporting, setExporting] = useState<{ state: 'idle' } | { state: 'busy' } | { state: 'failed'; message: string } | { state: 'done' }>({ state: 'idle' });
+  const [exporting, setExporting] = useState<
+    { state: 'idle' } | { state: 'busy' } | { state: 'failed'; message: string } | { state: 'done' }
+  >({ state: 'idle' });
   const loaded = answer.state !== 'loading' && answer.key !== key ? ({ state: 'loading' } as const) : answer;
 
   useEffect(() => {
@@ -72,8 +87,14 @@ export function ProgramsPage(): JSX.Element {
     setMoreBusy(true);
     const shown = loaded.value.items.length;
     try {
-      const next = await getJson<ProgramPage>(`/v1/programs${queryString({ ...parameters, limit: PAGE_SIZE, cursor: loaded.value.nextCursor })}`);
-      setAnswer((now) => (now.state === 'loaded' && now.key === key ? { state: 'loaded', value: { items: [...now.value.items, ...next.items], nextCursor: next.nextCursor }, key } : now));
+      const next = await getJson<ProgramPage>(
+        `/v1/programs${queryString({ ...parameters, limit: PAGE_SIZE, cursor: loaded.value.nextCursor })}`,
+      );
+      setAnswer((now) =>
+        now.state === 'loaded' && now.key === key
+          ? { state: 'loaded', value: { items: [...now.value.items, ...next.items], nextCursor: next.nextCursor }, key }
+          : now,
+      );
       // The button may go away: focus moves to the first program it brought.
       requestAnimationFrame(() => document.querySelectorAll<HTMLElement>('#programs-table tbody tr a')[shown]?.focus());
     } catch (error) {
@@ -138,7 +159,8 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
       .then((answer) => setClasses(answer.items))
       .catch(() => setClasses([])); // the field then takes any code typed
   }, []);
-  const set = (name: Parameter) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [name]: event.currentTarget.value });
+  const set = (name: Parameter) => (event: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [name]: event.currentTarget.value });
   const supervisorNames = useStaffNames(parameters.supervisor ? [parameters.supervisor] : []);
   // Removing the supervisor applies at once (there is nothing to type): the rest of the draft is kept.
   const removeSupervisor = (): void => navigate(programsListPath({ ...draft, q: draft.q.trim(), supervisor: '' }));
@@ -179,19 +201,33 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
               {c.code} {c.title}
             </option>
           ))}
-          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && <option value={draft.targetClass}>{draft.targetClass}</option>}
+          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && (
+            <option value={draft.targetClass}>{draft.targetClass}</option>
+          )}
         </select>
       </div>
       <div class="field">
         <label for="programs-reclassifies-from">Reclassifies from</label>
-        <input id="programs-reclassifies-from" type="date" value={draft.reclassifiesFrom} onInput={set('reclassifiesFrom')} aria-describedby="programs-reclassifies-from-hint" />
+        <input
+          id="programs-reclassifies-from"
+          type="date"
+          value={draft.reclassifiesFrom}
+          onInput={set('reclassifiesFrom')}
+          aria-describedby="programs-reclassifies-from-hint"
+        />
         <p class="hint" id="programs-reclassifies-from-hint">
           Earliest reclassification date on or after this day.
         </p>
       </div>
       <div class="field">
         <label for="programs-reclassifies-before">Reclassifies before</label>
-        <input id="programs-reclassifies-before" type="date" value={draft.reclassifiesBefore} onInput={set('reclassifiesBefore')} aria-describedby="programs-reclassifies-hint" />
+        <input
+          id="programs-reclassifies-before"
+          type="date"
+          value={draft.reclassifiesBefore}
+          onInput={set('reclassifiesBefore')}
+          aria-describedby="programs-reclassifies-hint"
+        />
         <p class="hint" id="programs-reclassifies-hint">
           Earliest reclassification date before this day.
         </p>
@@ -262,7 +298,11 @@ function SortableHeader({ field, label, parameters }: { field: SortField; label:
         <span aria-hidden="true" class="sort-mark">
           {active ? (current.descending ? ' ▼' : ' ▲') : ' ↕'}
         </span>
-        <span class="visually-hidden">{active ? `, sorted ${current.descending ? 'descending' : 'ascending'}; sort ${nextDescending ? 'descending' : 'ascending'}` : ', sort ascending'}</span>
+        <span class="visually-hidden">
+          {active
+            ? `, sorted ${current.descending ? 'descending' : 'ascending'}; sort ${nextDescending ? 'descending' : 'ascending'}`
+            : ', sort ascending'}
+        </span>
       </button>
     </th>
   );
@@ -299,7 +339,8 @@ function ProgramsTable({ page, parameters }: { page: ProgramPage; parameters: Pa
             return (
               <tr key={program.programId} data-program={program.programId}>
                 <th scope="row">
-                  <Link href={programPath(program.programId)}>{program.trainee.name}</Link> <span class="muted">({program.trainee.employeeId})</span>
+                  <Link href={programPath(program.programId)}>{program.trainee.name}</Link>{' '}
+                  <span class="muted">({program.trainee.employeeId})</span>
                 </th>
                 <td>
                   <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span>

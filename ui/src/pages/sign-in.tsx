@@ -91,7 +91,9 @@ function ProviderCallback({ provider, onSignedIn }: { provider: ProviderConfig; 
     }
     finishSignIn(provider)
       .then(onSignedIn)
-      .catch((error: unknown) => setProblem(error instanceof Error && error.message.startsWith('This sign-in') ? error.message : 'The sign-in did not succeed.'));
+      .catch((error: unknown) =>
+        setProblem(error instanceof Error && error.message.startsWith('This sign-in') ? error.message : 'The sign-in did not succeed.'),
+      );
     // Once: a code can be exchanged only once.
   }, []);
   if (!problem) return <Loading what="your account" />;
@@ -140,11 +142,18 @@ function DevelopmentSignIn({ onSignedIn }: { onSignedIn: () => void }): JSX.Elem
       <div class="development-warning" role="note" aria-labelledby="development-warning-title">
         <h2 id="development-warning-title">Development only</h2>
         <p>
-          This sign-in lets anyone act as any person in any role. It exists only on a developer's machine: the server offers it only when started with{' '}
-          <code>APP_ENV=development</code>, and only at a loopback address; everywhere else people sign in through the organisation's identity provider.
+          This sign-in lets anyone act as any person in any role. It exists only on a developer's machine: the server offers it only when
+          started with <code>APP_ENV=development</code>, and only at a loopback address; everywhere else people sign in through the
+          organisation's identity provider.
         </p>
       </div>
-      {problem && <ErrorSummary problem={problem} issues={issues} labelFor={(path) => (path === 'sub' ? 'Person' : path.startsWith('roles') ? 'Role' : null)} />}
+      {problem && (
+        <ErrorSummary
+          problem={problem}
+          issues={issues}
+          labelFor={(path) => (path === 'sub' ? 'Person' : path.startsWith('roles') ? 'Role' : null)}
+        />
+      )}
       <form onSubmit={(event) => void submit(event)} noValidate class="form narrow">
         <SelectField path="roles[0]" label="Role" value={role} onValue={chooseRole} issues={issues} options={ROLE_OPTIONS} />
         <TextField
@@ -168,8 +177,8 @@ function OrganisationSignIn(): JSX.Element {
     <div class="prose">
       <p>You are not signed in, or your session has ended.</p>
       <p>
-        Sign in with your organisation account: your organisation's sign-in page brings you back here once you are signed in. If it does not, reload this
-        page or ask your help desk.
+        Sign in with your organisation account: your organisation's sign-in page brings you back here once you are signed in. If it does
+        not, reload this page or ask your help desk.
       </p>
     </div>
   );
