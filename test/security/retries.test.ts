@@ -224,6 +224,7 @@ describe('an imported program’s id', () => {
       row: 1,
       status: 'already-enrolled',
       programId: result?.programId,
+      trainee: { employeeId: row.trainee.employeeId, name: row.trainee.name },
     });
   });
 });
