@@ -161,6 +161,16 @@ describe('HR importing a file', () => {
         expect.stringMatching(/^200Trainee 200 Import.*Fix first.*targetClassCode: /),
       ]);
       await expectAccessible(page, 'import-preview');
+      // Before anything is sent, the file of rows to fix holds the five the check found, not the 195 ready rows.
+      const early = await downloaded(page, page.getByRole('link', { name: 'Download the 5 rows to fix (CSV)' }));
+      const [, ...earlyRows] = parseCsv(early.text) as string[][];
+      expect(earlyRows.map((r) => r[column('trainee.name')])).toEqual([
+        'Trainee 008 Import',
+        'Trainee 049 Import',
+        'Trainee 100 Import',
+        'Trainee 151 Import',
+        'Trainee 200 Import',
+      ]);
       const before = await stack.call('GET', `/v1/programs?agency=${staff.agency}`, { token: hrToken });
       expect((before.body as { items: unknown[] }).items).toEqual([]);
 

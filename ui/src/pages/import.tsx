@@ -322,8 +322,10 @@ const isProblem = (row: RowOutcome): boolean => row.status !== 'created' && row.
 
 function rejectedRows(preview: ImportPreview, outcomes: readonly RowOutcome[]): { row: ImportPreviewRow; reason: string }[] {
   const byRow = new Map(preview.rows.map((row) => [row.row, row]));
+  const sent = new Set(outcomes.map((outcome) => outcome.row));
+  // A row not sent (yet) is to fix only if the check found a problem in it.
   return resultRows(preview, outcomes)
-    .filter(isProblem)
+    .filter((outcome) => isProblem(outcome) && (sent.has(outcome.row) || byRow.get(outcome.row)?.action === 'fix'))
     .flatMap((outcome) => {
       const row = byRow.get(outcome.row);
       return row ? [{ row, reason: reasonOf(outcome) }] : [];
