@@ -12,6 +12,7 @@ import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { eventually, startApiStack, today, uniqueId, type ApiResponse, type ApiStack } from './harness.js';
+import { IMPORT_CSV_COLUMNS } from '../fixtures/import-csv.js';
 
 let stack: ApiStack;
 let hrToken: string;
@@ -655,26 +656,7 @@ describe('listing', () => {
 });
 
 describe('bulk import', () => {
-  const header = [
-    'trainee.employeeId',
-    'trainee.name',
-    'trainee.email',
-    'agency',
-    'functionalRole',
-    'targetClassCode',
-    'supervisorId',
-    'programManagerId',
-    'appointmentDate',
-    'hoursPerWeek',
-    'schedule.dasApprovalRef',
-    'schedule.approvedOn',
-    'schedule.plannedEndDate',
-    'schedule.milestones',
-    'priorExperience.generalYears',
-    'priorExperience.specialYears',
-    'education.semesterHours',
-    'education.degrees',
-  ].join(',');
+  const header = IMPORT_CSV_COLUMNS.join(',');
   const csvRow = (e: EnrollmentInput): string =>
     [
       e.trainee.employeeId,

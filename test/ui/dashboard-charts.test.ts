@@ -13,7 +13,7 @@ import type { DashboardCharts as ServedCharts } from '../../api/dashboard-charts
 import type { DashboardCharts, ProgramView } from '../../ui/src/api-types.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn } from './harness.js';
+import { ensureUiBuilt, expectAccessible, launchChromium, openPage, signIn } from './harness.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -60,11 +60,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
-}
 
 const searchOf = (url: string): Record<string, string> => Object.fromEntries(new URL(url).searchParams);
 

@@ -178,3 +178,23 @@ export function focusedElement(page: Page): Promise<string> {
     return active ? active.id || active.className : '';
   });
 }
+
+/** Runs a test's steps on a page of its own (a fresh browser context) and closes it even when a step fails. */
+export async function usePage(
+  browser: Browser,
+  run: (session: UiSession) => Promise<void>,
+  options: { phone?: boolean } = {},
+): Promise<void> {
+  const session = await openPage(browser, options);
+  try {
+    await run(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Keeps a screenshot of the page's state, then asserts axe finds no serious or critical violation in it. */
+export async function expectAccessible(page: Page, name: string): Promise<void> {
+  await screenshot(page, name);
+  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
+}

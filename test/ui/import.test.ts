@@ -12,7 +12,8 @@ import { addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, launchChromium, openPage, screenshot, seriousAccessibilityViolations, signIn } from './harness.js';
+import { ensureUiBuilt, expectAccessible, launchChromium, openPage, signIn } from './harness.js';
+import { IMPORT_CSV_COLUMNS } from '../fixtures/import-csv.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -26,32 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
-}
-
-const COLUMNS = [
-  'trainee.employeeId',
-  'trainee.name',
-  'trainee.email',
-  'agency',
-  'functionalRole',
-  'targetClassCode',
-  'supervisorId',
-  'programManagerId',
-  'appointmentDate',
-  'hoursPerWeek',
-  'schedule.dasApprovalRef',
-  'schedule.approvedOn',
-  'schedule.plannedEndDate',
-  'schedule.milestones',
-  'priorExperience.generalYears',
-  'priorExperience.specialYears',
-  'education.semesterHours',
-  'education.degrees',
-];
 
 function cellsOf(r: EnrollmentInput): string[] {
   return [
@@ -101,7 +76,7 @@ describe('HR importing a file', () => {
       const template = await downloaded(page, page.getByRole('link', { name: 'CSV template' }));
       expect(template.name).toBe('import-template.csv');
       const [header, example, ...rest] = parseCsv(template.text) as string[][];
-      expect(header).toEqual(expect.arrayContaining(COLUMNS));
+      expect(header).toEqual(expect.arrayContaining([...IMPORT_CSV_COLUMNS]));
       expect(header).toContain('priorRecords.signOffs');
       expect(example).toHaveLength(header?.length ?? 0);
       expect(rest).toEqual([]);
@@ -128,7 +103,7 @@ describe('HR importing a file', () => {
     });
     const cells = rows.map(cellsOf);
     // Five rows, each breaking one rule of its own, spread through the file.
-    const column = (name: string): number => COLUMNS.indexOf(name);
+    const column = (name: string): number => IMPORT_CSV_COLUMNS.indexOf(name);
     const broken: Record<number, [string, string]> = {
       7: ['trainee.email', 'not-an-address'],
       48: ['supervisorId', 'sup-nobody'],
@@ -142,7 +117,7 @@ describe('HR importing a file', () => {
     const { page } = session;
     try {
       await signIn(page, stack.baseUrl, 'hr-0001', 'hr', '/import');
-      await checkFile(page, 'trainees.csv', csvText(COLUMNS, cells));
+      await checkFile(page, 'trainees.csv', csvText(IMPORT_CSV_COLUMNS, cells));
 
       // The dry run: every row by trainee, the broken ones by field, nothing created.
       await expect
@@ -206,7 +181,7 @@ describe('HR importing a file', () => {
       // The rejected rows in the import's own format, the reason in a column of its own.
       const rejects = await downloaded(page, page.getByRole('link', { name: 'Download the 5 rows to fix (CSV)' }));
       const [header, ...rejected] = parseCsv(rejects.text) as string[][];
-      expect(header).toEqual([...COLUMNS, 'reason']);
+      expect(header).toEqual([...IMPORT_CSV_COLUMNS, 'reason']);
       expect(rejected.map((r) => r[column('trainee.name')])).toEqual([
         'Trainee 008 Import',
         'Trainee 049 Import',

@@ -10,16 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../domain/dates.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import {
-  ensureUiBuilt,
-  focusedElement,
-  launchChromium,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-  signIn,
-  type UiSession,
-} from './harness.js';
+import { ensureUiBuilt, expectAccessible, focusedElement, launchChromium, signIn, usePage, type UiSession } from './harness.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -34,19 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function withPage(run: (session: UiSession) => Promise<void>): Promise<void> {
-  const session = await openPage(browser);
-  try {
-    await run(session);
-  } finally {
-    await session.close();
-  }
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
-}
+const withPage = (run: (session: UiSession) => Promise<void>): Promise<void> => usePage(browser, run);
 
 /** A surname nobody else in the directory has, so a search finds this test's people only. */
 const surname = (): string =>

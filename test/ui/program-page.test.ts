@@ -9,16 +9,7 @@ import { addMonths } from '../../domain/dates.js';
 import { startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { pdfText } from '../notices/pdf-text.js';
-import {
-  artifactsDir,
-  ensureUiBuilt,
-  focusedElement,
-  launchChromium,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-  signIn,
-} from './harness.js';
+import { artifactsDir, ensureUiBuilt, expectAccessible, focusedElement, launchChromium, openPage, signIn } from './harness.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -47,11 +38,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
-}
 
 /** The h2 headings of the page, in reading order. */
 const sections = (page: Page): Promise<string[]> => page.locator('main h2').allTextContents();

@@ -18,7 +18,7 @@ import { loadDevelopmentAccounts } from '../../idp/accounts.js';
 import { CALLBACK_PATH, SIGNED_OUT_PATH, createDevelopmentProvider } from '../../idp/provider.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import { ensureUiBuilt, launchChromium, openPage, screenshot, seriousAccessibilityViolations, type UiSession } from './harness.js';
+import { ensureUiBuilt, launchChromium, screenshot, seriousAccessibilityViolations, usePage, type UiSession } from './harness.js';
 
 const PASSWORD = 'test-password';
 const AUDIENCE = 'urn:lap:api';
@@ -72,14 +72,7 @@ afterAll(async () => {
   await new Promise((resolve) => idp?.close(resolve));
 });
 
-async function withPage(run: (session: UiSession) => Promise<void>): Promise<void> {
-  const session = await openPage(browser);
-  try {
-    await run(session);
-  } finally {
-    await session.close();
-  }
-}
+const withPage = (run: (session: UiSession) => Promise<void>): Promise<void> => usePage(browser, run);
 
 /** From the app's sign-in page through the provider's login form, as a person would. */
 async function signInWithProvider(page: Page, username: string, path = '/'): Promise<void> {

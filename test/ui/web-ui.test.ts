@@ -10,16 +10,8 @@ import { addDays, addMonths, anniversary } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from '../api/harness.js';
 import { enrollmentFixture } from '../integration/harness.js';
-import {
-  ensureUiBuilt,
-  focusedElement,
-  launchChromium,
-  openPage,
-  screenshot,
-  seriousAccessibilityViolations,
-  signIn,
-  type UiSession,
-} from './harness.js';
+import { ensureUiBuilt, expectAccessible, focusedElement, launchChromium, screenshot, signIn, usePage, type UiSession } from './harness.js';
+import { IMPORT_CSV_COLUMNS } from '../fixtures/import-csv.js';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -36,20 +28,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Each test opens its own context, and closes it even when it fails. */
-async function withPage(run: (session: UiSession) => Promise<void>, options: { phone?: boolean } = {}): Promise<void> {
-  const session = await openPage(browser, options);
-  try {
-    await run(session);
-  } finally {
-    await session.close();
-  }
-}
-
-async function expectAccessible(page: Page, name: string): Promise<void> {
-  await screenshot(page, name);
-  expect(await seriousAccessibilityViolations(page, name)).toEqual([]);
-}
+const withPage = (run: (session: UiSession) => Promise<void>, options: { phone?: boolean } = {}): Promise<void> =>
+  usePage(browser, run, options);
 
 interface Staff {
   supervisorId: string;
@@ -78,26 +58,7 @@ async function enrolled(body: EnrollmentInput): Promise<{ programId: string; tra
 
 /** The CSV of the import contract (docs/api.md, "Bulk import"), one line per enrollment. */
 function csvOf(rows: readonly EnrollmentInput[]): string {
-  const header = [
-    'trainee.employeeId',
-    'trainee.name',
-    'trainee.email',
-    'agency',
-    'functionalRole',
-    'targetClassCode',
-    'supervisorId',
-    'programManagerId',
-    'appointmentDate',
-    'hoursPerWeek',
-    'schedule.dasApprovalRef',
-    'schedule.approvedOn',
-    'schedule.plannedEndDate',
-    'schedule.milestones',
-    'priorExperience.generalYears',
-    'priorExperience.specialYears',
-    'education.semesterHours',
-    'education.degrees',
-  ];
+  const header = IMPORT_CSV_COLUMNS;
   const quote = (value: string | number): string =>
     /[",\n]/.test(String(value)) ? `"${String(value).replaceAll('"', '""')}"` : String(value);
   const line = (r: EnrollmentInput): string =>

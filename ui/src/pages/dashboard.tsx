@@ -7,8 +7,9 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, programPath, queryString } from '../api.js';
-import type { Dashboard, DashboardCharts, Me, ProgramPage, ProgramStatus, ProgramView, TargetClass } from '../api-types.js';
+import type { Dashboard, DashboardCharts, Me, ProgramPage, ProgramView } from '../api-types.js';
 import { DashboardChartsView } from '../components/charts.js';
+import { ProgramFilterFields } from '../components/filters.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox } from '../components/page.js';
 import { barOf, Timeline } from '../components/timeline.js';
 import {
@@ -266,13 +267,7 @@ function AtRisk({ dashboard, today }: { dashboard: Dashboard; today: string }): 
 
 function FilterForm({ filters }: { filters: Filters }): JSX.Element {
   const [draft, setDraft] = useState(filters);
-  const [classes, setClasses] = useState<TargetClass[]>([]);
   useEffect(() => setDraft(filters), [filters.status, filters.agency, filters.targetClass, filters.capBefore]);
-  useEffect(() => {
-    getJson<{ items: TargetClass[] }>('/v1/target-classes')
-      .then((answer) => setClasses(answer.items))
-      .catch(() => setClasses([])); // the field then takes any code typed
-  }, []);
   const set = (key: keyof Filters) => (event: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [key]: event.currentTarget.value });
   const apply = (event: Event): void => {
@@ -281,35 +276,12 @@ function FilterForm({ filters }: { filters: Filters }): JSX.Element {
   };
   return (
     <form class="filters" role="search" aria-label="Filter programs" onSubmit={apply}>
-      <div class="field">
-        <label for="filter-status">Status</label>
-        <select id="filter-status" value={draft.status} onChange={set('status')}>
-          <option value={ANY_STATUS}>Any status</option>
-          {PROGRAM_STATUSES.map((status: ProgramStatus) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="filter-agency">Agency</label>
-        <input id="filter-agency" type="text" value={draft.agency} onInput={set('agency')} autoComplete="off" />
-      </div>
-      <div class="field">
-        <label for="filter-target-class">Target class</label>
-        <select id="filter-target-class" value={draft.targetClass} onChange={set('targetClass')}>
-          <option value="">Any class</option>
-          {classes.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.code} {c.title}
-            </option>
-          ))}
-          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && (
-            <option value={draft.targetClass}>{draft.targetClass}</option>
-          )}
-        </select>
-      </div>
+      <ProgramFilterFields
+        idPrefix="filter"
+        values={draft}
+        anyStatus={ANY_STATUS}
+        onChange={(field, value) => setDraft({ ...draft, [field]: value })}
+      />
       <div class="field">
         <label for="filter-cap-before">Cap before</label>
         <input id="filter-cap-before" type="date" value={draft.capBefore} onInput={set('capBefore')} />

@@ -8,11 +8,12 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { getJson, programPath, queryString } from '../api.js';
-import type { ProgramPage, ProgramStatus, TargetClass } from '../api-types.js';
+import type { ProgramPage } from '../api-types.js';
+import { ProgramFilterFields } from '../components/filters.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox, messageOf } from '../components/page.js';
 import { nameAndId, useStaffNames } from '../components/staff.js';
 import { downloadCsv } from '../download.js';
-import { formatDate, plural, PROGRAM_STATUSES, STATUS_LABELS } from '../format.js';
+import { formatDate, plural, STATUS_LABELS } from '../format.js';
 import { Link, navigate, useLocation } from '../router.js';
 
 const PAGE_SIZE = 50;
@@ -125,7 +126,7 @@ export function ProgramsPage(): JSX.Element {
             <StatusMessage id="programs-summary">
               {loaded.value.items.length === 0
                 ? `No program matches${filtered ? ' the search and filters' : ''}.`
-                : `${plural(loaded.value.items.length, 'program')}${loaded.value.nextCursor ? ' shown; more match' : filtered ? ' match' : ''}, sorted by ${SORT_LABELS[sortOf(parameters.sort).field]}${sortOf(parameters.sort).descending ? ', descending' : ''}.`}
+                : `${plural(loaded.value.items.length, 'program')}${loaded.value.nextCursor ? ' shown; more match' : filtered ? (loaded.value.items.length === 1 ? ' matches' : ' match') : ''}, sorted by ${SORT_LABELS[sortOf(parameters.sort).field]}${sortOf(parameters.sort).descending ? ', descending' : ''}.`}
             </StatusMessage>
             <button type="button" class="button button-secondary" onClick={exportCsv} disabled={exporting.state === 'busy'}>
               {exporting.state === 'busy' ? 'Exporting…' : 'Export CSV'}
@@ -152,13 +153,7 @@ export function ProgramsPage(): JSX.Element {
 
 function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
   const [draft, setDraft] = useState(parameters);
-  const [classes, setClasses] = useState<TargetClass[]>([]);
   useEffect(() => setDraft(parameters), [queryString(parameters)]);
-  useEffect(() => {
-    getJson<{ items: TargetClass[] }>('/v1/target-classes')
-      .then((answer) => setClasses(answer.items))
-      .catch(() => setClasses([])); // the field then takes any code typed
-  }, []);
   const set = (name: Parameter) => (event: { currentTarget: { value: string } }) =>
     setDraft({ ...draft, [name]: event.currentTarget.value });
   const supervisorNames = useStaffNames(parameters.supervisor ? [parameters.supervisor] : []);
@@ -177,35 +172,12 @@ function SearchForm({ parameters }: { parameters: Parameters }): JSX.Element {
           Part of a name or id is enough.
         </p>
       </div>
-      <div class="field">
-        <label for="programs-status">Status</label>
-        <select id="programs-status" value={draft.status} onChange={set('status')}>
-          <option value="">Any status</option>
-          {PROGRAM_STATUSES.map((status: ProgramStatus) => (
-            <option key={status} value={status}>
-              {STATUS_LABELS[status]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="field">
-        <label for="programs-agency">Agency</label>
-        <input id="programs-agency" type="text" value={draft.agency} onInput={set('agency')} autoComplete="off" />
-      </div>
-      <div class="field">
-        <label for="programs-target-class">Target class</label>
-        <select id="programs-target-class" value={draft.targetClass} onChange={set('targetClass')}>
-          <option value="">Any class</option>
-          {classes.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.code} {c.title}
-            </option>
-          ))}
-          {draft.targetClass && !classes.some((c) => c.code === draft.targetClass) && (
-            <option value={draft.targetClass}>{draft.targetClass}</option>
-          )}
-        </select>
-      </div>
+      <ProgramFilterFields
+        idPrefix="programs"
+        values={draft}
+        anyStatus={''}
+        onChange={(field, value) => setDraft({ ...draft, [field]: value })}
+      />
       <div class="field">
         <label for="programs-reclassifies-from">Reclassifies from</label>
         <input
