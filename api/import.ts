@@ -284,23 +284,6 @@ export function checkRowCount(rows: readonly ImportRow[]): void {
   }
 }
 
-/**
- * Splits a CSV file into texts of at most `rowsPerChunk` rows, each with the header, so a client
- * can send a large file in several requests (and show progress). Records are cut where the parser
- * sees them end, so a quoted line break never splits a row.
- */
-export function splitCsv(text: string, rowsPerChunk: number): { text: string; rows: number }[] {
-  const [header, ...records] = readCsvRecords(text);
-  if (!header) return [];
-  const chunks: { text: string; rows: number }[] = [];
-  for (let start = 0; start < records.length; start += rowsPerChunk) {
-    const slice = records.slice(start, start + rowsPerChunk);
-    const body = slice.map((r) => (r.raw.endsWith('\n') ? r.raw : `${r.raw}\n`)).join('');
-    chunks.push({ text: `${header.raw.endsWith('\n') ? header.raw : `${header.raw}\n`}${body}`, rows: slice.length });
-  }
-  return chunks;
-}
-
 // --- Enrolling the rows -----------------------------------------------------------------------------
 
 /**
