@@ -173,9 +173,9 @@ for pair in "$CLUSTER_DB_PREFIX:temporal" "${CLUSTER_DB_PREFIX}_visibility:visib
   # Applies every versioned step newer than the database's; nothing when it is current.
   schema_tool "$db" update-schema -d "$CLUSTER_BIN/schema/postgresql/v12/$kind/versioned" >>"$CLUSTER_DIR/logs/schema.log" 2>&1
 done
-DATABASE_URL=$CLUSTER_APP_DATABASE_URL "$root/node_modules/.bin/tsx" db/migrate.ts >/dev/null
+DATABASE_URL=$CLUSTER_APP_DATABASE_URL "$root/node_modules/.bin/tsx" worker/admin.ts migrate >/dev/null
 # Where notices to staff go (a real deployment loads its own directory instead: docs/deployment.md).
-DATABASE_URL=$CLUSTER_APP_DATABASE_URL "$root/node_modules/.bin/tsx" db/staff-directory.ts load "${CLUSTER_STAFF_DIRECTORY:-db/seeds/staff-directory.dev.json}" >/dev/null
+DATABASE_URL=$CLUSTER_APP_DATABASE_URL "$root/node_modules/.bin/tsx" worker/admin.ts load-staff "${CLUSTER_STAFF_DIRECTORY:-db/seeds/staff-directory.dev.json}" >/dev/null
 
 # --- 3. Server configuration: one file per service (each its own metrics port) -------------------
 cat >"$CLUSTER_DIR/config/dynamicconfig.yaml" <<YAML
