@@ -84,7 +84,8 @@ export function refuseNulBytes(app: FastifyInstance): void {
     for (const pair of query.split('&')) {
       const [name = '', value = ''] = pair.split('=', 2);
       if (percentDecoded(name).includes(NUL) || percentDecoded(value).includes(NUL))
-        throw nulRefused(`query.${percentDecoded(name).replaceAll(NUL, '')}`);
+        // Named as the parameter alone, the way every other query issue names it ('q', not 'query.q').
+        throw nulRefused(percentDecoded(name).replaceAll(NUL, '') || 'query');
     }
     for (const [name, value] of Object.entries(request.headers)) {
       if ([value].flat().some((v) => v?.includes(NUL))) throw nulRefused(`headers.${name}`);

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createHmac } from 'node:crypto';
 import fastifyAccepts from '@fastify/accepts';
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { z } from 'zod';
@@ -118,7 +118,7 @@ export async function buildApiServer({
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: BODY_LIMIT,
     // Notice ids carry the program id and the notice's key (`p-…/milestone-overdue/m1/7`).
     routerOptions: { maxParamLength: 300 },

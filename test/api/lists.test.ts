@@ -113,7 +113,14 @@ describe('q: part of a name or an employee id', () => {
           else expect(response.status).toBe(200);
         },
       ),
-      { numRuns: 60 },
+      // The first example is the one a CI run once found: a NUL was named 'query.q'.
+      {
+        numRuns: 60,
+        examples: [
+          ['\u0000', ''],
+          ['%', 'trainee.name'],
+        ],
+      },
     );
   });
 

@@ -118,6 +118,8 @@ describe('NUL bytes', () => {
         error: { code: 'invalid-input', issues: [{ message: 'must not contain a NUL character' }] },
       });
     }
+    const named = await production.inject({ url: '/v1/programs?q=%00', headers });
+    expect(named.json()).toMatchObject({ error: { issues: [{ path: 'q' }] } });
     const body = await production.inject({
       method: 'POST',
       url: '/v1/programs',
