@@ -25,6 +25,7 @@ import { loadDevelopmentAccounts } from '../../idp/accounts.js';
 import { CLI_CLIENT_ID, createDevelopmentProvider } from '../../idp/provider.js';
 import { enrollmentFixture, supervisor, testDatabaseUrl } from '../integration/harness.js';
 import { launchChromium } from '../ui/harness.js';
+import { IMPORT_CSV_COLUMNS, importCsvRow } from '../fixtures/import-csv.js';
 import { runAdmin } from '../../worker/admin.js';
 import { eventually, startApiStack, today, uniqueId, type ApiStack } from './harness.js';
 
@@ -298,30 +299,9 @@ describe('signing in through the OpenID provider', () => {
 });
 
 describe('importing over the API', () => {
-  const HEADER =
-    'trainee.employeeId,trainee.name,trainee.email,agency,functionalRole,targetClassCode,supervisorId,programManagerId,appointmentDate,hoursPerWeek,schedule.dasApprovalRef,schedule.approvedOn,schedule.plannedEndDate,schedule.milestones,priorExperience.generalYears,priorExperience.specialYears,education.semesterHours,education.degrees';
+  const HEADER = IMPORT_CSV_COLUMNS.join(',');
 
-  const csvRow = (e: EnrollmentInput): string =>
-    [
-      e.trainee.employeeId,
-      `"${e.trainee.name}"`,
-      e.trainee.email,
-      e.agency,
-      `"${e.functionalRole}"`,
-      e.targetClassCode,
-      e.supervisorId,
-      e.programManagerId,
-      e.appointmentDate,
-      e.hoursPerWeek,
-      e.schedule.dasApprovalRef,
-      e.schedule.approvedOn,
-      e.schedule.plannedEndDate,
-      `"${e.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';')}"`,
-      e.priorExperience.generalYears,
-      e.priorExperience.specialYears,
-      e.education.semesterHours,
-      e.education.degrees.join(';'),
-    ].join(',');
+  const csvRow = importCsvRow;
 
   const importAgency = uniqueId('IMP');
 

@@ -12,7 +12,7 @@ import { addDays, addMonths } from '../../domain/dates.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { eventually, startApiStack, today, uniqueId, type ApiResponse, type ApiStack } from './harness.js';
-import { IMPORT_CSV_COLUMNS } from '../fixtures/import-csv.js';
+import { IMPORT_CSV_COLUMNS, importCsvRow } from '../fixtures/import-csv.js';
 
 let stack: ApiStack;
 let hrToken: string;
@@ -657,27 +657,7 @@ describe('listing', () => {
 
 describe('bulk import', () => {
   const header = IMPORT_CSV_COLUMNS.join(',');
-  const csvRow = (e: EnrollmentInput): string =>
-    [
-      e.trainee.employeeId,
-      `"${e.trainee.name}"`,
-      e.trainee.email,
-      e.agency,
-      `"${e.functionalRole}"`,
-      e.targetClassCode,
-      e.supervisorId,
-      e.programManagerId,
-      e.appointmentDate,
-      e.hoursPerWeek,
-      e.schedule.dasApprovalRef,
-      e.schedule.approvedOn,
-      e.schedule.plannedEndDate,
-      `"${e.schedule.milestones.map((m) => `${m.id}|${m.title}|${m.dueDate}`).join(';')}"`,
-      e.priorExperience.generalYears,
-      e.priorExperience.specialYears,
-      e.education.semesterHours,
-      e.education.degrees.join(';'),
-    ].join(',');
+  const csvRow = importCsvRow;
 
   type ImportBody = {
     results: { row: number; status: string; programId?: string; error?: { code: string; issues?: { path: string }[] } }[];

@@ -616,6 +616,55 @@ export function HrDecisionForm({ program, onDone }: { program: ProgramView; onDo
   );
 }
 
+/**
+ * The frame of a correction (a sign-off or a leave recorded in error): one field, why, and the
+ * command's answer. What was corrected stays in the history.
+ */
+function CorrectionForm({
+  kind,
+  idPrefix,
+  label,
+  path,
+  body,
+  labels = {},
+  submitLabel,
+  cancelLabel,
+  onCancel,
+  accepted,
+}: {
+  kind: 'retraction' | 'cancellation';
+  idPrefix: string;
+  label: string;
+  path: string;
+  body: Record<string, string>;
+  /** Labels of the body's other fields, for issues the API names them in. */
+  labels?: Record<string, string>;
+  submitLabel: string;
+  cancelLabel: string;
+  onCancel?: (() => void) | undefined;
+  accepted: (program: ProgramView) => void;
+}): JSX.Element {
+  const reasonLabel = 'Why it was recorded in error';
+  const [reason, setReason] = useState('');
+  const correction = useCommand(kind, idPrefix);
+  const form = useFocusOnOpen(onCancel !== undefined);
+  return (
+    <CommandForm
+      label={label}
+      command={correction}
+      labelFor={labelsOf(idPrefix, { reason: reasonLabel, ...labels })}
+      onSubmit={() => void correction.send(path, { ...body, reason }, accepted)}
+      submitLabel={submitLabel}
+      onCancel={onCancel}
+      cancelLabel={cancelLabel}
+      inline
+      formRef={form}
+    >
+      <TextAreaField path={`${idPrefix}.reason`} label={reasonLabel} value={reason} onValue={setReason} issues={correction.issues} />
+    </CommandForm>
+  );
+}
+
 /** A correction: a sign-off recorded in error is retracted; it stays in the history and the milestone is open again. */
 export function RetractionForm({
   programId,
@@ -624,33 +673,20 @@ export function RetractionForm({
   onCancel,
   idPrefix,
 }: CommandFormProps & { milestone: { id: string; title: string } }): JSX.Element {
-  const [reason, setReason] = useState('');
-  const retract = useCommand('retraction', idPrefix);
-  const form = useFocusOnOpen(onCancel !== undefined);
-  const submit = (): void =>
-    void retract.send(commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/retraction`), { reason }, (program) =>
-      onDone(program, `The sign-off of milestone ${milestone.id} is retracted; the milestone is open again. The history keeps both.`),
-    );
   return (
-    <CommandForm
+    <CorrectionForm
+      kind="retraction"
+      idPrefix={idPrefix}
       label={`Retract the sign-off of milestone ${milestone.id}`}
-      command={retract}
-      labelFor={labelsOf(idPrefix, { reason: 'Why it was recorded in error' })}
-      onSubmit={submit}
+      path={commandPath(programId, `milestones/${encodeURIComponent(milestone.id)}/retraction`)}
+      body={{}}
       submitLabel="Retract the sign-off"
-      onCancel={onCancel}
       cancelLabel="Keep the sign-off"
-      inline
-      formRef={form}
-    >
-      <TextAreaField
-        path={`${idPrefix}.reason`}
-        label="Why it was recorded in error"
-        value={reason}
-        onValue={setReason}
-        issues={retract.issues}
-      />
-    </CommandForm>
+      onCancel={onCancel}
+      accepted={(program) =>
+        onDone(program, `The sign-off of milestone ${milestone.id} is retracted; the milestone is open again. The history keeps both.`)
+      }
+    />
   );
 }
 
@@ -662,36 +698,24 @@ export function LeaveCancellationForm({
   onCancel,
   idPrefix,
 }: CommandFormProps & { leave: { from: string; to: string } }): JSX.Element {
-  const [reason, setReason] = useState('');
-  const cancel = useCommand('cancellation', idPrefix);
-  const form = useFocusOnOpen(onCancel !== undefined);
-  const submit = (): void =>
-    void cancel.send(commandPath(programId, 'leaves/cancellations'), { ...leave, reason }, (program) =>
-      onDone(
-        program,
-        `The leave from ${leave.from} to ${leave.to} is cancelled. The first anniversary is ${program.earliestReclassificationDate}.`,
-      ),
-    );
   return (
-    <CommandForm
+    <CorrectionForm
+      kind="cancellation"
+      idPrefix={idPrefix}
       label={`Cancel the leave from ${leave.from} to ${leave.to}`}
-      command={cancel}
-      labelFor={labelsOf(idPrefix, { reason: 'Why it was recorded in error', from: 'Leave' })}
-      onSubmit={submit}
+      path={commandPath(programId, 'leaves/cancellations')}
+      body={leave}
+      labels={{ from: 'Leave' }}
       submitLabel="Cancel the leave"
-      onCancel={onCancel}
       cancelLabel="Keep the leave"
-      inline
-      formRef={form}
-    >
-      <TextAreaField
-        path={`${idPrefix}.reason`}
-        label="Why it was recorded in error"
-        value={reason}
-        onValue={setReason}
-        issues={cancel.issues}
-      />
-    </CommandForm>
+      onCancel={onCancel}
+      accepted={(program) =>
+        onDone(
+          program,
+          `The leave from ${leave.from} to ${leave.to} is cancelled. The first anniversary is ${program.earliestReclassificationDate}.`,
+        )
+      }
+    />
   );
 }
 

@@ -10,6 +10,7 @@ import { getJson, programPath, queryString } from '../api.js';
 import type { Dashboard, DashboardCharts, Me, ProgramPage, ProgramView } from '../api-types.js';
 import { DashboardChartsView } from '../components/charts.js';
 import { ProgramFilterFields } from '../components/filters.js';
+import { ProgramRow } from '../components/program-row.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox } from '../components/page.js';
 import { barOf, Timeline } from '../components/timeline.js';
 import {
@@ -359,29 +360,9 @@ export function ProgramTable({ programs, caption }: { programs: readonly Program
           </tr>
         </thead>
         <tbody>
-          {programs.map((program) => {
-            const signed = program.milestones.filter((m) => m.status === 'signed-off').length;
-            const overdue = program.milestones.filter((m) => m.status === 'overdue').length;
-            return (
-              <tr key={program.programId}>
-                <th scope="row">
-                  <Link href={programPath(program.programId)}>{traineeLabel(program)}</Link>
-                </th>
-                <td>
-                  <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span>
-                </td>
-                <td>{program.agency}</td>
-                <td>{program.targetClassCode}</td>
-                <td>{formatDate(program.appointmentDate)}</td>
-                <td>{formatDate(program.earliestReclassificationDate)}</td>
-                <td>{formatDate(program.latestCompletionDate)}</td>
-                <td>
-                  {signed} of {program.milestones.length}
-                  {overdue > 0 && <span class="tag tag-overdue-milestones tag-after">{overdue} overdue</span>}
-                </td>
-              </tr>
-            );
-          })}
+          {programs.map((program) => (
+            <ProgramRow key={program.programId} program={program} />
+          ))}
         </tbody>
       </table>
     </TableBox>

@@ -6,7 +6,7 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiProblem, getJson, programPath, send } from '../api.js';
+import { ApiProblem, getJson, programPath } from '../api.js';
 import type { Me, NoticeRecord, OwnPrograms, ProgramEventRecord, ProgramView } from '../api-types.js';
 import { mayGive, type CommandName } from '../../../domain/commands/index.js';
 import {
@@ -44,6 +44,7 @@ import {
   traineeLabel,
 } from '../format.js';
 import { nameAndId, useStaffNames } from '../components/staff.js';
+import { usePdf } from '../components/pdf.js';
 import { Link } from '../router.js';
 import { newestOf, showProgram } from '../fresh-programs.js';
 import { describeEvent, eventLabel } from './events.js';
@@ -659,27 +660,9 @@ function Notices({
  * send, the same wherever it is asked for. Fetched with the token and offered as a download.
  */
 function SummaryPdf({ program }: { program: ProgramView }): JSX.Element {
-  const [pdf, setPdf] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(
-    () => () => {
-      if (pdf) URL.revokeObjectURL(pdf);
-    },
-    [pdf],
-  );
+  const { url: pdf, busy, problem, fetch } = usePdf(programApi(program.programId, '/summary'), 'summary');
   const fetchPdf = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const response = await send(programApi(program.programId, '/summary'), { accept: 'application/pdf' });
-      setPdf(URL.createObjectURL(await response.blob()));
-      requestAnimationFrame(() => document.getElementById('summary-pdf-link')?.focus());
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error.message : 'The summary could not be fetched.');
-    } finally {
-      setBusy(false);
-    }
+    if (await fetch()) requestAnimationFrame(() => document.getElementById('summary-pdf-link')?.focus());
   };
   return (
     <p class="screen-only summary-pdf">
@@ -699,30 +682,11 @@ function SummaryPdf({ program }: { program: ProgramView }): JSX.Element {
 
 /** The PDF is fetched with the token (a plain link would carry none) and opened as a blob. */
 function NoticeItem({ notice, children }: { notice: NoticeRecord; children?: ComponentChildren }): JSX.Element {
-  const [pdf, setPdf] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(
-    () => () => {
-      if (pdf) URL.revokeObjectURL(pdf);
-    },
-    [pdf],
-  );
-
+  const { url: pdf, busy, problem, fetch } = usePdf(`/v1/notices/${encodeURIComponent(notice.noticeId)}`, 'PDF');
   const openPdf = async (): Promise<void> => {
-    setBusy(true);
-    setProblem(null);
-    try {
-      const response = await send(`/v1/notices/${encodeURIComponent(notice.noticeId)}`, { accept: 'application/pdf' });
-      const url = URL.createObjectURL(await response.blob());
-      setPdf(url);
-      // A browser that blocks the window still has the link below.
-      window.open(url, '_blank', 'noopener');
-    } catch (error) {
-      setProblem(error instanceof ApiProblem ? error.message : 'The PDF could not be fetched.');
-    } finally {
-      setBusy(false);
-    }
+    const url = await fetch();
+    // A browser that blocks the window still has the link below.
+    if (url) window.open(url, '_blank', 'noopener');
   };
 
   return (

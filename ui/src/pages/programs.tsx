@@ -7,13 +7,14 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { getJson, programPath, queryString } from '../api.js';
+import { getJson, queryString } from '../api.js';
 import type { ProgramPage } from '../api-types.js';
 import { ProgramFilterFields } from '../components/filters.js';
+import { ProgramRow } from '../components/program-row.js';
 import { Loading, PageHeading, ProblemMessage, StatusMessage, TableBox, messageOf } from '../components/page.js';
 import { nameAndId, useStaffNames } from '../components/staff.js';
 import { downloadCsv } from '../download.js';
-import { formatDate, plural, STATUS_LABELS } from '../format.js';
+import { plural } from '../format.js';
 import { Link, navigate, useLocation } from '../router.js';
 
 const PAGE_SIZE = 50;
@@ -305,30 +306,9 @@ function ProgramsTable({ page, parameters }: { page: ProgramPage; parameters: Pa
           </tr>
         </thead>
         <tbody>
-          {page.items.map((program) => {
-            const signed = program.milestones.filter((m) => m.status === 'signed-off').length;
-            const overdue = program.milestones.filter((m) => m.status === 'overdue').length;
-            return (
-              <tr key={program.programId} data-program={program.programId}>
-                <th scope="row">
-                  <Link href={programPath(program.programId)}>{program.trainee.name}</Link>{' '}
-                  <span class="muted">({program.trainee.employeeId})</span>
-                </th>
-                <td>
-                  <span class={`badge badge-${program.status}`}>{STATUS_LABELS[program.status]}</span>
-                </td>
-                <td>{program.agency}</td>
-                <td>{program.targetClassCode}</td>
-                <td>{formatDate(program.appointmentDate)}</td>
-                <td>{formatDate(program.earliestReclassificationDate)}</td>
-                <td>{formatDate(program.latestCompletionDate)}</td>
-                <td>
-                  {signed} of {program.milestones.length}
-                  {overdue > 0 && <span class="tag tag-overdue-milestones tag-after">{overdue} overdue</span>}
-                </td>
-              </tr>
-            );
-          })}
+          {page.items.map((program) => (
+            <ProgramRow key={program.programId} program={program} idApart />
+          ))}
         </tbody>
       </table>
     </TableBox>
