@@ -12,6 +12,7 @@ import type { ProgramEvent } from '../domain/program.js';
 import { EventConflictError, appendEvents } from '../db/event-store.js';
 import {
   claimDelivery,
+  withDeliveryTurn,
   markFailed,
   markSent,
   noticeToDeliver,
@@ -48,12 +49,34 @@ export interface ActivityDependencies {
   templates?: NoticeTemplates;
   /** Where the web UI is reached (PUBLIC_BASE_URL): e-mails link to the program's page there. */
   publicBaseUrl?: string | undefined;
+  /**
+   * How many messages this worker sends at once. Each holds a database connection for the whole
+   * send (its delivery's turn, db/outbox.ts), so this stays well below the pool's size: a slow mail
+   * server then slows notices only, never the events a sign-off records.
+   */
+  concurrentSends?: number;
+}
+
+/** Runs at most `max` of the works given it at once; the others wait their turn, first come first served. */
+function concurrencyLimit(max: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    while (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 export interface DeliveryReport {
   /** Sent in this attempt. */
   sent: number;
-  /** Sent or refused for good by an earlier attempt: not sent again. */
+  /** Sent or refused for good by an earlier attempt (or one running beside this one): not sent again. */
   alreadyDone: number;
   /** Refused for good (5xx) in this attempt; kept with the server's answer. */
   rejected: number;
@@ -91,14 +114,16 @@ export function withoutAddresses(text: string): string {
   return text.replace(/<?[^\s<>@"',;:()]+@[^\s<>@"',;:()]+>?/g, '<address>');
 }
 
-type SendOutcome = { outcome: 'sent' } | { outcome: 'rejected' } | { outcome: 'open'; problem: string };
+type SendOutcome = { outcome: 'sent' } | { outcome: 'done-before' } | { outcome: 'rejected' } | { outcome: 'open'; problem: string };
 
 export function createActivities({
   db,
   mailer,
   publicBaseUrl,
   templates = loadNoticeTemplates(undefined, { publicBaseUrl }),
+  concurrentSends = 3,
 }: ActivityDependencies) {
+  const sending = concurrencyLimit(concurrentSends);
   /** A notice as the outbox takes it: rendered from the templates, or as queued before templates. */
   const forOutbox = (queued: Notice | LegacyNotice): OutboxNotice => {
     if ('recipients' in queued) {
@@ -147,35 +172,41 @@ export function createActivities({
       await markFailed(db, delivery, 'pending', 'no address in the staff directory');
       return { outcome: 'open', problem: `${delivery.role} ${delivery.ref}: no address in the staff directory` };
     }
-    const claimed = await claimDelivery(db, delivery, address, messageIdFor(notice.noticeId, delivery, sender.messageIdDomain));
-    if (!claimed) return { outcome: 'sent' }; // another attempt finished it in the meantime
-    try {
-      const { response } = await sender.send({
-        to: address,
-        subject: notice.subject,
-        text: notice.emailText ?? `${notice.subject}\n\n${notice.body}`,
-        html: notice.emailHtml,
-        messageId: claimed.messageId,
-        noticeKind: notice.kind,
-        attachments: attachment ? [{ filename: `${notice.kind}-notice.pdf`, content: attachment, contentType: 'application/pdf' }] : [],
-      });
-      // The window: a worker that dies here leaves the delivery 'sending' although the server has
-      // the message; it is sent again under the same Message-ID, which receivers can deduplicate.
-      await markSent(db, delivery, response);
-      return { outcome: 'sent' };
-    } catch (error) {
-      const failure = classifySendFailure(error);
-      const message = withoutAddresses(error instanceof Error ? error.message : String(error));
-      await markFailed(
-        db,
-        delivery,
-        failure === 'refused-for-good' ? 'rejected' : failure === 'not-accepted' ? 'pending' : 'sending',
-        message,
-      );
-      if (failure === 'refused-for-good') return { outcome: 'rejected' };
-      // Only codes leave this function: an SMTP message may quote the address.
-      return { outcome: 'open', problem: `${delivery.role} ${delivery.ref}: ${smtpErrorCode(error)}` };
-    }
+    // One attempt at a time per delivery (HR's resend beside the program's own retry): the second
+    // waits its turn and then finds the delivery sent.
+    return sending(() =>
+      withDeliveryTurn(db, delivery, async (connection) => {
+        const claimed = await claimDelivery(connection, delivery, address, messageIdFor(notice.noticeId, delivery, sender.messageIdDomain));
+        if (!claimed) return { outcome: 'done-before' }; // another attempt finished it in the meantime
+        try {
+          const { response } = await sender.send({
+            to: address,
+            subject: notice.subject,
+            text: notice.emailText ?? `${notice.subject}\n\n${notice.body}`,
+            html: notice.emailHtml,
+            messageId: claimed.messageId,
+            noticeKind: notice.kind,
+            attachments: attachment ? [{ filename: `${notice.kind}-notice.pdf`, content: attachment, contentType: 'application/pdf' }] : [],
+          });
+          // The window: a worker that dies here leaves the delivery 'sending' although the server has
+          // the message; it is sent again under the same Message-ID, which receivers can deduplicate.
+          await markSent(connection, delivery, response);
+          return { outcome: 'sent' };
+        } catch (error) {
+          const failure = classifySendFailure(error);
+          const message = withoutAddresses(error instanceof Error ? error.message : String(error));
+          await markFailed(
+            connection,
+            delivery,
+            failure === 'refused-for-good' ? 'rejected' : failure === 'not-accepted' ? 'pending' : 'sending',
+            message,
+          );
+          if (failure === 'refused-for-good') return { outcome: 'rejected' };
+          // Only codes leave this function: an SMTP message may quote the address.
+          return { outcome: 'open', problem: `${delivery.role} ${delivery.ref}: ${smtpErrorCode(error)}` };
+        }
+      }),
+    );
   }
 
   return {
@@ -230,6 +261,7 @@ export function createActivities({
         for (const delivery of open) {
           const result = await send(notice, delivery, mailer, attachment);
           if (result.outcome === 'sent') report.sent++;
+          else if (result.outcome === 'done-before') report.alreadyDone++;
           else if (result.outcome === 'rejected') report.rejected++;
           else problems.push(result.problem);
         }

@@ -3,7 +3,7 @@
  * delivery's way to the SMTP server (pending → sending → sent, or rejected), recorded around the
  * send by the delivery activity.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { CivilDate } from '../domain/dates.js';
 import type { Recipient, RecipientRole } from '../domain/notices.js';
 
@@ -142,6 +142,38 @@ export async function noticeToDeliver(db: Pool, noticeId: string): Promise<Notic
 }
 
 const keyParams = (key: DeliveryKey): string[] => [key.noticeId, key.role, key.ref];
+
+/** What the statements below need: the pool, or the one connection that holds a delivery's turn. */
+type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+/** The first key of the two-key advisory locks deliveries take, so no other lock of ours shares them. */
+const DELIVERY_LOCK_SPACE = 0x6e6f7469; // 'noti'
+
+/**
+ * Runs `work` (claim, send, record) as the only attempt at that delivery: two attempts at once, HR's
+ * resend and the program's own retry, take turns, and the second finds the delivery sent. The turn is
+ * a session advisory lock on a connection of its own, so a worker that dies mid-send loses its
+ * connection and the turn with it: the next attempt is never held up by a dead one. (Behind a pooler
+ * in transaction mode, session locks do not hold: connect the worker to PostgreSQL directly.)
+ */
+export async function withDeliveryTurn<T>(db: Pool, key: DeliveryKey, work: (connection: Queryable) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  const lockKey = [DELIVERY_LOCK_SPACE, JSON.stringify(keyParams(key))];
+  let broken: Error | undefined;
+  try {
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', lockKey);
+    try {
+      return await work(client);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', lockKey).catch((error: unknown) => {
+        // A connection that cannot unlock is closed, which unlocks it.
+        broken = error instanceof Error ? error : new Error(String(error));
+      });
+    }
+  } finally {
+    client.release(broken);
+  }
+}
 const KEY_MATCH = 'notice_id = $1 AND recipient_role = $2 AND recipient_ref = $3';
 
 /**
@@ -150,7 +182,7 @@ const KEY_MATCH = 'notice_id = $1 AND recipient_role = $2 AND recipient_ref = $3
  * far and may have been accepted. Null when it is sent or rejected already.
  */
 export async function claimDelivery(
-  db: Pool,
+  db: Queryable,
   key: DeliveryKey,
   address: string,
   messageId: string,
@@ -172,7 +204,7 @@ export async function claimDelivery(
   return row ? { previousStatus: row.previous_status, messageId: row.message_id } : null;
 }
 
-export async function markSent(db: Pool, key: DeliveryKey, smtpResponse: string): Promise<void> {
+export async function markSent(db: Queryable, key: DeliveryKey, smtpResponse: string): Promise<void> {
   await db.query(
     `UPDATE notice_deliveries SET status = 'sent', sent_at = now(), smtp_response = $4, last_error = NULL
       WHERE ${KEY_MATCH} AND status = 'sending'`,
@@ -185,7 +217,7 @@ export async function markSent(db: Pool, key: DeliveryKey, smtpResponse: string)
  * refused it for now, or was not there), `rejected` when it refused it for good, `sending` when it
  * cannot be known (the connection broke after the message went out).
  */
-export async function markFailed(db: Pool, key: DeliveryKey, status: Exclude<DeliveryStatus, 'sent'>, error: string): Promise<void> {
+export async function markFailed(db: Queryable, key: DeliveryKey, status: Exclude<DeliveryStatus, 'sent'>, error: string): Promise<void> {
   await db.query(
     `UPDATE notice_deliveries SET status = $4, last_error = $5
       WHERE ${KEY_MATCH} AND status IN ('pending', 'sending')`,

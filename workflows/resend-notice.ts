@@ -2,8 +2,8 @@
  * HR's resend of a notice (POST /v1/notices/{noticeId}/resend): one delivery run now, through the
  * same activity the program's workflow uses, so recipients already served are skipped. A recipient
  * still without an address stays waiting; the program's own delivery keeps trying it, so this run
- * gives up soon. (If the program's own retry runs in the same instant, the outbox's claim lets
- * both through only for a delivery both found open: docs/notices.md, "Resending".)
+ * gives up soon. (If the program's own retry runs in the same instant, the two take turns at each
+ * delivery and nobody gets a second copy: docs/notices.md, "Seeing delivery, and resending".)
  */
 import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createSmtpMailer, type Mailer } from '../../activities/mailer.js';
 import { appendEvents } from '../../db/event-store.js';
@@ -141,6 +141,54 @@ describe('the notice outbox', () => {
       ]),
     );
     expect((await deliveries(notice.noticeId)).every((d) => d.status === 'sent' && d.attempts === 1)).toBe(true);
+  });
+
+  it("sends each recipient one message when HR's resend and the program's own retry run at the same moment", async () => {
+    const { notice } = await reclassifiedProgram();
+    const smtp = mailerFor(inbox.smtpUrl);
+    // The first message is held on its way until the second attempt has reached the same delivery.
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let sends = 0;
+    const gated: Mailer = {
+      messageIdDomain: smtp.messageIdDomain,
+      close: () => {},
+      async send(mail) {
+        if (sends++ === 0) await held;
+        return smtp.send(mail);
+      },
+    };
+    const retry = createActivities({ db: scratch.pool, mailer: gated });
+    const resend = createActivities({ db: scratch.pool, mailer: gated });
+    await retry.issueNotices([notice]);
+    const first = retry.deliverNotice({ noticeId: notice.noticeId });
+    await vi.waitFor(() => expect(sends).toBe(1), { timeout: 60_000, interval: 50 });
+    const second = resend.deliverNotice({ noticeId: notice.noticeId });
+    // The second attempt is at the first delivery too: waiting its turn (or, were there no turns, sending it again).
+    await vi.waitFor(
+      async () => {
+        const { rows } = await scratch.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        );
+        expect(sends > 1 || (rows[0]?.n ?? 0) > 0).toBe(true);
+      },
+      { timeout: 60_000, interval: 50 },
+    );
+    release();
+    const reports = await Promise.all([first, second]);
+    expect(reports.reduce((n, r) => n + r.sent, 0)).toBe(5);
+    expect(reports.reduce((n, r) => n + r.alreadyDone, 0)).toBe(5);
+    const { rows } = await scratch.pool.query<{ message_id: string }>('SELECT message_id FROM notice_deliveries WHERE notice_id = $1', [
+      notice.noticeId,
+    ]);
+    const ours = new Set(rows.map((r) => r.message_id));
+    const received = (await inbox.messages()).filter((m) => ours.has(m.messageId));
+    expect(received.map((m) => m.to[0]?.address).sort()).toEqual([...new Set(received.map((m) => m.to[0]?.address))].sort());
+    expect(received).toHaveLength(5);
+    expect((await deliveries(notice.noticeId)).map((d) => [d.role, d.status, d.attempts])).toEqual(
+      ['agency-hr', 'das', 'program-manager', 'supervisor', 'trainee'].map((role) => [role, 'sent', 1]),
+    );
   });
 
   it('holds back only the recipient the staff directory does not know, until HR adds them', async () => {
