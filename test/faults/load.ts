@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { developmentDataConverter } from '../../temporal/payload-codec.js';
 import { createProgramClient, TemporalUnavailableError } from '../../client/programs.js';
 import { civilDateInNewYork } from '../../domain/dates.js';
+import { workflowSpanSinks } from '../../worker/worker.js';
 import { workflowIdFor } from '../../workflows/definitions.js';
 import { enrollmentFixture, TEST_DEADLINES, workflowBundle } from '../integration/harness.js';
 import { callUntilAnswered, mapLimit, type FaultSystem } from './harness.js';
@@ -106,7 +107,7 @@ export async function historiesThatDoNotReplay(system: FaultSystem, programIds: 
       const history = await client.workflow.getHandle(workflowIdFor(programId)).fetchHistory();
       try {
         await Worker.runReplayHistory(
-          { workflowBundle: bundle, replayName: programId, dataConverter: developmentDataConverter() },
+          { workflowBundle: bundle, replayName: programId, dataConverter: developmentDataConverter(), sinks: workflowSpanSinks() },
           history,
         );
       } catch (error) {
