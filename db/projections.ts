@@ -314,15 +314,23 @@ async function bulkLoad(
   batchSize: number,
   onBatch: (applied: number) => void,
 ): Promise<number> {
+  // Each read and write is awaited later, so it is marked handled now: one failing while another is
+  // awaited must not be an unhandled rejection (the await below still throws it).
+  const handled = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
   const read = (after: { programId: string; version: number }) =>
-    db.query<LogRow>(
-      `SELECT ${LOG_COLUMNS}
+    handled(
+      db.query<LogRow>(
+        `SELECT ${LOG_COLUMNS}
          FROM program_events
         WHERE (program_id, version) > ($1::text, $2::integer)
           AND (transaction_id, position) <= ($3::xid8, $4::bigint)
         ORDER BY program_id, version
         LIMIT $5`,
-      [after.programId, after.version, upTo.transactionId, upTo.position, batchSize],
+        [after.programId, after.version, upTo.transactionId, upTo.position, batchSize],
+      ),
     );
   let applied = 0;
   let open: ProgramState | null = null; // the last program of a batch, whose events may go on in the next
@@ -351,7 +359,7 @@ async function bulkLoad(
         open = null;
       }
       await writing;
-      if (finished.length > 0) writing = writePrograms(db, finished, tables, 'insert');
+      if (finished.length > 0) writing = handled(writePrograms(db, finished, tables, 'insert'));
       applied += rows.length;
       onBatch(applied);
       if (!more) break;
