@@ -29,6 +29,7 @@ import { buildApiServer } from '../api/server.js';
 import { createProgramClient } from '../client/programs.js';
 import { migrate } from '../db/migrate.js';
 import { addDays, addMonths, civilDateInNewYork } from '../domain/dates.js';
+import { workflowIdFor } from '../workflows/definitions.js';
 import { floorProgram, floorSignOff } from './floor/workflows.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
 import { createScratchDatabase, startStack, adminUrl, type Stack } from './lib/stack.js';
@@ -94,9 +95,21 @@ async function post(url: string, token: string, body: unknown): Promise<Response
   return response;
 }
 
-/** Watches the read model for programs the API has answered for; lag = first seen − the 201. */
-function watchProjection(db: pg.Pool): { answered(programId: string): void; lags: number[]; drain(): Promise<void> } {
+/**
+ * Watches the read model for programs the API has answered for; lag = first seen − the 201. The lag
+ * is split in two at the append of the program's first event (its `recorded_at`, the same host's
+ * clock): the 201 to the append (the workflow's recording activity) and the append to the row
+ * (the projector).
+ */
+function watchProjection(db: pg.Pool): {
+  answered(programId: string): void;
+  lags: number[];
+  drain(): Promise<void>;
+  split(): Promise<{ toAppend: number[]; toProjection: number[] }>;
+} {
   const pending = new Map<string, number>();
+  const answeredAt = new Map<string, number>(); // wall clock, to compare with the database's
+  const seenAt = new Map<string, number>();
   const lags: number[] = [];
   let stopped = false;
   const loop = (async () => {
@@ -110,9 +123,11 @@ function watchProjection(db: pg.Pool): { answered(programId: string): void; lags
           [ids],
         );
         const now = performance.now();
+        const wall = Date.now();
         for (const { program_id } of seen) {
-          const answeredAt = pending.get(program_id);
-          if (answeredAt !== undefined) lags.push(now - answeredAt);
+          const at = pending.get(program_id);
+          if (at !== undefined) lags.push(now - at);
+          seenAt.set(program_id, wall);
           pending.delete(program_id);
         }
       }
@@ -123,13 +138,72 @@ function watchProjection(db: pg.Pool): { answered(programId: string): void; lags
     }
   })();
   return {
-    answered: (programId) => pending.set(programId, performance.now()),
+    answered: (programId) => {
+      pending.set(programId, performance.now());
+      answeredAt.set(programId, Date.now());
+    },
     lags,
     async drain() {
       stopped = true;
       await loop;
     },
+    async split() {
+      const { rows: appended } = await db.query<{ program_id: string; at: number }>(
+        `SELECT program_id, extract(epoch FROM min(recorded_at))::float8 * 1000 AS at
+           FROM program_events WHERE program_id = ANY($1::text[]) GROUP BY program_id`,
+        [[...seenAt.keys()]],
+      );
+      const toAppend: number[] = [];
+      const toProjection: number[] = [];
+      for (const { program_id, at } of appended) {
+        toAppend.push(at - (answeredAt.get(program_id) ?? at));
+        toProjection.push((seenAt.get(program_id) ?? at) - at);
+      }
+      return { toAppend, toProjection };
+    },
   };
+}
+
+/** One log line: where a projection lag went (the 201 to the append, the append to the row). */
+function logLagSplit(label: string, split: { toAppend: number[]; toProjection: number[] }): void {
+  const at = (samples: number[]): string => [50, 90, 99].map((p) => `p${p} ${round(percentile(samples, p))}`).join(', ');
+  log(`${label}: 201 → first event appended: ${at(split.toAppend)} ms; appended → row in rm_programs: ${at(split.toProjection)} ms`);
+}
+
+/**
+ * Where the time before the append goes, from the workflows' own histories (a sample of `ids`):
+ * the start to the first workflow task's start, and the recording activity's schedule-to-start and
+ * run time. Printed beside the lag split; it measures the worker, which the projector does not own.
+ */
+async function logRecordingDelays(client: Client, label: string, ids: readonly string[]): Promise<void> {
+  type HistoryEvent = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>['events']>[number];
+  const at = (e: HistoryEvent | undefined): number =>
+    e?.eventTime ? Number(e.eventTime.seconds ?? 0) * 1000 + (e.eventTime.nanos ?? 0) / 1e6 : Number.NaN;
+  const firstTask: number[] = [];
+  const toStart: number[] = [];
+  const running: number[] = [];
+  const step = Math.max(1, Math.floor(ids.length / 50));
+  for (let i = 0; i < ids.length; i += step) {
+    const events = (await client.workflow.getHandle(workflowIdFor(ids[i] ?? '')).fetchHistory()).events ?? [];
+    const started = events.find((e) => e.workflowExecutionStartedEventAttributes);
+    const task = events.find((e) => e.workflowTaskStartedEventAttributes);
+    const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEvents');
+    const id = scheduled?.eventId;
+    const activityStarted = events.find(
+      (e) => e.activityTaskStartedEventAttributes && String(e.activityTaskStartedEventAttributes.scheduledEventId) === String(id),
+    );
+    const completed = events.find(
+      (e) => e.activityTaskCompletedEventAttributes && String(e.activityTaskCompletedEventAttributes.scheduledEventId) === String(id),
+    );
+    firstTask.push(at(task) - at(started));
+    toStart.push(at(activityStarted) - at(scheduled));
+    running.push(at(completed) - at(activityStarted));
+  }
+  const pct = (samples: number[]): string =>
+    [50, 90, 99].map((p) => `p${p} ${round(percentile(samples.filter(Number.isFinite), p))}`).join(', ');
+  log(
+    `${label}, from ${firstTask.length} histories: start → first workflow task ${pct(firstTask)} ms; recordEvents schedule-to-start ${pct(toStart)} ms, run ${pct(running)} ms`,
+  );
 }
 
 async function enrollThroughApi(
@@ -137,7 +211,12 @@ async function enrollThroughApi(
   count: number,
   prefix: string,
   afterLoad: () => Promise<void> = async () => {},
-): Promise<{ load: Awaited<ReturnType<typeof runLoad>>; ids: string[]; lags: number[] }> {
+): Promise<{
+  load: Awaited<ReturnType<typeof runLoad>>;
+  ids: string[];
+  lags: number[];
+  split: { toAppend: number[]; toProjection: number[] };
+}> {
   const token = await mintToken(stack.authSecret, { sub: 'hr-bench', roles: ['hr'], ttl: '1h' });
   const watcher = watchProjection(stack.db);
   const ids: string[] = [];
@@ -149,7 +228,7 @@ async function enrollThroughApi(
   });
   await afterLoad();
   await watcher.drain();
-  return { load, ids, lags: watcher.lags };
+  return { load, ids, lags: watcher.lags, split: await watcher.split() };
 }
 
 async function writes(): Promise<void> {
@@ -193,6 +272,8 @@ async function writes(): Promise<void> {
       met: enrollP99 / floorStartP99 <= 1.5,
     });
     const lagP99 = percentile(enrolled.lags, 99);
+    logLagSplit('projection lag under the enrollment load', enrolled.split);
+    await logRecordingDelays(client, 'the enrollment load', enrolled.ids);
     rows.push({
       path: 'projection lag under the enrollment load: p99',
       project: ms(lagP99),
@@ -247,6 +328,8 @@ async function writes(): Promise<void> {
     });
     await holder.end();
     const heldP99 = percentile(held.lags, 99);
+    logLagSplit('projection lag, another database holding a transaction open', held.split);
+    await logRecordingDelays(client, 'another database holding a transaction open', held.ids);
     rows.push({
       path: 'projection lag p99, another database holding a transaction open',
       project: ms(heldP99),

@@ -36,7 +36,8 @@ interface LogRow {
   program_id: string;
   version: number;
   type: string;
-  occurred_at: Date;
+  /** As Date#toISOString writes it (LOG_COLUMNS formats it in the database: no Date made and turned back). */
+  occurred_at: string;
   actor_id: string;
   actor_role: string;
   reason: string | null;
@@ -47,6 +48,12 @@ interface LogRow {
   transaction_id_text: string;
   position_text: string;
 }
+
+/** A LogRow's columns. The instant as text in UTC to the millisecond, as the workflow wrote it. */
+const LOG_COLUMNS = `event_id, program_id, version, type,
+       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at,
+       actor_id, actor_role, reason, data, schema_version,
+       transaction_id::text AS transaction_id_text, position::text AS position_text`;
 
 const knownTypes = new Set<string>(EVENT_TYPES);
 
@@ -59,7 +66,7 @@ function toDomainEvent(row: LogRow): ProgramEvent {
     programId: row.program_id,
     version: row.version,
     type: row.type,
-    occurredAt: row.occurred_at.toISOString(),
+    occurredAt: row.occurred_at,
     actor: { id: row.actor_id, role: row.actor_role },
     data: row.data,
     schemaVersion: 1,
@@ -85,8 +92,7 @@ async function readAfter(db: Pool | PoolClient, after: Checkpoint, limit: number
                                           WHERE a.backend_xid = x::xid AND a.datname IS DISTINCT FROM current_database())),
                      pg_snapshot_xmax(s)) AS h
               FROM snapshot)
-     SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
-            transaction_id::text AS transaction_id_text, position::text AS position_text
+     SELECT ${LOG_COLUMNS}
        FROM program_events, horizon
       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
         AND transaction_id < horizon.h
@@ -296,6 +302,10 @@ async function readableEnd(db: Pool | PoolClient): Promise<Checkpoint> {
  * (program_id, version) index), so each program is folded once in memory and inserted once: no
  * read-back of states, no upsert, no milestone deletes. The events after `upTo` follow by the
  * ordinary path (applyAll), which finds each program at the version the bulk phase left it.
+ *
+ * Pipelined on the pool's connections: the next batch is read, and the last one's rows are written,
+ * while this process folds the current batch, so the database and this process work side by side
+ * (one write in flight at a time, so memory holds at most three batches).
  */
 async function bulkLoad(
   db: Pool,
@@ -304,42 +314,61 @@ async function bulkLoad(
   batchSize: number,
   onBatch: (applied: number) => void,
 ): Promise<number> {
-  let applied = 0;
-  let after = { programId: '', version: 0 };
-  let open: ProgramState | null = null; // the last program of a batch, whose events may go on in the next
-  for (;;) {
-    const { rows } = await db.query<LogRow>(
-      `SELECT event_id, program_id, version, type, occurred_at, actor_id, actor_role, reason, data, schema_version,
-              transaction_id::text AS transaction_id_text, position::text AS position_text
+  // Each read and write is awaited later, so it is marked handled now: one failing while another is
+  // awaited must not be an unhandled rejection (the await below still throws it).
+  const handled = <T>(promise: Promise<T>): Promise<T> => {
+    promise.catch(() => undefined);
+    return promise;
+  };
+  const read = (after: { programId: string; version: number }) =>
+    handled(
+      db.query<LogRow>(
+        `SELECT ${LOG_COLUMNS}
          FROM program_events
         WHERE (program_id, version) > ($1::text, $2::integer)
           AND (transaction_id, position) <= ($3::xid8, $4::bigint)
         ORDER BY program_id, version
         LIMIT $5`,
-      [after.programId, after.version, upTo.transactionId, upTo.position, batchSize],
+        [after.programId, after.version, upTo.transactionId, upTo.position, batchSize],
+      ),
     );
-    const finished: ProgramState[] = [];
-    for (const row of rows) {
-      if (open && open.programId !== row.program_id) {
+  let applied = 0;
+  let open: ProgramState | null = null; // the last program of a batch, whose events may go on in the next
+  let reading = read({ programId: '', version: 0 });
+  let writing: Promise<unknown> = Promise.resolve();
+  try {
+    for (;;) {
+      const { rows } = await reading;
+      const last = rows.at(-1);
+      const more = last !== undefined && rows.length === batchSize;
+      if (more) reading = read({ programId: last.program_id, version: last.version });
+      const finished: ProgramState[] = [];
+      for (const row of rows) {
+        if (open && open.programId !== row.program_id) {
+          finished.push(open);
+          open = null;
+        }
+        const version = open?.version ?? 0;
+        if (row.version !== version + 1) {
+          throw new Error(`program ${row.program_id}: event version ${row.version} follows ${version}; the log has a gap`);
+        }
+        open = evolve(open, toDomainEvent(row));
+      }
+      if (!more && open) {
         finished.push(open);
         open = null;
       }
-      const version = open?.version ?? 0;
-      if (row.version !== version + 1) {
-        throw new Error(`program ${row.program_id}: event version ${row.version} follows ${version}; the log has a gap`);
-      }
-      open = evolve(open, toDomainEvent(row));
+      await writing;
+      if (finished.length > 0) writing = handled(writePrograms(db, finished, tables, 'insert'));
+      applied += rows.length;
+      onBatch(applied);
+      if (!more) break;
     }
-    if (rows.length < batchSize && open) {
-      finished.push(open);
-      open = null;
-    }
-    if (finished.length > 0) await writePrograms(db, finished, tables, 'insert');
-    applied += rows.length;
-    onBatch(applied);
-    const last = rows.at(-1);
-    if (!last || rows.length < batchSize) return applied;
-    after = { programId: last.program_id, version: last.version };
+    await writing;
+    return applied;
+  } finally {
+    // On a failure, nothing is left running against the pool (the caller drops the tables).
+    await Promise.allSettled([reading, writing]);
   }
 }
 
@@ -354,6 +383,16 @@ async function deferIndexes(db: Pool, table: string): Promise<string[]> {
   );
   for (const { name } of rows) await db.query(`DROP INDEX ${name}`);
   return rows.map((r) => r.definition);
+}
+
+/** Runs `work` over `items`, at most `width` at a time. */
+async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 /** Applies every readable event after `from` into `tables`, batch by batch. */
@@ -516,7 +555,8 @@ export function createProjector(pool: Pool, options: { batchSize?: number; defer
       const upTo = await readableEnd(pool);
       // 20,000 events a read by default (docs/benchmarks.md): larger gained nothing measurable.
       const loaded = await bulkLoad(pool, upTo, REBUILD, batchSize * 20, report);
-      for (const definition of deferred) await pool.query(definition);
+      // Two at a time: an index build is one backend's sort, and two tables' builds do not block each other.
+      await inParallel(deferred, 2, (definition) => pool.query(definition));
       if (defer) await pool.query(`ANALYZE ${REBUILD.programs}, ${REBUILD.milestones}`);
       let progress = await applyAll(pool, upTo, REBUILD, batchSize * 10, loaded, report);
       return inTransaction(pool, async (client) => {

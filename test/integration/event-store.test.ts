@@ -414,4 +414,25 @@ describe('the programs projection', () => {
     const indexes = await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'rm_programs' ORDER BY indexname");
     expect(indexes.rows.map((r) => r.indexname)).toContain('rm_programs_status');
   });
+
+  it('stops a rebuild at a gap in the log, mid-load, and leaves the live read model as it was', async () => {
+    // Many programs in small batches, so reads and writes of the load are under way when the gap is met.
+    const whole = Array.from({ length: 12 }, (_, i) =>
+      simulateProgram(`p-gap-${String(i).padStart(2, '0')}`, '2026-04-06', [{ kind: 'sign-off', milestone: 1, day: 10 }]),
+    );
+    for (const events of whole) await appendEvents(db, events);
+    await projector.catchUp();
+    const live = await readModel();
+    const broken = simulateProgram('p-gap-99', '2026-04-07', [
+      { kind: 'sign-off', milestone: 1, day: 10 },
+      { kind: 'sign-off', milestone: 2, day: 20 },
+    ]);
+    await appendEvents(
+      db,
+      broken.filter((e) => e.version !== 2),
+    );
+    const rebuilding = createProjector(db, { batchSize: 1, deferIndexesFrom: 0 });
+    await expect(rebuilding.rebuild()).rejects.toThrow(/program p-gap-99: event version 3 follows 1; the log has a gap/);
+    expect(await readModel()).toEqual(live);
+  });
 });

@@ -203,6 +203,21 @@ describe('the projector', () => {
     }
   });
 
+  it('reads past a session of this database idle in a transaction that has read the log but appended nothing', async () => {
+    const idle = await db.connect();
+    try {
+      // A reader holding a snapshot (and so the server's xmin horizon), but with no transaction id: nothing to wait for.
+      await idle.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await idle.query('SELECT count(*) FROM program_events');
+      const stream = new ProgramStream('p-idle-reader', '2027-01-06', 'DAS');
+      await appendEvents(db, stream.next());
+      expect(await projector.runOnce()).toBe(stream.events.length);
+      await idle.query('ROLLBACK');
+    } finally {
+      idle.release();
+    }
+  });
+
   it('wakes when events are appended instead of waiting for its next poll', async () => {
     const live = createProjector(db);
     const listener = listenForAppends(scratch.url, () => live.wake());
