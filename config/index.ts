@@ -43,7 +43,7 @@ const configSchema = z
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
-    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(40),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
     WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
     WORKER_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(3_000),
     /** Worker Versioning: the deployment every build of the program worker belongs to. */
