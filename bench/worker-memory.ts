@@ -52,7 +52,9 @@ const enrollment = (employeeId: string): unknown => ({
 
 /** The worker process this benchmark started (a child running worker/main.ts). */
 function workerPid(): number {
-  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)]).toString().split('\n');
+  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)])
+    .toString()
+    .split('\n');
   const line = lines.find((l) => l.includes('worker/main.ts'));
   if (!line) throw new Error('the worker process was not found');
   return Number(line.trim().split(/\s+/)[0]);
