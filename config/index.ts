@@ -35,6 +35,17 @@ const configSchema = z
       .string()
       .regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:9464')
       .optional(),
+    /**
+     * The worker's tuning (docs/operations.md, "Worker tuning"): programs kept in its cache (a program
+     * not in it replays its history on its next task), workflow tasks and activities run at once, the
+     * threads that run workflow code, and how long a task on its sticky queue waits before it goes to
+     * the shared queue (a killed worker's programs wait that long; test/faults relies on 3 s).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(2_000),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).default(40),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+    WORKER_WORKFLOW_THREADS: z.coerce.number().int().min(1).max(16).default(1),
+    WORKER_STICKY_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(3_000),
     /** Worker Versioning: the deployment every build of the program worker belongs to. */
     WORKER_DEPLOYMENT_NAME: z
       .string()

@@ -92,6 +92,13 @@ while (!stopping) {
       publicBaseUrl: config.PUBLIC_BASE_URL,
       dataConverter: encryptingDataConverter(config.payloadKeys),
       tracing,
+      tuning: {
+        maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+        maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        workflowThreadPoolSize: config.WORKER_WORKFLOW_THREADS,
+        stickyQueueScheduleToStartTimeout: config.WORKER_STICKY_QUEUE_TIMEOUT_MS,
+      },
       ...(config.WORKER_BUILD_ID ? { deployment: { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId: config.WORKER_BUILD_ID } } : {}),
       ...(config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE_PATH } } : {}),
     });

@@ -1,4 +1,6 @@
 /** Builds the development-program worker over its dependencies; used by main.ts and the tests. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Resource } from '@opentelemetry/resources';
 import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -16,6 +18,26 @@ import { developmentDataConverter } from '../temporal/payload-codec.js';
 import { workflowInterceptorModules, type Tracing } from './tracing.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * Modules every cached program shares instead of loading its own copy (the SDK's `preloadModules`):
+ * the rules (domain/, pure functions and constant tables; the holiday memo holds only what a year's
+ * dates are) and OpenTelemetry's semantic conventions (constants). Never a module that imports
+ * @temporalio/workflow or keeps per-program state. docs/operations.md, "Worker tuning", has what it saves.
+ */
+export const sharedWorkflowModules: string[] = [
+  ...['domain', 'domain/commands'].flatMap((folder) => {
+    const directory = fileURLToPath(new URL(`../${folder}/`, import.meta.url));
+    return (
+      readdirSync(directory)
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => join(directory, name))
+        // Only modules with nothing but relative imports: no zod (schemas), no SDK.
+        .filter((path) => !/from '[^.]/.test(readFileSync(path, 'utf8')))
+    );
+  }),
+  '@opentelemetry/semantic-conventions',
+];
 
 export interface ProgramWorkerOptions {
   connection: NativeConnection;
@@ -35,7 +57,15 @@ export interface ProgramWorkerOptions {
    */
   deployment?: { deploymentName: string; buildId: string };
   /** Tuning for tests and operations (cache size, sticky queue timeout, …). */
-  tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'stickyQueueScheduleToStartTimeout' | 'shutdownGraceTime'>;
+  tuning?: Pick<
+    WorkerOptions,
+    | 'maxCachedWorkflows'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'workflowThreadPoolSize'
+    | 'stickyQueueScheduleToStartTimeout'
+    | 'shutdownGraceTime'
+  >;
   /** Where the workflow's and activities' spans go (worker/tracing.ts); nowhere when not given. */
   tracing?: Pick<Tracing, 'spanProcessor' | 'resource'>;
   /** Where the web UI is reached (PUBLIC_BASE_URL): notices link to the program's page there. */
@@ -80,7 +110,7 @@ export function createProgramWorker({
     taskQueue,
     activities: { ...createActivities({ db, mailer, publicBaseUrl }), ...activityOverrides },
     // A prebuilt bundle has the tracing interceptors in it already (worker/build-bundle.ts).
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules } }),
     interceptors: {
       ...(workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
       activity: [

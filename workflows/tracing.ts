@@ -12,25 +12,65 @@
  *   recording would be traced under the run (the enrollment's trace). It is traced under the Update
  *   whose events it records instead, so one sign-off's trace reads from the HTTP request to the row
  *   in the event log.
+ *
+ * Temporal's inbound interceptor is made only for a call that carries a trace (its Temporal header
+ * holds a trace context: the caller traces), from programs started with the patch below. Made at
+ * all, it keeps an AsyncLocalStorage per cached program that every promise the worker's workflow
+ * thread creates then visits, so an untraced sign-off cost its worker twice the CPU (docs/operations.md,
+ * "Worker tuning"). Programs started before it keep it for every call, as their histories were made.
  */
 import { SpanKind, SpanStatusCode, context, trace, type Context } from '@opentelemetry/api';
-import { headersWithContext } from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
+import { defaultPayloadConverter, type Headers } from '@temporalio/common';
+import { TRACE_HEADER, headersWithContext } from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
 import {
   OpenTelemetryInboundInterceptor,
   OpenTelemetryInternalsInterceptor,
 } from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
-import type { WorkflowInboundCallsInterceptor, WorkflowInterceptors, WorkflowOutboundCallsInterceptor } from '@temporalio/workflow';
+import {
+  patched,
+  type WorkflowInboundCallsInterceptor,
+  type WorkflowInterceptors,
+  type WorkflowOutboundCallsInterceptor,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 
 /** The activities that record what an Update decided, in this order (workflows/development-program.ts, flush). */
 const RECORD_EVENTS = 'recordEvents' satisfies keyof Activities;
 const ISSUE_NOTICES = 'issueNotices' satisfies keyof Activities;
 
+/** Change id for `patched()`: runs started with it trace only the calls that carry a trace. */
+const TRACE_ONLY_WHEN_CARRIED = 'trace-only-when-carried';
+
+/** Whether a call's Temporal header carries a trace context (a client that traces puts one there; others an empty one). */
+export function carriesTrace(headers: Headers): boolean {
+  const payload = headers[TRACE_HEADER];
+  if (payload === undefined) return false;
+  const carrier: unknown = defaultPayloadConverter.fromPayload(payload);
+  return typeof carrier === 'object' && carrier !== null && Object.keys(carrier).length > 0;
+}
+
 export const interceptors = (): WorkflowInterceptors => {
   // Per workflow run: the trace context of the last Update handled whose events are not yet
   // recorded, and of the recording whose notices are not yet issued.
   let unrecordedUpdate: Context | undefined;
   let unissuedNotices: Context | undefined;
+
+  let temporalInbound: OpenTelemetryInboundInterceptor | undefined;
+  const traced = (): OpenTelemetryInboundInterceptor => (temporalInbound ??= new OpenTelemetryInboundInterceptor());
+  // Decided once, by the run's first call (its start); until then, and for runs without the patch, every call is traced.
+  let onlyWhenCarried = false;
+  const tracing = (headers: Headers): boolean => !onlyWhenCarried || carriesTrace(headers);
+
+  const traceInbound: WorkflowInboundCallsInterceptor = {
+    execute(input, next) {
+      onlyWhenCarried = patched(TRACE_ONLY_WHEN_CARRIED);
+      return tracing(input.headers) ? traced().execute(input, next) : next(input);
+    },
+    handleSignal: (input, next) => (tracing(input.headers) ? traced().handleSignal(input, next) : next(input)),
+    handleUpdate: (input, next) => (tracing(input.headers) ? traced().handleUpdate(input, next) : next(input)),
+    validateUpdate: (input, next) => (tracing(input.headers) ? traced().validateUpdate(input, next) : next(input)),
+    handleQuery: (input, next) => (tracing(input.headers) ? traced().handleQuery(input, next) : next(input)),
+  };
 
   const rememberUpdate: WorkflowInboundCallsInterceptor = {
     // Synchronous, no await: the handler runs exactly as it would without this interceptor.
@@ -77,7 +117,7 @@ export const interceptors = (): WorkflowInterceptors => {
 
   return {
     // Temporal's inbound interceptor first, so the Update's span is active when ours runs.
-    inbound: [new OpenTelemetryInboundInterceptor(), rememberUpdate],
+    inbound: [traceInbound, rememberUpdate],
     outbound: [traceActivities],
     internals: [new OpenTelemetryInternalsInterceptor()],
   };

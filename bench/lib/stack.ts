@@ -64,10 +64,17 @@ export async function createScratchDatabase(prefix: string): Promise<{ url: stri
   };
 }
 
-/** Starts a process and resolves once a line of its output matches `ready`. */
+/**
+ * Starts a process and resolves once a line of its output matches `ready`. BENCH_CHILD_NODE_ARGS adds
+ * options to its `node` (profiling: `--cpu-prof --cpu-prof-dir=/tmp/profiles`, written when it stops).
+ */
 function startProcess(label: string, script: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', script],
+      { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     const onData = (chunk: Buffer): void => {
       output = (output + chunk.toString()).slice(-4000);

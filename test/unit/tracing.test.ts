@@ -54,3 +54,16 @@ describe('tracing configuration', () => {
     }
   });
 });
+
+describe('which workflow calls are traced', () => {
+  it('a call whose Temporal header holds a trace context, not one whose client traces nothing', async () => {
+    const { carriesTrace } = await import('../../workflows/tracing.js');
+    const { TRACE_HEADER } = await import('@temporalio/interceptors-opentelemetry/lib/instrumentation.js');
+    const { defaultPayloadConverter } = await import('@temporalio/common');
+    // What Temporal's client interceptor puts in the header: the propagated fields, none when untraced.
+    const header = (carrier: Record<string, string>) => ({ [TRACE_HEADER]: defaultPayloadConverter.toPayload(carrier) });
+    expect(carriesTrace({})).toBe(false);
+    expect(carriesTrace(header({}))).toBe(false);
+    expect(carriesTrace(header({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }))).toBe(true);
+  });
+});
