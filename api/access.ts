@@ -10,7 +10,7 @@ import type { Queries } from '../db/queries.js';
 import { actorAnywhere, type Caller, type CommandAccess } from '../domain/access.js';
 import type { Actor } from '../domain/program.js';
 import type { ProgramView } from '../domain/view.js';
-import { API_ROLES, actorFor, authenticate, holdsAny, maySee, type ApiRole, type Principal } from './auth.js';
+import { API_ROLES, actorFor, createAuthenticator, holdsAny, maySee, type ApiRole, type Principal } from './auth.js';
 import { ApiError, forbidden, notFound } from './errors.js';
 import { isLoopbackHost } from './hardening.js';
 import type { OidcVerifier } from './oidc.js';
@@ -58,6 +58,7 @@ export function installAccess(app: FastifyInstance, { authSecret, oidc, developm
   app.decorateRequest('principal', null);
   app.decorateRequest('actor', null);
   app.decorateRequest('caller', null);
+  const authenticate = createAuthenticator(authSecret, oidc);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access.kind === 'public') return;
@@ -67,7 +68,7 @@ export function installAccess(app: FastifyInstance, { authSecret, oidc, developm
       return;
     }
     await limits.checkAuthenticationLimit(request);
-    const principal = await authenticate(request.headers.authorization, authSecret, oidc).catch(async (error: unknown) => {
+    const principal = await authenticate(request.headers.authorization).catch(async (error: unknown) => {
       await limits.authenticationFailed(request);
       throw error;
     });

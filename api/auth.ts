@@ -3,7 +3,7 @@
  * accounts and development) and who may do what. The person acting always comes from
  * the token (`sub`), never from a request body; their role is the one that authorizes the action.
  */
-import { SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import type { Actor, Role } from '../domain/program.js';
 import { actorSchema } from '../domain/schemas.js';
@@ -77,10 +77,27 @@ const rolesClaim = z.object({ roles: z.array(z.string()).max(20) });
  * path accepts only its own algorithms, so the header cannot steer a token to a weaker check.
  */
 export async function authenticate(authorization: string | undefined, secret: string, oidc?: OidcVerifier): Promise<Principal> {
-  const token = bearerToken(authorization);
+  return (await verifyBearer(bearerToken(authorization), secret, oidc)).principal;
+}
+
+/** A verified token's principal, and until when (ms) the same token is known to verify to it. */
+interface Verified {
+  principal: Principal;
+  validUntilMs: number;
+}
+
+/** How long an issuer's token is taken as verified before its signature is checked again (its keys may be withdrawn). */
+export const OIDC_VERIFIED_FOR_MS = 60_000;
+
+async function verifyBearer(token: string, secret: string, oidc: OidcVerifier | undefined): Promise<Verified> {
   if (oidc && signedByIssuer(token)) {
     const { sub, roles, agencies } = await oidc.verify(token);
-    return { id: sub, roles, ...(agencies ? { agencies } : {}) };
+    // The issuer's verifier allows 30 s of clock skew past `exp`; a remembered token lapses at `exp` itself.
+    const { exp } = decodeJwt(token);
+    return {
+      principal: { id: sub, roles, ...(agencies ? { agencies } : {}) },
+      validUntilMs: Math.min((exp ?? 0) * 1000, Date.now() + OIDC_VERIFIED_FOR_MS),
+    };
   }
   let payload: JWTPayload;
   try {
@@ -91,7 +108,53 @@ export async function authenticate(authorization: string | undefined, secret: st
   }
   const roles = rolesClaim.safeParse(payload);
   if (!roles.success) throw unauthorized('invalid-token', 'The bearer token does not carry a valid sub and roles.');
-  return principalFromClaims(payload, roles.data.roles);
+  // Valid while `exp` is after the current second, as jose and principalFromClaims reckon it.
+  return { principal: principalFromClaims(payload, roles.data.roles), validUntilMs: (payload.exp ?? 0) * 1000 };
+}
+
+/** Tokens remembered at most; past it, the oldest is forgotten first. */
+const VERIFIED_TOKENS = 5_000;
+/** A longer token is verified every time rather than kept. */
+const LONGEST_REMEMBERED_TOKEN = 4_096;
+
+/**
+ * `authenticate` for one server, remembering the tokens it has verified: a client sends the same
+ * token with every request, and checking its signature each time (an HMAC through WebCrypto, or an
+ * issuer's RSA or ECDSA key) cost more than the rest of a read. A remembered token is answered
+ * with the same principal until it expires (an HS256 token: at its `exp`, exactly when verifying it
+ * again would refuse it; an issuer's token: also after OIDC_VERIFIED_FOR_MS, well within the ten
+ * minutes jose keeps an issuer's key set, so a key the issuer withdraws stops working no later than
+ * it did without the memory). A refused token is never
+ * remembered, so every refusal is checked, counted and answered as before.
+ */
+export function createAuthenticator(
+  secret: string,
+  oidc?: OidcVerifier,
+  { capacity = VERIFIED_TOKENS }: { capacity?: number } = {},
+): (authorization: string | undefined) => Promise<Principal> {
+  const verified = new Map<string, Verified>();
+  return async (authorization) => {
+    const token = bearerToken(authorization);
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.validUntilMs) return known.principal;
+      verified.delete(token);
+    }
+    const fresh = await verifyBearer(token, secret, oidc);
+    const principal = frozen(fresh.principal);
+    if (token.length <= LONGEST_REMEMBERED_TOKEN && Date.now() < fresh.validUntilMs) {
+      if (verified.size >= capacity) verified.delete(verified.keys().next().value as string);
+      verified.set(token, { principal, validUntilMs: fresh.validUntilMs });
+    }
+    return principal;
+  };
+}
+
+/** One principal serves every request of its token: none may change it. */
+function frozen(principal: Principal): Principal {
+  Object.freeze(principal.roles);
+  if (principal.agencies) Object.freeze(principal.agencies);
+  return Object.freeze(principal);
 }
 
 function signedByIssuer(token: string): boolean {

@@ -5,7 +5,7 @@
  * (Temporal and PostgreSQL answer), so a load balancer stops sending requests to an API that cannot
  * reach them without the orchestrator restarting it. GET /v1/health stays as the contract has it.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
+import { ProxyTracerProvider, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Span } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
@@ -160,7 +160,13 @@ const requestSpans = new WeakMap<FastifyRequest, Span>();
  */
 export function traceRequests(app: FastifyInstance): void {
   const tracer = trace.getTracer('lap-api');
+  // Whether a tracer provider is registered (worker/tracing.ts), asked per request since one may be
+  // registered after the server is built. Without one, every span is a no-op and no context is
+  // propagated, so the request skips making them.
+  const provider = trace.getTracerProvider();
+  const tracing = (): boolean => !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer('lap-api') !== undefined;
   app.addHook('onRequest', (request, _reply, done) => {
+    if (!tracing()) return done();
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const route = request.routeOptions.url ?? 'unmatched';
     const span = tracer.startSpan(
