@@ -28,9 +28,9 @@ import { mintToken } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { createProgramClient } from '../client/programs.js';
 import { migrate } from '../db/migrate.js';
-import { addDays, addMonths, civilDateInNewYork } from '../domain/dates.js';
 import { workflowIdFor } from '../workflows/definitions.js';
 import { floorProgram, floorSignOff } from './floor/workflows.js';
+import { benchEnrollment, benchToday } from './lib/enrollment.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
 import { createScratchDatabase, startStack, adminUrl, type Stack } from './lib/stack.js';
 import { median, percentile, round, runLoad } from './lib/stats.js';
@@ -61,29 +61,6 @@ const ms = (value: number): string => `${round(value)} ms`;
 const log = (message: string): void => console.error(`[bench] ${message}`);
 
 // --- Writes ------------------------------------------------------------------------------------------
-
-const today = civilDateInNewYork(Date.now());
-
-function enrollmentBody(employeeId: string): unknown {
-  return {
-    trainee: { employeeId, name: 'Bench Trainee', email: 'bench.trainee@example.gov' },
-    agency: 'OPM',
-    functionalRole: 'Agency Labor Relations Specialist Trainee',
-    targetClassCode: '5257MP',
-    supervisorId: 'sup-bench',
-    programManagerId: 'pm-bench',
-    appointmentDate: today,
-    hoursPerWeek: 40,
-    schedule: {
-      dasApprovalRef: 'DAS-BENCH',
-      approvedOn: addDays(today, -14),
-      plannedEndDate: addMonths(today, 18),
-      milestones: [1, 2, 3].map((m) => ({ id: `m${m}`, title: `Rotation ${m}`, dueDate: addMonths(today, 4 * m) })),
-    },
-    priorExperience: { generalYears: 6, specialYears: 2 },
-    education: { semesterHours: 120, degrees: ['bachelor'] },
-  };
-}
 
 async function post(url: string, token: string, body: unknown): Promise<Response> {
   const response = await fetch(url, {
@@ -221,7 +198,7 @@ async function enrollThroughApi(
   const watcher = watchProjection(stack.db);
   const ids: string[] = [];
   const load = await runLoad(count, 20, async (i) => {
-    const response = await post(`${stack.apiBase}/v1/programs`, token, enrollmentBody(`E${prefix}${String(i).padStart(5, '0')}`));
+    const response = await post(`${stack.apiBase}/v1/programs`, token, benchEnrollment(`E${prefix}${String(i).padStart(5, '0')}`));
     const { programId } = (await response.json()) as { programId: string };
     watcher.answered(programId);
     ids.push(programId);
@@ -290,7 +267,7 @@ async function writes(): Promise<void> {
     log(`project: ${enrollments} sign-offs through the API at concurrency 10`);
     const supervisorToken = await mintToken(stack.authSecret, { sub: 'sup-bench', roles: ['supervisor'], ttl: '1h' });
     const signOffs = await runLoad(enrolled.ids.length, 10, async (i) => {
-      await post(`${stack.apiBase}/v1/programs/${enrolled.ids[i]}/milestones/m1/sign-off`, supervisorToken, { signedOn: today });
+      await post(`${stack.apiBase}/v1/programs/${enrolled.ids[i]}/milestones/m1/sign-off`, supervisorToken, { signedOn: benchToday });
     });
     for (const [name, load] of [
       ['floor update', floorUpdate],

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { mintToken } from '../api/auth.js';
-import { addDays, addMonths, civilDateInNewYork } from '../domain/dates.js';
+import { benchEnrollment } from './lib/enrollment.js';
 import { startStack } from './lib/stack.js';
 import { round, runLoad } from './lib/stats.js';
 
@@ -29,26 +29,6 @@ const total = Number(values.programs);
 const steps = Number(values.steps);
 if (values.cache) process.env.WORKER_MAX_CACHED_WORKFLOWS = values.cache;
 const log = (message: string): void => console.error(`[worker-memory] ${message}`);
-
-const today = civilDateInNewYork(Date.now());
-const enrollment = (employeeId: string): unknown => ({
-  trainee: { employeeId, name: 'Bench Trainee', email: 'bench.trainee@example.gov' },
-  agency: 'OPM',
-  functionalRole: 'Agency Labor Relations Specialist Trainee',
-  targetClassCode: '5257MP',
-  supervisorId: 'sup-bench',
-  programManagerId: 'pm-bench',
-  appointmentDate: today,
-  hoursPerWeek: 40,
-  schedule: {
-    dasApprovalRef: 'DAS-BENCH',
-    approvedOn: addDays(today, -14),
-    plannedEndDate: addMonths(today, 18),
-    milestones: [1, 2, 3].map((m) => ({ id: `m${m}`, title: `Rotation ${m}`, dueDate: addMonths(today, 4 * m) })),
-  },
-  priorExperience: { generalYears: 6, specialYears: 2 },
-  education: { semesterHours: 120, degrees: ['bachelor'] },
-});
 
 /** The worker process this benchmark started (a child running worker/main.ts). */
 function workerPid(): number {
@@ -86,7 +66,7 @@ try {
       const response = await fetch(`${stack.apiBase}/v1/programs`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(enrollment(`M${String(from + i).padStart(6, '0')}`)),
+        body: JSON.stringify(benchEnrollment(`M${String(from + i).padStart(6, '0')}`)),
       });
       if (response.status !== 201) throw new Error(`enrollment answered ${response.status}`);
     });
