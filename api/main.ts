@@ -7,6 +7,7 @@ import { EncryptionCodec, encryptingDataConverter } from '../temporal/payload-co
 import { createProgramClient } from '../client/programs.js';
 import { requestIdInterceptor } from '../client/request-context.js';
 import { createEnrollmentReservations } from '../db/enrollment-reservations.js';
+import { appendEvents } from '../db/event-store.js';
 import { createPool } from '../db/pool.js';
 import { DEVELOPMENT_JWT_SECRET, loadServerConfig } from '../config/index.js';
 import { createLogger } from '../worker/logging.js';
@@ -57,6 +58,8 @@ const programs = createProgramClient({
   client: temporal,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   reservations: createEnrollmentReservations(db),
+  // The opening events go into the log with the 201: the program is listed within the projector's lag.
+  recordOpening: (events) => appendEvents(db, events),
 });
 
 // The Temporal Web UI and CLI decode payloads through this server (api/codec.ts), with an hr or auditor token.

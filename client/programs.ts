@@ -20,7 +20,8 @@ import { commandEdge } from './commands/index.js';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
 import { openedProgram, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
-import { decideEnrollment, type Actor } from '../domain/program.js';
+import { decideEnrollment, stamp, type Actor, type ProgramEvent } from '../domain/program.js';
+import { currentRequest } from './request-context.js';
 import { violation, type RuleViolation } from '../domain/rules.js';
 import { describeIssues, enrollmentSchema } from '../domain/schemas.js';
 import { findTargetClass } from '../domain/target-classes.js';
@@ -185,6 +186,15 @@ export interface ProgramClientOptions {
   /** Today's New York date on the clock the workflows run by (a test server's clock in tests). */
   today?: () => CivilDate | Promise<CivilDate>;
   /**
+   * Records an enrollment's opening events in the event log before the enrollment is answered
+   * (db/event-store.ts `appendEvents`, idempotent by event id and content): the program reaches the
+   * read model within the projector's lag of its 201, not after its workflow's first task, which
+   * waits behind every other start under load. The workflow decides the same events from the same
+   * input and records them again, which changes nothing; if this recording fails, the workflow's is
+   * the one that counts and the enrollment still stands. Wall-clock time stamps the events.
+   */
+  recordOpening?: (events: readonly ProgramEvent[]) => Promise<unknown>;
+  /**
    * How long a call may take before it is given up: a query (`show`), and a command (an enrollment or
    * an Update, which waits for the workflow to answer). Past a command's deadline its outcome is unknown.
    */
@@ -202,6 +212,7 @@ export function createProgramClient({
   today = wallClockToday,
   deadlines = DEFAULT_DEADLINES,
   reservations,
+  recordOpening,
 }: ProgramClientOptions) {
   const handleFor = (programId: string) => client.workflow.getHandle(workflowIdFor(programId));
   const within = <T>(ms: number, call: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + ms, call);
@@ -318,7 +329,11 @@ export function createProgramClient({
       const verdict = decideEnrollment(enrollment, targetClass, enrollmentPolicy(policy), enrolledBy, { today: onDay });
       if (!verdict.ok || !targetClass) throw new RuleViolationError(verdict.ok ? [] : verdict.violations);
       const programId = options.programId ?? newProgramId(options.idempotencyKey);
-      const input: DevelopmentProgramInput = { programId, enrollment, targetClass, policy, enrolledBy };
+      // The workflow decides on the same day (and, when the events are recorded here, stamps them at
+      // the same instant), so its events are the ones answered with and recorded here.
+      const openedAt = recordOpening ? new Date().toISOString() : undefined;
+      const opened = openedAt === undefined ? { on: onDay } : { on: onDay, at: openedAt };
+      const input: DevelopmentProgramInput = { programId, enrollment, targetClass, policy, enrolledBy, opened };
       if (options.continueAsNewAfterHistoryEvents !== undefined) {
         input.continueAsNewAfterHistoryEvents = options.continueAsNewAfterHistoryEvents;
       }
@@ -344,6 +359,15 @@ export function createProgramClient({
         if (options.idempotencyKey === undefined) throw new ProgramConflictError(programId);
         // The same key again: the program it created is the answer.
         return { programId, program: null };
+      }
+      if (recordOpening && openedAt !== undefined) {
+        // After the start: an event in the log is always a program that exists.
+        await recordOpening(stamp(programId, 0, verdict.events, openedAt)).catch((error: unknown) =>
+          currentRequest()?.log.warn(
+            { programId, failure: error instanceof Error ? error.name : 'unknown' },
+            'opening events left to the workflow to record',
+          ),
+        );
       }
       return { programId, program: openedProgram(programId, verdict.events, onDay) };
     },

@@ -11,7 +11,7 @@ import type { WorkflowClientInterceptor } from '@temporalio/client';
 /** A request's id and its logger (pino's, bound to the id). */
 export interface RequestContext {
   requestId: string;
-  log: { info(fields: object, message: string): void };
+  log: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
 const current = new AsyncLocalStorage<RequestContext>();

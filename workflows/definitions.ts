@@ -5,6 +5,7 @@
 import { defineSearchAttributeKey, type UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Caller } from '../domain/access.js';
+import type { CivilDate } from '../domain/dates.js';
 import type { LegacyNotice, Notice } from '../domain/notices.js';
 import type { PolicySettings } from '../domain/policy.js';
 import { commandRules, type CommandName, type NamedCommand } from '../domain/commands/index.js';
@@ -25,6 +26,13 @@ export interface DevelopmentProgramInput {
   targetClass: TargetClass;
   policy: PolicySettings;
   enrolledBy: Actor;
+  /**
+   * The enrollment as the client decided it (programs started since 2026-11-30; absent before): the
+   * day its rules were applied on and, when the client recorded the opening events itself, the
+   * instant it stamped them with. The workflow decides the same way from the same input, so its
+   * events are those the client answered with and recorded; it records them again, idempotently.
+   */
+  opened?: { on: CivilDate; at?: string };
   /** Set by continue-as-new: the state so far and what was not yet recorded. */
   carriedOver?: { state: ProgramState; unrecordedEvents: ProgramEvent[]; unissuedNotices: (Notice | LegacyNotice)[] };
   /** Continue as new after this many history events, besides when Temporal suggests it. */

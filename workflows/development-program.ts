@@ -21,7 +21,7 @@ import type { Activities } from '../activities/index.js';
 import { actorOnProgram, partiesOf } from '../domain/access.js';
 import { civilDateInNewYork, startOfDayInNewYork } from '../domain/dates.js';
 import { noticeFor, type LegacyNotice, type Notice } from '../domain/notices.js';
-import { withCurrentRules, withMilestoneReminderDefaults } from '../domain/policy.js';
+import { enrollmentPolicy, withCurrentRules, withMilestoneReminderDefaults } from '../domain/policy.js';
 import {
   decide,
   decideEnrollment,
@@ -83,6 +83,8 @@ const PATCHES = {
   milestoneReminders: 'milestone-reminders',
   /** Programs enrolled from now on follow the decisions of 2026-11-29 (policy `rulesEdition: 2`). */
   rulesEdition2: 'rules-edition-2',
+  // A program whose input carries `opened` is new by its input alone: it takes both of the above
+  // without asking (and without their markers), as every program the client decides for does.
   /**
    * While recording fails (a database outage), Updates are still accepted and the history grows: the
    * program continues as new when it must, carrying what is still to be recorded, instead of waiting.
@@ -120,9 +122,9 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
   const deliveries = new Set<Promise<void>>();
 
   /** Stamps drafts, folds them into the state and queues them and their notices for recording. */
-  const commit = (drafts: readonly EventDraft[], from: ProgramState | null): ProgramState => {
+  const commit = (drafts: readonly EventDraft[], from: ProgramState | null, occurredAt = new Date().toISOString()): ProgramState => {
     let next = from;
-    for (const event of stamp(input.programId, from?.version ?? 0, drafts, new Date().toISOString())) {
+    for (const event of stamp(input.programId, from?.version ?? 0, drafts, occurredAt)) {
       next = evolve(next, event);
       unrecordedEvents.push(event);
       const notice = noticeFor(event, next);
@@ -134,6 +136,13 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
 
   if (input.carriedOver) {
     ({ state, unrecordedEvents, unissuedNotices } = input.carriedOver);
+  } else if (input.opened) {
+    // Decided by the client (client/programs.ts, `enroll`) by these rules, on this day, under the
+    // policy every new program gets: the same events it answered with and may have recorded already.
+    const { on, at } = input.opened;
+    const opened = decideEnrollment(input.enrollment, input.targetClass, enrollmentPolicy(input.policy), input.enrolledBy, { today: on });
+    if (!opened.ok) throw ruleFailure(opened.violations);
+    state = commit(opened.events, null, at);
   } else {
     let policy = patched(PATCHES.milestoneReminders) ? withMilestoneReminderDefaults(input.policy) : input.policy;
     if (patched(PATCHES.rulesEdition2)) policy = withCurrentRules(policy);

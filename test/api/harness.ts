@@ -22,6 +22,7 @@ import { developmentDataConverter } from '../../temporal/payload-codec.js';
 import { createProgramClient, type ProgramClient } from '../../client/programs.js';
 import { requestIdInterceptor } from '../../client/request-context.js';
 import { createEnrollmentReservations } from '../../db/enrollment-reservations.js';
+import { appendEvents } from '../../db/event-store.js';
 import { migrate } from '../../db/migrate.js';
 import { createProjector } from '../../db/projections.js';
 import { loadDirectory, readDirectoryFile } from '../../db/staff-directory.js';
@@ -155,7 +156,14 @@ export async function startApiStack({
         interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] },
       })
     : env.client;
-  const programs = createProgramClient({ client, taskQueue, deadlines: TEST_DEADLINES, reservations: createEnrollmentReservations(db) });
+  // As api/main.ts builds it: the opening events recorded with the 201.
+  const programs = createProgramClient({
+    client,
+    taskQueue,
+    deadlines: TEST_DEADLINES,
+    reservations: createEnrollmentReservations(db),
+    recordOpening: (events) => appendEvents(db, events),
+  });
   const secret = randomBytes(32).toString('base64url');
   // Rate limits far above what any test sends (the fuzz tests send thousands of writes); test/security sets its own.
   const rateLimits = { writesPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000 };

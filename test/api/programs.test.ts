@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiServer } from '../../api/server.js';
 import { createProgramClient } from '../../client/programs.js';
 import { addDays, addMonths } from '../../domain/dates.js';
+import { workflowIdFor } from '../../workflows/definitions.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { enrollmentFixture } from '../integration/harness.js';
 import { eventually, startApiStack, today, uniqueId, type ApiResponse, type ApiStack } from './harness.js';
@@ -251,6 +252,55 @@ describe('a program driven through the API', () => {
       const fromWorkflow = await stack.programs.show(created.programId);
       expect(response.body).toEqual(JSON.parse(JSON.stringify(fromWorkflow)));
       expect(response.headers.get('etag')).toBe(`"${fromWorkflow.version}"`);
+    }
+  });
+
+  it('has an enrollment’s opening events in the log as it answers, and its workflow records the same ones again without a conflict', async () => {
+    const bodies = [
+      enrollment(today()),
+      // Two years back: the workflow's first clock advance adds events of its own after the opening ones.
+      enrollment(addMonths(today(), -24)),
+      {
+        ...enrollment(addMonths(today(), -3)),
+        priorExperience: { generalYears: 0, specialYears: 0 },
+        education: { semesterHours: 0, degrees: [] },
+      },
+    ];
+    for (const body of bodies) {
+      const before = Date.now();
+      const created = await enroll(body);
+      const answered = Date.now();
+      const logged = async () =>
+        (
+          await stack.db.query<{ version: number; event_id: string; occurred_at: Date }>(
+            'SELECT version, event_id, occurred_at FROM program_events WHERE program_id = $1 ORDER BY version',
+            [created.programId],
+          )
+        ).rows;
+      const opening = await logged();
+      expect(opening.length).toBeGreaterThan(0);
+      expect(opening.map((e) => e.version)).toEqual(opening.map((_, i) => i + 1));
+      for (const { occurred_at } of opening) {
+        expect(occurred_at.getTime()).toBeGreaterThanOrEqual(before - 1);
+        expect(occurred_at.getTime()).toBeLessThanOrEqual(answered + 1);
+      }
+      // The workflow's own recording of every event it has, the opening ones among them: completed,
+      // never failed (a conflict with the events recorded here would fail it), and nothing doubled.
+      const handle = stack.env.client.workflow.getHandle(workflowIdFor(created.programId));
+      const history = await eventually(
+        async () => (await handle.fetchHistory()).events ?? [],
+        (events) =>
+          events.some(
+            (e) => e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.workflowExecutionFailedEventAttributes,
+          ),
+        `the first recording of ${created.programId}`,
+        60_000,
+      );
+      expect(history.some((e) => e.activityTaskFailedEventAttributes || e.workflowExecutionFailedEventAttributes)).toBe(false);
+      const all = await logged();
+      expect(all.map((e) => e.version)).toEqual(Array.from({ length: created.version }, (_, i) => i + 1));
+      expect(all.slice(0, opening.length)).toEqual(opening);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
     }
   });
 

@@ -111,7 +111,7 @@ describe('a development program on the time-skipping server', () => {
       const outcome = await resultOf(programId);
       expect(outcome.status).toBe('reclassified');
       expect(outcome.reclassification?.effectiveOn).toBe(anniversaryDate);
-      await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'a-reclassified-on-anniversary');
+      await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'a2-reclassified-on-anniversary-as-the-client-decided');
     });
 
     const events = await recordedEvents(db, programId);
