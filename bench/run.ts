@@ -7,6 +7,8 @@
  * - Writes: the project's API, worker and Temporal dev server started as production starts them
  *   (bench/lib/stack.ts). The floor is a bare workflow with one Update and one activity that inserts
  *   one row (bench/floor), on the same server, started by the same harness at the same concurrency.
+ *   A load's workflows are worked through (every one idle) before the next load starts: no
+ *   measurement shares the machine with the backlog another one left.
  * - Projection lag: from each enrollment's 201 to its row in the read model, during the enrollment
  *   load, and again while another database on the same server holds a transaction open.
  * - Reads: the API in this process over a read model of `small`, then `large`, simulated programs;
@@ -183,6 +185,25 @@ async function logRecordingDelays(client: Client, label: string, ids: readonly s
   );
 }
 
+/**
+ * Waits until every workflow of `workflowIds` has nothing left to run (no workflow task, no
+ * activity): a load's workflows are still being worked through when its last start has answered,
+ * and the next measurement must not share the machine with that backlog. Logs how long it took.
+ */
+async function waitUntilIdle(client: Client, label: string, workflowIds: readonly string[]): Promise<void> {
+  const started = performance.now();
+  for (const workflowId of workflowIds) {
+    for (;;) {
+      const { raw } = await client.workflow.getHandle(workflowId).describe();
+      // A notice's delivery retries for as long as the benchmark's mail server is missing: not work to wait for.
+      const working = (raw.pendingActivities ?? []).filter((a) => a.activityType?.name !== 'deliverNotice');
+      if (!raw.pendingWorkflowTask && working.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  log(`${label}: every workflow idle ${round((performance.now() - started) / 1000)} s after the load's last answer`);
+}
+
 async function enrollThroughApi(
   stack: Stack,
   count: number,
@@ -216,14 +237,17 @@ async function writes(): Promise<void> {
     const runId = randomUUID().slice(0, 8);
     // Warm both paths (bundles loaded, connections open) before anything is timed.
     await client.workflow.start(floorProgram, { taskQueue: 'bench-floor', workflowId: `floor-warm-${runId}` });
-    await enrollThroughApi(stack, 20, '9');
+    const warm = await enrollThroughApi(stack, 20, '9');
+    await waitUntilIdle(client, 'warm-up', [`floor-warm-${runId}`, ...warm.ids.map(workflowIdFor)]);
 
     log(`floor: ${enrollments} bare workflow starts at concurrency 20`);
     const floorStart = await runLoad(enrollments, 20, async (i) => {
       await client.workflow.start(floorProgram, { taskQueue: 'bench-floor', workflowId: `floor-${runId}-${i}` });
     });
+    await waitUntilIdle(client, 'floor', Array.from({ length: enrollments }, (_, i) => `floor-${runId}-${i}`));
     log(`project: ${enrollments} enrollments through the API at concurrency 20`);
     const enrolled = await enrollThroughApi(stack, enrollments, '1');
+    await waitUntilIdle(client, 'project', enrolled.ids.map(workflowIdFor));
     for (const [name, load] of [
       ['floor start', floorStart],
       ['API enroll', enrolled.load],
