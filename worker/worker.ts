@@ -37,6 +37,7 @@ export const sharedWorkflowModules: string[] = [
     );
   }),
   '@opentelemetry/semantic-conventions',
+  fileURLToPath(new URL('../workflows/stack-trace-depth.ts', import.meta.url)),
 ];
 
 export interface ProgramWorkerOptions {

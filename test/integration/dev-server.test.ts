@@ -92,6 +92,16 @@ describe('on the Temporal dev server', () => {
     await programs.withdraw(programId, { effectiveOn: today, reason: 'test complete' }, hr);
   });
 
+  it('still shows where a waiting program waits, by its own line, in the stack-trace query (stack depth cut for speed)', async () => {
+    const { programId } = await programs.enroll(enrollmentFixture(today), hr);
+    await waitForRecorded(db, programId, 2);
+    await waitUntilIdle(env.client, programId);
+    const stacks = await env.client.workflow.getHandle(workflowIdFor(programId)).query<string>('__stack_trace');
+    // The main loop's wait for its next rule date or the next command.
+    expect(stacks).toMatch(/development-program\.ts:\d+/);
+    await programs.withdraw(programId, { effectiveOn: today, reason: 'test complete' }, hr);
+  });
+
   it('publishes status, target class, agency and the key dates as search attributes, with no personal data', async () => {
     const agency = `AGENCY-${Date.now()}`;
     const { programId } = await programs.enroll(enrollmentFixture(today, { agency }), hr);
