@@ -244,7 +244,11 @@ async function writes(): Promise<void> {
     const floorStart = await runLoad(enrollments, 20, async (i) => {
       await client.workflow.start(floorProgram, { taskQueue: 'bench-floor', workflowId: `floor-${runId}-${i}` });
     });
-    await waitUntilIdle(client, 'floor', Array.from({ length: enrollments }, (_, i) => `floor-${runId}-${i}`));
+    await waitUntilIdle(
+      client,
+      'floor',
+      Array.from({ length: enrollments }, (_, i) => `floor-${runId}-${i}`),
+    );
     log(`project: ${enrollments} enrollments through the API at concurrency 20`);
     const enrolled = await enrollThroughApi(stack, enrollments, '1');
     await waitUntilIdle(client, 'project', enrolled.ids.map(workflowIdFor));

@@ -291,7 +291,8 @@ describe('a program driven through the API', () => {
         async () => (await handle.fetchHistory()).events ?? [],
         (events) =>
           events.some(
-            (e) => e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.workflowExecutionFailedEventAttributes,
+            (e) =>
+              e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes || e.workflowExecutionFailedEventAttributes,
           ),
         `the first recording of ${created.programId}`,
         60_000,
