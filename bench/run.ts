@@ -2,7 +2,7 @@
  * `npm run bench`: every path beside its floor, measured in the same run on the same servers, as one
  * table of ratios (the targets of issue 13). No test asserts a time; this prints and records.
  *
- *   npx tsx bench/run.ts [--enrollments 500] [--small 10000] [--large 100000] [--events 200000] [--only writes,reads,rebuild,cli]
+ *   npx tsx bench/run.ts [--enrollments 500] [--small 10000] [--large 100000] [--events 200000] [--only writes,reads,rebuild,cli] [--runs 1]
  *
  * - Writes: the project's API, worker and Temporal dev server started as production starts them
  *   (bench/lib/stack.ts). The floor is a bare workflow with one Update and one activity that inserts
@@ -11,9 +11,10 @@
  *   measurement shares the machine with the backlog another one left.
  * - Projection lag: from each enrollment's 201 to its row in the read model, during the enrollment
  *   load, and again while another database on the same server holds a transaction open.
- * - Reads: the API in this process over a read model of `small`, then `large`, simulated programs;
- *   every SQL statement the API sends for a request is recorded and run again by `pg` directly as
- *   that request's floor, and EXPLAINed at the large size.
+ * - Reads: two read models, of `small` and of `large` simulated programs, each in a database of its
+ *   own behind an API of its own in this process, measured interleaved (the same conditions for both
+ *   sizes); every SQL statement the API sends for a request is recorded and run again by `pg`
+ *   directly as that request's floor, and EXPLAINed at the large size.
  * - Rebuild: bench/event-store.ts (rebuild of the programs projection beside a COPY of the same rows).
  * - CLI: one command's wall time beside the same HTTP request made in this process.
  */
@@ -44,8 +45,10 @@ const { values } = parseArgs({
     large: { type: 'string', default: '100000' },
     events: { type: 'string', default: '200000' },
     only: { type: 'string', default: 'writes,reads,rebuild,cli' },
+    runs: { type: 'string', default: '1' },
   },
 });
+const runs = Math.max(1, Number(values.runs));
 const enrollments = Number(values.enrollments);
 const sections = new Set(values.only.split(','));
 
@@ -449,42 +452,30 @@ async function timeStatements(db: pg.Pool, statements: readonly Statement[]): Pr
   return performance.now() - started;
 }
 
+/** A read by its path from the API's root, as one caller. */
 interface ReadPath {
   name: string;
-  url: string;
+  path: string;
   token: string;
 }
 
-async function measureRead(
-  path: ReadPath,
-  recorder: ReturnType<typeof recordingPool>,
-  direct: pg.Pool,
-): Promise<{ api: number; sql: number; statements: Statement[] }> {
-  for (let i = 0; i < 5; i++) await timeRequest(path.url, path.token);
-  const { statements } = await recorder.record(() => timeRequest(path.url, path.token));
-  if (statements.length === 0) throw new Error(`${path.name} sent no SQL: nothing to compare with`);
-  const api: number[] = [];
-  const sql: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    api.push(await timeRequest(path.url, path.token));
-    sql.push(await timeStatements(direct, statements));
-  }
-  return { api: median(api), sql: median(sql), statements };
+/** A read model of its own size in a database of its own, served by an API of its own. */
+interface ReadSite {
+  base: string;
+  recorder: ReturnType<typeof recordingPool>;
+  direct: pg.Pool;
+  close(): Promise<void>;
 }
 
-async function reads(): Promise<void> {
-  const small = Number(values.small);
-  const large = Number(values.large);
+async function openReadSite(count: number, secret: string, temporal: Client): Promise<ReadSite> {
   const scratch = await createScratchDatabase('lap_bench_reads');
   const recorder = recordingPool(scratch.url);
   const direct = new pg.Pool({ connectionString: scratch.url, max: 10 });
   direct.on('error', () => {});
-  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   try {
     await migrate(scratch.url);
-    log(`reads: simulating ${small.toLocaleString('en-US')} programs into the read model`);
-    await insertReadModel(direct, buildPrograms(small));
-    const secret = randomUUID() + randomUUID();
+    log(`reads: simulating ${count.toLocaleString('en-US')} programs into a read model of their own`);
+    await insertReadModel(direct, buildPrograms(count));
     const app = await buildApiServer({
       programs: createProgramClient({ client: temporal }),
       db: recorder.pool,
@@ -492,27 +483,77 @@ async function reads(): Promise<void> {
       authSecret: secret,
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    return {
+      base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+      recorder,
+      direct,
+      async close() {
+        await app.close();
+        await recorder.pool.end();
+        await direct.end();
+        await scratch.drop();
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled([recorder.pool.end(), direct.end()]);
+    await scratch.drop();
+    throw error;
+  }
+}
+
+/**
+ * One read on both read models, interleaved: each round sends the request to the small one and the
+ * large one and runs each one's SQL by `pg`, in alternating order, so both sizes are measured under
+ * the same conditions of the machine rather than minutes apart.
+ */
+async function measureReadPair(
+  read: ReadPath,
+  sites: readonly [ReadSite, ReadSite],
+): Promise<{ api: number; sql: number; statements: Statement[] }[]> {
+  const recorded = [];
+  for (const site of sites) {
+    const url = `${site.base}${read.path}`;
+    for (let i = 0; i < 5; i++) await timeRequest(url, read.token);
+    const { statements } = await site.recorder.record(() => timeRequest(url, read.token));
+    if (statements.length === 0) throw new Error(`${read.name} sent no SQL: nothing to compare with`);
+    recorded.push({ site, url, statements, api: [] as number[], sql: [] as number[] });
+  }
+  for (let round = 0; round < 40; round++) {
+    for (const one of round % 2 === 0 ? recorded : [...recorded].reverse()) {
+      one.api.push(await timeRequest(one.url, read.token));
+      one.sql.push(await timeStatements(one.site.direct, one.statements));
+    }
+  }
+  return recorded.map((one) => ({ api: median(one.api), sql: median(one.sql), statements: one.statements }));
+}
+
+async function reads(): Promise<void> {
+  const small = Number(values.small);
+  const large = Number(values.large);
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const secret = randomUUID() + randomUUID();
+  const sites: ReadSite[] = [];
+  try {
+    sites.push(await openReadSite(small, secret, temporal));
+    sites.push(await openReadSite(large, secret, temporal));
+    const [atSmall, atLarge] = sites as [ReadSite, ReadSite];
     const hr = await mintToken(secret, { sub: 'hr-bench', roles: ['hr'], ttl: '1h' });
     const supervisor = await mintToken(secret, { sub: 'sup-0001', roles: ['supervisor'], ttl: '1h' });
     const paths: ReadPath[] = [
-      { name: 'GET one program', url: `${base}/v1/programs/p-bench-000001`, token: hr },
-      { name: 'GET /v1/dashboard', url: `${base}/v1/dashboard`, token: hr },
-      { name: 'GET /v1/inbox (a supervisor)', url: `${base}/v1/inbox`, token: supervisor },
-      { name: 'GET /v1/programs (active, first page)', url: `${base}/v1/programs?status=active&limit=50`, token: hr },
+      { name: 'GET one program', path: '/v1/programs/p-bench-000001', token: hr },
+      { name: 'GET /v1/dashboard', path: '/v1/dashboard', token: hr },
+      { name: 'GET /v1/inbox (a supervisor)', path: '/v1/inbox', token: supervisor },
+      { name: 'GET /v1/programs (active, first page)', path: '/v1/programs?status=active&limit=50', token: hr },
     ];
-    const atSmall = new Map<string, Awaited<ReturnType<typeof measureRead>>>();
-    for (const path of paths) atSmall.set(path.name, await measureRead(path, recorder, direct));
-
-    log(`reads: adding ${(large - small).toLocaleString('en-US')} programs (${large.toLocaleString('en-US')} in all)`);
-    await insertReadModel(direct, buildPrograms(large - small, small));
-    for (const path of paths) {
-      const before = atSmall.get(path.name);
-      const after = await measureRead(path, recorder, direct);
-      if (!before) continue;
-      if (path.name === 'GET one program') {
+    const sizes = `${large.toLocaleString('en-US')} beside ${small.toLocaleString('en-US')} programs`;
+    for (const read of paths) {
+      const [before, after] = (await measureReadPair(read, [atSmall, atLarge])) as [
+        Awaited<ReturnType<typeof measureReadPair>>[number],
+        Awaited<ReturnType<typeof measureReadPair>>[number],
+      ];
+      if (read.name === 'GET one program') {
         rows.push({
-          path: `${path.name} (${large.toLocaleString('en-US')} programs)`,
+          path: `${read.name} (${large.toLocaleString('en-US')} programs)`,
           project: ms(after.api),
           floor: `${ms(after.sql)} (its SQL)`,
           ratio: round(after.api / after.sql, 2),
@@ -521,7 +562,7 @@ async function reads(): Promise<void> {
         });
       } else {
         rows.push({
-          path: `${path.name} at ${large.toLocaleString('en-US')} programs`,
+          path: `${read.name} at ${large.toLocaleString('en-US')} programs`,
           project: ms(after.api),
           floor: `${ms(after.sql)} (its SQL)`,
           ratio: round(after.api / after.sql, 2),
@@ -529,30 +570,30 @@ async function reads(): Promise<void> {
           met: after.api / after.sql <= 2,
         });
         rows.push({
-          path: `${path.name}: ${large.toLocaleString('en-US')} beside ${small.toLocaleString('en-US')} programs`,
+          path: `${read.name}: ${sizes}`,
           project: ms(after.api),
           floor: `${ms(before.api)} (itself at ${small.toLocaleString('en-US')})`,
           ratio: round(after.api / before.api, 2),
           target: '≤ 1.2',
           met: after.api / before.api <= 1.2,
         });
+        log(
+          `${read.name}: its SQL ${ms(before.sql)} at ${small.toLocaleString('en-US')}, ${ms(after.sql)} at ${large.toLocaleString('en-US')}`,
+        );
       }
       for (const statement of after.statements) {
-        const { rows: plan } = await direct.query<{ 'QUERY PLAN': string }>(
+        const { rows: plan } = await atLarge.direct.query<{ 'QUERY PLAN': string }>(
           `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`,
           statement.values,
         );
         explains.push(
-          `-- ${path.name} at ${large.toLocaleString('en-US')} programs\n-- ${statement.text.replace(/\s+/g, ' ').trim()}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`,
+          `-- ${read.name} at ${large.toLocaleString('en-US')} programs\n-- ${statement.text.replace(/\s+/g, ' ').trim()}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`,
         );
       }
     }
-    await app.close();
   } finally {
-    await recorder.pool.end();
-    await direct.end();
+    for (const site of sites) await site.close();
     await temporal.connection.close();
-    await scratch.drop();
   }
 }
 
@@ -600,14 +641,35 @@ async function section(name: string, run: () => Promise<void>): Promise<void> {
     log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
 }
-await section('writes', writes);
-await section('reads', reads);
-await section('rebuild', rebuild);
+// Each run measures every path beside its floor anew; with more than one, each path's row is the run
+// whose ratio is the median of that path's ratios (each ratio still taken within one run).
+const runsOfRows: Row[][] = [];
+for (let run = 1; run <= runs; run++) {
+  if (runs > 1) log(`run ${run} of ${runs}`);
+  rows.length = 0;
+  explains.length = 0;
+  await section('writes', writes);
+  await section('reads', reads);
+  await section('rebuild', rebuild);
+  runsOfRows.push([...rows]);
+}
+const medianRows = (runsOfRows[0] ?? []).map((first) => {
+  const candidates = runsOfRows
+    .map((one) => one.find((r) => r.path === first.path))
+    .filter((r): r is Row => r !== undefined)
+    .sort((a, b) => a.ratio - b.ratio);
+  const middle = candidates[Math.floor((candidates.length - 1) / 2)] ?? first;
+  return { ...middle, ratios: candidates.map((r) => r.ratio) };
+});
+rows.splice(0, rows.length, ...medianRows);
 
 const table = [
-  `| path | project | floor, same run | ratio | target | met |`,
-  `|---|---|---|---|---|---|`,
-  ...rows.map((r) => `| ${r.path} | ${r.project} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : 'no'} |`),
+  `| path | project | floor, same run | ratio | target | met |${runs > 1 ? ' ratios of the runs |' : ''}`,
+  `|---|---|---|---|---|---|${runs > 1 ? '---|' : ''}`,
+  ...medianRows.map(
+    (r) =>
+      `| ${r.path} | ${r.project} | ${r.floor} | ${r.ratio} | ${r.target} | ${r.met ? 'yes' : 'no'} |${runs > 1 ? ` ${r.ratios.join(', ')} |` : ''}`,
+  ),
 ].join('\n');
 if (explains.length) console.log(`\nEXPLAIN of each read query at the large size\n\n${explains.join('\n\n')}\n`);
 console.log(`\nnpm run bench, ${new Date().toISOString()}, ${(await import('node:os')).cpus().length} cores\n\n${table}\n`);
