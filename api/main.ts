@@ -59,7 +59,7 @@ const programs = createProgramClient({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   reservations: createEnrollmentReservations(db),
   // The opening events go into the log with the 201: the program is listed within the projector's lag.
-  recordOpening: (events) => appendEvents(db, events),
+  ...(config.API_RECORDS_OPENING_EVENTS === 'true' ? { recordOpening: (events) => appendEvents(db, events) } : {}),
 });
 
 // The Temporal Web UI and CLI decode payloads through this server (api/codec.ts), with an hr or auditor token.

@@ -64,6 +64,12 @@ const configSchema = z
     /** Requests a caller may make per minute: writes, and failed sign-ins from one address. */
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /**
+     * Whether the API appends an enrollment's opening events itself before it answers 201
+     * (docs/architecture.md, "Enrolling"). Only workers of builds since 2026-11-30 decide the same
+     * events; `false` while programs may still start on an earlier build (a rollback, docs/deployment.md).
+     */
+    API_RECORDS_OPENING_EVENTS: z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }).default('true'),
     API_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     /** Where the CLI finds the API (import goes over HTTP); defaults to API_HOST and API_PORT. */
