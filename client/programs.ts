@@ -19,8 +19,8 @@ import type { CommandName, NamedCommand } from '../domain/commands/index.js';
 import { commandEdge } from './commands/index.js';
 import { civilDateInNewYork, type CivilDate } from '../domain/dates.js';
 import { defaultPolicy, enrollmentPolicy, type PolicySettings } from '../domain/policy.js';
-import { openedProgram, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
-import { decideEnrollment, stamp, type Actor, type ProgramEvent } from '../domain/program.js';
+import { openedProgram, openingEvents, previewEnrollment, type EnrollmentPreview } from '../domain/preview.js';
+import { decideEnrollment, type Actor, type ProgramEvent } from '../domain/program.js';
 import { currentRequest } from './request-context.js';
 import { violation, type RuleViolation } from '../domain/rules.js';
 import { describeIssues, enrollmentSchema } from '../domain/schemas.js';
@@ -362,7 +362,7 @@ export function createProgramClient({
       }
       if (recordOpening && openedAt !== undefined) {
         // After the start: an event in the log is always a program that exists.
-        await recordOpening(stamp(programId, 0, verdict.events, openedAt)).catch((error: unknown) =>
+        await recordOpening(openingEvents(programId, verdict.events, onDay, openedAt)).catch((error: unknown) =>
           currentRequest()?.log.warn(
             { programId, failure: error instanceof Error ? error.name : 'unknown' },
             'opening events left to the workflow to record',

@@ -5,7 +5,7 @@
  */
 import type { CivilDate } from './dates.js';
 import type { PolicySettings } from './policy.js';
-import { advance, applyDrafts, enrollmentEvents, replay, stamp, type Actor, type EventDraft } from './program.js';
+import { advance, enrollmentEvents, replay, stamp, type Actor, type EventDraft, type ProgramEvent } from './program.js';
 import { checkEnrollment, type Enrollment, type RuleViolation } from './rules.js';
 import type { TargetClass } from './target-classes.js';
 import { programView, type ProgramView } from './view.js';
@@ -38,7 +38,17 @@ export function previewEnrollment(
  */
 export function openedProgram(programId: string, enrollmentDrafts: readonly EventDraft[], today: CivilDate): ProgramView | null {
   // The time of recording is in no view: any instant of the day gives the same one.
-  const opened = replay(stamp(programId, 0, enrollmentDrafts, `${today}T12:00:00.000Z`));
-  if (!opened) return null;
-  return programView(applyDrafts(opened, advance(opened, today)), today);
+  const opened = replay(openingEvents(programId, enrollmentDrafts, today, `${today}T12:00:00.000Z`));
+  return opened ? programView(opened, today) : null;
+}
+
+/**
+ * The events a program opens with, stamped at `occurredAt`: the enrollment's, then the clock's for
+ * every date already passed on `today`. The API records these before it answers the enrollment; the
+ * workflow, given the same day and instant, makes the same ones (workflows/development-program.ts).
+ */
+export function openingEvents(programId: string, enrollmentDrafts: readonly EventDraft[], today: CivilDate, occurredAt: string): ProgramEvent[] {
+  const opened = replay(stamp(programId, 0, enrollmentDrafts, occurredAt));
+  if (!opened) return [];
+  return stamp(programId, 0, [...enrollmentDrafts, ...advance(opened, today)], occurredAt);
 }

@@ -23,6 +23,7 @@ import { civilDateInNewYork, startOfDayInNewYork } from '../domain/dates.js';
 import { noticeFor, type LegacyNotice, type Notice } from '../domain/notices.js';
 import { enrollmentPolicy, withCurrentRules, withMilestoneReminderDefaults } from '../domain/policy.js';
 import {
+  advance,
   decide,
   decideEnrollment,
   evolve,
@@ -143,6 +144,11 @@ export async function developmentProgram(input: DevelopmentProgramInput): Promis
     const opened = decideEnrollment(input.enrollment, input.targetClass, enrollmentPolicy(input.policy), input.enrolledBy, { today: on });
     if (!opened.ok) throw ruleFailure(opened.violations);
     state = commit(opened.events, null, at);
+    // Then the clock's rules for every date already passed on that day, as the client answered and
+    // recorded them (domain/preview.ts, `openingEvents`); the main loop's first advance adds only
+    // what a later day brings.
+    const caughtUp = advance(state, on);
+    if (caughtUp.length > 0) state = commit(caughtUp, state, at);
   } else {
     let policy = patched(PATCHES.milestoneReminders) ? withMilestoneReminderDefaults(input.policy) : input.policy;
     if (patched(PATCHES.rulesEdition2)) policy = withCurrentRules(policy);

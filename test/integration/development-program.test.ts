@@ -474,7 +474,7 @@ describe('a development program on the time-skipping server', () => {
     expect(types.indexOf('minimum-period-reached')).toBeLessThan(types.indexOf('milestone-signed-off'));
     expect(types.filter((t) => t === 'reclassification-notice-issued')).toHaveLength(1);
     expect((await readModelOf(programId)).program).toMatchObject({ status: 'reclassified', reclassification: { effectiveOn: today } });
-    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'g-migrated-reclassified-at-once');
+    await saveHistoryIfRecording(env.client, workflowIdFor(programId), 'g2-migrated-reclassified-at-once-as-the-client-decided');
   });
 
   it('(h) resumes with nothing lost when the worker is restarted mid-program', async () => {
