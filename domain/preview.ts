@@ -47,7 +47,12 @@ export function openedProgram(programId: string, enrollmentDrafts: readonly Even
  * every date already passed on `today`. The API records these before it answers the enrollment; the
  * workflow, given the same day and instant, makes the same ones (workflows/development-program.ts).
  */
-export function openingEvents(programId: string, enrollmentDrafts: readonly EventDraft[], today: CivilDate, occurredAt: string): ProgramEvent[] {
+export function openingEvents(
+  programId: string,
+  enrollmentDrafts: readonly EventDraft[],
+  today: CivilDate,
+  occurredAt: string,
+): ProgramEvent[] {
   const opened = replay(stamp(programId, 0, enrollmentDrafts, occurredAt));
   if (!opened) return [];
   return stamp(programId, 0, [...enrollmentDrafts, ...advance(opened, today)], occurredAt);
