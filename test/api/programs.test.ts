@@ -58,6 +58,20 @@ async function enroll(body: EnrollmentInput): Promise<ProgramBody> {
   return program(response);
 }
 
+/**
+ * Enrollments whose openings differ: today; two years back (milestones overdue, the first anniversary
+ * passed: the opening includes the clock's events); no qualification (a shortfall).
+ */
+const openingCases = (): EnrollmentInput[] => [
+  enrollment(today()),
+  enrollment(addMonths(today(), -24)),
+  {
+    ...enrollment(addMonths(today(), -3)),
+    priorExperience: { generalYears: 0, specialYears: 0 },
+    education: { semesterHours: 0, degrees: [] },
+  },
+];
+
 async function eventTypes(programId: string): Promise<string[]> {
   const response = await stack.call('GET', `/v1/programs/${programId}/events`, { token: hrToken });
   expect(response.status).toBe(200);
@@ -235,17 +249,7 @@ describe('a program driven through the API', () => {
   });
 
   it('answers an enrollment with the program exactly as its workflow has it, rules for past dates applied', async () => {
-    // Today; two years back (milestones overdue, the first anniversary passed); no qualification (a shortfall).
-    const bodies = [
-      enrollment(today()),
-      enrollment(addMonths(today(), -24)),
-      {
-        ...enrollment(addMonths(today(), -3)),
-        priorExperience: { generalYears: 0, specialYears: 0 },
-        education: { semesterHours: 0, degrees: [] },
-      },
-    ];
-    for (const body of bodies) {
+    for (const body of openingCases()) {
       const response = await stack.call('POST', '/v1/programs', { token: hrToken, body });
       expect(response.status).toBe(201);
       const created = program(response);
@@ -256,17 +260,7 @@ describe('a program driven through the API', () => {
   });
 
   it('has an enrollment’s opening events in the log as it answers, and its workflow records the same ones again without a conflict', async () => {
-    const bodies = [
-      enrollment(today()),
-      // Two years back: the workflow's first clock advance adds events of its own after the opening ones.
-      enrollment(addMonths(today(), -24)),
-      {
-        ...enrollment(addMonths(today(), -3)),
-        priorExperience: { generalYears: 0, specialYears: 0 },
-        education: { semesterHours: 0, degrees: [] },
-      },
-    ];
-    for (const body of bodies) {
+    for (const body of openingCases()) {
       const before = Date.now();
       const created = await enroll(body);
       const answered = Date.now();
