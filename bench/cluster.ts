@@ -25,6 +25,7 @@ import { addMonths, civilDateInNewYork } from '../domain/dates.js';
 import { startDevServer, testDatabaseUrl, enrollmentFixture } from '../test/integration/harness.js';
 import { startCluster } from '../test/cluster/cluster.js';
 import { workflowIdFor } from '../workflows/definitions.js';
+import { dropDatabase } from '../test/drop-database.js';
 
 const { values } = parseArgs({ options: { programs: { type: 'string', default: '150' }, concurrency: { type: 'string', default: '16' } } });
 const programCount = Number(values.programs);
@@ -177,10 +178,7 @@ async function devServerTarget(): Promise<{ target: Target; stop(): Promise<void
         children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))),
       );
       await env.teardown();
-      const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await cleanup.end();
+      await dropDatabase(testDatabaseUrl, dbName);
     },
   };
 }

@@ -23,6 +23,7 @@ import { buildApiServer } from '../api/server.js';
 import { createProgramClient } from '../client/programs.js';
 import { migrate } from '../db/migrate.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
+import { dropDatabase } from '../test/drop-database.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '7' } } });
 const programCount = Number(positionals[0] ?? 10_000);
@@ -232,8 +233,8 @@ async function main(): Promise<void> {
     await browser.close();
     await db.end();
     await temporal.connection.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
+    await dropDatabase(adminUrl, name);
   }
 }
 

@@ -31,6 +31,7 @@ import {
 } from '../domain/program.js';
 import type { Enrollment } from '../domain/rules.js';
 import { findTargetClass } from '../domain/target-classes.js';
+import { dropDatabase } from '../test/drop-database.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -225,7 +226,7 @@ try {
   await writeFile(values.out ?? join(process.cwd(), 'bench', 'event-store.last.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await pool.end();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await admin.end();
+  await dropDatabase(adminUrl, dbName);
   await rm(work, { recursive: true, force: true });
 }

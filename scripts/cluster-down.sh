@@ -19,9 +19,16 @@ if [ "${1:-}" = --purge ]; then
 fi
 
 # Starting from nothing: the databases (owned by the application role, which created them) and the directory.
+# Not DROP ... WITH (FORCE): it refuses while autovacuum (the server's own process, which the role may not
+# signal) is in the database. A plain DROP ends autovacuum itself, once the role's own sessions are gone.
 purge_all() {
+  local sql=(env PGPASSWORD="$DB_PASSWORD" psql -q -X -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d postgres -v ON_ERROR_STOP=1)
   for db in "$CLUSTER_APP_DB" "${CLUSTER_DB_PREFIX}_visibility" "$CLUSTER_DB_PREFIX"; do
-    PGPASSWORD=$DB_PASSWORD psql -q -h "$PGHOST" -p "$PGPORT" -U "$DB_USER" -d postgres -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+    if [ "$("${sql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" = 1 ]; then
+      "${sql[@]}" -c "ALTER DATABASE $db ALLOW_CONNECTIONS false" \
+        -c "SELECT pg_terminate_backend(pid, 30000) FROM pg_stat_activity WHERE datname = '$db' AND usename = current_user AND pid <> pg_backend_pid()" \
+        -c "DROP DATABASE $db" >/dev/null
+    fi
     cluster_log "dropped database $db"
   done
   rm -rf "$CLUSTER_DIR"

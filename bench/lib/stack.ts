@@ -12,6 +12,7 @@ import pg from 'pg';
 import { migrate } from '../../db/migrate.js';
 import { searchAttributes } from '../../workflows/definitions.js';
 import { loadDirectory, readDirectoryFile } from '../../db/staff-directory.js';
+import { dropDatabase } from '../../test/drop-database.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const temporalCli = process.env.TEMPORAL_CLI_PATH ?? `${root}.tools/bin/temporal`;
@@ -51,15 +52,9 @@ export async function createScratchDatabase(prefix: string): Promise<{ url: stri
     url: url.toString(),
     /** Drops the database; a failure is reported, not thrown, so it never hides the benchmark's own error. */
     async drop() {
-      const again = new pg.Client({ connectionString: adminUrl });
-      try {
-        await again.connect();
-        await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } catch (error) {
+      await dropDatabase(adminUrl, name).catch((error: unknown) => {
         console.error(`[bench] could not drop the scratch database ${name}: ${(error as Error).message}`);
-      } finally {
-        await again.end().catch(() => {});
-      }
+      });
     },
   };
 }

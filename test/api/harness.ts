@@ -30,6 +30,7 @@ import { civilDateInNewYork } from '../../domain/dates.js';
 import { tracingClientInterceptor, type Tracing } from '../../worker/tracing.js';
 import { createProgramWorker } from '../../worker/worker.js';
 import { TEST_DEADLINES, startDevServer, testDatabaseUrl, uniqueTaskQueue, workflowBundle } from '../integration/harness.js';
+import { dropDatabase } from '../drop-database.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its callable is `.default`.
 const addFormats = addFormatsModule.default;
@@ -99,7 +100,7 @@ async function createOwnDatabase(): Promise<{ pool: pg.Pool; drop(): Promise<voi
     pool,
     async drop() {
       await pool.end();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropDatabase(testDatabaseUrl, name);
     },
   };
 }

@@ -13,6 +13,7 @@ import pg from 'pg';
 import { mintToken, type ApiRole } from '../../api/auth.js';
 import { encryptingDataConverter, parseEncryptionKeys } from '../../temporal/payload-codec.js';
 import { testDatabaseUrl } from '../integration/harness.js';
+import { dropDatabase } from '../drop-database.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,16 +50,6 @@ export interface Cluster {
   destroy(): Promise<void>;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 export async function startCluster({ name, portBase, workers = 2, apis = 2, buildId = 'build-1' }: ClusterOptions): Promise<Cluster> {
   const dir = `${root}test/artifacts/cluster-${name}`;
   const databases = [`lap_${name}_temporal`, `lap_${name}_temporal_visibility`, `lap_${name}_app`];
@@ -87,7 +78,7 @@ export async function startCluster({ name, portBase, workers = 2, apis = 2, buil
 
   // A fresh cluster every time: whatever an interrupted run left is stopped and dropped first.
   await script('cluster-down.sh');
-  for (const db of databases) await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  for (const db of databases) await dropDatabase(testDatabaseUrl, db);
   await rm(dir, { recursive: true, force: true });
   try {
     await script('cluster-up.sh');
@@ -135,7 +126,7 @@ export async function startCluster({ name, portBase, workers = 2, apis = 2, buil
       await connection.close();
       await db.end();
       await script('cluster-down.sh');
-      for (const database of databases) await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      for (const database of databases) await dropDatabase(testDatabaseUrl, database);
     },
   };
 }

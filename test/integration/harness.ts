@@ -19,6 +19,7 @@ import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js'
 import { workflowInterceptorModules } from '../../worker/tracing.js';
 import { sharedWorkflowModules, workflowsPath } from '../../worker/worker.js';
 import { developmentDataConverter } from '../../temporal/payload-codec.js';
+import { dropDatabase } from '../drop-database.js';
 
 const tools = fileURLToPath(new URL('../../.tools/bin/', import.meta.url));
 export const testServerPath = process.env.TEMPORAL_TEST_SERVER_PATH ?? `${tools}temporal-test-server`;
@@ -80,9 +81,12 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
   const dbName = `lap_scratch_${name}_${process.pid}`;
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
+  await dropDatabase(testDatabaseUrl, dbName);
+  const creator = new pg.Client({ connectionString: testDatabaseUrl });
+  await creator.connect();
+  await creator.query(`CREATE DATABASE ${dbName}`);
+  await creator.end();
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${dbName}`;
   await migrate(url.toString());
@@ -96,23 +100,7 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
     },
     async drop() {
       await pool.end();
-      const cleanup = new pg.Client({ connectionString: testDatabaseUrl });
-      await cleanup.connect();
-      try {
-        // A session FORCE may not end (autovacuum, run by the server's own role) ends by itself soon.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-            break;
-          } catch (error) {
-            if (attempt >= 50 || !(error instanceof Error && /pg_signal_backend|being accessed by other users/.test(error.message)))
-              throw error;
-            await new Promise((resolve) => setTimeout(resolve, 200));
-          }
-        }
-      } finally {
-        await cleanup.end();
-      }
+      await dropDatabase(testDatabaseUrl, dbName);
     },
   };
 }
