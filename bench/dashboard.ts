@@ -22,6 +22,7 @@ import { mintToken } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { createProgramClient } from '../client/programs.js';
 import { migrate } from '../db/migrate.js';
+import { request } from './lib/http.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
 import { dropDatabase } from '../test/drop-database.js';
 
@@ -39,9 +40,8 @@ const median = (samples: readonly number[]): number => {
 
 async function timeRequest(url: string, token: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const answer = await request('GET', url, { token });
+  if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
   return performance.now() - started;
 }
 

@@ -37,6 +37,7 @@ import { benchEnrollment, benchToday } from './lib/enrollment.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
 import { createScratchDatabase, startStack, adminUrl, type Stack } from './lib/stack.js';
 import { median, percentile, round, runLoad } from './lib/stats.js';
+import { request, type HttpAnswer } from './lib/http.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,14 +68,10 @@ const log = (message: string): void => console.error(`[bench] ${message}`);
 
 // --- Writes ------------------------------------------------------------------------------------------
 
-async function post(url: string, token: string, body: unknown): Promise<Response> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
-  return response;
+async function post(url: string, token: string, body: unknown): Promise<HttpAnswer> {
+  const answer = await request('POST', url, { token, body });
+  if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.body.slice(0, 300)}`);
+  return answer;
 }
 
 /**
@@ -222,8 +219,8 @@ async function enrollThroughApi(
   const watcher = watchProjection(stack.db);
   const ids: string[] = [];
   const load = await runLoad(count, 20, async (i) => {
-    const response = await post(`${stack.apiBase}/v1/programs`, token, benchEnrollment(`E${prefix}${String(i).padStart(5, '0')}`));
-    const { programId } = (await response.json()) as { programId: string };
+    const answer = await post(`${stack.apiBase}/v1/programs`, token, benchEnrollment(`E${prefix}${String(i).padStart(5, '0')}`));
+    const { programId } = JSON.parse(answer.body) as { programId: string };
     watcher.answered(programId);
     ids.push(programId);
   });
@@ -439,9 +436,8 @@ function recordingPool(url: string): {
 
 async function timeRequest(url: string, token: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  const answer = await request('GET', url, { token });
+  if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
   return performance.now() - started;
 }
 

@@ -393,6 +393,28 @@ describe('the programs projection', () => {
     // 200 runs of real rebuilds: a few seconds on an idle machine, minutes with every core busy.
   }, 900_000);
 
+  it('rebuilds text that COPY escapes (backslashes, tabs, line breaks, quotes) exactly as the live projector wrote it', async () => {
+    const awkward = 'Zoë \\ O\'Neil\t"Jr."\r\nline 2 \\N \\\\ 名';
+    // The trainee's name and a milestone's title, as the log may hold them.
+    const inJson = JSON.stringify(awkward).slice(1, -1);
+    const events = simulateProgram('p-awkward', '2026-04-06', [{ kind: 'sign-off', milestone: 1, day: 30 }]).map(
+      (event) =>
+        JSON.parse(
+          JSON.stringify(event).replaceAll('Jordan Example', inJson).replaceAll('Contract administration', inJson),
+        ) as typeof event,
+    );
+    expect(JSON.stringify(events)).toContain(inJson);
+    await appendEvents(db, events);
+    await projector.catchUp();
+    const incremental = await readModel();
+    const served = await createQueries(db).getProgram('p-awkward');
+    expect(served?.trainee.name).toBe(awkward);
+    // The bulk path (COPY) for every program, with the indexes built after.
+    await createProjector(db, { deferIndexesFrom: 0 }).rebuild();
+    expect(await readModel()).toEqual(incremental);
+    expect((await createQueries(db).getProgram('p-awkward'))?.trainee.name).toBe(awkward);
+  });
+
   it('rebuilds while events keep arriving, and the live projector then picks up the rest', async () => {
     const before = simulateProgram('p-before', '2026-03-02', [{ kind: 'sign-off', milestone: 1, day: 10 }]);
     const during = simulateProgram('p-during', '2026-03-03', [{ kind: 'rate', satisfactory: true, day: 20 }]);
