@@ -1,5 +1,5 @@
 /**
- * The fault tier's system: a PostgreSQL cluster of its own (initdb on port 55433, data in a temp
+ * The fault tier's system: a PostgreSQL cluster of its own (initdb on a free port, data in a temp
  * directory, so stopping it disturbs nothing else), a Temporal dev server of its own (a file
  * database, so it can be stopped and started again on the same state), maildev, and the worker and
  * API as production runs them: separate processes, configured by the environment.
@@ -23,7 +23,6 @@ import { startMaildev, type Inbox } from '../notices/maildev.js';
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const temporalCli = join(repoRoot, '.tools/bin/temporal');
-export const PG_PORT = 55433;
 const AUTH_SECRET = 'fault-tier-secret-'.padEnd(48, 'x');
 
 /** Polls until `check` answers true; `what` names it in the error after `timeoutMs`. */
@@ -74,15 +73,18 @@ export async function startPostgres(): Promise<Postgres> {
   await chmod(dir, 0o700);
   const data = join(dir, 'data');
   await asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const options = `-p ${PG_PORT} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  // A port of its own, kept across the tier's restarts: a server an interrupted run left behind
+  // holds its port, not the next run's.
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
   const start = () => asPostgres('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
   await start();
-  const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${PG_PORT}/postgres` });
+  const admin = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
   await admin.connect();
   await admin.query("CREATE ROLE lap LOGIN PASSWORD 'lap'");
   await admin.query('CREATE DATABASE lap_faults OWNER lap');
   await admin.end();
-  const url = `postgres://lap:lap@127.0.0.1:${PG_PORT}/lap_faults`;
+  const url = `postgres://lap:lap@127.0.0.1:${port}/lap_faults`;
   await migrate(url);
   const setup = new pg.Pool({ connectionString: url, max: 1 });
   await loadDirectory(setup, await readDirectoryFile(join(repoRoot, 'db/seeds/staff-directory.dev.json')));
@@ -241,7 +243,7 @@ export async function startFaultSystem(): Promise<FaultSystem> {
     Inbox | null,
   ];
   if (!postgres || !temporal || !inbox) {
-    // Leave nothing running behind a start that failed halfway (the port 55433 is taken, say).
+    // Leave nothing running behind a start that failed halfway.
     await Promise.all([postgres?.destroy(), temporal?.destroy(), inbox?.close()]);
     throw started.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
   }
@@ -275,7 +277,7 @@ export async function startFaultSystem(): Promise<FaultSystem> {
   try {
     await waitFor(async () => (await health()) === 200, 'the API to report healthy', 120_000);
   } catch (error) {
-    // Leave nothing running behind a start that failed: the next run needs port 55433 again.
+    // Leave nothing running behind a start that failed.
     await Promise.all([worker.kill('SIGTERM'), api.kill('SIGTERM')]);
     await Promise.all([temporal.destroy(), postgres.destroy(), inbox.close()]);
     throw error;
