@@ -175,61 +175,10 @@ async function applyRows(db: Pool | PoolClient, rows: readonly LogRow[], tables:
     if (state && version !== (current.get(programId)?.version ?? 0)) changed.push(state);
   }
   if (changed.length === 0) return;
-  await writePrograms(db, changed, tables, 'upsert');
+  await upsertPrograms(db, changed, tables);
 }
 
-/** The live projector's upsert: a program already there is replaced only by a newer version. */
-const NEWER_VERSION_REPLACES = `ON CONFLICT (program_id) DO UPDATE SET
-       version = EXCLUDED.version, status = EXCLUDED.status, agency = EXCLUDED.agency,
-       target_class_code = EXCLUDED.target_class_code, supervisor_id = EXCLUDED.supervisor_id,
-       program_manager_id = EXCLUDED.program_manager_id, trainee_employee_id = EXCLUDED.trainee_employee_id,
-       appointment_date = EXCLUDED.appointment_date,
-       earliest_reclassification_date = EXCLUDED.earliest_reclassification_date,
-       latest_completion_date = EXCLUDED.latest_completion_date, overdue_milestones = EXCLUDED.overdue_milestones,
-       meets_target_class = EXCLUDED.meets_target_class, state = EXCLUDED.state, view = EXCLUDED.view,
-       updated_at = EXCLUDED.updated_at
-     WHERE p.version < EXCLUDED.version`;
-
-/**
- * Writes programs' rows and milestones, each batch in three statements. `upsert` for the live
- * projector (a program may be there already, at an older version); `insert` for a rebuild's bulk
- * phase, which writes each program once into empty tables.
- */
-async function writePrograms(
-  db: Pool | PoolClient,
-  changed: readonly ProgramState[],
-  tables: Tables,
-  mode: 'upsert' | 'insert',
-): Promise<void> {
-  if (mode === 'insert') return copyPrograms(db, changed, tables);
-  await db.query(
-    `INSERT INTO ${tables.programs} AS p
-       (program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
-        appointment_date, earliest_reclassification_date, latest_completion_date, overdue_milestones,
-        meets_target_class, state, view, updated_at)
-     SELECT program_id, version, status, agency, target_class_code, supervisor_id, program_manager_id, trainee_employee_id,
-            appointment_date, earliest_reclassification_date, latest_completion_date, overdue_milestones,
-            meets_target_class, state, view, now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(
-         program_id text, version integer, status text, agency text, target_class_code text, supervisor_id text,
-         program_manager_id text, trainee_employee_id text, appointment_date date, earliest_reclassification_date date,
-         latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)
-     ${mode === 'upsert' ? NEWER_VERSION_REPLACES : ''}`,
-    [JSON.stringify(changed.map(programRow))],
-  );
-  // A schedule amendment can remove milestones, so a changed program's milestones are rewritten.
-  if (mode === 'upsert')
-    await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
-  await db.query(
-    `INSERT INTO ${tables.milestones} (program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on)
-     SELECT program_id, milestone_id, title, due_date, status, signed_off_by, signed_off_on
-       FROM jsonb_to_recordset($1::jsonb) AS r(
-         program_id text, milestone_id text, title text, due_date date, status text, signed_off_by text, signed_off_on date)`,
-    [JSON.stringify(changed.flatMap(milestoneRows))],
-  );
-}
-
-/** The columns a rebuild's bulk phase copies, in the order of programRow and milestoneRows. */
+/** The columns of programRow and milestoneRows, as the projection's tables name them. */
 const PROGRAM_COLUMNS = [
   'program_id',
   'version',
@@ -257,6 +206,45 @@ const MILESTONE_COLUMNS = [
   'signed_off_on',
 ] as const satisfies readonly (keyof ReturnType<typeof milestoneRows>[number])[];
 
+/** The live projector's upsert: a program already there is replaced only by a newer version. */
+const NEWER_VERSION_REPLACES = `ON CONFLICT (program_id) DO UPDATE SET
+       version = EXCLUDED.version, status = EXCLUDED.status, agency = EXCLUDED.agency,
+       target_class_code = EXCLUDED.target_class_code, supervisor_id = EXCLUDED.supervisor_id,
+       program_manager_id = EXCLUDED.program_manager_id, trainee_employee_id = EXCLUDED.trainee_employee_id,
+       appointment_date = EXCLUDED.appointment_date,
+       earliest_reclassification_date = EXCLUDED.earliest_reclassification_date,
+       latest_completion_date = EXCLUDED.latest_completion_date, overdue_milestones = EXCLUDED.overdue_milestones,
+       meets_target_class = EXCLUDED.meets_target_class, state = EXCLUDED.state, view = EXCLUDED.view,
+       updated_at = EXCLUDED.updated_at
+     WHERE p.version < EXCLUDED.version`;
+
+/**
+ * The live projector's write: programs' rows and milestones, each batch in three statements. A
+ * program may be there already, at an older version, and a schedule amendment can remove
+ * milestones, so a changed program's milestones are rewritten. (A rebuild's bulk phase, which
+ * writes each program once into empty tables, copies them instead: copyPrograms.)
+ */
+async function upsertPrograms(db: Pool | PoolClient, changed: readonly ProgramState[], tables: Tables): Promise<void> {
+  await db.query(
+    `INSERT INTO ${tables.programs} AS p (${PROGRAM_COLUMNS.join(', ')}, updated_at)
+     SELECT ${PROGRAM_COLUMNS.join(', ')}, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         program_id text, version integer, status text, agency text, target_class_code text, supervisor_id text,
+         program_manager_id text, trainee_employee_id text, appointment_date date, earliest_reclassification_date date,
+         latest_completion_date date, overdue_milestones integer, meets_target_class boolean, state jsonb, view jsonb)
+     ${NEWER_VERSION_REPLACES}`,
+    [JSON.stringify(changed.map(programRow))],
+  );
+  await db.query(`DELETE FROM ${tables.milestones} WHERE program_id = ANY($1::text[])`, [changed.map((s) => s.programId)]);
+  await db.query(
+    `INSERT INTO ${tables.milestones} (${MILESTONE_COLUMNS.join(', ')})
+     SELECT ${MILESTONE_COLUMNS.join(', ')}
+       FROM jsonb_to_recordset($1::jsonb) AS r(
+         program_id text, milestone_id text, title text, due_date date, status text, signed_off_by text, signed_off_on date)`,
+    [JSON.stringify(changed.flatMap(milestoneRows))],
+  );
+}
+
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** One value in COPY's text format: `\N` for null, objects as JSON, and the four characters it escapes. */
@@ -277,8 +265,8 @@ function copyLines<R>(rows: readonly R[], columns: readonly (keyof R)[]): string
  * (an INSERT from jsonb_to_recordset parses every state and view twice, as part of the array and
  * again as a column). Both tables on one connection, one after the other.
  */
-async function copyPrograms(db: Pool | PoolClient, changed: readonly ProgramState[], tables: Tables): Promise<void> {
-  const client = 'release' in db ? db : await db.connect();
+async function copyPrograms(pool: Pool, changed: readonly ProgramState[], tables: Tables): Promise<void> {
+  const client = await pool.connect();
   try {
     const copy = async (table: string, columns: readonly string[], text: string): Promise<void> => {
       if (text === '') return;
@@ -287,7 +275,7 @@ async function copyPrograms(db: Pool | PoolClient, changed: readonly ProgramStat
     await copy(tables.programs, PROGRAM_COLUMNS, copyLines(changed.map(programRow), PROGRAM_COLUMNS));
     await copy(tables.milestones, MILESTONE_COLUMNS, copyLines(changed.flatMap(milestoneRows), MILESTONE_COLUMNS));
   } finally {
-    if (client !== db) client.release();
+    client.release();
   }
 }
 
@@ -425,7 +413,7 @@ async function bulkLoad(
         open = null;
       }
       await writing;
-      if (finished.length > 0) writing = handled(writePrograms(db, finished, tables, 'insert'));
+      if (finished.length > 0) writing = handled(copyPrograms(db, finished, tables));
       applied += rows.length;
       onBatch(applied);
       if (!more) break;
