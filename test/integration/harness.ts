@@ -79,14 +79,11 @@ export interface ScratchDatabase {
 /** A database of the test file's own, created fresh and dropped at the end. */
 export async function createScratchDatabase(name: string): Promise<ScratchDatabase> {
   const dbName = `lap_scratch_${name}_${process.pid}`;
+  await dropDatabase(testDatabaseUrl, dbName); // what an interrupted run of this file left
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
   await admin.end();
-  await dropDatabase(testDatabaseUrl, dbName);
-  const creator = new pg.Client({ connectionString: testDatabaseUrl });
-  await creator.connect();
-  await creator.query(`CREATE DATABASE ${dbName}`);
-  await creator.end();
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${dbName}`;
   await migrate(url.toString());
