@@ -22,7 +22,7 @@ import { mintToken } from '../api/auth.js';
 import { buildApiServer } from '../api/server.js';
 import { createProgramClient } from '../client/programs.js';
 import { migrate } from '../db/migrate.js';
-import { request } from './lib/http.js';
+import { timeRequest } from './lib/http.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
 import { dropDatabase } from '../test/drop-database.js';
 
@@ -37,13 +37,6 @@ const median = (samples: readonly number[]): number => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
-
-async function timeRequest(url: string, token: string): Promise<number> {
-  const started = performance.now();
-  const answer = await request('GET', url, { token });
-  if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
-  return performance.now() - started;
-}
 
 async function main(): Promise<void> {
   const name = `lap_bench_dashboard_${process.pid}`;

@@ -37,7 +37,7 @@ import { benchEnrollment, benchToday } from './lib/enrollment.js';
 import { buildPrograms, insertReadModel } from './lib/read-model.js';
 import { createScratchDatabase, startStack, adminUrl, type Stack } from './lib/stack.js';
 import { median, percentile, round, runLoad } from './lib/stats.js';
-import { request, type HttpAnswer } from './lib/http.js';
+import { request, timeRequest, type HttpAnswer } from './lib/http.js';
 
 const { values } = parseArgs({
   options: {
@@ -432,13 +432,6 @@ function recordingPool(url: string): {
       }
     },
   };
-}
-
-async function timeRequest(url: string, token: string): Promise<number> {
-  const started = performance.now();
-  const answer = await request('GET', url, { token });
-  if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
-  return performance.now() - started;
 }
 
 /** The same statements by `pg` directly, concurrently as the API may send them. */
