@@ -99,12 +99,28 @@ export function ProgramPage({ me, programId }: { me: Me; programId: string }): J
       .catch((error: unknown) => setData({ state: 'failed', error }));
   }, [programId]);
 
+  /**
+   * Shows a command's answer, then its events and notices once the log has them. Commands can follow
+   * each other faster than the log catches up, so an earlier command's refresh may arrive after a
+   * later command's answer: the page never goes back to an older version of the program.
+   */
   const done = (program: ProgramView, text: string): void => {
     setMessage(text);
-    if (data.state === 'loaded') setData({ state: 'loaded', value: { ...data.value, program } });
+    const showing = (current: Loaded<ProgramData>): current is { state: 'loaded'; value: ProgramData } => current.state === 'loaded';
+    setData((current) =>
+      showing(current) && current.value.program.version <= program.version
+        ? { state: 'loaded', value: { ...current.value, program } }
+        : current,
+    );
     requestAnimationFrame(() => document.getElementById('program-message')?.focus());
     void Promise.all([eventsUpTo(programId, program.version), getJson<{ items: NoticeRecord[] }>(programApi(programId, '/notices'))])
-      .then(([events, notices]) => setData({ state: 'loaded', value: { program, events, notices: notices.items } }))
+      .then(([events, notices]) =>
+        setData((current) =>
+          showing(current) && current.value.program.version > program.version
+            ? current
+            : { state: 'loaded', value: { program, events, notices: notices.items } },
+        ),
+      )
       .catch(() => undefined); // the page already shows the program; a reload shows the rest
   };
 
