@@ -50,8 +50,9 @@ const temporal = new Client({
   connection,
   namespace: config.temporal.namespace,
   dataConverter: encryptingDataConverter(config.payloadKeys),
-  // Each start and Update carries the request's id and its trace context in its Temporal header.
-  interceptors: { workflow: [requestIdInterceptor(), tracingClientInterceptor()] },
+  // Each start and Update carries the request's id in its Temporal header, and its trace context when
+  // tracing is on (off, Temporal's interceptor would make a no-op span and an empty header per call).
+  interceptors: { workflow: [requestIdInterceptor(), ...(tracing.enabled ? [tracingClientInterceptor()] : [])] },
 });
 // One program at a time (decision 5): enrollments hold the employee in PostgreSQL before they start.
 const programs = createProgramClient({

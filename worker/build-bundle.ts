@@ -6,14 +6,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { workflowInterceptorModules } from './tracing.js';
-import { sharedWorkflowModules, workflowsPath } from './worker.js';
+import { workflowBundlerOptions, workflowsPath } from './worker.js';
 
 // With the tracing interceptors: a worker given a prebuilt bundle cannot add them.
 // Warnings and errors only: webpack's module list says nothing an operator needs.
 const { code } = await bundleWorkflowCode({
   workflowsPath,
   workflowInterceptorModules,
-  preloadModules: sharedWorkflowModules,
+  ...workflowBundlerOptions,
   logger: new DefaultLogger('WARN'),
 });
 const output = process.argv[2] ?? 'dist/workflow-bundle.js';

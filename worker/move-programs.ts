@@ -22,7 +22,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type ReplayWorkerOp
 import { encryptingDataConverter } from '../temporal/payload-codec.js';
 import { loadConfig } from '../config/index.js';
 import { workflowInterceptorModules } from './tracing.js';
-import { workflowSpanSinks, workflowsPath } from './worker.js';
+import { workflowBundlerOptions, workflowSpanSinks, workflowsPath } from './worker.js';
 
 type History = proto.temporal.api.history.v1.IHistory;
 const { PinnedOverrideBehavior } = proto.temporal.api.workflow.v1.VersioningOverride;
@@ -155,6 +155,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     : await bundleWorkflowCode({
         workflowsPath,
         workflowInterceptorModules,
+        ...workflowBundlerOptions,
         logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop },
       });
   const connection = await Connection.connect(config.temporal.connectionOptions);

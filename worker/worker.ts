@@ -10,7 +10,7 @@ import {
   OpenTelemetryActivityOutboundInterceptor,
   makeWorkflowExporter,
 } from '@temporalio/interceptors-opentelemetry';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type BundleOptions, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { Mailer } from '../activities/mailer.js';
@@ -23,7 +23,8 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
  * Modules every cached program shares instead of loading its own copy (the SDK's `preloadModules`):
  * the rules (domain/, pure functions and constant tables; the holiday memo holds only what a year's
  * dates are) and OpenTelemetry's semantic conventions (constants). Never a module that imports
- * @temporalio/workflow or keeps per-program state. docs/operations.md, "Worker tuning", has what it saves.
+ * @temporalio/workflow or keeps per-program state: the SDK freezes what it shares. docs/operations.md,
+ * "Worker tuning", has what it saves.
  */
 export const sharedWorkflowModules: string[] = [
   ...['domain', 'domain/commands'].flatMap((folder) => {
@@ -39,6 +40,35 @@ export const sharedWorkflowModules: string[] = [
   '@opentelemetry/semantic-conventions',
   fileURLToPath(new URL('../workflows/stack-trace-depth.ts', import.meta.url)),
 ];
+
+/**
+ * Packages that declare themselves free of side effects (`"sideEffects": false`), which webpack
+ * takes as leave to drop a module whose exports nobody uses: the preload's bare `require` of one
+ * would be dropped, and every program would load its own copy after all. Marked as having side
+ * effects, they are preloaded as asked.
+ */
+const preloadedPackagesWithoutSideEffects = ['@opentelemetry/semantic-conventions'];
+
+/** webpack's configuration, as the SDK hands it over (webpack is the SDK's dependency, not ours). */
+type Configuration = Parameters<NonNullable<BundleOptions['webpackConfigHook']>>[0];
+
+/** How every workflow bundle is built (the worker's own, worker/build-bundle.ts, the tests'): what it shares. */
+export const workflowBundlerOptions = {
+  preloadModules: sharedWorkflowModules,
+  webpackConfigHook: (config: Configuration): Configuration => ({
+    ...config,
+    module: {
+      ...config.module,
+      rules: [
+        ...(config.module?.rules ?? []),
+        ...preloadedPackagesWithoutSideEffects.map((name) => ({
+          test: new RegExp(`[\\/]node_modules[\\/]${name.replace('/', '[\\/]')}[\\/]`),
+          sideEffects: true,
+        })),
+      ],
+    },
+  }),
+} satisfies Pick<BundleOptions, 'preloadModules' | 'webpackConfigHook'>;
 
 export interface ProgramWorkerOptions {
   connection: NativeConnection;
@@ -111,7 +141,7 @@ export function createProgramWorker({
     taskQueue,
     activities: { ...createActivities({ db, mailer, publicBaseUrl }), ...activityOverrides },
     // A prebuilt bundle has the tracing interceptors in it already (worker/build-bundle.ts).
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: sharedWorkflowModules } }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath, bundlerOptions: workflowBundlerOptions }),
     interceptors: {
       ...(workflowBundle ? {} : { workflowModules: workflowInterceptorModules }),
       activity: [

@@ -17,7 +17,7 @@ import type { Actor } from '../../domain/program.js';
 import type { EnrollmentInput } from '../../domain/schemas.js';
 import { searchAttributes, workflowIdFor } from '../../workflows/definitions.js';
 import { workflowInterceptorModules } from '../../worker/tracing.js';
-import { sharedWorkflowModules, workflowsPath } from '../../worker/worker.js';
+import { workflowBundlerOptions, workflowsPath } from '../../worker/worker.js';
 import { developmentDataConverter } from '../../temporal/payload-codec.js';
 import { dropDatabase } from '../drop-database.js';
 
@@ -105,7 +105,7 @@ export async function createScratchDatabase(name: string): Promise<ScratchDataba
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundles the workflows once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, preloadModules: sharedWorkflowModules, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, ...workflowBundlerOptions, logger: quietLogger });
   return bundle;
 }
 
