@@ -18,18 +18,21 @@
  * all, it keeps an AsyncLocalStorage per cached program that every promise the worker's workflow
  * thread creates then visits, so an untraced sign-off cost its worker twice the CPU (docs/operations.md,
  * "Worker tuning"). Programs started before it keep it for every call, as their histories were made.
+ *
+ * OpenTelemetry itself (its API, SDK and Temporal's interceptor, about 9% of the workflow thread and
+ * a share of each cached program's memory when every program evaluated them) is loaded by a program
+ * only at its first traced call: a program no traced call reaches never loads it.
  */
-import { SpanKind, SpanStatusCode, context, trace, type Context } from '@opentelemetry/api';
+// Types only (erased): the modules themselves are loaded on first use, below.
+import type * as OpenTelemetryApiModule from '@opentelemetry/api';
+import type * as TemporalInstrumentationModule from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
+import type * as TemporalWorkflowTracingModule from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
 import { defaultPayloadConverter, type Headers } from '@temporalio/common';
-import { TRACE_HEADER, headersWithContext } from '@temporalio/interceptors-opentelemetry/lib/instrumentation.js';
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow/index.js';
 import {
   patched,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
+  type WorkflowInternalsInterceptor,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -37,6 +40,33 @@ import type { Activities } from '../activities/index.js';
 /** The activities that record what an Update decided, in this order (workflows/development-program.ts, flush). */
 const RECORD_EVENTS = 'recordEvents' satisfies keyof Activities;
 const ISSUE_NOTICES = 'issueNotices' satisfies keyof Activities;
+
+/**
+ * Where Temporal's OpenTelemetry interceptors carry a trace context in a Temporal header (their
+ * `TRACE_HEADER`; test/unit/tracing.test.ts holds the two equal). Written here so that reading a
+ * header loads none of OpenTelemetry.
+ */
+export const TRACE_HEADER = '_tracer-data';
+
+type OpenTelemetryApi = typeof OpenTelemetryApiModule;
+type TemporalWorkflowTracing = typeof TemporalWorkflowTracingModule;
+type TemporalInstrumentation = typeof TemporalInstrumentationModule;
+
+/**
+ * OpenTelemetry, loaded on first use by this program (each program has its own module instances:
+ * Temporal's interceptor registers a tracer provider per program). `require` is webpack's: the
+ * bundle holds these modules and evaluates them when first asked for, synchronously, as an Update's
+ * validator needs.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily inside the workflow bundle, see above */
+const openTelemetry = {
+  api: (): OpenTelemetryApi => require('@opentelemetry/api') as OpenTelemetryApi,
+  workflow: (): TemporalWorkflowTracing =>
+    require('@temporalio/interceptors-opentelemetry/lib/workflow/index.js') as TemporalWorkflowTracing,
+  instrumentation: (): TemporalInstrumentation =>
+    require('@temporalio/interceptors-opentelemetry/lib/instrumentation.js') as TemporalInstrumentation,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Change id for `patched()`: runs started with it trace only the calls that carry a trace. */
 const TRACE_ONLY_WHEN_CARRIED = 'trace-only-when-carried';
@@ -52,11 +82,22 @@ export function carriesTrace(headers: Headers): boolean {
 export const interceptors = (): WorkflowInterceptors => {
   // Per workflow run: the trace context of the last Update handled whose events are not yet
   // recorded, and of the recording whose notices are not yet issued.
+  type Context = ReturnType<OpenTelemetryApi['context']['active']>;
   let unrecordedUpdate: Context | undefined;
   let unissuedNotices: Context | undefined;
 
-  let temporalInbound: OpenTelemetryInboundInterceptor | undefined;
-  const traced = (): OpenTelemetryInboundInterceptor => (temporalInbound ??= new OpenTelemetryInboundInterceptor());
+  // Made at the run's first traced call, and with it this program's OpenTelemetry; until then no
+  // span can be recording in this program, so nothing below needs OpenTelemetry either.
+  let temporal:
+    | { inbound: InstanceType<TemporalWorkflowTracing['OpenTelemetryInboundInterceptor']>; internals: WorkflowInternalsInterceptor }
+    | undefined;
+  const traced = (): NonNullable<typeof temporal>['inbound'] => {
+    if (!temporal) {
+      const { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor } = openTelemetry.workflow();
+      temporal = { inbound: new OpenTelemetryInboundInterceptor(), internals: new OpenTelemetryInternalsInterceptor() };
+    }
+    return temporal.inbound;
+  };
   // Decided once, by the run's first call (its start); until then, and for runs without the patch, every call is traced.
   let onlyWhenCarried = false;
   const tracing = (headers: Headers): boolean => !onlyWhenCarried || carriesTrace(headers);
@@ -75,14 +116,19 @@ export const interceptors = (): WorkflowInterceptors => {
   const rememberUpdate: WorkflowInboundCallsInterceptor = {
     // Synchronous, no await: the handler runs exactly as it would without this interceptor.
     handleUpdate(input, next) {
-      const active = context.active();
-      if (trace.getSpan(active)?.isRecording()) unrecordedUpdate = active;
+      if (temporal) {
+        const { context, trace } = openTelemetry.api();
+        const active = context.active();
+        if (trace.getSpan(active)?.isRecording()) unrecordedUpdate = active;
+      }
       return next(input);
     },
   };
 
   const traceActivities: WorkflowOutboundCallsInterceptor = {
     scheduleActivity(input, next) {
+      // No traced call yet: no span to continue, and the activity's header would carry an empty context.
+      if (!temporal) return next(input);
       let update: Context | undefined;
       if (input.activityType === RECORD_EVENTS) {
         update = unrecordedUpdate;
@@ -93,12 +139,13 @@ export const interceptors = (): WorkflowInterceptors => {
         unissuedNotices = undefined;
         unrecordedUpdate = undefined;
       }
+      const { SpanKind, SpanStatusCode, context, trace } = openTelemetry.api();
       const parent = update ?? context.active();
       // The provider Temporal's inbound interceptor registered in this sandbox (spans leave by the sink).
       const span = trace
         .getTracer('@temporalio/interceptor-workflow')
         .startSpan(`StartActivity:${input.activityType}`, { kind: SpanKind.CLIENT }, parent);
-      const headers = context.with(trace.setSpan(parent, span), () => headersWithContext(input.headers));
+      const headers = context.with(trace.setSpan(parent, span), () => openTelemetry.instrumentation().headersWithContext(input.headers));
       const result = next({ ...input, headers });
       // Ended beside the workflow's own continuation, which gets `result` itself, unchanged.
       void result.then(
@@ -115,10 +162,17 @@ export const interceptors = (): WorkflowInterceptors => {
     },
   };
 
+  const disposeTracing: WorkflowInternalsInterceptor = {
+    dispose(input, next) {
+      if (temporal?.internals.dispose) return temporal.internals.dispose(input, next);
+      return next(input);
+    },
+  };
+
   return {
     // Temporal's inbound interceptor first, so the Update's span is active when ours runs.
     inbound: [traceInbound, rememberUpdate],
     outbound: [traceActivities],
-    internals: [new OpenTelemetryInternalsInterceptor()],
+    internals: [disposeTracing],
   };
 };

@@ -57,8 +57,10 @@ describe('tracing configuration', () => {
 
 describe('which workflow calls are traced', () => {
   it('a call whose Temporal header holds a trace context, not one whose client traces nothing', async () => {
-    const { carriesTrace } = await import('../../workflows/tracing.js');
+    const { carriesTrace, TRACE_HEADER: ours } = await import('../../workflows/tracing.js');
     const { TRACE_HEADER } = await import('@temporalio/interceptors-opentelemetry/lib/instrumentation.js');
+    // The workflow reads the header where Temporal's interceptors write it, without loading them.
+    expect(ours).toBe(TRACE_HEADER);
     const { defaultPayloadConverter } = await import('@temporalio/common');
     // What Temporal's client interceptor puts in the header: the propagated fields, none when untraced.
     const header = (carrier: Record<string, string>) => ({ [TRACE_HEADER]: defaultPayloadConverter.toPayload(carrier) });
